@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Starts the whole system locally with demo data: installs dependencies, builds, starts
+# PostgreSQL 15 and nats-server (JetStream) under .run/local, creates one database per service,
+# starts every service that exists (each runs its own migrations), waits for /readyz and prints
+# the URLs. Safe to run twice: what is already running is left alone.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+
+export SALES_RUN_DIR="${SALES_RUN_DIR:-$root/.run/local}"
+export SALES_PG_PORT="${SALES_PG_PORT:-55432}"
+export SALES_NATS_PORT="${SALES_NATS_PORT:-54222}"
+build="${SALES_BUILD_DIR:-$root/build}"
+pid_dir="$SALES_RUN_DIR/pids"
+log_dir="$SALES_RUN_DIR/logs"
+mkdir -p "$pid_dir" "$log_dir"
+
+"$root/scripts/install-deps.sh"
+SALES_BUILD_DIR="$build" "$root/scripts/build.sh"
+"$root/deploy/local/infra.sh" start
+
+# One secret for the local stack, made once and kept out of the repository.
+secret_file="$SALES_RUN_DIR/jwt.secret"
+if [ ! -s "$secret_file" ]; then
+  head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >"$secret_file"
+  chmod 600 "$secret_file"
+fi
+export SALES_JWT_SECRET="${SALES_JWT_SECRET:-$(cat "$secret_file")}"
+export SALES_NATS_URL="nats://127.0.0.1:$SALES_NATS_PORT"
+
+declare -A default_port=([gateway]=8080 [inventory]=8081 [contract]=8082 [customer]=8083 [finance]=8084)
+services=()
+for svc in inventory contract customer finance gateway; do
+  [ -x "$build/services/$svc/$svc" ] && services+=("$svc")
+done
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+for svc in "${services[@]}"; do
+  upper="${svc^^}"
+  port_var="SALES_${upper}_PORT"
+  port="${!port_var:-${default_port[$svc]}}"
+  export "$port_var=$port"
+  db="sales_$svc"
+  if ! psql -h 127.0.0.1 -p "$SALES_PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1; then
+    psql -h 127.0.0.1 -p "$SALES_PG_PORT" -U postgres -qc "CREATE DATABASE $db" >/dev/null
+  fi
+  export "SALES_${upper}_DB=host=127.0.0.1 port=$SALES_PG_PORT user=postgres dbname=$db"
+  if pid_alive "$pid_dir/$svc.pid"; then
+    echo "up: $svc already running (pid $(cat "$pid_dir/$svc.pid"))"
+    continue
+  fi
+  if port_busy "$port"; then
+    echo "up: port $port for $svc is in use by another program; set $port_var to a free port" >&2
+    exit 1
+  fi
+  nohup "$build/services/$svc/$svc" >>"$log_dir/$svc.log" 2>&1 &
+  echo $! >"$pid_dir/$svc.pid"
+done
+
+for svc in "${services[@]}"; do
+  port_var="SALES_${svc^^}_PORT"
+  port="${!port_var}"
+  ready=""
+  for _ in $(seq 1 300); do
+    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ready=1; break; fi
+    pid_alive "$pid_dir/$svc.pid" || break
+    sleep 0.1
+  done
+  if [ -z "$ready" ]; then
+    echo "up: $svc did not become ready; last log lines:" >&2
+    tail -n 20 "$log_dir/$svc.log" >&2
+    exit 1
+  fi
+done
+
+token="$("$build/libs/auth/sales-token" --user demo-admin --roles admin --projects '*' --ttl 86400)"
+echo "$token" >"$SALES_RUN_DIR/demo-admin.token"
+
+# Demo data: one project (creating it again answers 409, which is fine).
+if [[ " ${services[*]} " == *" inventory "* ]]; then
+  curl -sS -o /dev/null -X POST "http://127.0.0.1:$SALES_INVENTORY_PORT/api/v1/projects" \
+    -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"code":"HX01","name":"华熙府一期","city":"成都"}' || true
+fi
+
+echo
+echo "Sales office back office is up:"
+for svc in "${services[@]}"; do
+  port_var="SALES_${svc^^}_PORT"
+  printf '  %-10s http://127.0.0.1:%s   (log %s)\n' "$svc" "${!port_var}" "$log_dir/$svc.log"
+done
+echo "  postgres   127.0.0.1:$SALES_PG_PORT (user postgres)"
+echo "  nats       $SALES_NATS_URL (monitoring http://127.0.0.1:${SALES_NATS_MONITOR_PORT:-58222}/jsz)"
+echo "A demo admin token (24 h) is in $SALES_RUN_DIR/demo-admin.token, e.g.:"
+echo "  curl -H \"Authorization: Bearer \$(cat $SALES_RUN_DIR/demo-admin.token)\" http://127.0.0.1:${SALES_INVENTORY_PORT:-8081}/api/v1/projects"
+echo "Stop everything with deploy/local/down.sh"

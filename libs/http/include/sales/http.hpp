@@ -1,0 +1,196 @@
+#pragma once
+// HTTP for the services: an async Beast server (hidden in libs/http/src) with a router, JSON
+// errors, limits and health/metrics endpoints, and a pooled keep-alive client. Nothing here
+// includes Beast or Asio; handlers see only these plain types.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sales/principal.hpp"
+
+namespace sales::http {
+
+// Header names compare case-insensitively.
+struct CaseInsensitiveLess {
+    bool operator()(const std::string& a, const std::string& b) const;
+};
+using Headers = std::map<std::string, std::string, CaseInsensitiveLess>;
+
+struct Request {
+    std::string method;  // "GET", "POST", ...
+    std::string target;  // as received: path and query
+    std::string path;    // decoded path without the query
+    std::map<std::string, std::string> query;   // decoded query parameters
+    std::map<std::string, std::string> params;  // path parameters from the route pattern
+    Headers headers;
+    std::string body;
+    std::string request_id;   // X-Request-Id as received, or generated
+    std::string traceparent;  // as received, or generated
+    std::string remote_address;
+    std::optional<Principal> principal;  // set by the authenticator
+
+    // Header value or empty.
+    std::string header(const std::string& name) const;
+    // Parses the body as a JSON object; throws HttpError 400 "invalid_json" / 415.
+    nlohmann::json json() const;
+    // The authenticated caller; throws HttpError 401 if none.
+    const Principal& caller() const;
+};
+
+struct Response {
+    int status = 200;
+    std::string body;
+    std::string content_type = "application/json";
+    Headers headers;
+
+    static Response json(int status, const nlohmann::json& body);
+    static Response text(int status, std::string body, std::string content_type = "text/plain");
+    // ARCHITECTURE.md envelope: {"error":{"code":..,"message":..,"details":{..}}}
+    static Response error(int status, std::string_view code, std::string_view message,
+                          const nlohmann::json& details = nlohmann::json::object());
+};
+
+// Throw from a handler to answer with the error envelope.
+class HttpError : public std::runtime_error {
+public:
+    HttpError(int status, std::string code, std::string message,
+              nlohmann::json details = nlohmann::json::object());
+    int status() const { return status_; }
+    const std::string& code() const { return code_; }
+    const nlohmann::json& details() const { return details_; }
+    Response to_response() const;
+
+private:
+    int status_;
+    std::string code_;
+    nlohmann::json details_;
+};
+
+using Handler = std::function<Response(Request&)>;
+
+// Routes: METHOD + pattern with {name} segments, e.g. "/api/v1/units/{unit_id}/history".
+class Router {
+public:
+    void add(std::string method, std::string pattern, Handler handler, bool authenticated = true);
+    void get(std::string pattern, Handler h) { add("GET", std::move(pattern), std::move(h)); }
+    void post(std::string pattern, Handler h) { add("POST", std::move(pattern), std::move(h)); }
+    void put(std::string pattern, Handler h) { add("PUT", std::move(pattern), std::move(h)); }
+    void patch(std::string pattern, Handler h) { add("PATCH", std::move(pattern), std::move(h)); }
+    void del(std::string pattern, Handler h) { add("DELETE", std::move(pattern), std::move(h)); }
+
+    struct Match {
+        const Handler* handler = nullptr;         // null when not found
+        std::map<std::string, std::string> params;
+        bool authenticated = true;
+        bool method_not_allowed = false;          // path matched, method did not
+        std::vector<std::string> allowed_methods;
+        std::string pattern;                      // for metrics labels
+    };
+    Match match(std::string_view method, std::string_view path) const;
+    // (method, pattern) of every route, in insertion order; for docs/openapi checks.
+    std::vector<std::pair<std::string, std::string>> routes() const;
+
+private:
+    struct Route {
+        std::string method;
+        std::string pattern;
+        std::vector<std::string> segments;
+        Handler handler;
+        bool authenticated;
+    };
+    std::vector<Route> routes_;
+};
+
+struct ServerOptions {
+    std::string service_name = "service";
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 0;  // 0: any free port; see Server::port()
+    int io_threads = 4;
+    std::size_t body_limit_bytes = 1 << 20;  // larger → 413
+    std::chrono::milliseconds read_timeout{30'000};   // whole request must arrive within
+    std::chrono::milliseconds idle_timeout{60'000};   // keep-alive connection idle limit
+    std::chrono::milliseconds shutdown_grace{10'000}; // in-flight requests finish within
+};
+
+// Verifies the caller of an authenticated route; throws HttpError(401) when not valid.
+using Authenticator = std::function<Principal(const Request&)>;
+// Readiness: returns an empty string when ready, otherwise what is not (e.g. "database").
+using ReadinessCheck = std::function<std::string()>;
+
+// Built-in routes: GET /healthz (always 200 while running), GET /readyz (200 or 503 with the
+// reason), GET /metrics (Prometheus text). All others go through the router; unauthenticated
+// routes only when added with authenticated=false. Every response carries X-Request-Id.
+// An exception other than HttpError from a handler is logged and answered 500 "internal".
+class Server {
+public:
+    Server(ServerOptions options, Router router, Authenticator authenticator,
+           ReadinessCheck readiness);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds; throws std::runtime_error with a clear message if the port is busy.
+    void start();
+    std::uint16_t port() const;
+    // Blocks until SIGTERM/SIGINT or stop(); then stops accepting, lets in-flight requests
+    // finish (up to shutdown_grace) and returns.
+    void wait();
+    // Thread-safe; makes wait() return after draining.
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+struct ClientOptions {
+    std::chrono::milliseconds connect_timeout{2'000};
+    std::chrono::milliseconds request_timeout{10'000};
+    std::size_t max_idle_connections = 16;
+};
+
+struct ClientResponse {
+    int status = 0;
+    Headers headers;
+    std::string body;
+    nlohmann::json json() const;  // throws std::runtime_error when the body is not JSON
+};
+
+// Thrown when the peer cannot be reached or does not answer in time.
+class ClientError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// A keep-alive HTTP/1.1 client for one host:port; thread-safe; reuses idle connections.
+class Client {
+public:
+    Client(std::string host, std::uint16_t port, ClientOptions options = {});
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    ClientResponse request(const std::string& method, const std::string& target,
+                           const std::string& body = "", const Headers& headers = {});
+    ClientResponse get(const std::string& target, const Headers& headers = {}) {
+        return request("GET", target, "", headers);
+    }
+    ClientResponse post_json(const std::string& target, const nlohmann::json& body,
+                             Headers headers = {});
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sales::http

@@ -1,0 +1,121 @@
+// Plain request/response types, errors and JSON body handling (no Beast here).
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+
+#include "sales/http.hpp"
+
+namespace sales::http {
+
+namespace {
+
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// nlohmann's what() starts with "[json.exception.parse_error.101] "; the rest is useful to a client.
+std::string without_exception_prefix(const char* what) {
+    std::string_view w(what);
+    if (!w.empty() && w.front() == '[') {
+        auto close = w.find("] ");
+        if (close != std::string_view::npos) w.remove_prefix(close + 2);
+    }
+    return std::string(w);
+}
+
+}  // namespace
+
+bool CaseInsensitiveLess::operator()(const std::string& a, const std::string& b) const {
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                        [](char x, char y) { return lower(x) < lower(y); });
+}
+
+std::string Request::header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+}
+
+nlohmann::json Request::json() const {
+    auto content_type = headers.find("Content-Type");
+    if (content_type != headers.end()) {
+        std::string_view media(content_type->second);
+        media = trim(media.substr(0, media.find(';')));
+        if (!iequals(media, "application/json"))
+            throw HttpError(415, "unsupported_media_type",
+                            "Content-Type must be application/json, got '" + content_type->second + "'");
+    }
+    if (body.empty())
+        throw HttpError(400, "invalid_json", "request body is empty; expected a JSON object");
+    nlohmann::json parsed;
+    try {
+        parsed = nlohmann::json::parse(body);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw HttpError(400, "invalid_json",
+                        "request body is not valid JSON: " + without_exception_prefix(e.what()),
+                        {{"byte", e.byte}});
+    }
+    if (!parsed.is_object())
+        throw HttpError(400, "invalid_json",
+                        std::string("request body must be a JSON object, got ") + parsed.type_name());
+    return parsed;
+}
+
+const Principal& Request::caller() const {
+    if (!principal) throw HttpError(401, "unauthenticated", "authentication required");
+    return *principal;
+}
+
+Response Response::json(int status, const nlohmann::json& body) {
+    Response r;
+    r.status = status;
+    // Replace invalid UTF-8 (e.g. echoed from a query string) rather than fail the response.
+    r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    r.content_type = "application/json";
+    return r;
+}
+
+Response Response::text(int status, std::string body, std::string content_type) {
+    Response r;
+    r.status = status;
+    r.body = std::move(body);
+    r.content_type = std::move(content_type);
+    return r;
+}
+
+Response Response::error(int status, std::string_view code, std::string_view message,
+                         const nlohmann::json& details) {
+    nlohmann::json err = {{"code", std::string(code)},
+                          {"message", std::string(message)},
+                          {"details", details.is_null() ? nlohmann::json::object() : details}};
+    return json(status, nlohmann::json{{"error", std::move(err)}});
+}
+
+HttpError::HttpError(int status, std::string code, std::string message, nlohmann::json details)
+    : std::runtime_error(std::move(message)),
+      status_(status),
+      code_(std::move(code)),
+      details_(std::move(details)) {}
+
+Response HttpError::to_response() const { return Response::error(status_, code_, what(), details_); }
+
+nlohmann::json ClientResponse::json() const {
+    try {
+        return nlohmann::json::parse(body);
+    } catch (const nlohmann::json::parse_error& e) {
+        std::string start = body.substr(0, 200);
+        throw std::runtime_error("HTTP " + std::to_string(status) + " response body is not JSON (" +
+                                 without_exception_prefix(e.what()) + "): " + start);
+    }
+}
+
+}  // namespace sales::http

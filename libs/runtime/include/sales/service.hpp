@@ -1,0 +1,85 @@
+#pragma once
+// The wiring every service shares: configuration, JSON logging, database pool and migrations,
+// NATS with its own stream, the outbox relay, inbox consumers, and the HTTP server with token
+// authentication and readiness. A service's main() describes itself and adds routes/handlers.
+//
+// Configuration (NAME = the service name upper-cased, e.g. INVENTORY):
+//   SALES_<NAME>_BIND (127.0.0.1), SALES_<NAME>_PORT, SALES_<NAME>_IO_THREADS (4),
+//   SALES_<NAME>_DB (libpq conninfo), SALES_<NAME>_DB_POOL (io threads + 2),
+//   SALES_<NAME>_BODY_LIMIT (1048576), SALES_<NAME>_ACK_WAIT (30s), SALES_<NAME>_MAX_DELIVER (5),
+//   SALES_<NAME>_MIGRATIONS (source tree default), SALES_NATS_URL, SALES_JWT_SECRET (required),
+//   SALES_LOG_LEVEL (info), SALES_STARTUP_TIMEOUT (60s: how long to wait for PostgreSQL and NATS).
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sales/bus.hpp"
+#include "sales/clock.hpp"
+#include "sales/config.hpp"
+#include "sales/db.hpp"
+#include "sales/http.hpp"
+
+namespace sales::service {
+
+struct Spec {
+    std::string name;                        // "inventory"
+    std::uint16_t default_port = 0;
+    std::string migrations_directory;        // the service's migrations/
+    bus::StreamConfig stream;                // the stream this service publishes to
+    std::vector<bus::StreamConfig> upstream; // streams it consumes (declared idempotently too)
+};
+
+class Service {
+public:
+    Service(Spec spec, const Config& config);
+    ~Service();
+    Service(const Service&) = delete;
+    Service& operator=(const Service&) = delete;
+
+    // Adds a route whose handler's dependency failures become clear errors: database or NATS
+    // unreachable → 503 "dependency_unavailable", persistent serialization conflicts → 503,
+    // a unique violation the handler did not translate → 409 "conflict".
+    void route(const std::string& method, const std::string& pattern, http::Handler handler,
+               bool authenticated = true);
+    http::Router& router();
+    db::Pool& db();
+    bus::Nats& nats();
+    const Clock& clock() const;
+    const Config& config() const;
+    const std::string& name() const;
+
+    // A durable consumer named after this service on `stream`, filtered by `subject`;
+    // handler runs inside the inbox transaction.
+    void consume(const std::string& stream, const std::string& subject, bus::InboxHandler handler);
+
+    // Connects (waiting up to SALES_STARTUP_TIMEOUT for PostgreSQL and NATS), migrates,
+    // declares streams and consumers, starts relay, consumers and HTTP; blocks until SIGTERM or
+    // SIGINT; then drains HTTP, stops consumers and flushes the relay. Returns the exit code.
+    int run();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Runs `body` and turns configuration and start-up errors into one clear line on stderr and
+// exit code 2 (configuration) or 1 (anything else).
+int guarded_main(const std::function<int()>& body);
+
+// The error mapping route() applies, for handlers registered another way.
+http::Handler with_dependency_errors(http::Handler handler);
+
+// Helpers for handlers: common request validation with 400 "validation_failed" details.
+// Field must be a string of 1..max_length characters (UTF-8 code points).
+std::string required_string(const nlohmann::json& body, const std::string& field,
+                            std::size_t max_length);
+// Field must be a JSON integer (not a float, not a string) within [min, max].
+std::int64_t required_integer(const nlohmann::json& body, const std::string& field,
+                              std::int64_t min, std::int64_t max);
+// Only the listed fields may appear in the object.
+void reject_unknown_fields(const nlohmann::json& body, const std::vector<std::string>& allowed);
+
+}  // namespace sales::service

@@ -1,0 +1,192 @@
+#include "sales/service.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <csignal>
+#include <cstdio>
+#include <stdexcept>
+#include <thread>
+
+#include "sales/auth.hpp"
+#include "sales/log.hpp"
+
+namespace sales::service {
+namespace {
+std::string upper(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return s;
+}
+
+// Retries `attempt` until it succeeds or the deadline passes, logging each failure once per
+// distinct message; rethrows the last error after the deadline.
+template <class F>
+auto with_startup_retries(const std::string& what, std::chrono::milliseconds timeout, F&& attempt) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string last_message;
+    auto delay = std::chrono::milliseconds(100);
+    while (true) {
+        try {
+            return attempt();
+        } catch (const std::exception& e) {
+            if (std::chrono::steady_clock::now() + delay >= deadline) {
+                throw std::runtime_error(what + " not reachable within " +
+                                         std::to_string(timeout.count() / 1000) + " s: " + e.what());
+            }
+            if (e.what() != last_message) {
+                last_message = e.what();
+                log::warn("waiting for dependency", {{"dependency", what}, {"error", last_message}});
+            }
+            std::this_thread::sleep_for(delay);
+            delay = std::min(delay * 2, std::chrono::milliseconds(2'000));
+        }
+    }
+}
+}  // namespace
+
+struct Service::Impl {
+    Spec spec;
+    const Config& config;
+    std::string prefix;
+    SystemClock clock;
+    http::Router router;
+    std::unique_ptr<db::Pool> pool;
+    std::unique_ptr<bus::Nats> nats;
+    std::unique_ptr<bus::Relay> relay;
+    struct Consumer {
+        bus::InboxOptions options;
+        bus::InboxHandler handler;
+    };
+    std::vector<Consumer> consumers;
+    std::vector<std::unique_ptr<bus::InboxConsumer>> running_consumers;
+    auth::TokenKey token_key;
+
+    Impl(Spec s, const Config& c) : spec(std::move(s)), config(c), prefix("SALES_" + upper(spec.name) + "_") {}
+};
+
+Service::Service(Spec spec, const Config& config) : impl_(std::make_unique<Impl>(std::move(spec), config)) {
+    auto& i = *impl_;
+    log::set_service(i.spec.name);
+    log::set_level(log::parse_level(config.one_of("SALES_LOG_LEVEL", "info", {"debug", "info", "warn", "error"})));
+    i.token_key.secret = config.required("SALES_JWT_SECRET");
+    if (i.token_key.secret.size() < 32) {
+        throw ConfigError("configuration: SALES_JWT_SECRET must be at least 32 characters");
+    }
+    const auto io_threads = config.integer(i.prefix + "IO_THREADS", 4, 1, 256);
+    db::PoolOptions pool_options;
+    pool_options.conninfo = config.required(i.prefix + "DB");
+    pool_options.size = static_cast<int>(config.integer(i.prefix + "DB_POOL", io_threads + 2, 1, 512));
+    i.pool = std::make_unique<db::Pool>(pool_options);
+}
+
+Service::~Service() = default;
+
+http::Router& Service::router() { return impl_->router; }
+
+void Service::route(const std::string& method, const std::string& pattern, http::Handler handler,
+                    bool authenticated) {
+    impl_->router.add(method, pattern, with_dependency_errors(std::move(handler)), authenticated);
+}
+db::Pool& Service::db() { return *impl_->pool; }
+bus::Nats& Service::nats() {
+    if (!impl_->nats) throw std::logic_error("NATS is connected in run(); use it from handlers only");
+    return *impl_->nats;
+}
+const Clock& Service::clock() const { return impl_->clock; }
+const Config& Service::config() const { return impl_->config; }
+const std::string& Service::name() const { return impl_->spec.name; }
+
+void Service::consume(const std::string& stream, const std::string& subject, bus::InboxHandler handler) {
+    auto& i = *impl_;
+    bus::InboxOptions options;
+    options.consumer.stream = stream;
+    // One durable per (service, subject filter): another department adds its own durable.
+    std::string durable = i.spec.name + "_" + subject;
+    std::replace_if(durable.begin(), durable.end(), [](char c) { return c == '.' || c == '>' || c == '*'; }, '_');
+    options.consumer.durable = durable;
+    options.consumer.filter_subject = subject;
+    options.consumer.ack_wait = i.config.duration(i.prefix + "ACK_WAIT", std::chrono::seconds(30),
+                                                  std::chrono::milliseconds(500), std::chrono::hours(1));
+    options.consumer.max_deliver = static_cast<int>(i.config.integer(i.prefix + "MAX_DELIVER", 5, 1, 1000));
+    options.nak_delay = i.config.duration(i.prefix + "NAK_DELAY", std::chrono::seconds(1),
+                                          std::chrono::milliseconds(10), std::chrono::minutes(10));
+    i.consumers.push_back({options, std::move(handler)});
+}
+
+int Service::run() {
+    auto& i = *impl_;
+    const auto startup_timeout = i.config.duration("SALES_STARTUP_TIMEOUT", std::chrono::seconds(60),
+                                                   std::chrono::seconds(1), std::chrono::hours(1));
+    const std::string migrations = i.config.str(i.prefix + "MIGRATIONS", i.spec.migrations_directory);
+
+    const int applied = with_startup_retries("PostgreSQL", startup_timeout, [&] {
+        return db::migrate(*i.pool, {{"bus", bus::migrations_directory()}, {i.spec.name, migrations}});
+    });
+    log::info("migrations applied", {{"count", applied}});
+
+    bus::NatsOptions nats_options;
+    nats_options.url = i.config.str("SALES_NATS_URL", "nats://127.0.0.1:4222");
+    nats_options.name = i.spec.name;
+    i.nats = with_startup_retries("NATS at " + nats_options.url, startup_timeout,
+                                  [&] { return std::make_unique<bus::Nats>(nats_options); });
+    with_startup_retries("JetStream", startup_timeout, [&] {
+        i.nats->ensure_stream(i.spec.stream);
+        for (const auto& s : i.spec.upstream) i.nats->ensure_stream(s);
+        return 0;
+    });
+
+    i.relay = std::make_unique<bus::Relay>(*i.pool, *i.nats);
+    i.relay->start();
+    for (auto& c : i.consumers) {
+        auto consumer = std::make_unique<bus::InboxConsumer>(*i.pool, *i.nats, c.options, c.handler);
+        consumer->start();
+        i.running_consumers.push_back(std::move(consumer));
+    }
+
+    http::ServerOptions server_options;
+    server_options.service_name = i.spec.name;
+    server_options.address = i.config.str(i.prefix + "BIND", "127.0.0.1");
+    server_options.port = i.config.port(i.prefix + "PORT", i.spec.default_port);
+    server_options.io_threads = static_cast<int>(i.config.integer(i.prefix + "IO_THREADS", 4, 1, 256));
+    server_options.body_limit_bytes =
+        static_cast<std::size_t>(i.config.integer(i.prefix + "BODY_LIMIT", 1 << 20, 1024, 64 << 20));
+
+    const auto key = i.token_key;
+    auto authenticator = [key](const http::Request& request) {
+        try {
+            return auth::verify(key, auth::bearer_token(request.header("Authorization")));
+        } catch (const auth::InvalidToken& e) {
+            log::info("authentication failed", {{"reason", e.what()}, {"path", request.path}});
+            throw http::HttpError(401, "unauthenticated", "a valid bearer token is required");
+        }
+    };
+    auto readiness = [&i]() -> std::string {
+        if (!i.pool->ping()) return "database";
+        if (!i.nats->connected()) return "nats";
+        return "";
+    };
+    http::Server server(server_options, std::move(i.router), authenticator, readiness);
+    server.start();
+    log::info("listening", {{"address", server_options.address}, {"port", server.port()}});
+    server.wait();
+
+    log::info("shutting down");
+    for (auto& c : i.running_consumers) c->stop();
+    i.relay->stop();
+    log::info("stopped");
+    return 0;
+}
+
+int guarded_main(const std::function<int()>& body) {
+    try {
+        return body();
+    } catch (const ConfigError& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        log::error("fatal", {{"error", e.what()}});
+        return 1;
+    }
+}
+
+}  // namespace sales::service

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test: installs dependencies, builds, starts a private PostgreSQL and nats-server on
+# loopback (under .run/test, fresh each run), runs ctest (unit + integration) and stops them.
+# Extra arguments go to ctest (e.g. -L unit, -R EventProof).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+"$root/scripts/install-deps.sh"
+build_started=$(date +%s)
+"$root/scripts/build.sh"
+echo "test: build took $(( $(date +%s) - build_started )) s"
+
+export SALES_RUN_DIR="$root/.run/test"
+export SALES_PG_PORT="${SALES_TEST_PG_PORT:-56432}"
+export SALES_NATS_PORT="${SALES_TEST_NATS_PORT:-56222}"
+export SALES_NATS_MONITOR_PORT="${SALES_TEST_NATS_MONITOR_PORT:-56822}"
+export SALES_PG_FSYNC=off  # test data is thrown away; durability is not under test here
+
+infra="$root/deploy/local/infra.sh"
+"$infra" stop >/dev/null 2>&1 || true
+rm -rf "$SALES_RUN_DIR"
+trap '"$infra" stop' EXIT
+"$infra" start
+
+export SALES_TEST_PG_HOST=127.0.0.1
+export SALES_TEST_PG_PORT="$SALES_PG_PORT"
+export SALES_TEST_PG_USER=postgres
+export SALES_TEST_NATS_URL="nats://127.0.0.1:$SALES_NATS_PORT"
+export SALES_TEST_PG_RESTART_CMD="$infra restart-postgres"
+export SALES_BUILD_DIR="${SALES_BUILD_DIR:-$root/build}"
+
+ctest --test-dir "$SALES_BUILD_DIR" --output-on-failure -j2 "$@"

@@ -1,0 +1,17 @@
+// Inventory service: projects, buildings, units, price lists, holds and unit status.
+#include "adapters/http_routes.hpp"
+#include "sales/service.hpp"
+
+int main() {
+    return sales::service::guarded_main([] {
+        const sales::Config config;
+        sales::service::Spec spec;
+        spec.name = "inventory";
+        spec.default_port = 8081;
+        spec.migrations_directory = INVENTORY_MIGRATIONS_DIR;
+        spec.stream = {"INVENTORY", {"inventory.>"}};
+        sales::service::Service service(spec, config);
+        inventory::adapters::add_routes(service);
+        return service.run();
+    });
+}
