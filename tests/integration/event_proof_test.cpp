@@ -22,10 +22,12 @@ using sales::test::eventually;
 
 const std::string kSecret = "proof-test-secret-0123456789abcdef0123456789";
 
-std::string short_id() { return sales::new_uuid().substr(0, 8); }
+std::string short_id() {
+    return sales::new_uuid().substr(0, 8);
+}
 
 class EventProof : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         suffix_ = short_id();
         inventory_db_ = sales::test::fresh_database("proof_inv_" + suffix_);
@@ -36,16 +38,19 @@ protected:
         std::filesystem::create_directories(log_dir_);
         nats_ = std::make_unique<sales::test::NatsServer>();
         sales::auth::TokenKey key{kSecret};
-        token_ = sales::auth::mint(key, sales::Principal{"proof-admin", {"admin"}, {"*"},
-                                                         std::chrono::system_clock::now() + 1h});
-        inventory_pool_ = std::make_unique<sales::db::Pool>(sales::db::PoolOptions{inventory_db_, 2});
+        token_ = sales::auth::mint(
+            key, sales::Principal{
+                     "proof-admin", {"admin"}, {"*"}, std::chrono::system_clock::now() + 1h});
+        inventory_pool_ =
+            std::make_unique<sales::db::Pool>(sales::db::PoolOptions{inventory_db_, 2});
         contract_pool_ = std::make_unique<sales::db::Pool>(sales::db::PoolOptions{contract_db_, 2});
     }
 
     void TearDown() override {
         if (HasFailure()) {
             for (auto* p : {inventory_.get(), contract_.get()}) {
-                if (p) std::cerr << "---- service log ----\n" << p->log() << "\n";
+                if (p)
+                    std::cerr << "---- service log ----\n" << p->log() << "\n";
             }
         }
         inventory_.reset();
@@ -53,9 +58,9 @@ protected:
     }
 
     std::map<std::string, std::string> common_env() const {
-        return {{"SALES_NATS_URL", nats_->url()},  {"SALES_JWT_SECRET", kSecret},
-                {"SALES_STARTUP_TIMEOUT", "30s"},   {"SALES_LOG_LEVEL", "info"},
-                {"SALES_CONTRACT_ACK_WAIT", "2s"},  {"SALES_CONTRACT_NAK_DELAY", "200ms"},
+        return {{"SALES_NATS_URL", nats_->url()},    {"SALES_JWT_SECRET", kSecret},
+                {"SALES_STARTUP_TIMEOUT", "30s"},    {"SALES_LOG_LEVEL", "info"},
+                {"SALES_CONTRACT_ACK_WAIT", "2s"},   {"SALES_CONTRACT_NAK_DELAY", "200ms"},
                 {"SALES_INVENTORY_IO_THREADS", "2"}, {"SALES_CONTRACT_IO_THREADS", "2"}};
     }
 
@@ -63,7 +68,8 @@ protected:
                                                 const std::string& db, const std::string& fault) {
         auto env = common_env();
         env[name == "inventory" ? "SALES_INVENTORY_DB" : "SALES_CONTRACT_DB"] = db;
-        if (!fault.empty()) env["SALES_FAULT"] = fault;
+        if (!fault.empty())
+            env["SALES_FAULT"] = fault;
         return sales::test::start_service(name, port, env, (log_dir_ / (name + ".log")).string());
     }
 
@@ -76,7 +82,8 @@ protected:
 
     sales::http::ClientResponse create_project(const std::string& code) {
         sales::http::Client client("127.0.0.1", inventory_port_);
-        return client.post_json("/api/v1/projects", {{"code", code}, {"name", "项目 " + code}, {"city", "成都"}},
+        return client.post_json("/api/v1/projects",
+                                {{"code", code}, {"name", "项目 " + code}, {"city", "成都"}},
                                 {{"Authorization", "Bearer " + token_}});
     }
 
@@ -88,7 +95,9 @@ protected:
 
     std::int64_t applied_count(const std::string& project_id) {
         return contract_pool_->transaction([&](sales::db::Tx& tx) {
-            return tx.exec_one("SELECT count(*) FROM project_event_log WHERE project_id = $1::uuid", {project_id})
+            return tx
+                .exec_one("SELECT count(*) FROM project_event_log WHERE project_id = $1::uuid",
+                          {project_id})
                 .int64(0);
         });
     }
@@ -115,7 +124,8 @@ protected:
         const auto body = monitor.get("/jsz?accounts=true&streams=true").json();
         for (const auto& account : body.value("account_details", nlohmann::json::array())) {
             for (const auto& s : account.value("stream_detail", nlohmann::json::array())) {
-                if (s.value("name", "") == stream) return s.at("state").at("messages").get<std::int64_t>();
+                if (s.value("name", "") == stream)
+                    return s.at("state").at("messages").get<std::int64_t>();
             }
         }
         return -1;
@@ -131,7 +141,8 @@ protected:
             const auto end = text.find('\n', pos);
             const auto line = text.substr(pos, end - pos);
             pos = end;
-            if (!line_start || (line.rfind(name + " ", 0) != 0 && line.rfind(name + "{", 0) != 0)) continue;
+            if (!line_start || (line.rfind(name + " ", 0) != 0 && line.rfind(name + "{", 0) != 0))
+                continue;
             total += std::stoll(line.substr(line.rfind(' ') + 1));
         }
         return total;
@@ -155,7 +166,8 @@ TEST_F(EventProof, EventArrivesAndIsAppliedOnce) {
     ASSERT_TRUE(applied_once_eventually(created_project_id("PA02")));
     EXPECT_EQ(applied_count(id), 1);
     const auto ref = contract_pool_->transaction([&](sales::db::Tx& tx) {
-        return tx.exec_one("SELECT code, version FROM project_refs WHERE project_id = $1::uuid", {id});
+        return tx.exec_one("SELECT code, version FROM project_refs WHERE project_id = $1::uuid",
+                           {id});
     });
     EXPECT_EQ(ref.text("code"), "PA01");
     EXPECT_EQ(stream_messages("INVENTORY"), 2);
@@ -176,7 +188,8 @@ TEST_F(EventProof, RelayKilledBetweenPublishAndMarkSentCausesNoSecondEffect) {
         create_project("PB01");  // the process may die before it answers; the commit is what counts
     } catch (const sales::http::ClientError&) {
     }
-    EXPECT_EQ(inventory_->wait_exit(20s), -9) << "the relay should have been killed at the fault point";
+    EXPECT_EQ(inventory_->wait_exit(20s), -9)
+        << "the relay should have been killed at the fault point";
 
     const auto id = inventory_pool_->transaction([&](sales::db::Tx& tx) {
         return tx.exec_one("SELECT id::text FROM projects WHERE code = 'PB01'").text(0);
@@ -195,7 +208,8 @@ TEST_F(EventProof, RelayKilledBetweenPublishAndMarkSentCausesNoSecondEffect) {
     }));
     ASSERT_TRUE(applied_once_eventually(created_project_id("PB02")));  // barrier
     EXPECT_EQ(applied_count(id), 1);
-    EXPECT_EQ(stream_messages("INVENTORY"), 2) << "the re-publish must be de-duplicated by the stream";
+    EXPECT_EQ(stream_messages("INVENTORY"), 2)
+        << "the re-publish must be de-duplicated by the stream";
 }
 
 // Proof 3: kill -9 of the consumer after its commit, before its ack; the redelivery is skipped.
@@ -203,12 +217,14 @@ TEST_F(EventProof, ConsumerKilledAfterCommitBeforeAckSkipsRedelivery) {
     start_inventory();
     start_contract("inbox_after_commit");
     const auto id = created_project_id("PC01");
-    EXPECT_EQ(contract_->wait_exit(20s), -9) << "the consumer should have been killed at the fault point";
+    EXPECT_EQ(contract_->wait_exit(20s), -9)
+        << "the consumer should have been killed at the fault point";
     EXPECT_EQ(applied_count(id), 1) << "the handler's transaction committed before the kill";
 
     start_contract();
     // Unacked, the message comes back after the ack wait (2 s); the inbox recognises it.
-    ASSERT_TRUE(eventually([&] { return metric(contract_port_, "inbox_duplicates_total") >= 1; }, 30s));
+    ASSERT_TRUE(
+        eventually([&] { return metric(contract_port_, "inbox_duplicates_total") >= 1; }, 30s));
     ASSERT_TRUE(applied_once_eventually(created_project_id("PC02")));  // barrier
     EXPECT_EQ(applied_count(id), 1);
 }
@@ -225,7 +241,8 @@ TEST_F(EventProof, NatsOutageLosesNoWriteAndNoEvent) {
     int n = 0;
     while (std::chrono::steady_clock::now() < outage_end) {
         const auto response = create_project("PD" + std::to_string(100 + n++));
-        ASSERT_EQ(response.status, 201) << "a write failed during the NATS outage: " << response.body;
+        ASSERT_EQ(response.status, 201)
+            << "a write failed during the NATS outage: " << response.body;
         written.push_back(response.json().at("id").get<std::string>());
         std::this_thread::sleep_for(200ms);  // pacing of the writes, not synchronisation
     }
@@ -233,7 +250,8 @@ TEST_F(EventProof, NatsOutageLosesNoWriteAndNoEvent) {
     nats_->start();
 
     for (const auto& id : written) {
-        ASSERT_TRUE(applied_once_eventually(id)) << "event for project " << id << " did not arrive once";
+        ASSERT_TRUE(applied_once_eventually(id))
+            << "event for project " << id << " did not arrive once";
     }
     EXPECT_TRUE(inventory_->running());
     EXPECT_TRUE(contract_->running());
@@ -257,7 +275,8 @@ TEST_F(EventProof, PostgresRestartIsSurvivedWithoutRestartingServices) {
                     id = response.json().at("id").get<std::string>();
                     return true;
                 }
-                EXPECT_EQ(response.status, 503) << "while reconnecting only 503 is acceptable: " << response.body;
+                EXPECT_EQ(response.status, 503)
+                    << "while reconnecting only 503 is acceptable: " << response.body;
             } catch (const sales::http::ClientError&) {
                 ADD_FAILURE() << "the inventory service stopped answering";
             }
@@ -267,7 +286,8 @@ TEST_F(EventProof, PostgresRestartIsSurvivedWithoutRestartingServices) {
     ASSERT_TRUE(applied_once_eventually(id));
     EXPECT_TRUE(inventory_->running());
     EXPECT_TRUE(contract_->running());
-    sales::http::Client inventory("127.0.0.1", inventory_port_), contract("127.0.0.1", contract_port_);
+    sales::http::Client inventory("127.0.0.1", inventory_port_),
+        contract("127.0.0.1", contract_port_);
     EXPECT_TRUE(eventually([&] { return inventory.get("/readyz").status == 200; }));
     EXPECT_TRUE(eventually([&] { return contract.get("/readyz").status == 200; }));
 }
@@ -280,8 +300,9 @@ TEST_F(EventProof, MalformedMessagesAreDeadLetteredAndConsumerContinues) {
 
     sales::bus::Nats publisher({nats_->url(), "proof-test"});
     publisher.publish("inventory.project.created", "this is not json {");
-    auto bad = sales::bus::make_event("inventory", "inventory.project.created", sales::new_uuid(), 1,
-                                      {{"id", sales::new_uuid()}, {"name", "no code"}, {"version", 1}});
+    auto bad =
+        sales::bus::make_event("inventory", "inventory.project.created", sales::new_uuid(), 1,
+                               {{"id", sales::new_uuid()}, {"name", "no code"}, {"version", 1}});
     publisher.publish("inventory.project.created", sales::bus::to_json(bad));
 
     const auto id = created_project_id("PF01");
@@ -293,7 +314,8 @@ TEST_F(EventProof, MalformedMessagesAreDeadLetteredAndConsumerContinues) {
     }));
     const auto reasons = contract_pool_->transaction([&](sales::db::Tx& tx) {
         std::vector<std::string> out;
-        for (const auto& row : tx.exec("SELECT reason FROM dead_letter ORDER BY id")) out.push_back(row.text(0));
+        for (const auto& row : tx.exec("SELECT reason FROM dead_letter ORDER BY id"))
+            out.push_back(row.text(0));
         return out;
     });
     EXPECT_NE(reasons[0].find("malformed"), std::string::npos) << reasons[0];

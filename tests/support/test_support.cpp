@@ -35,7 +35,8 @@ std::string env_or_throw(const char* name) {
 
 bool port_accepts(std::uint16_t port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return false;
+    if (fd < 0)
+        return false;
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -47,19 +48,22 @@ bool port_accepts(std::uint16_t port) {
 }  // namespace
 
 std::string pg_conninfo(const std::string& database) {
-    return "host=" + env_or_throw("SALES_TEST_PG_HOST") + " port=" +
-           env_or_throw("SALES_TEST_PG_PORT") + " user=" + env_or_throw("SALES_TEST_PG_USER") +
-           " dbname=" + database;
+    return "host=" + env_or_throw("SALES_TEST_PG_HOST") +
+           " port=" + env_or_throw("SALES_TEST_PG_PORT") +
+           " user=" + env_or_throw("SALES_TEST_PG_USER") + " dbname=" + database;
 }
 
 std::string fresh_database(const std::string& database) {
     const auto admin = pg_conninfo("postgres");
-    db::exec_outside_transaction(admin, "DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
+    db::exec_outside_transaction(admin,
+                                 "DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
     db::exec_outside_transaction(admin, "CREATE DATABASE \"" + database + "\"");
     return pg_conninfo(database);
 }
 
-std::string nats_url() { return env_or_throw("SALES_TEST_NATS_URL"); }
+std::string nats_url() {
+    return env_or_throw("SALES_TEST_NATS_URL");
+}
 
 void restart_postgres() {
     const auto command = env_or_throw("SALES_TEST_PG_RESTART_CMD");
@@ -70,7 +74,8 @@ void restart_postgres() {
 
 std::uint16_t free_port() {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) throw std::runtime_error("socket() failed");
+    if (fd < 0)
+        throw std::runtime_error("socket() failed");
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = 0;
@@ -89,8 +94,10 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
                 std::chrono::milliseconds interval) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {
-        if (condition()) return true;
-        if (std::chrono::steady_clock::now() >= deadline) return false;
+        if (condition())
+            return true;
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
         std::this_thread::sleep_for(interval);
     }
 }
@@ -99,7 +106,8 @@ Process::Process(std::string executable, std::vector<std::string> args,
                  std::map<std::string, std::string> env, std::string log_path)
     : log_path_(std::move(log_path)) {
     const int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (log_fd < 0) throw std::runtime_error("cannot open log file " + log_path_);
+    if (log_fd < 0)
+        throw std::runtime_error("cannot open log file " + log_path_);
     pid_ = ::fork();
     if (pid_ < 0) {
         ::close(log_fd);
@@ -108,10 +116,12 @@ Process::Process(std::string executable, std::vector<std::string> args,
     if (pid_ == 0) {
         ::dup2(log_fd, STDOUT_FILENO);
         ::dup2(log_fd, STDERR_FILENO);
-        for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+        for (const auto& [k, v] : env)
+            ::setenv(k.c_str(), v.c_str(), 1);
         std::vector<char*> argv;
         argv.push_back(executable.data());
-        for (auto& a : args) argv.push_back(a.data());
+        for (auto& a : args)
+            argv.push_back(a.data());
         argv.push_back(nullptr);
         ::execvp(executable.c_str(), argv.data());
         std::fprintf(stderr, "exec %s failed: %s\n", executable.c_str(), std::strerror(errno));
@@ -128,7 +138,8 @@ Process::~Process() {
 }
 
 bool Process::running() {
-    if (reaped_) return false;
+    if (reaped_)
+        return false;
     const int r = ::waitpid(pid_, &status_, WNOHANG);
     if (r == pid_) {
         reaped_ = true;
@@ -138,7 +149,8 @@ bool Process::running() {
 }
 
 void Process::kill9() {
-    if (reaped_) return;
+    if (reaped_)
+        return;
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, &status_, 0);
     reaped_ = true;
@@ -146,8 +158,10 @@ void Process::kill9() {
 
 namespace {
 int decode_status(int status) {
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return -WTERMSIG(status);
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return -WTERMSIG(status);
     return -1;
 }
 }  // namespace
@@ -161,7 +175,8 @@ int Process::wait_exit(std::chrono::milliseconds timeout) {
 }
 
 int Process::terminate(std::chrono::milliseconds timeout) {
-    if (reaped_) return decode_status(status_);
+    if (reaped_)
+        return decode_status(status_);
     ::kill(pid_, SIGTERM);
     return wait_exit(timeout);
 }
@@ -185,10 +200,13 @@ NatsServer::~NatsServer() {
     std::filesystem::remove_all(dir_, ignored);
 }
 
-std::string NatsServer::url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
+std::string NatsServer::url() const {
+    return "nats://127.0.0.1:" + std::to_string(port_);
+}
 
 void NatsServer::stop() {
-    if (process_) process_->kill9();
+    if (process_)
+        process_->kill9();
     process_.reset();
 }
 
@@ -208,14 +226,16 @@ std::unique_ptr<Process> start_service(const std::string& name, std::uint16_t po
                                        std::map<std::string, std::string> env,
                                        const std::string& log_path) {
     std::string upper = name;
-    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (auto& c : upper)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     env["SALES_" + upper + "_PORT"] = std::to_string(port);
     auto process = std::make_unique<Process>(binary("services/" + name + "/" + name),
                                              std::vector<std::string>{}, env, log_path);
     http::Client client("127.0.0.1", port);
     const bool ready = eventually(
         [&] {
-            if (!process->running()) return true;  // reported below
+            if (!process->running())
+                return true;  // reported below
             try {
                 return client.get("/readyz").status == 200;
             } catch (const http::ClientError&) {
@@ -230,14 +250,16 @@ std::unique_ptr<Process> start_service(const std::string& name, std::uint16_t po
 }
 
 std::string temp_dir(const std::string& prefix) {
-    const auto dir = std::filesystem::temp_directory_path() / (prefix + "-" + new_uuid().substr(0, 8));
+    const auto dir =
+        std::filesystem::temp_directory_path() / (prefix + "-" + new_uuid().substr(0, 8));
     std::filesystem::create_directories(dir);
     return dir.string();
 }
 
 std::string binary(const std::string& relative) {
     const char* override_dir = std::getenv("SALES_BUILD_DIR");
-    return std::string(override_dir && *override_dir ? override_dir : SALES_BUILD_DIR) + "/" + relative;
+    return std::string(override_dir && *override_dir ? override_dir : SALES_BUILD_DIR) + "/" +
+           relative;
 }
 
 }  // namespace sales::test

@@ -30,7 +30,7 @@ bool eventually(const std::function<bool()>& condition,
 
 // A child process with its own environment on top of ours; stdout/stderr go to `log_path`.
 class Process {
-public:
+  public:
     Process(std::string executable, std::vector<std::string> args,
             std::map<std::string, std::string> env, std::string log_path);
     ~Process();  // SIGKILL if still running
@@ -46,7 +46,7 @@ public:
     int wait_exit(std::chrono::milliseconds timeout);
     std::string log() const;
 
-private:
+  private:
     int pid_ = -1;
     int status_ = 0;
     bool reaped_ = false;
@@ -55,14 +55,14 @@ private:
 
 // A private nats-server with JetStream on a free port and its own store directory.
 class NatsServer {
-public:
+  public:
     NatsServer();
     ~NatsServer();
     std::string url() const;
     std::uint16_t monitor_port() const { return monitor_port_; }
     void stop();   // SIGKILL: store on disk is kept
     void start();  // same port and store
-private:
+  private:
     std::uint16_t port_;
     std::uint16_t monitor_port_;
     std::string dir_;

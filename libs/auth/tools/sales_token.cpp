@@ -14,7 +14,8 @@ std::vector<std::string> split(const std::string& text) {
     std::vector<std::string> out;
     std::stringstream ss(text);
     for (std::string item; std::getline(ss, item, ',');) {
-        if (!item.empty()) out.push_back(item);
+        if (!item.empty())
+            out.push_back(item);
     }
     return out;
 }
@@ -39,13 +40,19 @@ int main(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         const std::string value = argv[i + 1];
-        if (flag == "--user") principal.user_id = value;
-        else if (flag == "--roles") principal.roles = split(value);
-        else if (flag == "--projects") principal.project_ids = split(value);
-        else if (flag == "--ttl") ttl = std::strtol(value.c_str(), nullptr, 10);
-        else return usage();
+        if (flag == "--user")
+            principal.user_id = value;
+        else if (flag == "--roles")
+            principal.roles = split(value);
+        else if (flag == "--projects")
+            principal.project_ids = split(value);
+        else if (flag == "--ttl")
+            ttl = std::strtol(value.c_str(), nullptr, 10);
+        else
+            return usage();
     }
-    if (argc % 2 == 0 || principal.user_id.empty() || principal.roles.empty() || ttl <= 0) return usage();
+    if (argc % 2 == 0 || principal.user_id.empty() || principal.roles.empty() || ttl <= 0)
+        return usage();
     principal.expires_at = std::chrono::system_clock::now() + std::chrono::seconds(ttl);
     try {
         std::printf("%s\n", sales::auth::mint({secret}, principal).c_str());

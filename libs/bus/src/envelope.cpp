@@ -35,7 +35,8 @@ const std::string& required_string(const json& doc, const char* name) {
 
 std::string optional_string(const json& doc, const char* name) {
     auto it = doc.find(name);
-    if (it == doc.end() || it->is_null()) return {};
+    if (it == doc.end() || it->is_null())
+        return {};
     if (!it->is_string()) {
         throw EnvelopeError(std::string("event envelope: attribute '") + name +
                             "' must be a string, got " + it->type_name());
@@ -72,7 +73,8 @@ std::string to_json(const Event& event) {
         {"data", event.data},
         {"sequence", event.sequence},
     };
-    if (!event.traceparent.empty()) doc["traceparent"] = event.traceparent;
+    if (!event.traceparent.empty())
+        doc["traceparent"] = event.traceparent;
     return doc.dump();
 }
 
@@ -113,8 +115,9 @@ Event parse_event(const std::string& json_text) {
     auto seq = doc.find("sequence");
     if (seq != doc.end() && !seq->is_null()) {
         if (!seq->is_number_integer()) {
-            throw EnvelopeError(std::string("event envelope: attribute 'sequence' must be an integer, got ") +
-                                seq->type_name());
+            throw EnvelopeError(
+                std::string("event envelope: attribute 'sequence' must be an integer, got ") +
+                seq->type_name());
         }
         if (seq->is_number_unsigned() &&
             seq->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
@@ -128,10 +131,12 @@ Event parse_event(const std::string& json_text) {
     event.traceparent = is_traceparent(trace) ? std::move(trace) : std::string{};
 
     auto data = doc.find("data");
-    if (data == doc.end()) throw EnvelopeError("event envelope: missing attribute 'data'");
+    if (data == doc.end())
+        throw EnvelopeError("event envelope: missing attribute 'data'");
     if (!data->is_object()) {
-        throw EnvelopeError(std::string("event envelope: attribute 'data' must be an object, got ") +
-                            data->type_name());
+        throw EnvelopeError(
+            std::string("event envelope: attribute 'data' must be an object, got ") +
+            data->type_name());
     }
     event.data = std::move(*data);
     return event;

@@ -40,7 +40,8 @@ std::string message_data(natsMsg* msg) {
 
 std::uint64_t delivery_count(natsMsg* msg) {
     jsMsgMetaData* meta = nullptr;
-    if (natsMsg_GetMetaData(&meta, msg) != NATS_OK || meta == nullptr) return 1;
+    if (natsMsg_GetMetaData(&meta, msg) != NATS_OK || meta == nullptr)
+        return 1;
     std::uint64_t n = meta->NumDelivered;
     jsMsgMetaData_Destroy(meta);
     return n;
@@ -51,7 +52,8 @@ std::optional<std::string> best_effort_id(const std::string& payload) {
     auto doc = nlohmann::json::parse(payload, nullptr, false);
     if (doc.is_object()) {
         auto it = doc.find("id");
-        if (it != doc.end() && it->is_string()) return it->get<std::string>();
+        if (it != doc.end() && it->is_string())
+            return it->get<std::string>();
     }
     return std::nullopt;
 }
@@ -95,11 +97,12 @@ struct InboxConsumer::Impl {
         jsSubOptions so;
         jsSubOptions_Init(&so);
         so.Stream = options.consumer.stream.c_str();
-        so.Consumer = options.consumer.durable.c_str();  // bound: destroying the sub keeps the durable
+        so.Consumer =
+            options.consumer.durable.c_str();  // bound: destroying the sub keeps the durable
         so.ManualAck = true;
         jsErrCode jerr{};
-        natsStatus s = js_PullSubscribe(&sub, nats.impl().js, nullptr, options.consumer.durable.c_str(),
-                                        nullptr, &so, &jerr);
+        natsStatus s = js_PullSubscribe(&sub, nats.impl().js, nullptr,
+                                        options.consumer.durable.c_str(), nullptr, &so, &jerr);
         if (s != NATS_OK) {
             sub = nullptr;
             throw NatsError(nats_error_text("cannot bind to consumer " + options.consumer.durable +
@@ -118,15 +121,18 @@ struct InboxConsumer::Impl {
         for (;;) {
             try {
                 fn();
-                if (attempts > 0) log::info("inbox: database reachable again", {{"attempts", attempts}});
+                if (attempts > 0)
+                    log::info("inbox: database reachable again", {{"attempts", attempts}});
                 return true;
             } catch (const db::Unavailable& e) {
                 if (attempts++ == 0) {
                     log::warn("inbox: database unavailable; holding messages and retrying",
                               {{"consumer", options.consumer.durable}, {"error", e.what()}});
                 }
-                for (int i = from; i < list.Count; ++i) natsMsg_InProgress(list.Msgs[i], nullptr);
-                if (!wait(backoff)) return false;
+                for (int i = from; i < list.Count; ++i)
+                    natsMsg_InProgress(list.Msgs[i], nullptr);
+                if (!wait(backoff))
+                    return false;
                 backoff = std::min(backoff * 2, kMaxBackoff);
             }
         }
@@ -134,33 +140,41 @@ struct InboxConsumer::Impl {
 
     void terminate(natsMsg* msg, const std::string& what) {
         natsStatus s = natsMsg_Term(msg, nullptr);
-        if (s != NATS_OK) log::warn("inbox: cannot terminate message", {{"error", nats_error_text(what, s)}});
+        if (s != NATS_OK)
+            log::warn("inbox: cannot terminate message", {{"error", nats_error_text(what, s)}});
     }
 
     // Records the message in dead_letter and terminates it. If the row cannot be written the
     // message is left for redelivery instead (never terminated without a trace).
     void dead_letter(natsMsgList& list, int index, const std::optional<std::string>& event_id,
-                     const std::string& payload, const std::string& reason, std::uint64_t deliveries) {
+                     const std::string& payload, const std::string& reason,
+                     std::uint64_t deliveries) {
         natsMsg* msg = list.Msgs[index];
         const std::string subject = message_subject(msg);
         bool written = false;
         try {
             written = with_database(list, index, [&] {
                 pool.transaction([&](db::Tx& tx) {
-                    tx.exec("INSERT INTO dead_letter (event_id, subject, payload, reason, deliveries) "
-                            "VALUES ($1, $2, $3, $4, $5)",
-                            {db::param(event_id), db::param(subject), db::param(payload), db::param(reason),
-                             db::param(static_cast<std::int64_t>(deliveries))});
+                    tx.exec(
+                        "INSERT INTO dead_letter (event_id, subject, payload, reason, deliveries) "
+                        "VALUES ($1, $2, $3, $4, $5)",
+                        {db::param(event_id), db::param(subject), db::param(payload),
+                         db::param(reason), db::param(static_cast<std::int64_t>(deliveries))});
                 });
             });
         } catch (const std::exception& e) {
             log::error("inbox: cannot write dead letter; message left for redelivery",
-                       {{"consumer", options.consumer.durable}, {"event_id", event_id.value_or("")},
-                        {"subject", subject}, {"reason", reason}, {"error", e.what()}, {"payload", payload}});
+                       {{"consumer", options.consumer.durable},
+                        {"event_id", event_id.value_or("")},
+                        {"subject", subject},
+                        {"reason", reason},
+                        {"error", e.what()},
+                        {"payload", payload}});
             natsMsg_NakWithDelay(msg, options.nak_delay.count(), nullptr);
             return;
         }
-        if (!written) return;  // stopping: unacked, will be redelivered
+        if (!written)
+            return;  // stopping: unacked, will be redelivered
         dead_letters_total.inc();
         log::warn("inbox: event dead-lettered", {{"consumer", options.consumer.durable},
                                                  {"event_id", event_id.value_or("")},
@@ -179,8 +193,8 @@ struct InboxConsumer::Impl {
         try {
             event = parse_event(payload);
         } catch (const EnvelopeError& e) {
-            dead_letter(list, index, best_effort_id(payload), payload, std::string("malformed: ") + e.what(),
-                        deliveries);
+            dead_letter(list, index, best_effort_id(payload), payload,
+                        std::string("malformed: ") + e.what(), deliveries);
             return;
         }
 
@@ -189,17 +203,21 @@ struct InboxConsumer::Impl {
             bool duplicate = false;
             bool done = with_database(list, index, [&] {
                 pool.transaction([&](db::Tx& tx) {
-                    auto r = tx.exec("INSERT INTO inbox (event_id, subject) VALUES ($1::uuid, $2) "
-                                     "ON CONFLICT DO NOTHING",
-                                     {db::param(event.id), db::param(event.type)});
+                    auto r = tx.exec(
+                        "INSERT INTO inbox (event_id, subject) VALUES ($1::uuid, $2) "
+                        "ON CONFLICT DO NOTHING",
+                        {db::param(event.id), db::param(event.type)});
                     duplicate = r.affected_rows() == 0;
-                    if (!duplicate) handler(tx, event);
+                    if (!duplicate)
+                        handler(tx, event);
                 });
             });
-            if (!done) return;  // stopping while the database is away: redelivered later
+            if (!done)
+                return;  // stopping while the database is away: redelivered later
             if (duplicate) {
                 duplicates_total.inc();
-                log::debug("inbox: duplicate event skipped", {{"event_id", event.id}, {"type", event.type}});
+                log::debug("inbox: duplicate event skipped",
+                           {{"event_id", event.id}, {"type", event.type}});
             } else {
                 applied_total.inc();
             }
@@ -211,17 +229,22 @@ struct InboxConsumer::Impl {
                           {{"event_id", event.id}, {"error", nats_error_text("ack", s)}});
             }
         } catch (const PoisonMessage& e) {
-            dead_letter(list, index, event.id, payload, std::string("poison: ") + e.what(), deliveries);
+            dead_letter(list, index, event.id, payload, std::string("poison: ") + e.what(),
+                        deliveries);
         } catch (const std::exception& e) {
             const bool retry_later = dynamic_cast<const RetryLater*>(&e) != nullptr;
-            if (deliveries >= static_cast<std::uint64_t>(std::max(options.consumer.max_deliver, 1))) {
-                dead_letter(list, index, event.id, payload,
-                            "failed after " + std::to_string(deliveries) + " deliveries: " + e.what(),
-                            deliveries);
+            if (deliveries >=
+                static_cast<std::uint64_t>(std::max(options.consumer.max_deliver, 1))) {
+                dead_letter(
+                    list, index, event.id, payload,
+                    "failed after " + std::to_string(deliveries) + " deliveries: " + e.what(),
+                    deliveries);
                 return;
             }
-            nlohmann::json fields = {{"event_id", event.id}, {"type", event.type},
-                                     {"delivery", deliveries}, {"error", e.what()}};
+            nlohmann::json fields = {{"event_id", event.id},
+                                     {"type", event.type},
+                                     {"delivery", deliveries},
+                                     {"error", e.what()}};
             if (retry_later) {
                 log::info("inbox: event not applicable yet; redelivery later", std::move(fields));
             } else {
@@ -241,7 +264,8 @@ struct InboxConsumer::Impl {
         while (!should_stop()) {
             natsMsgList list{};
             jsErrCode jerr{};
-            natsStatus s = natsSubscription_Fetch(&list, sub, options.batch_size, options.fetch_wait.count(), &jerr);
+            natsStatus s = natsSubscription_Fetch(&list, sub, options.batch_size,
+                                                  options.fetch_wait.count(), &jerr);
             if (s == NATS_TIMEOUT) {  // nothing to do
                 if (failed_fetches > 0) {
                     log::info("inbox: fetching again", {{"consumer", options.consumer.durable}});
@@ -251,20 +275,24 @@ struct InboxConsumer::Impl {
                 continue;
             }
             if (s != NATS_OK) {
-                std::string text = nats_error_text("fetch from " + options.consumer.durable, s, jerr);
+                std::string text =
+                    nats_error_text("fetch from " + options.consumer.durable, s, jerr);
                 if (failed_fetches++ == 0) {
                     log::warn("inbox: fetch failing; retrying with backoff", {{"error", text}});
                 }
                 if (jerr == kConsumerNotFound) {
-                    // The durable vanished (stream re-created, server store lost): declare it again.
+                    // The durable vanished (stream re-created, server store lost): declare it
+                    // again.
                     try {
                         nats.ensure_consumer(options.consumer);
-                        log::info("inbox: consumer re-created", {{"consumer", options.consumer.durable}});
+                        log::info("inbox: consumer re-created",
+                                  {{"consumer", options.consumer.durable}});
                     } catch (const std::exception& e) {
                         log::debug("inbox: consumer not re-created yet", {{"error", e.what()}});
                     }
                 }
-                if (!wait(backoff)) break;
+                if (!wait(backoff))
+                    break;
                 backoff = std::min(backoff * 2, kMaxBackoff);
                 continue;
             }
@@ -286,21 +314,28 @@ struct InboxConsumer::Impl {
             natsMsgList_Destroy(&list);
             // Acks are buffered by nats.c: push them out now.
             s = natsConnection_FlushTimeout(nats.impl().nc, 2'000);
-            if (s != NATS_OK) log::debug("inbox: flush after batch failed", {{"error", nats_error_text("flush", s)}});
+            if (s != NATS_OK)
+                log::debug("inbox: flush after batch failed",
+                           {{"error", nats_error_text("flush", s)}});
         }
     }
 };
 
 InboxConsumer::InboxConsumer(db::Pool& pool, Nats& nats, InboxOptions options, InboxHandler handler)
     : impl_(std::make_unique<Impl>(pool, nats, std::move(options), std::move(handler))) {
-    if (!impl_->handler) throw std::invalid_argument("InboxConsumer needs a handler");
-    if (impl_->options.batch_size <= 0) throw std::invalid_argument("InboxOptions.batch_size must be positive");
+    if (!impl_->handler)
+        throw std::invalid_argument("InboxConsumer needs a handler");
+    if (impl_->options.batch_size <= 0)
+        throw std::invalid_argument("InboxOptions.batch_size must be positive");
 }
 
-InboxConsumer::~InboxConsumer() { stop(); }
+InboxConsumer::~InboxConsumer() {
+    stop();
+}
 
 void InboxConsumer::start() {
-    if (impl_->thread.joinable()) return;
+    if (impl_->thread.joinable())
+        return;
     if (impl_->sub == nullptr) {
         impl_->nats.ensure_consumer(impl_->options.consumer);
         impl_->subscribe();
@@ -318,10 +353,12 @@ void InboxConsumer::stop() {
         impl_->stopping = true;
     }
     impl_->cv.notify_all();
-    if (impl_->thread.joinable()) impl_->thread.join();
+    if (impl_->thread.joinable())
+        impl_->thread.join();
     if (impl_->sub != nullptr) {
         natsStatus s = natsConnection_FlushTimeout(impl_->nats.impl().nc, 2'000);
-        if (s != NATS_OK) log::debug("inbox: flush on stop failed", {{"error", nats_error_text("flush", s)}});
+        if (s != NATS_OK)
+            log::debug("inbox: flush on stop failed", {{"error", nats_error_text("flush", s)}});
         // Destroy only: the subscription is bound, so the durable consumer stays on the server.
         natsSubscription_Destroy(impl_->sub);
         impl_->sub = nullptr;

@@ -35,7 +35,8 @@ std::string connected_url(natsConnection* nc) {
 // Connection event callbacks run on nats.c's callback thread, possibly after ~Nats returned:
 // they must not touch the Nats object (closure is unused).
 void on_disconnected(natsConnection* nc, void*) {
-    if (natsConnection_IsClosed(nc)) return;
+    if (natsConnection_IsClosed(nc))
+        return;
     log::warn("NATS disconnected; reconnecting (outbox keeps events meanwhile)", {});
 }
 
@@ -61,7 +62,8 @@ struct MsgGuard {
 };
 
 void check(natsStatus s, const std::string& what) {
-    if (s != NATS_OK) throw NatsError(nats_error_text(what, s));
+    if (s != NATS_OK)
+        throw NatsError(nats_error_text(what, s));
 }
 
 // Serve callbacks: the handler's return value is published to the reply subject.
@@ -70,7 +72,8 @@ void on_request(natsConnection* nc, natsSubscription*, natsMsg* msg, void* closu
     MsgGuard guard{msg};
     const char* reply = natsMsg_GetReply(msg);
     const char* data = natsMsg_GetData(msg);
-    std::string request(data != nullptr ? data : "", static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+    std::string request(data != nullptr ? data : "",
+                        static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
 
     log::Context ctx;
     const char* trace = nullptr;
@@ -90,10 +93,12 @@ void on_request(natsConnection* nc, natsSubscription*, natsMsg* msg, void* closu
         response = nlohmann::json{{"error", e.what()}}.dump();
     }
     if (reply == nullptr || *reply == '\0') {
-        log::warn("request without a reply subject; response dropped", {{"subject", server->subject}});
+        log::warn("request without a reply subject; response dropped",
+                  {{"subject", server->subject}});
         return;
     }
-    natsStatus s = natsConnection_Publish(nc, reply, response.data(), static_cast<int>(response.size()));
+    natsStatus s =
+        natsConnection_Publish(nc, reply, response.data(), static_cast<int>(response.size()));
     if (s != NATS_OK) {
         log::warn("cannot publish reply",
                   {{"subject", server->subject}, {"error", nats_error_text("publish reply", s)}});
@@ -117,10 +122,12 @@ void on_sub_complete(void* closure) {
 
 std::string nats_error_text(const std::string& what, natsStatus status, jsErrCode jerr) {
     std::string text = what + ": " + natsStatus_GetText(status);
-    if (jerr != 0) text += " [JetStream error " + std::to_string(static_cast<int>(jerr)) + "]";
+    if (jerr != 0)
+        text += " [JetStream error " + std::to_string(static_cast<int>(jerr)) + "]";
     natsStatus last_status = NATS_OK;
     const char* last = nats_GetLastError(&last_status);
-    if (last != nullptr && *last != '\0') text += " (" + std::string(last) + ")";
+    if (last != nullptr && *last != '\0')
+        text += " (" + std::string(last) + ")";
     return text;
 }
 
@@ -166,11 +173,13 @@ Nats::~Nats() {
     }
     for (auto& server : servers) {
         Completion done;
-        bool wait = natsSubscription_SetOnCompleteCB(server->sub, on_sub_complete, &done) == NATS_OK;
+        bool wait =
+            natsSubscription_SetOnCompleteCB(server->sub, on_sub_complete, &done) == NATS_OK;
         natsStatus s = natsSubscription_Unsubscribe(server->sub);
         if (s != NATS_OK) {
-            log::debug("unsubscribe on shutdown failed",
-                       {{"subject", server->subject}, {"error", nats_error_text("unsubscribe", s)}});
+            log::debug(
+                "unsubscribe on shutdown failed",
+                {{"subject", server->subject}, {"error", nats_error_text("unsubscribe", s)}});
         }
         bool finished = true;
         if (wait) {
@@ -206,7 +215,8 @@ void Nats::ensure_stream(const StreamConfig& config) {
     }
     std::vector<const char*> subjects;
     subjects.reserve(config.subjects.size());
-    for (const auto& s : config.subjects) subjects.push_back(s.c_str());
+    for (const auto& s : config.subjects)
+        subjects.push_back(s.c_str());
 
     jsStreamConfig cfg;
     jsStreamConfig_Init(&cfg);
@@ -214,9 +224,11 @@ void Nats::ensure_stream(const StreamConfig& config) {
     cfg.Subjects = subjects.data();
     cfg.SubjectsLen = static_cast<int>(subjects.size());
     cfg.Storage = js_FileStorage;
-    cfg.Duplicates = std::chrono::duration_cast<std::chrono::seconds>(config.duplicate_window).count() *
-                     kNanosPerSecond;
-    cfg.MaxAge = std::chrono::duration_cast<std::chrono::seconds>(config.max_age).count() * kNanosPerSecond;
+    cfg.Duplicates =
+        std::chrono::duration_cast<std::chrono::seconds>(config.duplicate_window).count() *
+        kNanosPerSecond;
+    cfg.MaxAge =
+        std::chrono::duration_cast<std::chrono::seconds>(config.max_age).count() * kNanosPerSecond;
 
     jsStreamInfo* si = nullptr;
     jsErrCode jerr{};
@@ -232,9 +244,9 @@ void Nats::ensure_stream(const StreamConfig& config) {
     jerr = {};
     s = js_UpdateStream(&si, impl_->js, &cfg, nullptr, &jerr);
     if (s != NATS_OK) {
-        throw NatsError(nats_error_text("stream " + config.name +
-                                            " exists with another configuration and cannot be updated",
-                                        s, jerr));
+        throw NatsError(nats_error_text(
+            "stream " + config.name + " exists with another configuration and cannot be updated", s,
+            jerr));
     }
     jsStreamInfo_Destroy(si);
     log::info("stream configuration updated", {{"stream", config.name}});
@@ -251,7 +263,8 @@ void Nats::ensure_consumer(const ConsumerConfig& config) {
     cfg.DeliverPolicy = js_DeliverAll;
     cfg.AckWait = config.ack_wait.count() * kNanosPerMilli;
     cfg.MaxDeliver = config.max_deliver;
-    if (!config.filter_subject.empty()) cfg.FilterSubject = config.filter_subject.c_str();
+    if (!config.filter_subject.empty())
+        cfg.FilterSubject = config.filter_subject.c_str();
 
     jsConsumerInfo* ci = nullptr;
     jsErrCode jerr{};
@@ -261,8 +274,8 @@ void Nats::ensure_consumer(const ConsumerConfig& config) {
         return;
     }
     // A durable that exists with other settings: the reason is only in nats_GetLastError.
-    const std::string add_error =
-        nats_error_text("cannot create consumer " + config.durable + " on stream " + config.stream, s, jerr);
+    const std::string add_error = nats_error_text(
+        "cannot create consumer " + config.durable + " on stream " + config.stream, s, jerr);
     ci = nullptr;
     jerr = {};
     s = js_UpdateConsumer(&ci, impl_->js, config.stream.c_str(), &cfg, nullptr, &jerr);
@@ -277,13 +290,15 @@ void Nats::ensure_consumer(const ConsumerConfig& config) {
 void Nats::publish(const std::string& subject, const std::string& payload) {
     natsStatus s = natsConnection_Publish(impl_->nc, subject.c_str(), payload.data(),
                                           static_cast<int>(payload.size()));
-    if (s != NATS_OK) throw NatsError(nats_error_text("cannot publish to " + subject, s));
+    if (s != NATS_OK)
+        throw NatsError(nats_error_text("cannot publish to " + subject, s));
 }
 
 std::optional<std::string> Nats::request(const std::string& subject, const std::string& payload,
                                          std::chrono::milliseconds timeout) {
     MsgGuard req;
-    check(natsMsg_Create(&req.msg, subject.c_str(), nullptr, payload.data(), static_cast<int>(payload.size())),
+    check(natsMsg_Create(&req.msg, subject.c_str(), nullptr, payload.data(),
+                         static_cast<int>(payload.size())),
           "request to " + subject);
     const auto& trace = log::current().traceparent;
     if (is_traceparent(trace)) {
@@ -291,10 +306,13 @@ std::optional<std::string> Nats::request(const std::string& subject, const std::
     }
     MsgGuard reply;
     natsStatus s = natsConnection_RequestMsg(&reply.msg, impl_->nc, req.msg, timeout.count());
-    if (s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS) return std::nullopt;
-    if (s != NATS_OK) throw NatsError(nats_error_text("request to " + subject + " failed", s));
+    if (s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS)
+        return std::nullopt;
+    if (s != NATS_OK)
+        throw NatsError(nats_error_text("request to " + subject + " failed", s));
     const char* data = natsMsg_GetData(reply.msg);
-    return std::string(data != nullptr ? data : "", static_cast<std::size_t>(natsMsg_GetDataLength(reply.msg)));
+    return std::string(data != nullptr ? data : "",
+                       static_cast<std::size_t>(natsMsg_GetDataLength(reply.msg)));
 }
 
 void Nats::serve(const std::string& subject, const std::string& queue_group,
@@ -302,10 +320,11 @@ void Nats::serve(const std::string& subject, const std::string& queue_group,
     auto server = std::make_unique<Impl::Server>();
     server->subject = subject;
     server->handler = std::move(handler);
-    natsStatus s = natsConnection_QueueSubscribe(&server->sub, impl_->nc, subject.c_str(), queue_group.c_str(),
-                                                 on_request, server.get());
+    natsStatus s = natsConnection_QueueSubscribe(&server->sub, impl_->nc, subject.c_str(),
+                                                 queue_group.c_str(), on_request, server.get());
     if (s != NATS_OK) {
-        throw NatsError(nats_error_text("cannot serve " + subject + " (queue " + queue_group + ")", s));
+        throw NatsError(
+            nats_error_text("cannot serve " + subject + " (queue " + queue_group + ")", s));
     }
     // Make sure the server knows the subscription before a caller's request can arrive.
     s = natsConnection_FlushTimeout(impl_->nc, 5'000);
@@ -315,6 +334,10 @@ void Nats::serve(const std::string& subject, const std::string& queue_group,
     }
     std::lock_guard lock(impl_->servers_mutex);
     impl_->servers.push_back(std::move(server));
+}
+
+void shutdown_library() {
+    nats_Close();
 }
 
 }  // namespace sales::bus

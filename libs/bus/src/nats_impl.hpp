@@ -29,6 +29,7 @@ struct Nats::Impl {
 
 // "<what>: <status text> [JetStream error N] (<nats_GetLastError>)"; call right after the
 // failing nats.c call, on the same thread (the last error is per thread).
-std::string nats_error_text(const std::string& what, natsStatus status, jsErrCode jerr = static_cast<jsErrCode>(0));
+std::string nats_error_text(const std::string& what, natsStatus status,
+                            jsErrCode jerr = static_cast<jsErrCode>(0));
 
 }  // namespace sales::bus

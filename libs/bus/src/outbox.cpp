@@ -11,7 +11,8 @@ void outbox_append(db::Tx& tx, const Event& event) {
     if (!is_uuid(event.id)) {
         throw EnvelopeError("outbox_append: event id '" + event.id + "' is not a UUID");
     }
-    if (event.type.empty()) throw EnvelopeError("outbox_append: event " + event.id + " has no type");
+    if (event.type.empty())
+        throw EnvelopeError("outbox_append: event " + event.id + " has no type");
     tx.exec("INSERT INTO outbox (event_id, subject, payload) VALUES ($1::uuid, $2, $3)",
             {db::param(event.id), db::param(event.type), db::param(to_json(event))});
 }

@@ -57,8 +57,8 @@ struct Relay::Impl {
     bool stopping = false;
     std::thread thread;
 
-    metrics::Gauge& backlog = metrics::registry().gauge(
-        "outbox_backlog", "Outbox rows not yet published to JetStream");
+    metrics::Gauge& backlog =
+        metrics::registry().gauge("outbox_backlog", "Outbox rows not yet published to JetStream");
     metrics::Gauge& oldest_age = metrics::registry().gauge(
         "outbox_oldest_unsent_age_seconds", "Age of the oldest unpublished outbox row");
     metrics::Counter& published_total = metrics::registry().counter(
@@ -76,7 +76,8 @@ struct Relay::Impl {
             if (pa != nullptr) {
                 self->acked.insert(id);
             } else if (pae != nullptr) {
-                self->nacked[id] = pae->ErrText != nullptr ? pae->ErrText : natsStatus_GetText(pae->Err);
+                self->nacked[id] =
+                    pae->ErrText != nullptr ? pae->ErrText : natsStatus_GetText(pae->Err);
             }
         }
         natsMsg_Destroy(msg);
@@ -85,7 +86,8 @@ struct Relay::Impl {
     BatchResult batch() {
         std::lock_guard batch_lock(batch_mutex);
         // Publishing while disconnected would only fill nats.c's reconnect buffer with copies.
-        if (!nats.connected()) throw NatsError("outbox relay: NATS is not connected");
+        if (!nats.connected())
+            throw NatsError("outbox relay: NATS is not connected");
         BatchResult result;
         pool.transaction([&](db::Tx& tx) {
             result = {};
@@ -93,7 +95,8 @@ struct Relay::Impl {
                 "SELECT id, event_id::text, subject, payload FROM outbox WHERE sent_at IS NULL "
                 "ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
                 {db::param(options.batch_size)});
-            if (rows.empty()) return;
+            if (rows.empty())
+                return;
             result.claimed = static_cast<int>(rows.size());
             {
                 std::lock_guard lock(ack_mutex);
@@ -111,11 +114,14 @@ struct Relay::Impl {
                 natsMsg* msg = nullptr;
                 natsStatus s = natsMsg_Create(&msg, subject.c_str(), nullptr, payload.data(),
                                               static_cast<int>(payload.size()));
-                if (s == NATS_OK) s = natsMsgHeader_Set(msg, kMsgIdHeader, event_id.c_str());
-                if (s == NATS_OK) s = js_PublishMsgAsync(js, &msg, nullptr);  // takes msg on success
+                if (s == NATS_OK)
+                    s = natsMsgHeader_Set(msg, kMsgIdHeader, event_id.c_str());
+                if (s == NATS_OK)
+                    s = js_PublishMsgAsync(js, &msg, nullptr);  // takes msg on success
                 if (s != NATS_OK) {
                     if (result.first_error.empty()) {
-                        result.first_error = nats_error_text("publish " + subject + " " + event_id, s);
+                        result.first_error =
+                            nats_error_text("publish " + subject + " " + event_id, s);
                     }
                     natsMsg_Destroy(msg);
                 }
@@ -126,13 +132,16 @@ struct Relay::Impl {
             po.MaxWait = options.publish_timeout.count();
             natsStatus s = js_PublishAsyncComplete(js, &po);
             if (s != NATS_OK && result.first_error.empty()) {
-                result.first_error = nats_error_text(
-                    "no publish ack within " + std::to_string(options.publish_timeout.count()) + " ms", s);
+                result.first_error =
+                    nats_error_text("no publish ack within " +
+                                        std::to_string(options.publish_timeout.count()) + " ms",
+                                    s);
             }
             // Whatever is still pending is unacknowledged: take it back so that a late ack cannot
             // be confused with the next batch.
             natsMsgList pending{};
-            if (js_PublishAsyncGetPendingList(&pending, js) == NATS_OK) natsMsgList_Destroy(&pending);
+            if (js_PublishAsyncGetPendingList(&pending, js) == NATS_OK)
+                natsMsgList_Destroy(&pending);
 
             // Only an acked event is known to be in the stream; anything else stays unsent and is
             // re-published later (the stream's duplicate window removes a second copy).
@@ -141,21 +150,25 @@ struct Relay::Impl {
                 std::lock_guard lock(ack_mutex);
                 for (const auto& [row_id, event_id] : claimed) {
                     if (acked.count(event_id) != 0) {
-                        if (result.published > 0) ids += ',';
+                        if (result.published > 0)
+                            ids += ',';
                         ids += std::to_string(row_id);
                         ++result.published;
                     } else if (result.first_error.empty()) {
                         auto it = nacked.find(event_id);
-                        result.first_error = "publish of event " + event_id + " not acknowledged" +
-                                             (it != nacked.end() ? ": " + it->second : std::string{});
+                        result.first_error =
+                            "publish of event " + event_id + " not acknowledged" +
+                            (it != nacked.end() ? ": " + it->second : std::string{});
                     }
                 }
             }
             ids += '}';
-            if (result.published == 0) return;
+            if (result.published == 0)
+                return;
 
             fault::point("relay_after_publish");
-            tx.exec("UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", {db::param(ids)});
+            tx.exec("UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])",
+                    {db::param(ids)});
         });
         published_total.inc(result.published);
         return result;
@@ -164,15 +177,17 @@ struct Relay::Impl {
     int run_once() {
         auto result = batch();
         if (result.published < result.claimed) {
-            throw NatsError("outbox relay: " + std::to_string(result.claimed - result.published) + " of " +
-                            std::to_string(result.claimed) + " events not published: " + result.first_error);
+            throw NatsError("outbox relay: " + std::to_string(result.claimed - result.published) +
+                            " of " + std::to_string(result.claimed) +
+                            " events not published: " + result.first_error);
         }
         return result.published;
     }
 
     void refresh_gauges(bool force) {
         auto now = std::chrono::steady_clock::now();
-        if (!force && now - gauges_refreshed < kGaugeRefresh) return;
+        if (!force && now - gauges_refreshed < kGaugeRefresh)
+            return;
         gauges_refreshed = now;
         pool.transaction([&](db::Tx& tx) {
             auto row = tx.exec_one(
@@ -208,22 +223,27 @@ struct Relay::Impl {
                     failed_attempts = 0;
                     backoff = kFirstBackoff;
                 }
-                if (published > 0) continue;  // more rows may be waiting
-                if (!wait(options.idle_poll)) break;
+                if (published > 0)
+                    continue;  // more rows may be waiting
+                if (!wait(options.idle_poll))
+                    break;
             } catch (const std::exception& e) {
                 failures_total.inc();
                 if (failed_attempts++ == 0) {
-                    log::warn("outbox relay cannot publish; retrying with backoff",
-                              {{"error", e.what()}, {"max_backoff_ms", options.max_backoff.count()}});
+                    log::warn(
+                        "outbox relay cannot publish; retrying with backoff",
+                        {{"error", e.what()}, {"max_backoff_ms", options.max_backoff.count()}});
                 } else {
-                    log::debug("outbox relay still failing", {{"error", e.what()}, {"attempt", failed_attempts}});
+                    log::debug("outbox relay still failing",
+                               {{"error", e.what()}, {"attempt", failed_attempts}});
                 }
                 try {
                     refresh_gauges(false);
                 } catch (const std::exception& ge) {
                     log::debug("outbox gauges not refreshed", {{"error", ge.what()}});
                 }
-                if (!wait(backoff)) break;
+                if (!wait(backoff))
+                    break;
                 backoff = std::min(backoff * 2, options.max_backoff);
             }
         }
@@ -232,14 +252,16 @@ struct Relay::Impl {
 
 Relay::Relay(db::Pool& pool, Nats& nats, RelayOptions options)
     : impl_(std::make_unique<Impl>(pool, nats, options)) {
-    if (options.batch_size <= 0) throw std::invalid_argument("RelayOptions.batch_size must be positive");
+    if (options.batch_size <= 0)
+        throw std::invalid_argument("RelayOptions.batch_size must be positive");
     jsOptions jo;
     jsOptions_Init(&jo);
     jo.Wait = options.publish_timeout.count();
     jo.PublishAsync.AckHandler = &Impl::on_ack;
     jo.PublishAsync.AckHandlerClosure = impl_.get();
     natsStatus s = natsConnection_JetStream(&impl_->js, nats.impl().nc, &jo);
-    if (s != NATS_OK) throw NatsError(nats_error_text("outbox relay: cannot create JetStream context", s));
+    if (s != NATS_OK)
+        throw NatsError(nats_error_text("outbox relay: cannot create JetStream context", s));
 }
 
 Relay::~Relay() {
@@ -249,7 +271,8 @@ Relay::~Relay() {
 
 void Relay::start() {
     std::lock_guard lock(impl_->mutex);
-    if (impl_->thread.joinable()) return;
+    if (impl_->thread.joinable())
+        return;
     impl_->stopping = false;
     impl_->thread = std::thread([this] { impl_->loop(); });
 }
@@ -260,9 +283,12 @@ void Relay::stop() {
         impl_->stopping = true;
     }
     impl_->cv.notify_all();
-    if (impl_->thread.joinable()) impl_->thread.join();
+    if (impl_->thread.joinable())
+        impl_->thread.join();
 }
 
-int Relay::run_once() { return impl_->run_once(); }
+int Relay::run_once() {
+    return impl_->run_once();
+}
 
 }  // namespace sales::bus

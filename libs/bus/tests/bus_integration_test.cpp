@@ -35,7 +35,8 @@ std::string lower(std::string s) {
     return s;
 }
 
-NatsOptions nats_options(const std::string& url, std::chrono::milliseconds connect_timeout = 2'000ms) {
+NatsOptions nats_options(const std::string& url,
+                         std::chrono::milliseconds connect_timeout = 2'000ms) {
     NatsOptions o;
     o.url = url;
     o.name = "bus-test";
@@ -52,8 +53,9 @@ StreamConfig stream_config(const std::string& name, const std::string& subjects,
     return c;
 }
 
-ConsumerConfig consumer_config(const std::string& stream, const std::string& durable, const std::string& filter,
-                               std::chrono::milliseconds ack_wait, int max_deliver) {
+ConsumerConfig consumer_config(const std::string& stream, const std::string& durable,
+                               const std::string& filter, std::chrono::milliseconds ack_wait,
+                               int max_deliver) {
     ConsumerConfig c;
     c.stream = stream;
     c.durable = durable;
@@ -63,7 +65,8 @@ ConsumerConfig consumer_config(const std::string& stream, const std::string& dur
     return c;
 }
 
-RelayOptions relay_options(std::chrono::milliseconds idle_poll, std::chrono::milliseconds max_backoff = 5'000ms,
+RelayOptions relay_options(std::chrono::milliseconds idle_poll,
+                           std::chrono::milliseconds max_backoff = 5'000ms,
                            std::chrono::milliseconds publish_timeout = 5'000ms) {
     RelayOptions o;
     o.idle_poll = idle_poll;
@@ -73,7 +76,7 @@ RelayOptions relay_options(std::chrono::milliseconds idle_poll, std::chrono::mil
 }
 
 class BusTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
         conninfo = test::fresh_database("t_bus_" + lower(info->name()));
@@ -96,15 +99,19 @@ protected:
     }
 
     void TearDown() override {
-        if (nats) nats->request("$JS.API.STREAM.DELETE." + stream, "", 2s);
+        if (nats)
+            nats->request("$JS.API.STREAM.DELETE." + stream, "", 2s);
     }
 
     json js_api(const std::string& api, const std::string& body = "") {
         auto reply = nats->request("$JS.API." + api, body, 2s);
-        if (!reply) throw std::runtime_error("no reply from JetStream API " + api);
+        if (!reply)
+            throw std::runtime_error("no reply from JetStream API " + api);
         return json::parse(*reply);
     }
-    std::int64_t stream_messages() { return js_api("STREAM.INFO." + stream)["state"]["messages"].get<std::int64_t>(); }
+    std::int64_t stream_messages() {
+        return js_api("STREAM.INFO." + stream)["state"]["messages"].get<std::int64_t>();
+    }
     // True when the consumer has delivered everything and has nothing awaiting an ack.
     bool consumer_drained(const std::string& durable) {
         auto info = js_api("CONSUMER.INFO." + stream + "." + durable);
@@ -141,15 +148,18 @@ protected:
     // exit status (-9 when the fault point killed it).
     int run_child_until_fault(const std::string& mode, const std::string& fault) {
         const auto self = std::filesystem::read_symlink("/proc/self/exe").string();
-        const auto log = (std::filesystem::temp_directory_path() / ("bus_child_" + stream + ".log")).string();
-        test::Process child(self, {"--gtest_filter=BusCrashChild.DISABLED_Run", "--gtest_also_run_disabled_tests"},
-                            {{"SALES_FAULT", fault},
-                             {"SALES_BUS_CHILD_MODE", mode},
-                             {"SALES_BUS_CHILD_CONNINFO", conninfo},
-                             {"SALES_BUS_CHILD_STREAM", stream}},
-                            log);
+        const auto log =
+            (std::filesystem::temp_directory_path() / ("bus_child_" + stream + ".log")).string();
+        test::Process child(
+            self, {"--gtest_filter=BusCrashChild.DISABLED_Run", "--gtest_also_run_disabled_tests"},
+            {{"SALES_FAULT", fault},
+             {"SALES_BUS_CHILD_MODE", mode},
+             {"SALES_BUS_CHILD_CONNINFO", conninfo},
+             {"SALES_BUS_CHILD_STREAM", stream}},
+            log);
         const int status = child.wait_exit(30s);
-        if (status != -9) ADD_FAILURE() << "child log:\n" << child.log();
+        if (status != -9)
+            ADD_FAILURE() << "child log:\n" << child.log();
         return status;
     }
 
@@ -172,8 +182,7 @@ TEST_F(BusTest, ConstructorFailsWithTheUrlWhenNatsIsUnreachable) {
 
 TEST_F(BusTest, EnsureStreamAndConsumerAreIdempotentAndUpdate) {
     EXPECT_NO_THROW(nats->ensure_stream(stream_config(stream, prefix + ".>")));
-    EXPECT_NO_THROW(nats->ensure_stream(
-        stream_config(stream, prefix + ".>", 60s)));
+    EXPECT_NO_THROW(nats->ensure_stream(stream_config(stream, prefix + ".>", 60s)));
     auto info = js_api("STREAM.INFO." + stream);
     EXPECT_EQ(info["config"]["duplicate_window"].get<std::int64_t>(), 60'000'000'000LL);
     EXPECT_EQ(info["config"]["storage"], "file");
@@ -251,7 +260,8 @@ TEST_F(BusTest, RelayLeavesRowsUnsentWhenNoStreamTakesThem) {
     const auto failures_before = failures.value();
     backlog.set(-1);
     relay.start();
-    EXPECT_TRUE(test::eventually([&] { return failures.value() - failures_before >= 2 && backlog.value() == 1; }));
+    EXPECT_TRUE(test::eventually(
+        [&] { return failures.value() - failures_before >= 2 && backlog.value() == 1; }));
     relay.stop();
     EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 1);
 }
@@ -259,19 +269,21 @@ TEST_F(BusTest, RelayLeavesRowsUnsentWhenNoStreamTakesThem) {
 TEST_F(BusTest, RelayThreadDrainsTheOutboxInOrder) {
     constexpr int kEvents = 10'000;
     pool->transaction([&](db::Tx& tx) {
-        for (int i = 1; i <= kEvents; ++i) outbox_append(tx, event("bulk.item", i));
+        for (int i = 1; i <= kEvents; ++i)
+            outbox_append(tx, event("bulk.item", i));
     });
     auto& published = metrics::registry().counter("outbox_published_total", "");
     const auto before = published.value();
     Relay relay(*pool, *nats, relay_options(20ms));
     const auto start = std::chrono::steady_clock::now();
     relay.start();
-    ASSERT_TRUE(test::eventually([&] { return count("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0; },
-                                 60s, 5ms));
-    const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ASSERT_TRUE(test::eventually(
+        [&] { return count("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0; }, 60s, 5ms));
+    const auto elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     relay.stop();
-    std::cout << "[ relay    ] " << kEvents << " events in " << elapsed << " s = " << kEvents / elapsed
-              << " events/s\n";
+    std::cout << "[ relay    ] " << kEvents << " events in " << elapsed
+              << " s = " << kEvents / elapsed << " events/s\n";
     EXPECT_EQ(stream_messages(), kEvents);
     EXPECT_EQ(published.value() - before, kEvents);
 
@@ -301,7 +313,8 @@ TEST_F(BusTest, OutboxToInboxEndToEnd) {
 }
 
 TEST_F(BusTest, InboxAppliesOnceAndSkipsADuplicateDelivery) {
-    auto& duplicates = metrics::registry().counter("inbox_duplicates_total", "", "consumer=\"dup\"");
+    auto& duplicates =
+        metrics::registry().counter("inbox_duplicates_total", "", "consumer=\"dup\"");
     const auto dup_before = duplicates.value();
     std::atomic<int> calls{0};
     InboxConsumer inbox(*pool, *nats, inbox_options("dup"), [&](db::Tx& tx, const Event& e) {
@@ -315,7 +328,8 @@ TEST_F(BusTest, InboxAppliesOnceAndSkipsADuplicateDelivery) {
     nats->publish(e.type, to_json(e));
     nats->publish(e.type, to_json(e));
     ASSERT_TRUE(test::eventually([&] { return stream_messages() == 2; }));
-    ASSERT_TRUE(test::eventually([&] { return consumer_drained("dup") && duplicates.value() - dup_before == 1; }));
+    ASSERT_TRUE(test::eventually(
+        [&] { return consumer_drained("dup") && duplicates.value() - dup_before == 1; }));
     inbox.stop();
     EXPECT_EQ(applied(e.id), 1);
     EXPECT_EQ(calls.load(), 1);
@@ -325,7 +339,8 @@ TEST_F(BusTest, MalformedMessageIsDeadLetteredAndTheNextIsApplied) {
     InboxConsumer inbox(*pool, *nats, inbox_options("malformed"), record);
     inbox.start();
     nats->publish(prefix + ".garbage", "{this is not json");
-    nats->publish(prefix + ".nouuid", R"({"specversion":"1.0","id":"x-1","source":"/s","type":"t","data":{}})");
+    nats->publish(prefix + ".nouuid",
+                  R"({"specversion":"1.0","id":"x-1","source":"/s","type":"t","data":{}})");
     auto good = event("good.one");
     nats->publish(good.type, to_json(good));
 
@@ -345,7 +360,8 @@ TEST_F(BusTest, RetryLaterTwiceThenSuccessAppliesOnce) {
     std::atomic<int> attempts{0};
     InboxConsumer inbox(*pool, *nats, inbox_options("retry"), [&](db::Tx& tx, const Event& e) {
         record(tx, e);  // rolled back with the failed attempts
-        if (++attempts <= 2) throw RetryLater("sequence 2 not applicable yet");
+        if (++attempts <= 2)
+            throw RetryLater("sequence 2 not applicable yet");
     });
     inbox.start();
     auto e = event("contract.signed");
@@ -373,7 +389,8 @@ TEST_F(BusTest, AlwaysFailingHandlerIsDeadLetteredAfterMaxDeliver) {
     EXPECT_EQ(attempts.load(), 3);
     EXPECT_EQ(applied(e.id), 0) << "failed attempts must roll back";
     EXPECT_EQ(count("SELECT count(*) FROM inbox"), 0);
-    EXPECT_EQ(count("SELECT count(*) FROM dead_letter WHERE event_id = $1 AND deliveries = 3 AND reason LIKE "
+    EXPECT_EQ(count("SELECT count(*) FROM dead_letter WHERE event_id = $1 AND deliveries = 3 AND "
+                    "reason LIKE "
                     "'failed after 3 deliveries: downstream rule keeps failing'",
                     {db::param(e.id)}),
               1);
@@ -392,7 +409,8 @@ TEST_F(BusTest, PoisonMessageIsDeadLetteredAtOnce) {
     ASSERT_TRUE(test::eventually([&] { return consumer_drained("poison"); }));
     inbox.stop();
     EXPECT_EQ(attempts.load(), 1);
-    EXPECT_EQ(count("SELECT count(*) FROM dead_letter WHERE reason = 'poison: unit does not exist'"), 1);
+    EXPECT_EQ(
+        count("SELECT count(*) FROM dead_letter WHERE reason = 'poison: unit does not exist'"), 1);
 }
 
 TEST_F(BusTest, InboxResumesFromTheDurableAfterRestart) {
@@ -410,7 +428,8 @@ TEST_F(BusTest, InboxResumesFromTheDurableAfterRestart) {
     nats->publish(second.type, to_json(second));
     InboxConsumer inbox(*pool, *nats, inbox_options("resume"), record);
     inbox.start();
-    ASSERT_TRUE(test::eventually([&] { return applied(second.id) == 1 && consumer_drained("resume"); }));
+    ASSERT_TRUE(
+        test::eventually([&] { return applied(second.id) == 1 && consumer_drained("resume"); }));
     inbox.stop();
     EXPECT_EQ(applied(first.id), 1);
 }
@@ -454,11 +473,12 @@ TEST_F(BusTest, RelayAndInboxSurviveANatsOutage) {
     auto during = event("during");
     append(during);
     // Nothing can be acknowledged while the server is away.
-    EXPECT_FALSE(test::eventually([&] { return count("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0; },
-                                  1s));
+    EXPECT_FALSE(test::eventually(
+        [&] { return count("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0; }, 1s));
     server.start();
     ASSERT_TRUE(test::eventually([&] { return applied(during.id) == 1; }, 30s));
-    EXPECT_TRUE(test::eventually([&] { return count("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0; }));
+    EXPECT_TRUE(test::eventually(
+        [&] { return count("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0; }));
     relay.stop();
     inbox.stop();
     EXPECT_EQ(applied(before.id), 1);
@@ -469,7 +489,8 @@ TEST_F(BusTest, RelayKilledBetweenPublishAndMarkSentPublishesOnce) {
     auto e = event("contract.signed");
     append(e);
     EXPECT_EQ(run_child_until_fault("relay", "relay_after_publish"), -9);
-    EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 1) << "killed before marking sent";
+    EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 1)
+        << "killed before marking sent";
     EXPECT_EQ(stream_messages(), 1) << "killed after the publish ack";
 
     Relay relay(*pool, *nats);
@@ -479,7 +500,8 @@ TEST_F(BusTest, RelayKilledBetweenPublishAndMarkSentPublishesOnce) {
 }
 
 TEST_F(BusTest, InboxKilledBetweenCommitAndAckSkipsTheRedelivery) {
-    auto& duplicates = metrics::registry().counter("inbox_duplicates_total", "", "consumer=\"crash\"");
+    auto& duplicates =
+        metrics::registry().counter("inbox_duplicates_total", "", "consumer=\"crash\"");
     const auto dup_before = duplicates.value();
     auto e = event("finance.deposit.received");
     nats->publish(e.type, to_json(e));
@@ -490,7 +512,8 @@ TEST_F(BusTest, InboxKilledBetweenCommitAndAckSkipsTheRedelivery) {
     // Unacked: redelivered after the ack wait, recognised by the inbox row, acked, not re-applied.
     InboxConsumer inbox(*pool, *nats, inbox_options("crash", 5, 1'000ms), record);
     inbox.start();
-    ASSERT_TRUE(test::eventually([&] { return duplicates.value() - dup_before == 1 && consumer_drained("crash"); }));
+    ASSERT_TRUE(test::eventually(
+        [&] { return duplicates.value() - dup_before == 1 && consumer_drained("crash"); }));
     inbox.stop();
     EXPECT_EQ(applied(e.id), 1);
 }

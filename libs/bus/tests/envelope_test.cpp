@@ -34,7 +34,8 @@ TEST(EnvelopeTest, MakeEventFillsAttributes) {
     EXPECT_EQ(e.subject, "unit-42");
     EXPECT_EQ(e.sequence, 3);
     EXPECT_EQ(e.data, (json{{"a", 1}}));
-    EXPECT_TRUE(std::regex_match(e.time, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)"))) << e.time;
+    EXPECT_TRUE(std::regex_match(e.time, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)")))
+        << e.time;
     EXPECT_TRUE(is_traceparent(e.traceparent)) << e.traceparent;
 }
 
@@ -75,8 +76,9 @@ TEST(EnvelopeTest, ToJsonIsCloudEventsStructured) {
 }
 
 TEST(EnvelopeTest, RoundTrip) {
-    auto e = make_event("finance", "finance.payment.recorded", "p-1", 5,
-                        json{{"amount_fen", 12345}, {"note", "定金"}, {"nested", {{"k", json::array({1, 2})}}}});
+    auto e = make_event(
+        "finance", "finance.payment.recorded", "p-1", 5,
+        json{{"amount_fen", 12345}, {"note", "定金"}, {"nested", {{"k", json::array({1, 2})}}}});
     auto back = parse_event(to_json(e));
     EXPECT_EQ(back.id, e.id);
     EXPECT_EQ(back.source, e.source);

@@ -1,7 +1,7 @@
 #include "sales/clock.hpp"
 
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 
 namespace sales {
 

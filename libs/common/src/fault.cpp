@@ -1,9 +1,9 @@
 #include "sales/fault.hpp"
 
+#include <unistd.h>
 #include <csignal>
 #include <cstdlib>
 #include <string>
-#include <unistd.h>
 
 namespace sales::fault {
 
@@ -12,7 +12,8 @@ void point(std::string_view name) {
         const char* v = std::getenv("SALES_FAULT");
         return std::string(v ? v : "");
     }();
-    if (configured.empty() || configured != name) return;
+    if (configured.empty() || configured != name)
+        return;
     // Exactly what `kill -9` does at this instant: no destructors, no flushing.
     ::kill(::getpid(), SIGKILL);
 }

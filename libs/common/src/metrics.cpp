@@ -8,17 +8,20 @@ std::string with_labels(const std::string& name, const std::string& labels) {
     return labels.empty() ? name : name + "{" + labels + "}";
 }
 std::string join_labels(const std::string& a, const std::string& b) {
-    if (a.empty()) return b;
-    if (b.empty()) return a;
+    if (a.empty())
+        return b;
+    if (b.empty())
+        return a;
     return a + "," + b;
 }
 }  // namespace
 
 Histogram::Histogram()
-    : bounds_us_{5'000, 10'000, 25'000, 50'000, 100'000, 250'000, 500'000, 1'000'000, 2'500'000,
-                 5'000'000, 10'000'000},
+    : bounds_us_{5'000,   10'000,    25'000,    50'000,    100'000,   250'000,
+                 500'000, 1'000'000, 2'500'000, 5'000'000, 10'000'000},
       buckets_(new std::atomic<std::int64_t>[bounds_us_.size()]) {
-    for (std::size_t i = 0; i < bounds_us_.size(); ++i) buckets_[i].store(0);
+    for (std::size_t i = 0; i < bounds_us_.size(); ++i)
+        buckets_[i].store(0);
 }
 
 void Histogram::observe_us(std::int64_t us) {
@@ -39,10 +42,12 @@ std::string Histogram::render(const std::string& name, const std::string& labels
         cumulative += buckets_[i].load(std::memory_order_relaxed);
         std::ostringstream le;
         le << "le=\"" << static_cast<double>(bounds_us_[i]) / 1e6 << "\"";
-        out << with_labels(name + "_bucket", join_labels(labels, le.str())) << ' ' << cumulative << '\n';
+        out << with_labels(name + "_bucket", join_labels(labels, le.str())) << ' ' << cumulative
+            << '\n';
     }
     const auto count = count_.load(std::memory_order_relaxed);
-    out << with_labels(name + "_bucket", join_labels(labels, "le=\"+Inf\"")) << ' ' << count << '\n';
+    out << with_labels(name + "_bucket", join_labels(labels, "le=\"+Inf\"")) << ' ' << count
+        << '\n';
     out << with_labels(name + "_sum", labels) << ' '
         << static_cast<double>(sum_us_.load(std::memory_order_relaxed)) / 1e6 << '\n';
     out << with_labels(name + "_count", labels) << ' ' << count << '\n';
@@ -59,17 +64,21 @@ Registry::Family& Registry::family(const std::string& name, const std::string& t
     return f;
 }
 
-Counter& Registry::counter(const std::string& name, const std::string& help, const std::string& labels) {
+Counter& Registry::counter(const std::string& name, const std::string& help,
+                           const std::string& labels) {
     std::lock_guard lock(mutex_);
     auto& slot = family(name, "counter", help).counters[labels];
-    if (!slot) slot = std::make_unique<Counter>();
+    if (!slot)
+        slot = std::make_unique<Counter>();
     return *slot;
 }
 
-Gauge& Registry::gauge(const std::string& name, const std::string& help, const std::string& labels) {
+Gauge& Registry::gauge(const std::string& name, const std::string& help,
+                       const std::string& labels) {
     std::lock_guard lock(mutex_);
     auto& slot = family(name, "gauge", help).gauges[labels];
-    if (!slot) slot = std::make_unique<Gauge>();
+    if (!slot)
+        slot = std::make_unique<Gauge>();
     return *slot;
 }
 
@@ -77,7 +86,8 @@ Histogram& Registry::histogram(const std::string& name, const std::string& help,
                                const std::string& labels) {
     std::lock_guard lock(mutex_);
     auto& slot = family(name, "histogram", help).histograms[labels];
-    if (!slot) slot = std::make_unique<Histogram>();
+    if (!slot)
+        slot = std::make_unique<Histogram>();
     return *slot;
 }
 
@@ -85,10 +95,14 @@ std::string Registry::render() const {
     std::lock_guard lock(mutex_);
     std::ostringstream out;
     for (const auto& [name, f] : families_) {
-        out << "# HELP " << name << ' ' << f.help << '\n' << "# TYPE " << name << ' ' << f.type << '\n';
-        for (const auto& [labels, c] : f.counters) out << with_labels(name, labels) << ' ' << c->value() << '\n';
-        for (const auto& [labels, g] : f.gauges) out << with_labels(name, labels) << ' ' << g->value() << '\n';
-        for (const auto& [labels, h] : f.histograms) out << h->render(name, labels);
+        out << "# HELP " << name << ' ' << f.help << '\n'
+            << "# TYPE " << name << ' ' << f.type << '\n';
+        for (const auto& [labels, c] : f.counters)
+            out << with_labels(name, labels) << ' ' << c->value() << '\n';
+        for (const auto& [labels, g] : f.gauges)
+            out << with_labels(name, labels) << ' ' << g->value() << '\n';
+        for (const auto& [labels, h] : f.histograms)
+            out << h->render(name, labels);
     }
     return out.str();
 }

@@ -12,30 +12,35 @@ namespace {
 
 std::int64_t checked_add(std::int64_t a, std::int64_t b) {
     std::int64_t out;
-    if (__builtin_add_overflow(a, b, &out)) overflow("add");
+    if (__builtin_add_overflow(a, b, &out))
+        overflow("add");
     return out;
 }
 
 std::int64_t checked_sub(std::int64_t a, std::int64_t b) {
     std::int64_t out;
-    if (__builtin_sub_overflow(a, b, &out)) overflow("subtract");
+    if (__builtin_sub_overflow(a, b, &out))
+        overflow("subtract");
     return out;
 }
 
 std::int64_t checked_mul(std::int64_t a, std::int64_t b) {
     std::int64_t out;
-    if (__builtin_mul_overflow(a, b, &out)) overflow("multiply");
+    if (__builtin_mul_overflow(a, b, &out))
+        overflow("multiply");
     return out;
 }
 
 namespace {
 std::int64_t round_half_up_128(__int128 numerator, __int128 denominator) {
-    if (denominator <= 0) throw std::invalid_argument("denominator must be positive");
+    if (denominator <= 0)
+        throw std::invalid_argument("denominator must be positive");
     const bool negative = numerator < 0;
     const __int128 magnitude = negative ? -numerator : numerator;
     __int128 q = magnitude / denominator;
     const __int128 r = magnitude % denominator;
-    if (r * 2 >= denominator) ++q;
+    if (r * 2 >= denominator)
+        ++q;
     const __int128 result = negative ? -q : q;
     if (result > std::numeric_limits<std::int64_t>::max() ||
         result < std::numeric_limits<std::int64_t>::min()) {
@@ -64,9 +69,11 @@ std::int64_t total_price_fen(std::int64_t area_centi_m2, std::int64_t unit_price
 std::string format_yuan(std::int64_t fen) {
     const bool negative = fen < 0;
     // Work in unsigned to handle INT64_MIN.
-    std::uint64_t magnitude = negative ? (~static_cast<std::uint64_t>(fen) + 1) : static_cast<std::uint64_t>(fen);
+    std::uint64_t magnitude =
+        negative ? (~static_cast<std::uint64_t>(fen) + 1) : static_cast<std::uint64_t>(fen);
     std::string cents = std::to_string(magnitude % 100);
-    if (cents.size() < 2) cents.insert(0, "0");
+    if (cents.size() < 2)
+        cents.insert(0, "0");
     return (negative ? "-" : "") + std::to_string(magnitude / 100) + "." + cents;
 }
 

@@ -214,14 +214,22 @@ TEST(Db, ConcurrentSerializableIncrementsAllLand) {
 
     std::atomic<int> invocations{0};
     std::latch start(2);
+    // The first attempt of each thread's first increment waits until both have read the row, so
+    // at least one conflict is certain rather than left to scheduling luck.
+    std::latch both_read(2);
     auto worker = [&] {
         start.arrive_and_wait();
         for (int i = 0; i < 50; ++i) {
+            bool first_attempt = (i == 0);
             pool.run(
                 [&](Tx& tx) {
                     ++invocations;
                     const auto n =
                         tx.exec_one("SELECT n FROM c WHERE id = $1", {param(1)}).int64("n");
+                    if (first_attempt) {
+                        first_attempt = false;
+                        both_read.arrive_and_wait();
+                    }
                     tx.exec("UPDATE c SET n = $1 WHERE id = $2", {param(n + 1), param(1)});
                 },
                 sales::db::Isolation::serializable);

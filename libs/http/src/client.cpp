@@ -45,7 +45,8 @@ struct Connection {
 
     // A pooled connection the server has closed (or that has stray bytes) is not reusable.
     bool looks_open() {
-        if (!stream.socket().is_open()) return false;
+        if (!stream.socket().is_open())
+            return false;
         char byte;
         auto n = ::recv(stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
         return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
@@ -74,14 +75,16 @@ struct Client::Impl {
         while (!idle.empty()) {
             auto c = std::move(idle.back());
             idle.pop_back();
-            if (c->looks_open()) return c;
+            if (c->looks_open())
+                return c;
         }
         return nullptr;
     }
 
     void give_back(std::unique_ptr<Connection> c) {
         std::lock_guard lock(mutex);
-        if (idle.size() < options.max_idle_connections) idle.push_back(std::move(c));
+        if (idle.size() < options.max_idle_connections)
+            idle.push_back(std::move(c));
     }
 
     std::unique_ptr<Connection> connect() {
@@ -89,15 +92,18 @@ struct Client::Impl {
         beast::error_code ec;
         tcp::resolver resolver(c->ioc);
         auto endpoints = resolver.resolve(host, std::to_string(port), ec);
-        if (ec) throw ClientError("cannot resolve " + where + ": " + ec.message());
+        if (ec)
+            throw ClientError("cannot resolve " + where + ": " + ec.message());
         c->stream.expires_after(options.connect_timeout);
         ec = asio::error::would_block;
-        c->stream.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
+        c->stream.async_connect(endpoints,
+                                [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
         c->run();
         if (ec == beast::error::timeout)
             throw ClientError("cannot connect to " + where + ": no answer within " +
                               std::to_string(options.connect_timeout.count()) + " ms");
-        if (ec) throw ClientError("cannot connect to " + where + ": " + ec.message());
+        if (ec)
+            throw ClientError("cannot connect to " + where + ": " + ec.message());
         c->stream.socket().set_option(tcp::no_delay(true), ec);
         return c;
     }
@@ -110,14 +116,17 @@ struct Client::Impl {
         c.stream.expires_after(options.request_timeout);
         bhttp::async_write(c.stream, req, [&](beast::error_code e, std::size_t) { ec = e; });
         c.run();
-        if (ec) return Failure{ec, "sending the request", ec != beast::error::timeout};
+        if (ec)
+            return Failure{ec, "sending the request", ec != beast::error::timeout};
         ec = asio::error::would_block;
         parser.body_limit(kResponseBodyLimit);
-        bhttp::async_read(c.stream, c.buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
+        bhttp::async_read(c.stream, c.buffer, parser,
+                          [&](beast::error_code e, std::size_t) { ec = e; });
         c.run();
         if (ec)
-            return Failure{ec, "reading the response",
-                           ec != beast::error::timeout && !parser.got_some() && c.buffer.size() == 0};
+            return Failure{
+                ec, "reading the response",
+                ec != beast::error::timeout && !parser.got_some() && c.buffer.size() == 0};
         c.stream.expires_never();
         return std::nullopt;
     }
@@ -147,10 +156,12 @@ ClientResponse Client::request(const std::string& method, const std::string& tar
     req.set(bhttp::field::user_agent, "sales-http-client");
     // Carry the caller's correlation ids to the next service unless given explicitly.
     const auto& context = log::current();
-    if (!context.request_id.empty()) req.set("X-Request-Id", context.request_id);
+    if (!context.request_id.empty())
+        req.set("X-Request-Id", context.request_id);
     if (is_traceparent(context.traceparent))
         req.set("traceparent", child_traceparent(context.traceparent));
-    for (const auto& [name, value] : headers) req.set(name, value);
+    for (const auto& [name, value] : headers)
+        req.set(name, value);
     req.body() = body;
     req.keep_alive(true);
     req.prepare_payload();
@@ -159,34 +170,43 @@ ClientResponse Client::request(const std::string& method, const std::string& tar
     for (int attempt = 0;; ++attempt) {
         std::unique_ptr<Connection> conn = attempt == 0 ? impl_->take_idle() : nullptr;
         bool reused = conn != nullptr;
-        if (!conn) conn = impl_->connect();
+        if (!conn)
+            conn = impl_->connect();
 
         bhttp::response_parser<bhttp::string_body> parser;
+        if (verb == bhttp::verb::head)
+            parser.skip(true);  // no body follows, whatever the headers say
         auto failure = impl_->exchange(*conn, req, parser);
         if (failure) {
-            if (reused && failure->stale) continue;  // the server closed the idle connection
+            if (reused && failure->stale)
+                continue;  // the server closed the idle connection
             if (failure->ec == beast::error::timeout)
                 throw ClientError(what + " timed out after " +
                                   std::to_string(impl_->options.request_timeout.count()) + " ms");
-            throw ClientError(what + " failed while " + failure->stage + ": " + failure->ec.message());
+            throw ClientError(what + " failed while " + failure->stage + ": " +
+                              failure->ec.message());
         }
 
         auto& res = parser.get();
         ClientResponse out;
         out.status = static_cast<int>(res.result_int());
         for (const auto& f : res) {
-            auto [it, inserted] = out.headers.emplace(std::string(f.name_string()), std::string(f.value()));
-            if (!inserted) it->second += ", " + std::string(f.value());
+            auto [it, inserted] =
+                out.headers.emplace(std::string(f.name_string()), std::string(f.value()));
+            if (!inserted)
+                it->second += ", " + std::string(f.value());
         }
         out.body = std::move(res.body());
-        if (res.keep_alive() && conn->buffer.size() == 0) impl_->give_back(std::move(conn));
+        if (res.keep_alive() && conn->buffer.size() == 0)
+            impl_->give_back(std::move(conn));
         return out;
     }
 }
 
 ClientResponse Client::post_json(const std::string& target, const nlohmann::json& body,
                                  Headers headers) {
-    if (headers.find("Content-Type") == headers.end()) headers["Content-Type"] = "application/json";
+    if (headers.find("Content-Type") == headers.end())
+        headers["Content-Type"] = "application/json";
     return request("POST", target, body.dump(), headers);
 }
 

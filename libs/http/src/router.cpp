@@ -16,9 +16,12 @@ namespace detail {
 
 namespace {
 int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 }  // namespace
@@ -30,10 +33,12 @@ std::optional<std::string> percent_decode(std::string_view in, bool plus_as_spac
     for (std::size_t i = 0; i < in.size(); ++i) {
         char c = in[i];
         if (c == '%') {
-            if (i + 2 >= in.size()) return std::nullopt;
+            if (i + 2 >= in.size())
+                return std::nullopt;
             int hi = hex_value(in[i + 1]);
             int lo = hex_value(in[i + 2]);
-            if (hi < 0 || lo < 0) return std::nullopt;
+            if (hi < 0 || lo < 0)
+                return std::nullopt;
             out.push_back(static_cast<char>(hi * 16 + lo));
             i += 2;
         } else if (c == '+' && plus_as_space) {
@@ -56,7 +61,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
     for (;;) {
         auto slash = path.find('/');
         out.push_back(path.substr(0, slash));
-        if (slash == std::string_view::npos) break;
+        if (slash == std::string_view::npos)
+            break;
         path.remove_prefix(slash + 1);
     }
     return out;
@@ -69,19 +75,23 @@ bool is_param(std::string_view segment) {
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Handler handler, bool authenticated) {
-    if (method.empty()) throw std::invalid_argument("route method is empty for pattern " + pattern);
+    if (method.empty())
+        throw std::invalid_argument("route method is empty for pattern " + pattern);
     if (pattern.empty() || pattern.front() != '/')
         throw std::invalid_argument("route pattern must start with '/': '" + pattern + "'");
-    if (!handler) throw std::invalid_argument("route " + method + " " + pattern + " has no handler");
+    if (!handler)
+        throw std::invalid_argument("route " + method + " " + pattern + " has no handler");
     std::vector<std::string> segments;
     std::vector<std::string> names;
     for (auto s : split_path(pattern)) {
         if (is_param(s)) {
             std::string name(s.substr(1, s.size() - 2));
             if (name.find_first_of("{}/") != std::string::npos)
-                throw std::invalid_argument("bad parameter '" + std::string(s) + "' in route " + pattern);
+                throw std::invalid_argument("bad parameter '" + std::string(s) + "' in route " +
+                                            pattern);
             if (std::find(names.begin(), names.end(), name) != names.end())
-                throw std::invalid_argument("parameter {" + name + "} appears twice in route " + pattern);
+                throw std::invalid_argument("parameter {" + name + "} appears twice in route " +
+                                            pattern);
             names.push_back(name);
         } else if (s.find_first_of("{}") != std::string_view::npos) {
             throw std::invalid_argument("segment '" + std::string(s) + "' of route " + pattern +
@@ -107,13 +117,15 @@ void Router::add(std::string method, std::string pattern, Handler handler, bool 
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {
     Match result;
-    if (path.empty() || path.front() != '/') return result;
+    if (path.empty() || path.front() != '/')
+        return result;
     auto raw = split_path(path);
     std::vector<std::string> segs;
     segs.reserve(raw.size());
     for (auto s : raw) {
         auto decoded = detail::percent_decode(s, false);
-        if (!decoded) return result;  // malformed escape: matches nothing
+        if (!decoded)
+            return result;  // malformed escape: matches nothing
         segs.push_back(std::move(*decoded));
     }
 
@@ -123,7 +135,8 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     std::vector<bool> best_literals;
     std::vector<std::string> allowed;
     for (const auto& r : routes_) {
-        if (r.segments.size() != segs.size()) continue;
+        if (r.segments.size() != segs.size())
+            continue;
         std::vector<bool> literals(segs.size());
         bool ok = true;
         for (std::size_t i = 0; i < segs.size() && ok; ++i) {
@@ -135,7 +148,8 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
                 literals[i] = true;
             }
         }
-        if (!ok) continue;
+        if (!ok)
+            continue;
         if (r.method != method) {
             if (std::find(allowed.begin(), allowed.end(), r.method) == allowed.end())
                 allowed.push_back(r.method);
@@ -157,7 +171,8 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     }
     for (std::size_t i = 0; i < segs.size(); ++i) {
         const auto& s = best->segments[i];
-        if (is_param(s)) result.params[s.substr(1, s.size() - 2)] = std::move(segs[i]);
+        if (is_param(s))
+            result.params[s.substr(1, s.size() - 2)] = std::move(segs[i]);
     }
     result.handler = &best->handler;
     result.authenticated = best->authenticated;
@@ -168,7 +183,8 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
 std::vector<std::pair<std::string, std::string>> Router::routes() const {
     std::vector<std::pair<std::string, std::string>> out;
     out.reserve(routes_.size());
-    for (const auto& r : routes_) out.emplace_back(r.method, r.pattern);
+    for (const auto& r : routes_)
+        out.emplace_back(r.method, r.pattern);
     return out;
 }
 

@@ -57,11 +57,13 @@ constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 constexpr std::chrono::seconds kLingerTimeout{2};
 
 bool sane_request_id(std::string_view id) {
-    if (id.empty() || id.size() > 128) return false;
+    if (id.empty() || id.size() > 128)
+        return false;
     for (char c : id) {
         bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                   c == '.' || c == '_' || c == '-';
-        if (!ok) return false;
+        if (!ok)
+            return false;
     }
     return true;
 }
@@ -80,14 +82,16 @@ std::string printable(std::string_view s, std::size_t max = 512) {
             out.push_back(hex[c & 15]);
         }
     }
-    if (s.size() > max) out += "...";
+    if (s.size() > max)
+        out += "...";
     return out;
 }
 
 std::string label_value(std::string_view v) {
     std::string out;
     for (char c : v) {
-        if (c == '\\' || c == '"') out.push_back('\\');
+        if (c == '\\' || c == '"')
+            out.push_back('\\');
         if (c == '\n') {
             out += "\\n";
             continue;
@@ -98,10 +102,11 @@ std::string label_value(std::string_view v) {
 }
 
 std::string method_label(std::string_view m) {
-    static constexpr std::string_view known[] = {"GET",    "POST",    "PUT",     "PATCH", "DELETE",
-                                                 "HEAD",   "OPTIONS", "CONNECT", "TRACE"};
+    static constexpr std::string_view known[] = {"GET",  "POST",    "PUT",     "PATCH", "DELETE",
+                                                 "HEAD", "OPTIONS", "CONNECT", "TRACE"};
     for (auto k : known)
-        if (k == m) return std::string(m);
+        if (k == m)
+            return std::string(m);
     return "other";
 }
 
@@ -112,7 +117,8 @@ bool is_http_parse_error(const beast::error_code& ec) {
 std::string join(const std::vector<std::string>& v, std::string_view sep) {
     std::string out;
     for (const auto& s : v) {
-        if (!out.empty()) out += sep;
+        if (!out.empty())
+            out += sep;
         out += s;
     }
     return out;
@@ -133,7 +139,8 @@ std::string listen_hint(const beast::error_code& ec, const std::string& service)
 }
 
 std::string lower_first(std::string s) {
-    if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
+    if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z')
+        s[0] = static_cast<char>(s[0] - 'A' + 'a');
     return s;
 }
 
@@ -201,11 +208,13 @@ struct Server::Impl : ServerState {
 namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
-public:
-    Session(ServerState& server, tcp::socket&& socket) : server_(server), stream_(std::move(socket)) {
+  public:
+    Session(ServerState& server, tcp::socket&& socket)
+        : server_(server), stream_(std::move(socket)) {
         beast::error_code ec;
         auto ep = stream_.socket().remote_endpoint(ec);
-        if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+        if (!ec)
+            remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
         stream_.socket().set_option(tcp::no_delay(true), ec);
     }
 
@@ -216,14 +225,16 @@ public:
     }
 
     void start() {
-        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->wait_for_request(); });
+        asio::dispatch(stream_.get_executor(),
+                       [self = shared_from_this()] { self->wait_for_request(); });
     }
 
     // Server is stopping: an idle connection is closed now; one with a request in progress
     // finishes it (the response then says Connection: close).
     void on_shutdown() {
         asio::post(stream_.get_executor(), [self = shared_from_this()] {
-            if (self->state_ == State::idle) self->close_now();
+            if (self->state_ == State::idle)
+                self->close_now();
         });
     }
 
@@ -231,18 +242,21 @@ public:
         asio::post(stream_.get_executor(), [self = shared_from_this()] { self->close_now(); });
     }
 
-private:
+  private:
     enum class State { idle, reading, handling, writing, closed };
 
     void wait_for_request() {
-        if (server_.shutting_down.load()) return close_now();
-        if (buffer_.size() > 0) return read_request();  // pipelined bytes already here
+        if (server_.shutting_down.load())
+            return close_now();
+        if (buffer_.size() > 0)
+            return read_request();  // pipelined bytes already here
         state_ = State::idle;
         stream_.expires_after(first_ ? server_.options.read_timeout : server_.options.idle_timeout);
         stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](
                                                            beast::error_code ec, std::size_t n) {
             self->buffer_.commit(n);
-            if (ec) return self->close_now();  // peer closed, idle timeout, or server stopping
+            if (ec)
+                return self->close_now();  // peer closed, idle timeout, or server stopping
             self->read_request();
         });
     }
@@ -260,13 +274,15 @@ private:
     }
 
     void on_header(beast::error_code ec) {
-        if (ec) return on_read(ec);
+        if (ec)
+            return on_read(ec);
         auto& msg = parser_->get();
         if (msg.version() >= 11 && beast::iequals(msg[bhttp::field::expect], "100-continue")) {
             static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
             asio::async_write(stream_, asio::buffer(kContinue),
                               [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                                  if (ec) return self->close_now();
+                                  if (ec)
+                                      return self->close_now();
                                   self->read_body();
                               });
             return;
@@ -275,22 +291,22 @@ private:
     }
 
     void read_body() {
-        bhttp::async_read(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              self->on_read(ec);
-                          });
+        bhttp::async_read(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(beast::error_code ec) {
-        if (!ec) return handle_request();
+        if (!ec)
+            return handle_request();
         if (ec == bhttp::error::body_limit)
             return reject(413, "payload_too_large",
                           "request body exceeds the limit of " +
                               std::to_string(server_.options.body_limit_bytes) + " bytes");
         if (ec == bhttp::error::header_limit)
-            return reject(431, "headers_too_large",
-                          "request headers exceed the limit of " + std::to_string(kHeaderLimit) +
-                              " bytes");
+            return reject(
+                431, "headers_too_large",
+                "request headers exceed the limit of " + std::to_string(kHeaderLimit) + " bytes");
         if (ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
             is_http_parse_error(ec))
             return reject(400, "bad_request", "malformed HTTP request: " + ec.message());
@@ -314,7 +330,8 @@ private:
             auto target = msg.target();
             raw_path = std::string(target.substr(0, target.find('?')));
         }
-        if (request_id.empty()) request_id = new_uuid();
+        if (request_id.empty())
+            request_id = new_uuid();
         server_.record(method, raw_path, status, "unmatched", started, request_id);
         write(Response::error(status, code, message), false, request_id, 11, true);
     }
@@ -329,7 +346,8 @@ private:
         for (const auto& f : msg) {
             std::string name(f.name_string());
             auto [it, inserted] = req.headers.emplace(name, std::string(f.value()));
-            if (!inserted) it->second += ", " + std::string(f.value());
+            if (!inserted)
+                it->second += ", " + std::string(f.value());
         }
         req.body = std::move(msg.body());
         req.remote_address = remote_;
@@ -376,15 +394,18 @@ private:
 
         state_ = State::writing;
         stream_.expires_after(server_.options.read_timeout);
-        bhttp::async_write(stream_, res_,
-                           [self = shared_from_this(), keep_alive, linger](beast::error_code ec, std::size_t) {
-                               if (ec) return self->close_now();
-                               if (linger) return self->lingering_close();
-                               if (!keep_alive || self->server_.shutting_down.load())
-                                   return self->close_now();
-                               self->first_ = false;
-                               self->wait_for_request();
-                           });
+        bhttp::async_write(
+            stream_, res_,
+            [self = shared_from_this(), keep_alive, linger](beast::error_code ec, std::size_t) {
+                if (ec)
+                    return self->close_now();
+                if (linger)
+                    return self->lingering_close();
+                if (!keep_alive || self->server_.shutting_down.load())
+                    return self->close_now();
+                self->first_ = false;
+                self->wait_for_request();
+            });
     }
 
     // After an early error the client may still be sending its body; closing with unread data
@@ -394,20 +415,23 @@ private:
         state_ = State::closed;
         beast::error_code ec;
         stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-        if (ec) return close_now();
+        if (ec)
+            return close_now();
         stream_.expires_after(kLingerTimeout);
         discard();
     }
 
     void discard() {
         buffer_.clear();
-        stream_.async_read_some(buffer_.prepare(64 * 1024), [self = shared_from_this()](
-                                                                beast::error_code ec, std::size_t n) {
-            self->discarded_ += n;
-            std::size_t cap = 4 * self->server_.options.body_limit_bytes + (1 << 20);
-            if (ec || self->discarded_ > cap) return self->close_now();
-            self->discard();
-        });
+        stream_.async_read_some(buffer_.prepare(64 * 1024),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    self->discarded_ += n;
+                                    std::size_t cap =
+                                        4 * self->server_.options.body_limit_bytes + (1 << 20);
+                                    if (ec || self->discarded_ > cap)
+                                        return self->close_now();
+                                    self->discard();
+                                });
     }
 
     void close_now() {
@@ -439,7 +463,8 @@ Response ServerState::process(Request& req, std::string& route) {
         if (raw_path.empty() || raw_path.front() != '/')
             throw HttpError(400, "bad_request", "request target must be a path starting with '/'");
         auto path = detail::percent_decode(raw_path, false);
-        if (!path) throw HttpError(400, "invalid_path", "malformed percent-encoding in the path");
+        if (!path)
+            throw HttpError(400, "invalid_path", "malformed percent-encoding in the path");
         req.path = std::move(*path);
         if (q != std::string_view::npos) {
             std::string_view query = target.substr(q + 1);
@@ -447,13 +472,15 @@ Response ServerState::process(Request& req, std::string& route) {
                 auto amp = query.find('&');
                 auto part = query.substr(0, amp);
                 query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-                if (part.empty()) continue;
+                if (part.empty())
+                    continue;
                 auto eq = part.find('=');
                 auto key = detail::percent_decode(part.substr(0, eq), true);
                 auto value = detail::percent_decode(
                     eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1), true);
                 if (!key || !value)
-                    throw HttpError(400, "invalid_query", "malformed percent-encoding in the query string");
+                    throw HttpError(400, "invalid_query",
+                                    "malformed percent-encoding in the query string");
                 req.query[std::move(*key)] = std::move(*value);
             }
         }
@@ -461,16 +488,18 @@ Response ServerState::process(Request& req, std::string& route) {
         if (req.path == "/healthz" || req.path == "/readyz" || req.path == "/metrics") {
             route = req.path;
             if (req.method != "GET") {
-                auto r = Response::error(405, "method_not_allowed",
-                                         "method " + req.method + " is not allowed on " + req.path +
-                                             "; allowed: GET",
-                                         {{"allowed", nlohmann::json::array({"GET"})}});
+                auto r = Response::error(
+                    405, "method_not_allowed",
+                    "method " + req.method + " is not allowed on " + req.path + "; allowed: GET",
+                    {{"allowed", nlohmann::json::array({"GET"})}});
                 r.headers["Allow"] = "GET";
                 return r;
             }
-            if (req.path == "/healthz") return Response::json(200, {{"status", "ok"}});
+            if (req.path == "/healthz")
+                return Response::json(200, {{"status", "ok"}});
             if (req.path == "/metrics")
-                return Response::text(200, metrics::registry().render(), "text/plain; version=0.0.4");
+                return Response::text(200, metrics::registry().render(),
+                                      "text/plain; version=0.0.4");
             std::string waiting_for;
             if (shutting_down.load()) {
                 waiting_for = "shutting_down";
@@ -482,8 +511,10 @@ Response ServerState::process(Request& req, std::string& route) {
                     waiting_for = "readiness_check";
                 }
             }
-            if (waiting_for.empty()) return Response::json(200, {{"status", "ready"}});
-            return Response::error(503, "not_ready", "service is not ready: waiting for " + waiting_for,
+            if (waiting_for.empty())
+                return Response::json(200, {{"status", "ready"}});
+            return Response::error(503, "not_ready",
+                                   "service is not ready: waiting for " + waiting_for,
                                    {{"waiting_for", waiting_for}});
         }
 
@@ -526,14 +557,15 @@ Response ServerState::process(Request& req, std::string& route) {
     }
     if (response.status < 100 || response.status > 599) {
         log::error("http_handler_bad_status", {{"status", response.status}, {"route", route}});
-        response = Response::error(500, "internal", "internal error: handler returned an invalid status");
+        response =
+            Response::error(500, "internal", "internal error: handler returned an invalid status");
     }
     return response;
 }
 
 void ServerState::record(const std::string& method, std::string_view raw_path, int status,
-                          const std::string& route, Clock::time_point started,
-                          const std::string& request_id) const {
+                         const std::string& route, Clock::time_point started,
+                         const std::string& request_id) const {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
     log::info("http_request", {{"method", printable(method, 32)},
                                {"path", printable(raw_path)},
@@ -542,24 +574,27 @@ void ServerState::record(const std::string& method, std::string_view raw_path, i
                                {"request_id", request_id}});
     auto& reg = metrics::registry();
     std::string route_label = "route=\"" + label_value(route) + "\"";
-    reg.counter("http_requests_total", "HTTP requests answered, by route pattern, method and status",
+    reg.counter("http_requests_total",
+                "HTTP requests answered, by route pattern, method and status",
                 route_label + ",method=\"" + method_label(method) + "\",status=\"" +
                     std::to_string(status) + "\"")
         .inc();
-    reg.histogram("http_request_duration_seconds", "Time to build the HTTP response, by route pattern",
-                  route_label)
+    reg.histogram("http_request_duration_seconds",
+                  "Time to build the HTTP response, by route pattern", route_label)
         .observe_us(us);
 }
 
 void ServerState::do_accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-        if (!acceptor.is_open()) return;  // stopping
+        if (!acceptor.is_open())
+            return;  // stopping
         if (ec) {
             // E.g. out of file descriptors: back off instead of spinning.
             log::warn("http_accept_failed", {{"error", ec.message()}});
             accept_retry.expires_after(std::chrono::milliseconds(100));
             accept_retry.async_wait([this](beast::error_code wait_ec) {
-                if (!wait_ec && acceptor.is_open()) do_accept();
+                if (!wait_ec && acceptor.is_open())
+                    do_accept();
             });
             return;
         }
@@ -593,7 +628,8 @@ void ServerState::run_thread() {
 void ServerState::drain() {
     {
         std::unique_lock lock(state_mutex);
-        if (!started || drained) return;
+        if (!started || drained)
+            return;
         if (draining) {
             state_cv.wait(lock, [&] { return drained; });
             return;
@@ -618,10 +654,12 @@ void ServerState::drain() {
         std::vector<std::shared_ptr<Session>> out;
         std::lock_guard lock(sessions_mutex);
         for (auto& [ptr, weak] : sessions)
-            if (auto s = weak.lock()) out.push_back(std::move(s));
+            if (auto s = weak.lock())
+                out.push_back(std::move(s));
         return out;
     };
-    for (auto& s : live()) s->on_shutdown();
+    for (auto& s : live())
+        s->on_shutdown();
 
     bool all_closed;
     {
@@ -630,16 +668,17 @@ void ServerState::drain() {
     }
     if (!all_closed) {
         auto left = live();
-        log::warn("http_shutdown_grace_expired",
-                  {{"open_connections", left.size()},
-                   {"grace_ms", options.shutdown_grace.count()}});
-        for (auto& s : left) s->force_close();
+        log::warn("http_shutdown_grace_expired", {{"open_connections", left.size()},
+                                                  {"grace_ms", options.shutdown_grace.count()}});
+        for (auto& s : left)
+            s->force_close();
     }
     work.reset();
     ioc.stop();
     // A handler still blocked keeps its thread until it returns.
     for (auto& t : threads)
-        if (t.joinable()) t.join();
+        if (t.joinable())
+            t.join();
     log::info("http_server_stopped", {{"port", bound_port}});
 
     std::lock_guard lock(state_mutex);
@@ -653,7 +692,8 @@ Server::Server(ServerOptions options, Router router, Authenticator authenticator
                                    std::move(readiness))) {}
 
 Server::~Server() {
-    if (!impl_) return;
+    if (!impl_)
+        return;
     try {
         stop();
         impl_->drain();
@@ -666,7 +706,8 @@ void Server::start() {
     auto& im = *impl_;
     {
         std::lock_guard lock(im.state_mutex);
-        if (im.started) throw std::logic_error("Server::start() called twice");
+        if (im.started)
+            throw std::logic_error("Server::start() called twice");
     }
     const auto& o = im.options;
     std::string where = o.address + ":" + std::to_string(o.port);
@@ -685,20 +726,27 @@ void Server::start() {
                                  o.address + "'" + (ec ? ": " + ec.message() : std::string()));
     tcp::endpoint endpoint = results.begin()->endpoint();
     im.acceptor.open(endpoint.protocol(), ec);
-    if (ec) fail(ec);
+    if (ec)
+        fail(ec);
     im.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    if (ec) fail(ec);
+    if (ec)
+        fail(ec);
     im.acceptor.bind(endpoint, ec);
-    if (ec) fail(ec);
+    if (ec)
+        fail(ec);
     im.acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) fail(ec);
+    if (ec)
+        fail(ec);
     im.bound_port = im.acceptor.local_endpoint(ec).port();
 
     im.signals.add(SIGINT, ec);
-    if (!ec) im.signals.add(SIGTERM, ec);
-    if (ec) log::warn("http_signal_setup_failed", {{"error", ec.message()}});
+    if (!ec)
+        im.signals.add(SIGTERM, ec);
+    if (ec)
+        log::warn("http_signal_setup_failed", {{"error", ec.message()}});
     im.signals.async_wait([&im](beast::error_code wait_ec, int signal) {
-        if (wait_ec) return;
+        if (wait_ec)
+            return;
         log::info("http_server_signal", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
         im.request_stop();
     });
@@ -706,7 +754,8 @@ void Server::start() {
 
     int n = std::max(1, o.io_threads);
     im.threads.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) im.threads.emplace_back([&im] { im.run_thread(); });
+    for (int i = 0; i < n; ++i)
+        im.threads.emplace_back([&im] { im.run_thread(); });
     {
         std::lock_guard lock(im.state_mutex);
         im.started = true;
@@ -715,17 +764,22 @@ void Server::start() {
               {{"address", o.address}, {"port", im.bound_port}, {"io_threads", n}});
 }
 
-std::uint16_t Server::port() const { return impl_->bound_port; }
+std::uint16_t Server::port() const {
+    return impl_->bound_port;
+}
 
 void Server::wait() {
     {
         std::unique_lock lock(impl_->state_mutex);
-        if (!impl_->started) throw std::logic_error("Server::wait() called before start()");
+        if (!impl_->started)
+            throw std::logic_error("Server::wait() called before start()");
         impl_->state_cv.wait(lock, [&] { return impl_->stop_requested; });
     }
     impl_->drain();
 }
 
-void Server::stop() { impl_->request_stop(); }
+void Server::stop() {
+    impl_->request_stop();
+}
 
 }  // namespace sales::http

@@ -10,25 +10,31 @@ namespace sales::http {
 
 namespace {
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+char lower(char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
 
 bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
     return s;
 }
 
-// nlohmann's what() starts with "[json.exception.parse_error.101] "; the rest is useful to a client.
+// nlohmann's what() starts with "[json.exception.parse_error.101] "; the rest is useful to a
+// client.
 std::string without_exception_prefix(const char* what) {
     std::string_view w(what);
     if (!w.empty() && w.front() == '[') {
         auto close = w.find("] ");
-        if (close != std::string_view::npos) w.remove_prefix(close + 2);
+        if (close != std::string_view::npos)
+            w.remove_prefix(close + 2);
     }
     return std::string(w);
 }
@@ -51,8 +57,9 @@ nlohmann::json Request::json() const {
         std::string_view media(content_type->second);
         media = trim(media.substr(0, media.find(';')));
         if (!iequals(media, "application/json"))
-            throw HttpError(415, "unsupported_media_type",
-                            "Content-Type must be application/json, got '" + content_type->second + "'");
+            throw HttpError(
+                415, "unsupported_media_type",
+                "Content-Type must be application/json, got '" + content_type->second + "'");
     }
     if (body.empty())
         throw HttpError(400, "invalid_json", "request body is empty; expected a JSON object");
@@ -65,13 +72,15 @@ nlohmann::json Request::json() const {
                         {{"byte", e.byte}});
     }
     if (!parsed.is_object())
-        throw HttpError(400, "invalid_json",
-                        std::string("request body must be a JSON object, got ") + parsed.type_name());
+        throw HttpError(
+            400, "invalid_json",
+            std::string("request body must be a JSON object, got ") + parsed.type_name());
     return parsed;
 }
 
 const Principal& Request::caller() const {
-    if (!principal) throw HttpError(401, "unauthenticated", "authentication required");
+    if (!principal)
+        throw HttpError(401, "unauthenticated", "authentication required");
     return *principal;
 }
 
@@ -106,7 +115,9 @@ HttpError::HttpError(int status, std::string code, std::string message, nlohmann
       code_(std::move(code)),
       details_(std::move(details)) {}
 
-Response HttpError::to_response() const { return Response::error(status_, code_, what(), details_); }
+Response HttpError::to_response() const {
+    return Response::error(status_, code_, what(), details_);
+}
 
 nlohmann::json ClientResponse::json() const {
     try {

@@ -67,9 +67,11 @@ TEST(Router, WrongMethodListsAllowedMethods) {
 TEST(Router, LiteralSegmentBeatsParameterWhicheverIsAddedFirst) {
     for (bool literal_first : {true, false}) {
         Router r;
-        if (literal_first) r.get("/units/summary", tagged("summary"));
+        if (literal_first)
+            r.get("/units/summary", tagged("summary"));
         r.get("/units/{id}", tagged("by-id"));
-        if (!literal_first) r.get("/units/summary", tagged("summary"));
+        if (!literal_first)
+            r.get("/units/summary", tagged("summary"));
         EXPECT_EQ(run(r.match("GET", "/units/summary")), "summary") << literal_first;
         EXPECT_EQ(run(r.match("GET", "/units/u1")), "by-id") << literal_first;
         EXPECT_EQ(r.match("GET", "/units/u1").params.at("id"), "u1");

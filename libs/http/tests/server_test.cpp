@@ -31,8 +31,10 @@ using namespace std::chrono_literals;
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 10s) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        if (condition()) return true;
-        if (std::chrono::steady_clock::now() > deadline) return false;
+        if (condition())
+            return true;
+        if (std::chrono::steady_clock::now() > deadline)
+            return false;
         std::this_thread::sleep_for(10ms);
     }
 }
@@ -73,37 +75,55 @@ struct Running {
     Server server;
 };
 
-nlohmann::json error_of(const ClientResponse& r) { return r.json().at("error"); }
+nlohmann::json error_of(const ClientResponse& r) {
+    return r.json().at("error");
+}
 
 Router echo_router() {
     Router r;
-    r.add("POST", "/echo/{name}",
-          [](Request& req) {
-              return Response::json(200, {{"body", req.json()},
-                                          {"name", req.params.at("name")},
-                                          {"path", req.path},
-                                          {"query", req.query}});
-          },
-          false);
-    r.add("GET", "/whoami", [](Request& req) { return Response::json(200, {{"user", req.caller().user_id}}); });
-    r.add("GET", "/public", [](Request&) { return Response::json(200, {{"public", true}}); }, false);
-    r.add("GET", "/conflict",
-          [](Request&) -> Response {
-              throw HttpError(409, "unit_not_available", "unit U1 is already held", {{"unit_id", "U1"}});
-          },
-          false);
-    r.add("GET", "/boom",
-          [](Request&) -> Response { throw std::runtime_error("secret connection string pg://x:y@db"); },
-          false);
-    r.add("GET", "/context",
-          [](Request& req) {
-              return Response::json(200, {{"log_request_id", log::current().request_id},
-                                          {"log_traceparent", log::current().traceparent},
-                                          {"request_id", req.request_id},
-                                          {"traceparent", req.traceparent}});
-          },
-          false);
-    r.add("GET", "/peer", [](Request& req) { return Response::text(200, req.remote_address); }, false);
+    r.add(
+        "POST", "/echo/{name}",
+        [](Request& req) {
+            return Response::json(200, {{"body", req.json()},
+                                        {"name", req.params.at("name")},
+                                        {"path", req.path},
+                                        {"query", req.query}});
+        },
+        false);
+    r.add("GET", "/whoami", [](Request& req) {
+        return Response::json(200, {{"user", req.caller().user_id}});
+    });
+    r.add(
+        "GET", "/public",
+        [](Request&) {
+            return Response::json(200, {{"public", true}});
+        },
+        false);
+    r.add(
+        "GET", "/conflict",
+        [](Request&) -> Response {
+            throw HttpError(409, "unit_not_available", "unit U1 is already held",
+                            {{"unit_id", "U1"}});
+        },
+        false);
+    r.add(
+        "GET", "/boom",
+        [](Request&) -> Response {
+            throw std::runtime_error("secret connection string pg://x:y@db");
+        },
+        false);
+    r.add(
+        "GET", "/context",
+        [](Request& req) {
+            return Response::json(200, {{"log_request_id", log::current().request_id},
+                                        {"log_traceparent", log::current().traceparent},
+                                        {"request_id", req.request_id},
+                                        {"traceparent", req.traceparent}});
+        },
+        false);
+    r.add(
+        "GET", "/peer", [](Request& req) { return Response::text(200, req.remote_address); },
+        false);
     return r;
 }
 
@@ -358,10 +378,12 @@ TEST(Server, ConcurrentClientsOnOneClientObject) {
     for (int t = 0; t < 4; ++t)
         results.push_back(std::async(std::launch::async, [&] {
             int ok = 0;
-            for (int i = 0; i < 25; ++i) ok += c.post_json("/echo/t", {{"i", i}}).status == 200;
+            for (int i = 0; i < 25; ++i)
+                ok += c.post_json("/echo/t", {{"i", i}}).status == 200;
             return ok;
         }));
-    for (auto& f : results) EXPECT_EQ(f.get(), 25);
+    for (auto& f : results)
+        EXPECT_EQ(f.get(), 25);
 }
 
 TEST(Server, GracefulStopFinishesInFlightRequestAndRefusesNewConnections) {
@@ -370,16 +392,17 @@ TEST(Server, GracefulStopFinishesInFlightRequestAndRefusesNewConnections) {
     std::condition_variable cv;
     bool entered = false;
     bool release = false;
-    router.add("GET", "/slow",
-               [&](Request&) {
-                   std::unique_lock lock(m);
-                   entered = true;
-                   cv.notify_all();
-                   cv.wait(lock, [&] { return release; });
-                   // Too big to leave in one send: the server must keep writing while stopping.
-                   return Response::json(200, {{"done", true}, {"pad", std::string(8 << 20, 'p')}});
-               },
-               false);
+    router.add(
+        "GET", "/slow",
+        [&](Request&) {
+            std::unique_lock lock(m);
+            entered = true;
+            cv.notify_all();
+            cv.wait(lock, [&] { return release; });
+            // Too big to leave in one send: the server must keep writing while stopping.
+            return Response::json(200, {{"done", true}, {"pad", std::string(8 << 20, 'p')}});
+        },
+        false);
     Server server(test_options(), std::move(router), bearer_good, {});
     server.start();
     auto port = server.port();
@@ -398,7 +421,8 @@ TEST(Server, GracefulStopFinishesInFlightRequestAndRefusesNewConnections) {
         server.stop();
     }};
 
-    slow = std::async(std::launch::async, [port] { return Client("127.0.0.1", port).get("/slow"); });
+    slow =
+        std::async(std::launch::async, [port] { return Client("127.0.0.1", port).get("/slow"); });
     {
         std::unique_lock lock(m);
         ASSERT_TRUE(cv.wait_for(lock, 10s, [&] { return entered; }));
@@ -445,7 +469,8 @@ TEST(Server, BusyPortMakesStartThrowAClearMessage) {
         FAIL() << "second server started on a busy port";
     } catch (const std::runtime_error& e) {
         std::string what = e.what();
-        EXPECT_NE(what.find("cannot listen on 127.0.0.1:" + std::to_string(options.port)), std::string::npos)
+        EXPECT_NE(what.find("cannot listen on 127.0.0.1:" + std::to_string(options.port)),
+                  std::string::npos)
             << what;
         EXPECT_NE(what.find("address already in use"), std::string::npos) << what;
     }
@@ -461,7 +486,8 @@ TEST(Client, ClosedPortGivesClientErrorNamingHostAndPort) {
         Client("127.0.0.1", port).get("/healthz");
         FAIL() << "request to a closed port succeeded";
     } catch (const ClientError& e) {
-        EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(port)), std::string::npos)
+        EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(port)),
+                  std::string::npos)
             << e.what();
     }
 }
@@ -486,13 +512,14 @@ TEST(Client, RequestTimeoutGivesClientError) {
     std::mutex m;
     std::condition_variable cv;
     bool release = false;
-    router.add("GET", "/hang",
-               [&](Request&) {
-                   std::unique_lock lock(m);
-                   cv.wait(lock, [&] { return release; });
-                   return Response::json(200, {});
-               },
-               false);
+    router.add(
+        "GET", "/hang",
+        [&](Request&) {
+            std::unique_lock lock(m);
+            cv.wait(lock, [&] { return release; });
+            return Response::json(200, {});
+        },
+        false);
     Running s(std::move(router));
     ClientOptions co;
     co.request_timeout = 200ms;
@@ -519,14 +546,18 @@ struct RawSocket {
         ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     }
     ~RawSocket() { ::close(fd); }
-    void send(const std::string& s) { ASSERT_EQ(::send(fd, s.data(), s.size(), MSG_NOSIGNAL), ssize_t(s.size())); }
+    void send(const std::string& s) {
+        ASSERT_EQ(::send(fd, s.data(), s.size(), MSG_NOSIGNAL), ssize_t(s.size()));
+    }
     // Reads until the peer closes (returns true) or the receive timeout passes (false).
     bool read_until_closed(std::string& out) {
         char buf[4096];
         for (;;) {
             auto n = ::recv(fd, buf, sizeof buf, 0);
-            if (n == 0) return true;
-            if (n < 0) return errno == ECONNRESET;
+            if (n == 0)
+                return true;
+            if (n < 0)
+                return errno == ECONNRESET;
             out.append(buf, static_cast<std::size_t>(n));
         }
     }
@@ -571,15 +602,17 @@ TEST(Server, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
     EXPECT_TRUE(sock.read_until_closed(got));
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
     EXPECT_EQ(got.rfind("HTTP/1.1 200", 0), 0u) << got;
-    EXPECT_EQ(got.find("Connection: close"), std::string::npos) << "closed by the idle timeout, not by the response";
+    EXPECT_EQ(got.find("Connection: close"), std::string::npos)
+        << "closed by the idle timeout, not by the response";
 }
 
 TEST(Server, ExpectContinueGetsInterimResponse) {
     Running s(echo_router());
     RawSocket sock(s.server.port());
     ASSERT_TRUE(sock.connected);
-    sock.send("POST /echo/x HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-              "Content-Length: 7\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
+    sock.send(
+        "POST /echo/x HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 7\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
     char buf[256];
     auto n = ::recv(sock.fd, buf, sizeof buf, 0);
     ASSERT_GT(n, 0);
@@ -611,7 +644,8 @@ TEST(Client, RetriesOnceWhenAPooledConnectionDiesBeforeAnyResponseByte) {
         char buf[1024];
         while (got.find("\r\n\r\n") == std::string::npos) {
             auto n = ::recv(fd, buf, sizeof buf, 0);
-            if (n <= 0) break;
+            if (n <= 0)
+                break;
             got.append(buf, static_cast<std::size_t>(n));
         }
         return got;
@@ -623,7 +657,8 @@ TEST(Client, RetriesOnceWhenAPooledConnectionDiesBeforeAnyResponseByte) {
     } close_listener{listener};
     std::jthread peer([&] {
         int c1 = ::accept(listener, nullptr, nullptr);
-        if (c1 < 0) return;
+        if (c1 < 0)
+            return;
         ++connections;
         ::setsockopt(c1, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         read_head(c1);
@@ -632,11 +667,13 @@ TEST(Client, RetriesOnceWhenAPooledConnectionDiesBeforeAnyResponseByte) {
         read_head(c1);
         ::close(c1);
         int c2 = ::accept(listener, nullptr, nullptr);
-        if (c2 < 0) return;
+        if (c2 < 0)
+            return;
         ++connections;
         ::setsockopt(c2, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         read_head(c2);
-        std::string retry = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nretry";
+        std::string retry =
+            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nretry";
         ::send(c2, retry.data(), retry.size(), MSG_NOSIGNAL);
         ::close(c2);
     });

@@ -31,11 +31,13 @@ auto with_startup_retries(const std::string& what, std::chrono::milliseconds tim
         } catch (const std::exception& e) {
             if (std::chrono::steady_clock::now() + delay >= deadline) {
                 throw std::runtime_error(what + " not reachable within " +
-                                         std::to_string(timeout.count() / 1000) + " s: " + e.what());
+                                         std::to_string(timeout.count() / 1000) +
+                                         " s: " + e.what());
             }
             if (e.what() != last_message) {
                 last_message = e.what();
-                log::warn("waiting for dependency", {{"dependency", what}, {"error", last_message}});
+                log::warn("waiting for dependency",
+                          {{"dependency", what}, {"error", last_message}});
             }
             std::this_thread::sleep_for(delay);
             delay = std::min(delay * 2, std::chrono::milliseconds(2'000));
@@ -61,13 +63,16 @@ struct Service::Impl {
     std::vector<std::unique_ptr<bus::InboxConsumer>> running_consumers;
     auth::TokenKey token_key;
 
-    Impl(Spec s, const Config& c) : spec(std::move(s)), config(c), prefix("SALES_" + upper(spec.name) + "_") {}
+    Impl(Spec s, const Config& c)
+        : spec(std::move(s)), config(c), prefix("SALES_" + upper(spec.name) + "_") {}
 };
 
-Service::Service(Spec spec, const Config& config) : impl_(std::make_unique<Impl>(std::move(spec), config)) {
+Service::Service(Spec spec, const Config& config)
+    : impl_(std::make_unique<Impl>(std::move(spec), config)) {
     auto& i = *impl_;
     log::set_service(i.spec.name);
-    log::set_level(log::parse_level(config.one_of("SALES_LOG_LEVEL", "info", {"debug", "info", "warn", "error"})));
+    log::set_level(log::parse_level(
+        config.one_of("SALES_LOG_LEVEL", "info", {"debug", "info", "warn", "error"})));
     i.token_key.secret = config.required("SALES_JWT_SECRET");
     if (i.token_key.secret.size() < 32) {
         throw ConfigError("configuration: SALES_JWT_SECRET must be at least 32 characters");
@@ -75,39 +80,56 @@ Service::Service(Spec spec, const Config& config) : impl_(std::make_unique<Impl>
     const auto io_threads = config.integer(i.prefix + "IO_THREADS", 4, 1, 256);
     db::PoolOptions pool_options;
     pool_options.conninfo = config.required(i.prefix + "DB");
-    pool_options.size = static_cast<int>(config.integer(i.prefix + "DB_POOL", io_threads + 2, 1, 512));
+    pool_options.size =
+        static_cast<int>(config.integer(i.prefix + "DB_POOL", io_threads + 2, 1, 512));
     i.pool = std::make_unique<db::Pool>(pool_options);
 }
 
 Service::~Service() = default;
 
-http::Router& Service::router() { return impl_->router; }
+http::Router& Service::router() {
+    return impl_->router;
+}
 
 void Service::route(const std::string& method, const std::string& pattern, http::Handler handler,
                     bool authenticated) {
     impl_->router.add(method, pattern, with_dependency_errors(std::move(handler)), authenticated);
 }
-db::Pool& Service::db() { return *impl_->pool; }
+db::Pool& Service::db() {
+    return *impl_->pool;
+}
 bus::Nats& Service::nats() {
-    if (!impl_->nats) throw std::logic_error("NATS is connected in run(); use it from handlers only");
+    if (!impl_->nats)
+        throw std::logic_error("NATS is connected in run(); use it from handlers only");
     return *impl_->nats;
 }
-const Clock& Service::clock() const { return impl_->clock; }
-const Config& Service::config() const { return impl_->config; }
-const std::string& Service::name() const { return impl_->spec.name; }
+const Clock& Service::clock() const {
+    return impl_->clock;
+}
+const Config& Service::config() const {
+    return impl_->config;
+}
+const std::string& Service::name() const {
+    return impl_->spec.name;
+}
 
-void Service::consume(const std::string& stream, const std::string& subject, bus::InboxHandler handler) {
+void Service::consume(const std::string& stream, const std::string& subject,
+                      bus::InboxHandler handler) {
     auto& i = *impl_;
     bus::InboxOptions options;
     options.consumer.stream = stream;
     // One durable per (service, subject filter): another department adds its own durable.
     std::string durable = i.spec.name + "_" + subject;
-    std::replace_if(durable.begin(), durable.end(), [](char c) { return c == '.' || c == '>' || c == '*'; }, '_');
+    std::replace_if(
+        durable.begin(), durable.end(), [](char c) { return c == '.' || c == '>' || c == '*'; },
+        '_');
     options.consumer.durable = durable;
     options.consumer.filter_subject = subject;
-    options.consumer.ack_wait = i.config.duration(i.prefix + "ACK_WAIT", std::chrono::seconds(30),
-                                                  std::chrono::milliseconds(500), std::chrono::hours(1));
-    options.consumer.max_deliver = static_cast<int>(i.config.integer(i.prefix + "MAX_DELIVER", 5, 1, 1000));
+    options.consumer.ack_wait =
+        i.config.duration(i.prefix + "ACK_WAIT", std::chrono::seconds(30),
+                          std::chrono::milliseconds(500), std::chrono::hours(1));
+    options.consumer.max_deliver =
+        static_cast<int>(i.config.integer(i.prefix + "MAX_DELIVER", 5, 1, 1000));
     options.nak_delay = i.config.duration(i.prefix + "NAK_DELAY", std::chrono::seconds(1),
                                           std::chrono::milliseconds(10), std::chrono::minutes(10));
     i.consumers.push_back({options, std::move(handler)});
@@ -115,12 +137,15 @@ void Service::consume(const std::string& stream, const std::string& subject, bus
 
 int Service::run() {
     auto& i = *impl_;
-    const auto startup_timeout = i.config.duration("SALES_STARTUP_TIMEOUT", std::chrono::seconds(60),
-                                                   std::chrono::seconds(1), std::chrono::hours(1));
-    const std::string migrations = i.config.str(i.prefix + "MIGRATIONS", i.spec.migrations_directory);
+    const auto startup_timeout =
+        i.config.duration("SALES_STARTUP_TIMEOUT", std::chrono::seconds(60),
+                          std::chrono::seconds(1), std::chrono::hours(1));
+    const std::string migrations =
+        i.config.str(i.prefix + "MIGRATIONS", i.spec.migrations_directory);
 
     const int applied = with_startup_retries("PostgreSQL", startup_timeout, [&] {
-        return db::migrate(*i.pool, {{"bus", bus::migrations_directory()}, {i.spec.name, migrations}});
+        return db::migrate(*i.pool,
+                           {{"bus", bus::migrations_directory()}, {i.spec.name, migrations}});
     });
     log::info("migrations applied", {{"count", applied}});
 
@@ -131,14 +156,16 @@ int Service::run() {
                                   [&] { return std::make_unique<bus::Nats>(nats_options); });
     with_startup_retries("JetStream", startup_timeout, [&] {
         i.nats->ensure_stream(i.spec.stream);
-        for (const auto& s : i.spec.upstream) i.nats->ensure_stream(s);
+        for (const auto& s : i.spec.upstream)
+            i.nats->ensure_stream(s);
         return 0;
     });
 
     i.relay = std::make_unique<bus::Relay>(*i.pool, *i.nats);
     i.relay->start();
     for (auto& c : i.consumers) {
-        auto consumer = std::make_unique<bus::InboxConsumer>(*i.pool, *i.nats, c.options, c.handler);
+        auto consumer =
+            std::make_unique<bus::InboxConsumer>(*i.pool, *i.nats, c.options, c.handler);
         consumer->start();
         i.running_consumers.push_back(std::move(consumer));
     }
@@ -147,9 +174,10 @@ int Service::run() {
     server_options.service_name = i.spec.name;
     server_options.address = i.config.str(i.prefix + "BIND", "127.0.0.1");
     server_options.port = i.config.port(i.prefix + "PORT", i.spec.default_port);
-    server_options.io_threads = static_cast<int>(i.config.integer(i.prefix + "IO_THREADS", 4, 1, 256));
-    server_options.body_limit_bytes =
-        static_cast<std::size_t>(i.config.integer(i.prefix + "BODY_LIMIT", 1 << 20, 1024, 64 << 20));
+    server_options.io_threads =
+        static_cast<int>(i.config.integer(i.prefix + "IO_THREADS", 4, 1, 256));
+    server_options.body_limit_bytes = static_cast<std::size_t>(
+        i.config.integer(i.prefix + "BODY_LIMIT", 1 << 20, 1024, 64 << 20));
 
     const auto key = i.token_key;
     auto authenticator = [key](const http::Request& request) {
@@ -161,8 +189,10 @@ int Service::run() {
         }
     };
     auto readiness = [&i]() -> std::string {
-        if (!i.pool->ping()) return "database";
-        if (!i.nats->connected()) return "nats";
+        if (!i.pool->ping())
+            return "database";
+        if (!i.nats->connected())
+            return "nats";
         return "";
     };
     http::Server server(server_options, std::move(i.router), authenticator, readiness);
@@ -171,7 +201,8 @@ int Service::run() {
     server.wait();
 
     log::info("shutting down");
-    for (auto& c : i.running_consumers) c->stop();
+    for (auto& c : i.running_consumers)
+        c->stop();
     i.relay->stop();
     log::info("stopped");
     return 0;
@@ -179,7 +210,9 @@ int Service::run() {
 
 int guarded_main(const std::function<int()>& body) {
     try {
-        return body();
+        const int code = body();
+        bus::shutdown_library();
+        return code;
     } catch (const ConfigError& e) {
         std::fprintf(stderr, "%s\n", e.what());
         return 2;

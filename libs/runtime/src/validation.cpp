@@ -14,7 +14,8 @@ namespace {
 std::size_t utf8_length(const std::string& s) {
     std::size_t n = 0;
     for (unsigned char c : s) {
-        if ((c & 0xC0) != 0x80) ++n;
+        if ((c & 0xC0) != 0x80)
+            ++n;
     }
     return n;
 }
@@ -42,23 +43,31 @@ http::Handler with_dependency_errors(http::Handler handler) {
     };
 }
 
-std::string required_string(const nlohmann::json& body, const std::string& field, std::size_t max_length) {
+std::string required_string(const nlohmann::json& body, const std::string& field,
+                            std::size_t max_length) {
     const auto it = body.find(field);
-    if (it == body.end() || it->is_null()) invalid(field, "is required");
-    if (!it->is_string()) invalid(field, "must be a string");
+    if (it == body.end() || it->is_null())
+        invalid(field, "is required");
+    if (!it->is_string())
+        invalid(field, "must be a string");
     const auto& value = it->get_ref<const std::string&>();
     const auto length = utf8_length(value);
-    if (length == 0) invalid(field, "must not be empty");
-    if (length > max_length) invalid(field, "must be at most " + std::to_string(max_length) + " characters");
+    if (length == 0)
+        invalid(field, "must not be empty");
+    if (length > max_length)
+        invalid(field, "must be at most " + std::to_string(max_length) + " characters");
     return value;
 }
 
-std::int64_t required_integer(const nlohmann::json& body, const std::string& field, std::int64_t min,
-                              std::int64_t max) {
+std::int64_t required_integer(const nlohmann::json& body, const std::string& field,
+                              std::int64_t min, std::int64_t max) {
     const auto it = body.find(field);
-    if (it == body.end() || it->is_null()) invalid(field, "is required");
-    if (!it->is_number_integer()) invalid(field, "must be an integer (money in fen, area in 0.01 m²)");
-    if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    if (it == body.end() || it->is_null())
+        invalid(field, "is required");
+    if (!it->is_number_integer())
+        invalid(field, "must be an integer (money in fen, area in 0.01 m²)");
+    if (it->is_number_unsigned() &&
+        it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
         invalid(field, "is out of range");
     }
     const auto value = it->get<std::int64_t>();
@@ -71,8 +80,10 @@ std::int64_t required_integer(const nlohmann::json& body, const std::string& fie
 void reject_unknown_fields(const nlohmann::json& body, const std::vector<std::string>& allowed) {
     for (const auto& item : body.items()) {
         bool known = false;
-        for (const auto& a : allowed) known = known || a == item.key();
-        if (!known) invalid(item.key(), "is not a known field");
+        for (const auto& a : allowed)
+            known = known || a == item.key();
+        if (!known)
+            invalid(item.key(), "is not a known field");
     }
 }
 

@@ -22,7 +22,8 @@ TEST(ProjectValidation, RejectsBadCodes) {
 TEST(ProjectValidation, NameAndCityLengthsCountCharactersNotBytes) {
     // 100 Chinese characters are 300 bytes but a valid name.
     std::string hundred;
-    for (int i = 0; i < 100; ++i) hundred += "楼";
+    for (int i = 0; i < 100; ++i)
+        hundred += "楼";
     EXPECT_TRUE(validate({"HX01", hundred, "成都"}).empty());
     const auto problems = validate({"HX01", hundred + "楼", "   "});
     ASSERT_EQ(problems.size(), 2u);

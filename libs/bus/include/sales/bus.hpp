@@ -24,18 +24,18 @@
 namespace sales::bus {
 
 struct Event {
-    std::string id;           // UUID; also the Nats-Msg-Id and the inbox key
-    std::string source;       // "/sales/<service>"
-    std::string type;         // = the NATS subject, e.g. "inventory.project.created"
-    std::string subject;      // aggregate id
-    std::string time;         // RFC 3339
+    std::string id;             // UUID; also the Nats-Msg-Id and the inbox key
+    std::string source;         // "/sales/<service>"
+    std::string type;           // = the NATS subject, e.g. "inventory.project.created"
+    std::string subject;        // aggregate id
+    std::string time;           // RFC 3339
     std::int64_t sequence = 0;  // aggregate version
     std::string traceparent;
     nlohmann::json data = nlohmann::json::object();
 };
 
 class EnvelopeError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -52,6 +52,10 @@ void outbox_append(db::Tx& tx, const Event& event);
 // Directory of the SQL migrations that create outbox, inbox and dead_letter tables
 // (libs/bus/migrations); a service applies it as migration set "bus".
 std::string migrations_directory();
+
+// Releases the NATS library's process-wide resources; call once at process exit, after every
+// Nats object is destroyed.
+void shutdown_library();
 
 struct NatsOptions {
     std::string url = "nats://127.0.0.1:4222";
@@ -76,13 +80,13 @@ struct ConsumerConfig {
 };
 
 class NatsError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // One NATS connection with its JetStream context; thread-safe (nats.c is).
 class Nats {
-public:
+  public:
     explicit Nats(NatsOptions options);  // throws NatsError if the first connect fails
     ~Nats();
     Nats(const Nats&) = delete;
@@ -105,14 +109,14 @@ public:
     struct Impl;
     Impl& impl() { return *impl_; }
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 
 struct RelayOptions {
     int batch_size = 256;
-    std::chrono::milliseconds idle_poll{50};        // when the outbox is empty
-    std::chrono::milliseconds max_backoff{5'000};   // when NATS or the database is down
+    std::chrono::milliseconds idle_poll{50};       // when the outbox is empty
+    std::chrono::milliseconds max_backoff{5'000};  // when NATS or the database is down
     std::chrono::milliseconds publish_timeout{5'000};
 };
 
@@ -120,7 +124,7 @@ struct RelayOptions {
 // FOR UPDATE SKIP LOCKED. Metrics: outbox_backlog, outbox_oldest_unsent_age_seconds,
 // outbox_published_total, outbox_publish_failures_total.
 class Relay {
-public:
+  public:
     Relay(db::Pool& pool, Nats& nats, RelayOptions options = {});
     ~Relay();  // stops the thread after flushing the current batch
     void start();
@@ -128,7 +132,7 @@ public:
     // One batch now, on the caller's thread; returns how many rows were published (tests).
     int run_once();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
@@ -137,11 +141,11 @@ private:
 // sequence not yet applicable) and PoisonMessage for an event it can never apply
 // (terminated + dead_letter row). Any other exception is treated as transient.
 class RetryLater : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 class PoisonMessage : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -159,13 +163,13 @@ struct InboxOptions {
 // → commit → ack. After max_deliver failed attempts the message is dead-lettered and terminated.
 // Metrics: inbox_applied_total, inbox_duplicates_total, inbox_dead_letters_total.
 class InboxConsumer {
-public:
+  public:
     InboxConsumer(db::Pool& pool, Nats& nats, InboxOptions options, InboxHandler handler);
     ~InboxConsumer();
     void start();
     void stop();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -9,19 +9,19 @@ namespace sales {
 using TimePoint = std::chrono::system_clock::time_point;
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     virtual TimePoint now() const = 0;
 };
 
 class SystemClock final : public Clock {
-public:
+  public:
     TimePoint now() const override { return std::chrono::system_clock::now(); }
 };
 
 // A clock that moves only when told to; for tests.
 class ManualClock final : public Clock {
-public:
+  public:
     explicit ManualClock(TimePoint start) : now_(start) {}
     TimePoint now() const override {
         std::lock_guard lock(mutex_);
@@ -36,7 +36,7 @@ public:
         now_ = t;
     }
 
-private:
+  private:
     mutable std::mutex mutex_;
     TimePoint now_;
 };

@@ -12,12 +12,12 @@
 namespace sales {
 
 class ConfigError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class Config {
-public:
+  public:
     // Reads the process environment.
     Config();
     // For tests: an explicit set of variables.
@@ -38,7 +38,7 @@ public:
     std::string one_of(const std::string& name, const std::string& fallback,
                        const std::vector<std::string>& allowed) const;
 
-private:
+  private:
     const std::string* find(const std::string& name) const;
     std::map<std::string, std::string> vars_;
 };

@@ -35,13 +35,13 @@ struct Context {
 };
 const Context& current();
 class ScopedContext {
-public:
+  public:
     explicit ScopedContext(Context ctx);
     ~ScopedContext();
     ScopedContext(const ScopedContext&) = delete;
     ScopedContext& operator=(const ScopedContext&) = delete;
 
-private:
+  private:
     Context previous_;
 };
 

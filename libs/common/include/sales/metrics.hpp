@@ -13,32 +13,32 @@
 namespace sales::metrics {
 
 class Counter {
-public:
+  public:
     void inc(std::int64_t by = 1) { value_.fetch_add(by, std::memory_order_relaxed); }
     std::int64_t value() const { return value_.load(std::memory_order_relaxed); }
 
-private:
+  private:
     std::atomic<std::int64_t> value_{0};
 };
 
 class Gauge {
-public:
+  public:
     void set(std::int64_t v) { value_.store(v, std::memory_order_relaxed); }
     void add(std::int64_t by) { value_.fetch_add(by, std::memory_order_relaxed); }
     std::int64_t value() const { return value_.load(std::memory_order_relaxed); }
 
-private:
+  private:
     std::atomic<std::int64_t> value_{0};
 };
 
 // Latency histogram in seconds with fixed buckets (5ms .. 10s); observations in microseconds.
 class Histogram {
-public:
+  public:
     Histogram();
     void observe_us(std::int64_t microseconds);
     std::string render(const std::string& name, const std::string& labels) const;
 
-private:
+  private:
     std::vector<std::int64_t> bounds_us_;
     std::unique_ptr<std::atomic<std::int64_t>[]> buckets_;
     std::atomic<std::int64_t> count_{0};
@@ -46,15 +46,16 @@ private:
 };
 
 class Registry {
-public:
+  public:
     // name: metric name; labels: rendered label set without braces, e.g. `route="/x",code="200"`.
-    Counter& counter(const std::string& name, const std::string& help, const std::string& labels = "");
+    Counter& counter(const std::string& name, const std::string& help,
+                     const std::string& labels = "");
     Gauge& gauge(const std::string& name, const std::string& help, const std::string& labels = "");
     Histogram& histogram(const std::string& name, const std::string& help,
                          const std::string& labels = "");
     std::string render() const;
 
-private:
+  private:
     struct Family {
         std::string type;
         std::string help;

@@ -18,43 +18,53 @@ namespace sales::db {
 // A statement parameter. Integers bind as int8, text as text, bool as bool; null binds NULL.
 using Param = std::variant<std::nullptr_t, std::int64_t, std::string, bool>;
 using Params = std::vector<Param>;
-inline Param param(std::int64_t v) { return v; }
-inline Param param(int v) { return static_cast<std::int64_t>(v); }
-inline Param param(std::string v) { return v; }
-inline Param param(const char* v) { return std::string(v); }
-inline Param param(bool v) { return v; }
+inline Param param(std::int64_t v) {
+    return v;
+}
+inline Param param(int v) {
+    return static_cast<std::int64_t>(v);
+}
+inline Param param(std::string v) {
+    return v;
+}
+inline Param param(const char* v) {
+    return std::string(v);
+}
+inline Param param(bool v) {
+    return v;
+}
 template <class T>
 Param param(const std::optional<T>& v) {
     return v ? param(*v) : Param{nullptr};
 }
 
 class Error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 // The database is unreachable or the connection broke (→ HTTP 503). Safe to retry later.
 class Unavailable : public Error {
-public:
+  public:
     using Error::Error;
 };
 // SQLSTATE 23505; constraint() names the violated constraint when known.
 class UniqueViolation : public Error {
-public:
+  public:
     UniqueViolation(const std::string& what, std::string constraint)
         : Error(what), constraint_(std::move(constraint)) {}
     const std::string& constraint() const { return constraint_; }
 
-private:
+  private:
     std::string constraint_;
 };
 // Serialization failure / deadlock that persisted through all retries.
 class RetriesExhausted : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 class Row {
-public:
+  public:
     bool is_null(std::size_t column) const;
     bool is_null(const std::string& column) const;
     std::int64_t int64(std::size_t column) const;
@@ -66,16 +76,17 @@ public:
     std::optional<std::int64_t> opt_int64(const std::string& column) const;
     std::optional<std::string> opt_text(const std::string& column) const;
 
-private:
+  private:
     friend class Result;
     struct Data;
-    Row(std::shared_ptr<const Data> data, std::size_t index) : data_(std::move(data)), index_(index) {}
+    Row(std::shared_ptr<const Data> data, std::size_t index)
+        : data_(std::move(data)), index_(index) {}
     std::shared_ptr<const Data> data_;
     std::size_t index_;
 };
 
 class Result {
-public:
+  public:
     std::size_t size() const;
     bool empty() const { return size() == 0; }
     Row operator[](std::size_t i) const;
@@ -83,19 +94,23 @@ public:
     std::size_t affected_rows() const;
 
     class iterator {
-    public:
+      public:
         iterator(const Result* r, std::size_t i) : r_(r), i_(i) {}
         Row operator*() const { return (*r_)[i_]; }
-        iterator& operator++() { ++i_; return *this; }
+        iterator& operator++() {
+            ++i_;
+            return *this;
+        }
         bool operator!=(const iterator& o) const { return i_ != o.i_; }
-    private:
+
+      private:
         const Result* r_;
         std::size_t i_;
     };
     iterator begin() const { return {this, 0}; }
     iterator end() const { return {this, size()}; }
 
-private:
+  private:
     friend class Tx;
     std::shared_ptr<const Row::Data> data_;
 };
@@ -105,13 +120,13 @@ enum class Isolation { read_committed, repeatable_read, serializable };
 // An open transaction. Statements are prepared once per connection (named by a hash of the SQL)
 // and re-prepared automatically after a reconnect.
 class Tx {
-public:
+  public:
     Result exec(const std::string& sql, const Params& params = {});
     // Exactly one row or throws Error naming the SQL's first words.
     Row exec_one(const std::string& sql, const Params& params = {});
     std::optional<Row> exec_maybe_one(const std::string& sql, const Params& params = {});
 
-private:
+  private:
     friend class Pool;
     struct Impl;
     explicit Tx(Impl* impl) : impl_(impl) {}
@@ -127,7 +142,7 @@ struct PoolOptions {
 };
 
 class Pool {
-public:
+  public:
     explicit Pool(PoolOptions options);  // does not connect yet: connections open lazily
     ~Pool();
     Pool(const Pool&) = delete;
@@ -154,7 +169,7 @@ public:
     // True when a connection can run SELECT 1 (for /readyz).
     bool ping();
 
-private:
+  private:
     friend struct PoolAccess;  // libs/db/src internals (the migration runner's own connection)
     struct Impl;
     std::unique_ptr<Impl> impl_;

@@ -27,9 +27,9 @@ struct CaseInsensitiveLess {
 using Headers = std::map<std::string, std::string, CaseInsensitiveLess>;
 
 struct Request {
-    std::string method;  // "GET", "POST", ...
-    std::string target;  // as received: path and query
-    std::string path;    // decoded path without the query
+    std::string method;                         // "GET", "POST", ...
+    std::string target;                         // as received: path and query
+    std::string path;                           // decoded path without the query
     std::map<std::string, std::string> query;   // decoded query parameters
     std::map<std::string, std::string> params;  // path parameters from the route pattern
     Headers headers;
@@ -62,7 +62,7 @@ struct Response {
 
 // Throw from a handler to answer with the error envelope.
 class HttpError : public std::runtime_error {
-public:
+  public:
     HttpError(int status, std::string code, std::string message,
               nlohmann::json details = nlohmann::json::object());
     int status() const { return status_; }
@@ -70,7 +70,7 @@ public:
     const nlohmann::json& details() const { return details_; }
     Response to_response() const;
 
-private:
+  private:
     int status_;
     std::string code_;
     nlohmann::json details_;
@@ -80,7 +80,7 @@ using Handler = std::function<Response(Request&)>;
 
 // Routes: METHOD + pattern with {name} segments, e.g. "/api/v1/units/{unit_id}/history".
 class Router {
-public:
+  public:
     void add(std::string method, std::string pattern, Handler handler, bool authenticated = true);
     void get(std::string pattern, Handler h) { add("GET", std::move(pattern), std::move(h)); }
     void post(std::string pattern, Handler h) { add("POST", std::move(pattern), std::move(h)); }
@@ -89,18 +89,20 @@ public:
     void del(std::string pattern, Handler h) { add("DELETE", std::move(pattern), std::move(h)); }
 
     struct Match {
-        const Handler* handler = nullptr;         // null when not found
+        const Handler* handler = nullptr;  // null when not found
         std::map<std::string, std::string> params;
         bool authenticated = true;
-        bool method_not_allowed = false;          // path matched, method did not
+        bool method_not_allowed = false;  // path matched, method did not
         std::vector<std::string> allowed_methods;
-        std::string pattern;                      // for metrics labels
+        std::string pattern;  // for metrics labels
     };
+    // `path` as received (percent-encoded, without the query); segments are decoded after
+    // splitting. Strict: "/a/" does not match "/a".
     Match match(std::string_view method, std::string_view path) const;
     // (method, pattern) of every route, in insertion order; for docs/openapi checks.
     std::vector<std::pair<std::string, std::string>> routes() const;
 
-private:
+  private:
     struct Route {
         std::string method;
         std::string pattern;
@@ -116,10 +118,10 @@ struct ServerOptions {
     std::string address = "127.0.0.1";
     std::uint16_t port = 0;  // 0: any free port; see Server::port()
     int io_threads = 4;
-    std::size_t body_limit_bytes = 1 << 20;  // larger → 413
-    std::chrono::milliseconds read_timeout{30'000};   // whole request must arrive within
-    std::chrono::milliseconds idle_timeout{60'000};   // keep-alive connection idle limit
-    std::chrono::milliseconds shutdown_grace{10'000}; // in-flight requests finish within
+    std::size_t body_limit_bytes = 1 << 20;            // larger → 413
+    std::chrono::milliseconds read_timeout{30'000};    // whole request must arrive within
+    std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection idle limit
+    std::chrono::milliseconds shutdown_grace{10'000};  // in-flight requests finish within
 };
 
 // Verifies the caller of an authenticated route; throws HttpError(401) when not valid.
@@ -132,7 +134,7 @@ using ReadinessCheck = std::function<std::string()>;
 // routes only when added with authenticated=false. Every response carries X-Request-Id.
 // An exception other than HttpError from a handler is logged and answered 500 "internal".
 class Server {
-public:
+  public:
     Server(ServerOptions options, Router router, Authenticator authenticator,
            ReadinessCheck readiness);
     ~Server();
@@ -148,7 +150,7 @@ public:
     // Thread-safe; makes wait() return after draining.
     void stop();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
@@ -168,13 +170,13 @@ struct ClientResponse {
 
 // Thrown when the peer cannot be reached or does not answer in time.
 class ClientError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // A keep-alive HTTP/1.1 client for one host:port; thread-safe; reuses idle connections.
 class Client {
-public:
+  public:
     Client(std::string host, std::uint16_t port, ClientOptions options = {});
     ~Client();
     Client(const Client&) = delete;
@@ -188,7 +190,7 @@ public:
     ClientResponse post_json(const std::string& target, const nlohmann::json& body,
                              Headers headers = {});
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

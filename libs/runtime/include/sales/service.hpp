@@ -25,15 +25,15 @@
 namespace sales::service {
 
 struct Spec {
-    std::string name;                        // "inventory"
+    std::string name;  // "inventory"
     std::uint16_t default_port = 0;
-    std::string migrations_directory;        // the service's migrations/
-    bus::StreamConfig stream;                // the stream this service publishes to
-    std::vector<bus::StreamConfig> upstream; // streams it consumes (declared idempotently too)
+    std::string migrations_directory;         // the service's migrations/
+    bus::StreamConfig stream;                 // the stream this service publishes to
+    std::vector<bus::StreamConfig> upstream;  // streams it consumes (declared idempotently too)
 };
 
 class Service {
-public:
+  public:
     Service(Spec spec, const Config& config);
     ~Service();
     Service(const Service&) = delete;
@@ -60,7 +60,7 @@ public:
     // SIGINT; then drains HTTP, stops consumers and flushes the relay. Returns the exit code.
     int run();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -8,12 +8,14 @@ std::optional<ProjectRef> project_from_event(const nlohmann::json& data, std::st
         return std::nullopt;
     }
     for (const char* field : {"id", "code", "name"}) {
-        if (!data.contains(field) || !data[field].is_string() || data[field].get_ref<const std::string&>().empty()) {
+        if (!data.contains(field) || !data[field].is_string() ||
+            data[field].get_ref<const std::string&>().empty()) {
             problem = std::string("data.") + field + " must be a non-empty string";
             return std::nullopt;
         }
     }
-    if (!data.contains("version") || !data["version"].is_number_integer() || data["version"].get<std::int64_t>() < 1) {
+    if (!data.contains("version") || !data["version"].is_number_integer() ||
+        data["version"].get<std::int64_t>() < 1) {
         problem = "data.version must be a positive integer";
         return std::nullopt;
     }

@@ -19,17 +19,20 @@ void require(const Request& request, const std::string& permission) {
 std::int64_t query_integer(const Request& request, const std::string& name, std::int64_t fallback,
                            std::int64_t min, std::int64_t max) {
     const auto it = request.query.find(name);
-    if (it == request.query.end()) return fallback;
+    if (it == request.query.end())
+        return fallback;
     try {
         std::size_t used = 0;
         const auto value = std::stoll(it->second, &used);
-        if (used == it->second.size() && value >= min && value <= max) return value;
+        if (used == it->second.size() && value >= min && value <= max)
+            return value;
     } catch (const std::exception&) {
         // fall through to the error below
     }
-    throw HttpError(400, "validation_failed",
-                    name + " must be an integer between " + std::to_string(min) + " and " + std::to_string(max),
-                    {{"field", name}});
+    throw HttpError(
+        400, "validation_failed",
+        name + " must be an integer between " + std::to_string(min) + " and " + std::to_string(max),
+        {{"field", name}});
 }
 }  // namespace
 
@@ -50,8 +53,10 @@ void add_routes(sales::service::Service& service) {
             return response;
         } catch (const app::InvalidProject& e) {
             nlohmann::json problems = nlohmann::json::array();
-            for (const auto& p : e.problems()) problems.push_back({{"field", p.field}, {"problem", p.problem}});
-            throw HttpError(400, "validation_failed", e.problems().front().field + ": " + e.problems().front().problem,
+            for (const auto& p : e.problems())
+                problems.push_back({{"field", p.field}, {"problem", p.problem}});
+            throw HttpError(400, "validation_failed",
+                            e.problems().front().field + ": " + e.problems().front().problem,
                             {{"problems", problems}});
         } catch (const app::DuplicateProjectCode& e) {
             throw HttpError(409, "project_code_taken", e.what(), {{"code", input.code}});
@@ -64,7 +69,8 @@ void add_routes(sales::service::Service& service) {
         const auto offset = query_integer(request, "offset", 0, 0, 1'000'000);
         nlohmann::json items = nlohmann::json::array();
         for (const auto& p : app::list_projects(db, limit, offset)) {
-            if (request.caller().in_project(p.id)) items.push_back(app::to_json(p));
+            if (request.caller().in_project(p.id))
+                items.push_back(app::to_json(p));
         }
         return Response::json(200, {{"items", items}, {"limit", limit}, {"offset", offset}});
     });

@@ -26,21 +26,22 @@ struct Project {
 nlohmann::json to_json(const Project& p);
 
 class InvalidProject : public std::runtime_error {
-public:
+  public:
     explicit InvalidProject(std::vector<domain::FieldProblem> problems);
     const std::vector<domain::FieldProblem>& problems() const { return problems_; }
 
-private:
+  private:
     std::vector<domain::FieldProblem> problems_;
 };
 
 class DuplicateProjectCode : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // Throws InvalidProject or DuplicateProjectCode; nothing is written then.
-Project create_project(sales::db::Pool& db, const domain::NewProject& input, const std::string& actor);
+Project create_project(sales::db::Pool& db, const domain::NewProject& input,
+                       const std::string& actor);
 std::optional<Project> find_project(sales::db::Pool& db, const std::string& id);
 std::vector<Project> list_projects(sales::db::Pool& db, std::int64_t limit, std::int64_t offset);
 

@@ -5,21 +5,26 @@ namespace {
 std::size_t code_points(const std::string& s) {
     std::size_t n = 0;
     for (unsigned char c : s) {
-        if ((c & 0xC0) != 0x80) ++n;
+        if ((c & 0xC0) != 0x80)
+            ++n;
     }
     return n;
 }
 
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+bool blank(const std::string& s) {
+    return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
 }  // namespace
 
 std::vector<FieldProblem> validate(const NewProject& project) {
     std::vector<FieldProblem> problems;
     const auto& code = project.code;
     bool code_ok = code.size() >= 2 && code.size() <= 8 && code[0] >= 'A' && code[0] <= 'Z';
-    for (char c : code) code_ok = code_ok && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+    for (char c : code)
+        code_ok = code_ok && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
     if (!code_ok) {
-        problems.push_back({"code", "must be 2–8 upper-case letters or digits starting with a letter, e.g. HX01"});
+        problems.push_back(
+            {"code", "must be 2–8 upper-case letters or digits starting with a letter, e.g. HX01"});
     }
     if (blank(project.name) || code_points(project.name) > 100) {
         problems.push_back({"name", "must be 1–100 characters"});

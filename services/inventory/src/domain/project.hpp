@@ -12,7 +12,8 @@ struct FieldProblem {
 };
 
 struct NewProject {
-    std::string code;  // 2–8 upper-case letters/digits, starting with a letter (used in CON-3 numbers)
+    std::string
+        code;  // 2–8 upper-case letters/digits, starting with a letter (used in CON-3 numbers)
     std::string name;
     std::string city;
 };
