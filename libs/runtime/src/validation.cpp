@@ -3,6 +3,7 @@
 #include "sales/http.hpp"
 #include "sales/log.hpp"
 #include "sales/service.hpp"
+#include "sales/text.hpp"
 
 namespace sales::service {
 namespace {
@@ -11,14 +12,6 @@ namespace {
                           {{"field", field}, {"problem", problem}});
 }
 
-std::size_t utf8_length(const std::string& s) {
-    std::size_t n = 0;
-    for (unsigned char c : s) {
-        if ((c & 0xC0) != 0x80)
-            ++n;
-    }
-    return n;
-}
 }  // namespace
 
 http::Handler with_dependency_errors(http::Handler handler) {
@@ -51,7 +44,7 @@ std::string required_string(const nlohmann::json& body, const std::string& field
     if (!it->is_string())
         invalid(field, "must be a string");
     const auto& value = it->get_ref<const std::string&>();
-    const auto length = utf8_length(value);
+    const auto length = sales::utf8_length(value);
     if (length == 0)
         invalid(field, "must not be empty");
     if (length > max_length)

@@ -1,15 +1,9 @@
 #include "domain/project.hpp"
 
+#include "sales/text.hpp"
+
 namespace inventory::domain {
 namespace {
-std::size_t code_points(const std::string& s) {
-    std::size_t n = 0;
-    for (unsigned char c : s) {
-        if ((c & 0xC0) != 0x80)
-            ++n;
-    }
-    return n;
-}
 
 bool blank(const std::string& s) {
     return s.find_first_not_of(" \t\r\n") == std::string::npos;
@@ -26,10 +20,10 @@ std::vector<FieldProblem> validate(const NewProject& project) {
         problems.push_back(
             {"code", "must be 2–8 upper-case letters or digits starting with a letter, e.g. HX01"});
     }
-    if (blank(project.name) || code_points(project.name) > 100) {
+    if (blank(project.name) || sales::utf8_length(project.name) > 100) {
         problems.push_back({"name", "must be 1–100 characters"});
     }
-    if (blank(project.city) || code_points(project.city) > 50) {
+    if (blank(project.city) || sales::utf8_length(project.city) > 50) {
         problems.push_back({"city", "must be 1–50 characters"});
     }
     return problems;
