@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -61,6 +63,48 @@ struct Service::Impl {
     };
     std::vector<Consumer> consumers;
     std::vector<std::unique_ptr<bus::InboxConsumer>> running_consumers;
+    struct Responder {
+        std::string subject;
+        std::function<std::string(const std::string&)> handler;
+    };
+    std::vector<Responder> responders;
+    struct Periodic {
+        std::string name;
+        std::chrono::milliseconds interval;
+        std::function<void()> task;
+    };
+    std::vector<Periodic> periodic;
+    std::mutex periodic_mutex;
+    std::condition_variable periodic_cv;
+    bool stopping = false;
+    std::vector<std::thread> periodic_threads;
+
+    void stop_periodic() {
+        {
+            std::lock_guard lock(periodic_mutex);
+            stopping = true;
+        }
+        periodic_cv.notify_all();
+        for (auto& t : periodic_threads)
+            t.join();
+        periodic_threads.clear();
+    }
+    ~Impl() { stop_periodic(); }
+
+    void run_periodic(const Periodic& p) {
+        while (true) {
+            {
+                std::unique_lock lock(periodic_mutex);
+                if (periodic_cv.wait_for(lock, p.interval, [&] { return stopping; }))
+                    return;
+            }
+            try {
+                p.task();
+            } catch (const std::exception& e) {
+                log::warn("periodic task failed", {{"task", p.name}, {"error", e.what()}});
+            }
+        }
+    }
     auth::TokenKey token_key;
 
     Impl(Spec s, const Config& c)
@@ -113,6 +157,16 @@ const std::string& Service::name() const {
     return impl_->spec.name;
 }
 
+void Service::serve(const std::string& subject,
+                    std::function<std::string(const std::string&)> handler) {
+    impl_->responders.push_back({subject, std::move(handler)});
+}
+
+void Service::every(const std::string& task_name, std::chrono::milliseconds interval,
+                    std::function<void()> task) {
+    impl_->periodic.push_back({task_name, interval, std::move(task)});
+}
+
 void Service::consume(const std::string& stream, const std::string& subject,
                       bus::InboxHandler handler) {
     auto& i = *impl_;
@@ -161,15 +215,6 @@ int Service::run() {
         return 0;
     });
 
-    i.relay = std::make_unique<bus::Relay>(*i.pool, *i.nats);
-    i.relay->start();
-    for (auto& c : i.consumers) {
-        auto consumer =
-            std::make_unique<bus::InboxConsumer>(*i.pool, *i.nats, c.options, c.handler);
-        consumer->start();
-        i.running_consumers.push_back(std::move(consumer));
-    }
-
     http::ServerOptions server_options;
     server_options.service_name = i.spec.name;
     server_options.address = i.config.str(i.prefix + "BIND", "127.0.0.1");
@@ -196,11 +241,27 @@ int Service::run() {
         return "";
     };
     http::Server server(server_options, std::move(i.router), authenticator, readiness);
-    server.start();
+    server.start();  // first, so that a busy port fails before any background work starts
+
+    i.relay = std::make_unique<bus::Relay>(*i.pool, *i.nats);
+    i.relay->start();
+    for (auto& c : i.consumers) {
+        auto consumer =
+            std::make_unique<bus::InboxConsumer>(*i.pool, *i.nats, c.options, c.handler);
+        consumer->start();
+        i.running_consumers.push_back(std::move(consumer));
+    }
+
+    for (const auto& r : i.responders)
+        i.nats->serve(r.subject, i.spec.name, r.handler);
+    for (const auto& p : i.periodic)
+        i.periodic_threads.emplace_back([&i, &p] { i.run_periodic(p); });
+
     log::info("listening", {{"address", server_options.address}, {"port", server.port()}});
     server.wait();
 
     log::info("shutting down");
+    i.stop_periodic();
     for (auto& c : i.running_consumers)
         c->stop();
     i.relay->stop();

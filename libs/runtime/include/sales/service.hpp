@@ -55,6 +55,17 @@ class Service {
     // handler runs inside the inbox transaction.
     void consume(const std::string& stream, const std::string& subject, bus::InboxHandler handler);
 
+    // Answers NATS requests on `subject` (queue group = the service name, so replicas share
+    // them); started in run() once NATS is connected. Request subjects must not fall under any
+    // stream's subjects (JetStream would answer them): use "rpc.<service>.<verb>".
+    void serve(const std::string& subject, std::function<std::string(const std::string&)> handler);
+
+    // Runs `task` every `interval` on a background thread from run() until shutdown; an
+    // exception is logged and the task runs again at the next interval. Tasks that must run on
+    // one replica at a time claim their rows with FOR UPDATE SKIP LOCKED.
+    void every(const std::string& task_name, std::chrono::milliseconds interval,
+               std::function<void()> task);
+
     // Connects (waiting up to SALES_STARTUP_TIMEOUT for PostgreSQL and NATS), migrates,
     // declares streams and consumers, starts relay, consumers and HTTP; blocks until SIGTERM or
     // SIGINT; then drains HTTP, stops consumers and flushes the relay. Returns the exit code.
