@@ -177,24 +177,36 @@ namespace {
 // separately (everything).
 const std::map<std::string, std::set<std::string>>& role_table() {
     static const std::map<std::string, std::set<std::string>> table = {
-        {"operator", {"project.manage", "unit.manage", "unit.read"}},
-        {"sales_rep", {"unit.read", "customer.manage", "subscription.create", "contract.sign"}},
+        // Project initialisation: buildings, units, price-list drafts, payment plans (seed 003 §2).
+        {"operator", {"project.manage", "unit.manage", "unit.read", "price_list.manage"}},
+        {"sales_rep",
+         {"unit.read", "customer.manage", "subscription.create", "subscription.read",
+          "contract.sign"}},
+        // 现场销控: holds, not-for-sale flags, release batches, subscriptions, cancellations.
         {"sales_control",
-         {"unit.read", "unit.reserve", "subscription.create", "subscription.change",
-          "subscription.cancel"}},
-        {"sales_supervisor", {"unit.read", "contract.audit", "subscription.change"}},
+         {"unit.read", "unit.reserve", "unit.release", "subscription.create",
+          "subscription.read", "subscription.cancel"}},
+        // Rename and swap are the supervisor's special operations (CON-2).
+        {"sales_supervisor",
+         {"unit.read", "contract.audit", "subscription.read", "subscription.change"}},
         {"sales_manager",
-         {"unit.read", "unit.reserve", "contract.audit", "customer.manage", "customer.pii.read",
-          "report.read"}},
-        {"cashier", {"unit.read", "payment.collect"}},
-        {"finance_supervisor", {"unit.read", "contract.review", "finance.reconcile"}},
+         {"unit.read", "unit.reserve", "unit.release", "contract.audit", "customer.manage",
+          "customer.pii.read", "subscription.read", "subscription.change", "report.read"}},
+        {"cashier", {"unit.read", "subscription.read", "payment.collect"}},
+        // Finance verifies the approved price list (INV-2) and approves refunds (CON-2).
+        {"finance_supervisor",
+         {"unit.read", "subscription.read", "contract.review", "finance.reconcile",
+          "price_list.approve"}},
         {"finance_director",
-         {"unit.read", "contract.review", "refund.approve", "finance.reconcile", "report.read"}},
-        {"gm", {"unit.read", "contract.stamp", "report.read"}},
+         {"unit.read", "subscription.read", "contract.review", "refund.approve",
+          "finance.reconcile", "report.read", "price_list.approve", "change_request.approve"}},
+        {"gm",
+         {"unit.read", "subscription.read", "contract.stamp", "report.read",
+          "change_request.approve"}},
         {"mortgage_clerk", {"unit.read", "mortgage.manage"}},
         {"handover_clerk", {"unit.read", "handover.manage", "title.manage"}},
         {"sales_service", {"unit.read", "handover.manage", "title.manage"}},
-        {"executive", {"unit.read", "report.read"}},
+        {"executive", {"unit.read", "subscription.read", "report.read"}},
     };
     return table;
 }
