@@ -26,6 +26,7 @@ namespace {
 
 constexpr const char* kMsgIdHeader = "Nats-Msg-Id";
 constexpr auto kGaugeRefresh = std::chrono::seconds(1);
+constexpr auto kPurgeInterval = std::chrono::minutes(10);
 constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
 
 struct BatchResult {
@@ -184,6 +185,27 @@ struct Relay::Impl {
         return result.published;
     }
 
+    std::chrono::steady_clock::time_point purged_at{};
+
+    std::int64_t purge_sent() {
+        return pool.transaction([&](db::Tx& tx) {
+            return static_cast<std::int64_t>(
+                tx.exec("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at < "
+                        "now() - make_interval(secs => $1::bigint) ORDER BY id LIMIT 10000)",
+                        {db::param(static_cast<std::int64_t>(options.sent_retention.count()))})
+                    .affected_rows());
+        });
+    }
+
+    void maybe_purge() {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - purged_at < kPurgeInterval)
+            return;
+        purged_at = now;
+        if (const auto deleted = purge_sent(); deleted > 0)
+            log::info("outbox purged", {{"deleted", deleted}});
+    }
+
     void refresh_gauges(bool force) {
         auto now = std::chrono::steady_clock::now();
         if (!force && now - gauges_refreshed < kGaugeRefresh)
@@ -218,6 +240,7 @@ struct Relay::Impl {
             try {
                 int published = run_once();
                 refresh_gauges(false);
+                maybe_purge();
                 if (failed_attempts > 0) {
                     log::info("outbox relay recovered", {{"failed_attempts", failed_attempts}});
                     failed_attempts = 0;
@@ -262,6 +285,10 @@ Relay::Relay(db::Pool& pool, Nats& nats, RelayOptions options)
     natsStatus s = natsConnection_JetStream(&impl_->js, nats.impl().nc, &jo);
     if (s != NATS_OK)
         throw NatsError(nats_error_text("outbox relay: cannot create JetStream context", s));
+}
+
+std::int64_t Relay::purge_sent() {
+    return impl_->purge_sent();
 }
 
 Relay::~Relay() {

@@ -247,6 +247,31 @@ TEST_F(BusTest, RelayPublishesWithMsgIdAndTheStreamDropsARepublish) {
     EXPECT_EQ(stream_messages(), 1) << "the duplicate window must drop the re-publish";
 }
 
+TEST_F(BusTest, PurgeDeletesOnlySentRowsPastTheRetention) {
+    RelayOptions keep_a_day;
+    keep_a_day.sent_retention = std::chrono::hours(24);
+    Relay relay(*pool, *nats, keep_a_day);
+    append(event("a"));
+    append(event("b"));
+    ASSERT_EQ(relay.run_once(), 2);
+    append(event("c"));  // unsent
+    pool->transaction([](db::Tx& tx) {
+        tx.exec(
+            "UPDATE outbox SET sent_at = now() - interval '2 days' WHERE id = "
+            "(SELECT min(id) FROM outbox)");
+    });
+    EXPECT_EQ(relay.purge_sent(), 1) << "only the sent row older than a day goes";
+    EXPECT_EQ(count("SELECT count(*) FROM outbox"), 2);
+    EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 1);
+
+    RelayOptions keep_nothing;
+    keep_nothing.sent_retention = std::chrono::seconds(0);
+    Relay eager(*pool, *nats, keep_nothing);
+    EXPECT_EQ(eager.purge_sent(), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 1)
+        << "an unsent row is never purged";
+}
+
 TEST_F(BusTest, RelayLeavesRowsUnsentWhenNoStreamTakesThem) {
     Relay relay(*pool, *nats);
     auto orphan = make_event("bustest", "tbusnostream" + prefix + ".x", "a", 1, json::object());

@@ -118,6 +118,8 @@ struct RelayOptions {
     std::chrono::milliseconds idle_poll{50};       // when the outbox is empty
     std::chrono::milliseconds max_backoff{5'000};  // when NATS or the database is down
     std::chrono::milliseconds publish_timeout{5'000};
+    // Sent rows older than this are deleted (checked every 10 minutes); unsent rows never are.
+    std::chrono::seconds sent_retention{7 * 24 * 3600};
 };
 
 // A background thread that drains the outbox. Several replicas may run: rows are claimed with
@@ -131,6 +133,8 @@ class Relay {
     void stop();
     // One batch now, on the caller's thread; returns how many rows were published (tests).
     int run_once();
+    // Deletes sent rows older than sent_retention now, up to 10,000; returns how many (tests).
+    std::int64_t purge_sent();
 
   private:
     struct Impl;
