@@ -1,39 +1,14 @@
 #include "adapters/http_routes.hpp"
 
+#include "adapters/request.hpp"
 #include "app/projects.hpp"
-#include "sales/auth.hpp"
+#include "domain/unit.hpp"
 
 namespace inventory::adapters {
 namespace {
 using sales::http::HttpError;
 using sales::http::Request;
 using sales::http::Response;
-
-void require(const Request& request, const std::string& permission) {
-    if (!sales::auth::allowed(request.caller(), permission)) {
-        throw HttpError(403, "forbidden", "your roles do not grant " + permission,
-                        {{"permission", permission}});
-    }
-}
-
-std::int64_t query_integer(const Request& request, const std::string& name, std::int64_t fallback,
-                           std::int64_t min, std::int64_t max) {
-    const auto it = request.query.find(name);
-    if (it == request.query.end())
-        return fallback;
-    try {
-        std::size_t used = 0;
-        const auto value = std::stoll(it->second, &used);
-        if (used == it->second.size() && value >= min && value <= max)
-            return value;
-    } catch (const std::exception&) {
-        // fall through to the error below
-    }
-    throw HttpError(
-        400, "validation_failed",
-        name + " must be an integer between " + std::to_string(min) + " and " + std::to_string(max),
-        {{"field", name}});
-}
 }  // namespace
 
 void add_routes(sales::service::Service& service) {
@@ -85,6 +60,47 @@ void add_routes(sales::service::Service& service) {
         }
         return Response::json(200, app::to_json(*project));
     });
+
+    add_route(service, "PATCH", "/api/v1/projects/{project_id}/settings", "project.manage",
+              [&db](Request& request, const app::Caller& caller) {
+                  const auto body = request.json();
+                  const Fields f(body, "",
+                                 {"deposit_deadline_seconds", "signing_deadline_days",
+                                  "deposit_cap_percent", "reservation_manager_only_days"});
+                  const domain::SettingsPatch patch{f.opt_integer("deposit_deadline_seconds"),
+                                                    f.opt_integer("signing_deadline_days"),
+                                                    f.opt_integer("deposit_cap_percent"),
+                                                    f.opt_integer("reservation_manager_only_days")};
+                  return Response::json(
+                      200, app::to_json(app::update_settings(db, request.params.at("project_id"),
+                                                             caller, patch)));
+              });
+
+    add_route(service, "POST", "/api/v1/projects/{project_id}/phases", "unit.manage",
+              [&db](Request& request, const app::Caller& caller) {
+                  const auto body = request.json();
+                  const Fields f(body, "", {"name"});
+                  return Response::json(
+                      201, app::to_json(app::create_phase(db, request.params.at("project_id"),
+                                                          caller, f.text("name", 50))));
+              });
+
+    add_route(service, "POST", "/api/v1/projects/{project_id}/buildings", "unit.manage",
+              [&db](Request& request, const app::Caller& caller) {
+                  const auto body = request.json();
+                  const Fields f(body, "", {"name", "floors", "phase_id"});
+                  const auto name = f.text("name", 50);
+                  const auto floors = f.integer("floors");
+                  if (floors < 1 || floors > domain::kMaxFloors) {
+                      throw HttpError(
+                          400, "validation_failed",
+                          "floors: must be between 1 and " + std::to_string(domain::kMaxFloors),
+                          {{"field", "floors"}});
+                  }
+                  return Response::json(201, app::to_json(app::create_building(
+                                                 db, request.params.at("project_id"), caller,
+                                                 f.opt_uuid("phase_id"), name, floors)));
+              });
 }
 
 }  // namespace inventory::adapters

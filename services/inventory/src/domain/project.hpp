@@ -4,12 +4,9 @@
 #include <string>
 #include <vector>
 
-namespace inventory::domain {
+#include "domain/problems.hpp"
 
-struct FieldProblem {
-    std::string field;
-    std::string problem;
-};
+namespace inventory::domain {
 
 struct NewProject {
     std::string

@@ -1,0 +1,64 @@
+#pragma once
+// Deals on units, driven by the contract service (ISSUE3-SPEC "RPC payloads"): hold, release
+// and swap over NATS request/reply; confirmation and cancellation from contract events; and the
+// hold-expiry sweeper that frees units whose hold_until passed (CON-1 safety net).
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "app/status_changes.hpp"
+#include "sales/bus.hpp"
+#include "sales/db.hpp"
+
+namespace inventory::app {
+
+struct HoldRequest {
+    std::string unit_id;
+    std::string subscription_id;
+    std::string hold_until;  // RFC 3339, validated by the caller
+    std::string actor;
+    std::optional<std::string> reservation_id;
+    std::optional<std::int64_t> deal_price_fen;
+};
+
+struct ReleaseRequest {
+    std::string unit_id;
+    std::string subscription_id;
+    std::string actor;
+    std::string reason;
+};
+
+struct SwapRequest {
+    std::string subscription_id;
+    std::string old_unit_id;
+    std::string new_unit_id;
+    std::string hold_until;
+    std::string actor;
+};
+
+struct DealOutcome {
+    enum class Result { held, conflict, not_found, invalid, released, not_held };
+    Result result = Result::invalid;
+    std::optional<ChangedUnit> unit;  // held: the unit now held by the subscription
+    std::string status;               // conflict: the unit's current status
+    std::string message;              // invalid
+};
+
+// One conditional UPDATE (available, or reserved under the named reservation → held);
+// idempotent on the subscription id.
+DealOutcome hold(sales::db::Pool& db, const HoldRequest& request);
+// held | subscribed by that subscription → available; otherwise not_held (idempotent).
+DealOutcome release(sales::db::Pool& db, const ReleaseRequest& request);
+// CON-2 swap in one transaction: the new unit takes the old one's state (held or subscribed),
+// the old one becomes available. Idempotent when already swapped.
+DealOutcome swap(sales::db::Pool& db, const SwapRequest& request);
+
+// contract.subscription.confirmed: held → subscribed. contract.subscription.cancelled: the
+// subscription's unit → available. Both idempotent; PoisonMessage for unreadable data.
+void on_subscription_confirmed(sales::db::Tx& tx, const sales::bus::Event& event);
+void on_subscription_cancelled(sales::db::Tx& tx, const sales::bus::Event& event);
+
+// Sweeper: held units whose hold_until passed → available. Returns how many.
+std::size_t expire_holds(sales::db::Pool& db, int batch);
+
+}  // namespace inventory::app

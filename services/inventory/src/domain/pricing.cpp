@@ -1,0 +1,90 @@
+#include "domain/pricing.hpp"
+
+#include <set>
+
+#include "domain/unit.hpp"
+
+namespace inventory::domain {
+
+std::string_view name(PriceListStatus status) {
+    return status == PriceListStatus::draft ? "draft" : "approved";
+}
+
+std::optional<PriceListStatus> parse_price_list_status(std::string_view text) {
+    if (text == "draft")
+        return PriceListStatus::draft;
+    if (text == "approved")
+        return PriceListStatus::approved;
+    return std::nullopt;
+}
+
+std::optional<RuleError> check_master_data_editable(bool locked) {
+    if (!locked)
+        return std::nullopt;
+    return RuleError{"master_data_locked",
+                     "INV-2: the project's price list is approved, unit master data and prices are "
+                     "read-only; submit a change request instead"};
+}
+
+std::optional<RuleError> check_price_list_approval(PriceListStatus status, bool locked) {
+    if (status != PriceListStatus::draft) {
+        return RuleError{"invalid_transition",
+                         "INV-2: only a draft price list can be approved; this one is " +
+                             std::string(name(status))};
+    }
+    return check_master_data_editable(locked);
+}
+
+std::vector<FieldProblem> validate(const std::vector<PriceListItem>& items) {
+    std::vector<FieldProblem> problems;
+    if (items.empty() || items.size() > kMaxPriceListItems) {
+        problems.push_back(
+            {"items", "must list 1–" + std::to_string(kMaxPriceListItems) + " units"});
+    }
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string prefix = "items[" + std::to_string(i) + "].";
+        if (!seen.insert(items[i].unit_id).second)
+            problems.push_back({prefix + "unit_id", "lists the same unit twice"});
+        const auto price = items[i].unit_price_fen_per_m2;
+        if (price <= 0 || price > kMaxUnitPriceFenPerM2) {
+            problems.push_back({prefix + "unit_price_fen_per_m2",
+                                "must be between 1 and " + std::to_string(kMaxUnitPriceFenPerM2)});
+        }
+    }
+    return problems;
+}
+
+std::string_view name(ChangeRequestStatus status) {
+    switch (status) {
+        case ChangeRequestStatus::pending:
+            return "pending";
+        case ChangeRequestStatus::approved:
+            return "approved";
+        case ChangeRequestStatus::rejected:
+            return "rejected";
+    }
+    return "unknown";
+}
+
+std::optional<ChangeRequestStatus> parse_change_request_status(std::string_view text) {
+    for (auto s : {ChangeRequestStatus::pending, ChangeRequestStatus::approved,
+                   ChangeRequestStatus::rejected}) {
+        if (name(s) == text)
+            return s;
+    }
+    return std::nullopt;
+}
+
+ChangeRequestTransition decide(ChangeRequestStatus from, ChangeDecision decision) {
+    if (from != ChangeRequestStatus::pending) {
+        return {std::nullopt,
+                RuleError{"invalid_transition",
+                          "INV-2: the change request is already " + std::string(name(from))}};
+    }
+    return {decision == ChangeDecision::approve ? ChangeRequestStatus::approved
+                                                : ChangeRequestStatus::rejected,
+            std::nullopt};
+}
+
+}  // namespace inventory::domain

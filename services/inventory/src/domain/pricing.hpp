@@ -1,0 +1,45 @@
+#pragma once
+// INV-2 price lists and change requests: a price list is drafted, approved by finance (which
+// applies its prices and locks the project's unit master data), and after that unit prices
+// and areas change only through an approved change request, effective from its approval time.
+// Pure: no I/O.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/problems.hpp"
+
+namespace inventory::domain {
+
+inline constexpr std::size_t kMaxPriceListItems = 10'000;
+
+enum class PriceListStatus { draft, approved };
+std::string_view name(PriceListStatus status);
+std::optional<PriceListStatus> parse_price_list_status(std::string_view text);
+
+// INV-2: direct edits of unit master data and new price lists only before the lock.
+std::optional<RuleError> check_master_data_editable(bool locked);
+// INV-2: only a draft is approved, and only while the project is not yet locked.
+std::optional<RuleError> check_price_list_approval(PriceListStatus status, bool locked);
+
+struct PriceListItem {
+    std::string unit_id;
+    std::int64_t unit_price_fen_per_m2 = 0;
+};
+// Items: 1..kMaxPriceListItems, each unit once, prices within INV-1 bounds.
+std::vector<FieldProblem> validate(const std::vector<PriceListItem>& items);
+
+enum class ChangeRequestStatus { pending, approved, rejected };
+enum class ChangeDecision { approve, reject };
+std::string_view name(ChangeRequestStatus status);
+std::optional<ChangeRequestStatus> parse_change_request_status(std::string_view text);
+
+struct ChangeRequestTransition {
+    std::optional<ChangeRequestStatus> to;
+    std::optional<RuleError> error;  // "invalid_transition": only pending requests are decided
+};
+ChangeRequestTransition decide(ChangeRequestStatus from, ChangeDecision decision);
+
+}  // namespace inventory::domain

@@ -1,0 +1,55 @@
+#pragma once
+// INV-4 unit status state machine (plus `held`, a subscription awaiting its deposit, CON-1).
+// Pure: no I/O. The application turns `sources(action)` into the conditional UPDATE's
+// `status IN (...)`, so the table below is the only place where transitions are defined.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/problems.hpp"
+
+namespace inventory::domain {
+
+enum class UnitStatus { not_for_sale, available, reserved, held, subscribed, signed_, handed_over };
+
+enum class UnitAction {
+    release,          // not_for_sale → available (release batch)
+    withdraw,         // available → not_for_sale
+    reserve,          // available → reserved (预留, INV-4)
+    end_reservation,  // reserved → available (cancelled or expired)
+    hold,             // available → held (rpc.inventory.hold)
+    hold_reserved,    // reserved → held, only for the request naming the reservation
+    confirm,          // held → subscribed (deposit received)
+    release_deal,     // held | subscribed → available (subscription released or cancelled)
+    expire_hold,      // held → available (hold_until passed)
+    take_subscribed,  // available → subscribed (swap of a confirmed subscription, CON-2)
+    sign,             // subscribed → signed (CON-3)
+    hand_over,        // signed → handed_over (CON-9)
+};
+
+const std::vector<UnitStatus>& all_statuses();
+const std::vector<UnitAction>& all_actions();
+
+std::string_view name(UnitStatus status);  // "not_for_sale", ..., "signed", "handed_over"
+std::string_view name(UnitAction action);
+std::optional<UnitStatus> parse_status(std::string_view text);
+
+// Statuses from which `action` is legal (never empty).
+const std::vector<UnitStatus>& sources(UnitAction action);
+UnitStatus target(UnitAction action);
+
+struct Transition {
+    std::optional<UnitStatus> to;  // set when legal
+    // Set when illegal: code "unit_not_available" for actions that take the unit for a deal,
+    // "invalid_transition" otherwise; the message names the action, status and legal sources.
+    std::optional<RuleError> error;
+    bool legal() const { return to.has_value(); }
+};
+
+Transition decide(UnitStatus from, UnitAction action);
+
+// The deal price is shown on the board only for sold units (subscribed and later, INV-5).
+bool is_sold(UnitStatus status);
+
+}  // namespace inventory::domain

@@ -1,0 +1,763 @@
+// Inventory units against a real PostgreSQL and a private NATS server (so that no other test's
+// service shares our durable consumers): bulk creation (INV-1), bad input that writes nothing,
+// release/withdraw, reservations (INV-4), price lists and change requests (INV-2), the
+// sales-control board (INV-5), the hold/release/swap RPCs including 200 concurrent holds, the
+// hold expiry sweeper and the contract events inventory consumes.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "sales/auth.hpp"
+#include "sales/bus.hpp"
+#include "sales/clock.hpp"
+#include "sales/db.hpp"
+#include "sales/http.hpp"
+#include "sales/ids.hpp"
+#include "test_support.hpp"
+
+namespace {
+using namespace std::chrono_literals;
+using nlohmann::json;
+const std::string kSecret = "inventory-units-test-secret-0123456789abcdef";
+
+class UnitsApi : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        nats_server_ = new sales::test::NatsServer();
+        db_ = new std::string(
+            sales::test::fresh_database("inv_units_" + sales::new_uuid().substr(0, 8)));
+        port_ = sales::test::free_port();
+        process_ = sales::test::start_service("inventory", port_,
+                                              {{"SALES_INVENTORY_DB", *db_},
+                                               {"SALES_NATS_URL", nats_server_->url()},
+                                               {"SALES_JWT_SECRET", kSecret},
+                                               {"SALES_INVENTORY_IO_THREADS", "4"},
+                                               {"SALES_INVENTORY_SWEEP_INTERVAL", "100ms"}},
+                                              sales::test::temp_dir("inv-units") + "/inventory.log")
+                       .release();
+        nats_ = new sales::bus::Nats({nats_server_->url(), "units-api-test"});
+        nats_->ensure_stream({"CONTRACT", {"contract.>"}});
+        pool_ = new sales::db::Pool({*db_, 4});
+    }
+    static void TearDownTestSuite() {
+        delete pool_;
+        delete nats_;
+        delete process_;
+        delete db_;
+        delete nats_server_;
+    }
+
+    static std::string token(const std::string& role, std::vector<std::string> projects = {"*"}) {
+        return sales::auth::mint(
+            {kSecret}, {"user-" + role, {role}, projects, std::chrono::system_clock::now() + 1h});
+    }
+
+    sales::http::ClientResponse call(const std::string& method, const std::string& path,
+                                     const std::string& body = "",
+                                     const std::string& role = "admin",
+                                     std::vector<std::string> projects = {"*"}) {
+        sales::http::Headers headers{{"Authorization", "Bearer " + token(role, projects)}};
+        if (!body.empty())
+            headers["Content-Type"] = "application/json";
+        return client_.request(method, path, body, headers);
+    }
+    json ok(const std::string& method, const std::string& path, const json& body = nullptr,
+            const std::string& role = "admin", int status = 200) {
+        const auto r = call(method, path, body.is_null() ? "" : body.dump(), role);
+        EXPECT_EQ(r.status, status) << method << " " << path << ": " << r.body;
+        return r.json();
+    }
+    void expect_error(const sales::http::ClientResponse& r, int status, const std::string& code) {
+        EXPECT_EQ(r.status, status) << r.body;
+        const auto body = r.json();
+        ASSERT_TRUE(body.contains("error")) << r.body;
+        EXPECT_EQ(body["error"]["code"], code) << r.body;
+        EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
+    }
+
+    std::int64_t count(const std::string& sql, const sales::db::Params& params = {}) {
+        return pool_->transaction(
+            [&](sales::db::Tx& tx) { return tx.exec_one(sql, params).int64(0); });
+    }
+    // Row counts of every table a rejected request must leave untouched.
+    std::vector<std::int64_t> snapshot() {
+        std::vector<std::int64_t> out;
+        for (const char* table :
+             {"projects", "phases", "buildings", "units", "unit_history", "unit_prices",
+              "price_lists", "price_list_items", "change_requests", "outbox"}) {
+            out.push_back(count(std::string("SELECT count(*) FROM ") + table));
+        }
+        out.push_back(count("SELECT coalesce(sum(version), 0) FROM units"));
+        out.push_back(count("SELECT coalesce(sum(version), 0) FROM projects"));
+        return out;
+    }
+    std::int64_t events_for(const std::string& unit_id) {
+        return count(
+            "SELECT count(*) FROM outbox WHERE subject = 'inventory.unit.status_changed' AND "
+            "payload::jsonb -> 'data' ->> 'unit_id' = $1",
+            {unit_id});
+    }
+
+    std::string new_project() {
+        const std::string code = "T" + std::to_string(++projects_made_);
+        const auto p =
+            ok("POST", "/api/v1/projects",
+               {{"code", code}, {"name", "项目" + code}, {"city", "成都"}}, "admin", 201);
+        return p["id"];
+    }
+    std::string new_building(const std::string& project, const std::string& name,
+                             std::int64_t floors) {
+        return ok("POST", "/api/v1/projects/" + project + "/buildings",
+                  {{"name", name}, {"floors", floors}}, "operator", 201)["id"];
+    }
+    static json templates(std::int64_t floors, std::int64_t positions) {
+        json list = json::array();
+        for (std::int64_t p = 1; p <= positions; ++p) {
+            list.push_back({{"position", p},
+                            {"floors", {{"from", 1}, {"to", floors}}},
+                            {"layout", p % 2 ? "3室2厅2卫" : "2室2厅1卫"},
+                            {"orientation", p <= positions / 2 ? "south" : "north_south"},
+                            {"decoration", "bare"},
+                            {"internal_area_centi_m2", 9'000 + p * 100},
+                            {"shared_area_centi_m2", 1'850},
+                            {"list_unit_price_fen_per_m2", 1'500'000},
+                            {"floor_price_step_fen_per_m2", 5'000}});
+        }
+        return {{"templates", list}};
+    }
+    // A project with one released building; returns the building's units (board order).
+    std::vector<json> released_units(std::int64_t floors = 3, std::int64_t positions = 2,
+                                     std::string* project_out = nullptr) {
+        const auto project = new_project();
+        const auto building = new_building(project, "1栋", floors);
+        const auto created = ok("POST", "/api/v1/buildings/" + building + "/units:bulk",
+                                templates(floors, positions), "operator", 201);
+        ok("POST", "/api/v1/units:release", {{"building_id", building}}, "sales_control");
+        if (project_out != nullptr)
+            *project_out = project;
+        return created["units"].get<std::vector<json>>();
+    }
+    json unit(const std::string& id) { return ok("GET", "/api/v1/units/" + id); }
+
+    json rpc(const std::string& subject, const json& request) {
+        const auto reply = nats_->request(subject, request.dump(), 5s);
+        EXPECT_TRUE(reply.has_value()) << subject << " timed out";
+        return reply ? json::parse(*reply) : json::object();
+    }
+    static std::string in(std::chrono::milliseconds d) {
+        return sales::to_rfc3339(std::chrono::system_clock::now() + d);
+    }
+    json hold(const std::string& unit_id, const std::string& subscription,
+              std::chrono::milliseconds for_ = 1h, json extra = json::object()) {
+        json request = {{"unit_id", unit_id},
+                        {"subscription_id", subscription},
+                        {"hold_until", in(for_)},
+                        {"actor", "contract-test"}};
+        request.update(extra);
+        return rpc("rpc.inventory.hold", request);
+    }
+    // Publishes into the CONTRACT stream as the contract service would; returns the event id.
+    std::string publish_contract_event(const std::string& type, const json& data) {
+        const auto event = sales::bus::make_event(
+            "contract", type, data["subscription_id"].get<std::string>(), 2, data);
+        nats_->publish(type, sales::bus::to_json(event));
+        return event.id;
+    }
+    bool status_becomes(const std::string& unit_id, const std::string& status) {
+        return sales::test::eventually([&] { return unit(unit_id)["status"] == status; });
+    }
+
+    static inline sales::test::NatsServer* nats_server_ = nullptr;
+    static inline std::string* db_ = nullptr;
+    static inline std::uint16_t port_ = 0;
+    static inline sales::test::Process* process_ = nullptr;
+    static inline sales::bus::Nats* nats_ = nullptr;
+    static inline sales::db::Pool* pool_ = nullptr;
+    static inline int projects_made_ = 0;
+    sales::http::Client client_{"127.0.0.1", port_};
+};
+
+TEST_F(UnitsApi, BulkCreatesAThirtyFloorSixUnitBuildingInOneRequest) {
+    const auto project = new_project();
+    const auto building = new_building(project, "1栋", 30);
+    const auto before = count("SELECT count(*) FROM units");
+    const auto started = std::chrono::steady_clock::now();
+    const auto created = ok("POST", "/api/v1/buildings/" + building + "/units:bulk",
+                            templates(30, 6), "operator", 201);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    std::printf("[ bulk     ] 180 units created in %lld ms\n", static_cast<long long>(ms));
+    RecordProperty("bulk_180_ms", std::to_string(ms));
+    EXPECT_EQ(created["created"], 180);
+    EXPECT_EQ(count("SELECT count(*) FROM units") - before, 180);
+    EXPECT_EQ(count("SELECT count(*) FROM unit_history WHERE action = 'create' AND project_id = "
+                    "$1::uuid",
+                    {project}),
+              180);
+    EXPECT_EQ(count("SELECT count(*) FROM units WHERE project_id = $1::uuid AND status = "
+                    "'not_for_sale'",
+                    {project}),
+              180);
+
+    // INV-1: gross = internal + shared and list total computed from it, never from input.
+    const auto top = unit(created["units"][0]["id"]);
+    EXPECT_EQ(top["unit_number"], "3001");
+    EXPECT_EQ(top["gross_area_centi_m2"], 9'100 + 1'850);
+    EXPECT_EQ(top["list_unit_price_fen_per_m2"], 1'500'000 + 29 * 5'000);
+    EXPECT_EQ(top["list_total_fen"], 10'950LL * 1'645'000 / 100);
+    EXPECT_EQ(top["orientation"], "south");
+
+    // Same numbers again: all or nothing.
+    const auto snap = snapshot();
+    expect_error(call("POST", "/api/v1/buildings/" + building + "/units:bulk",
+                      templates(30, 6).dump(), "operator"),
+                 409, "unit_exists");
+    EXPECT_EQ(snapshot(), snap);
+}
+
+TEST_F(UnitsApi, BadInputIsA4xxAndWritesNothing) {
+    const auto project = new_project();
+    const auto building = new_building(project, "A", 10);
+    const auto bulk = "/api/v1/buildings/" + building + "/units:bulk";
+    ok("POST", bulk, templates(10, 2), "operator", 201);
+    const auto other = new_project();
+    const auto snap = snapshot();
+
+    auto with = [](const std::string& field, const json& value) {
+        auto body = templates(10, 1);
+        body["templates"][0][field] = value;
+        return body.dump();
+    };
+    expect_error(call("POST", bulk, "{not json", "operator"), 400, "invalid_json");
+    expect_error(call("POST", bulk, with("list_unit_price_fen_per_m2", 1.5), "operator"), 400,
+                 "validation_failed");
+    expect_error(call("POST", bulk, with("list_unit_price_fen_per_m2", -1'500'000), "operator"),
+                 400, "validation_failed");
+    expect_error(call("POST", bulk, with("internal_area_centi_m2", "9000"), "operator"), 400,
+                 "validation_failed");
+    expect_error(call("POST", bulk, with("orientation", "upwards"), "operator"), 400,
+                 "validation_failed");
+    expect_error(call("POST", bulk, with("decoration", 3), "operator"), 400, "validation_failed");
+    expect_error(call("POST", bulk, with("gross_area_centi_m2", 1), "operator"), 400,
+                 "validation_failed");
+    expect_error(call("POST", bulk, with("colour", "red"), "operator"), 400, "validation_failed");
+    expect_error(call("POST", bulk, with("floors", json{{"from", 1}, {"to", 11}}), "operator"), 400,
+                 "validation_failed");
+    expect_error(call("POST", bulk, R"({"templates":[]})", "operator"), 400, "validation_failed");
+    const auto problems = call("POST", bulk, with("shared_area_centi_m2", -5), "operator").json();
+    EXPECT_EQ(problems["error"]["details"]["problems"][0]["field"],
+              "templates[0].shared_area_centi_m2");
+
+    expect_error(call("POST", bulk, templates(10, 2).dump(), "sales_rep"), 403, "forbidden");
+    expect_error(call("POST", bulk, templates(10, 2).dump(), "operator", {other}), 404,
+                 "building_not_found");
+    expect_error(call("POST", "/api/v1/buildings/" + sales::new_uuid() + "/units:bulk",
+                      templates(10, 2).dump(), "operator"),
+                 404, "building_not_found");
+    expect_error(call("POST", "/api/v1/projects/" + project + "/buildings",
+                      R"({"name":"B","floors":2.5})", "operator"),
+                 400, "validation_failed");
+    expect_error(call("POST", "/api/v1/projects/" + project + "/buildings",
+                      R"({"name":"A","floors":5})", "operator"),
+                 409, "building_name_taken");
+
+    expect_error(call("POST", "/api/v1/units:release",
+                      json{{"unit_ids", {sales::new_uuid()}}}.dump(), "sales_control"),
+                 404, "unit_not_found");
+    expect_error(call("POST", "/api/v1/units:release", R"({"unit_ids":["nope"]})", "sales_control"),
+                 400, "validation_failed");
+    expect_error(call("POST", "/api/v1/units:release",
+                      json{{"building_id", building}, {"unit_ids", {sales::new_uuid()}}}.dump(),
+                      "sales_control"),
+                 400, "validation_failed");
+    expect_error(
+        call("POST", "/api/v1/units:release", json{{"building_id", building}}.dump(), "operator"),
+        403, "forbidden");
+
+    expect_error(call("PATCH", "/api/v1/projects/" + project + "/settings",
+                      R"({"deposit_cap_percent":25})", "admin"),
+                 400, "validation_failed");  // REG-2
+    expect_error(call("PATCH", "/api/v1/projects/" + project + "/settings",
+                      R"({"deposit_deadline_seconds":"5"})", "admin"),
+                 400, "validation_failed");
+    expect_error(call("PATCH", "/api/v1/projects/" + project + "/settings", R"({})", "admin"), 400,
+                 "validation_failed");
+    expect_error(call("GET", "/api/v1/units/not-a-uuid"), 404, "unit_not_found");
+    expect_error(call("GET", "/api/v1/units/" + sales::new_uuid()), 404, "unit_not_found");
+
+    const auto board = call("GET", "/api/v1/buildings/" + building + "/board", "", "sales_rep");
+    const auto unit_id = board.json()["floors"][0]["units"][0]["unit_id"].get<std::string>();
+    expect_error(call("PATCH", "/api/v1/units/" + unit_id, R"({"list_unit_price_fen_per_m2":0})",
+                      "operator"),
+                 400, "validation_failed");
+    expect_error(call("PATCH", "/api/v1/units/" + unit_id, R"({"status":"available"})", "operator"),
+                 400, "validation_failed");
+    expect_error(call("POST", "/api/v1/projects/" + project + "/price-lists",
+                      json{{"name", "一期"},
+                           {"items", {{{"unit_id", unit_id}, {"unit_price_fen_per_m2", 1.5}}}}}
+                          .dump(),
+                      "operator"),
+                 400, "validation_failed");
+    expect_error(
+        call("POST", "/api/v1/projects/" + project + "/price-lists",
+             json{{"name", "一期"},
+                  {"items", {{{"unit_id", sales::new_uuid()}, {"unit_price_fen_per_m2", 100}}}}}
+                 .dump(),
+             "operator"),
+        404, "unit_not_found");
+    expect_error(call("POST", "/api/v1/units/" + unit_id + "/reservation",
+                      R"({"reason":"x","expires_at":"tomorrow"})", "sales_manager"),
+                 400, "validation_failed");
+    EXPECT_EQ(snapshot(), snap);
+}
+
+TEST_F(UnitsApi, ReleaseAndWithdrawReportSkippedUnitsAndOpenTheProject) {
+    const auto project = new_project();
+    const auto building = new_building(project, "2栋", 4);
+    const auto units = ok("POST", "/api/v1/buildings/" + building + "/units:bulk", templates(4, 3),
+                          "operator", 201)["units"];
+    EXPECT_TRUE(ok("GET", "/api/v1/projects/" + project)["opened_at"].is_null());
+
+    const auto released =
+        ok("POST", "/api/v1/units:release", {{"building_id", building}}, "sales_control");
+    EXPECT_EQ(released["changed"], 12);
+    EXPECT_TRUE(released["skipped"].empty());
+    const auto opened = ok("GET", "/api/v1/projects/" + project);
+    EXPECT_FALSE(opened["opened_at"].is_null());  // INV-4 opening week starts
+    EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE subject = "
+                    "'inventory.project.settings_changed' AND payload::jsonb ->> 'subject' = $1",
+                    {project}),
+              1);
+
+    const std::string a = units[0]["id"], b = units[1]["id"];
+    ASSERT_EQ(hold(b, sales::new_uuid())["result"], "held");
+    const auto withdrawn =
+        ok("POST", "/api/v1/units:withdraw", {{"unit_ids", {a, b}}}, "sales_manager");
+    EXPECT_EQ(withdrawn["changed"], 1);
+    ASSERT_EQ(withdrawn["skipped"].size(), 1u);
+    EXPECT_EQ(withdrawn["skipped"][0]["unit_id"], b);
+    EXPECT_EQ(withdrawn["skipped"][0]["status"], "held");
+    EXPECT_EQ(unit(a)["status"], "not_for_sale");
+
+    const auto again =
+        ok("POST", "/api/v1/units:release", {{"building_id", building}}, "sales_control");
+    EXPECT_EQ(again["changed"], 1);
+    EXPECT_EQ(again["skipped"].size(), 11u);
+    EXPECT_EQ(ok("GET", "/api/v1/projects/" + project)["opened_at"], opened["opened_at"]);
+
+    // Every status change: history row and outbox event (INV-4).
+    const auto history = ok("GET", "/api/v1/units/" + a + "/history")["items"];
+    ASSERT_EQ(history.size(), 4u);
+    EXPECT_EQ(history[0]["action"], "create");
+    EXPECT_EQ(history[1]["to"], "available");
+    EXPECT_EQ(history[2]["action"], "withdraw");
+    EXPECT_EQ(history[2]["actor"], "user-sales_manager");
+    EXPECT_EQ(history[3]["action"], "release");
+    EXPECT_EQ(events_for(a), 3);
+    EXPECT_EQ(unit(a)["version"], 4);
+}
+
+TEST_F(UnitsApi, ReservationsFollowTheOpeningWeekRuleAndExpire) {
+    std::string project;
+    const auto units = released_units(2, 2, &project);
+    const std::string u0 = units[0]["id"], u1 = units[1]["id"], u2 = units[2]["id"];
+    const json body = {{"reason", "VIP 客户 王先生"}, {"expires_at", in(24h)}};
+    const auto path = "/api/v1/units/" + u0 + "/reservation";
+
+    // INV-4: the project opened just now, so only the sales manager may reserve.
+    expect_error(call("POST", path, body.dump(), "sales_control"), 403, "reservation_manager_only");
+    expect_error(call("POST", path, body.dump(), "sales_rep"), 403, "forbidden");
+    const auto reserved = ok("POST", path, body, "sales_manager");
+    EXPECT_EQ(reserved["status"], "reserved");
+    EXPECT_EQ(reserved["reservation"]["reserved_by"], "user-sales_manager");
+    EXPECT_EQ(reserved["reservation"]["reserved_for"], "VIP 客户 王先生");
+    expect_error(call("POST", path, body.dump(), "sales_manager"), 409, "invalid_transition");
+
+    // A reserved unit is held only by the request naming its reservation.
+    const auto subscription = sales::new_uuid();
+    const auto refused = hold(u0, subscription);
+    EXPECT_EQ(refused["result"], "conflict");
+    EXPECT_EQ(refused["status"], "reserved");
+    EXPECT_EQ(hold(u0, subscription, 1h, {{"reservation_id", sales::new_uuid()}})["result"],
+              "conflict");
+    const auto held =
+        hold(u0, subscription, 1h, {{"reservation_id", reserved["reservation"]["reservation_id"]}});
+    EXPECT_EQ(held["result"], "held");
+    EXPECT_TRUE(unit(u0)["reservation"].is_null());
+
+    // Per-project setting: no manager-only week → sales control may reserve too.
+    ok("PATCH", "/api/v1/projects/" + project + "/settings", {{"reservation_manager_only_days", 0}},
+       "operator");
+    ok("POST", "/api/v1/units/" + u1 + "/reservation", body, "sales_control");
+    EXPECT_EQ(
+        ok("DELETE", "/api/v1/units/" + u1 + "/reservation", nullptr, "sales_control")["status"],
+        "available");
+    expect_error(call("DELETE", "/api/v1/units/" + u1 + "/reservation", "", "sales_control"), 409,
+                 "invalid_transition");
+
+    // Expiry sweeper.
+    ok("POST", "/api/v1/units/" + u2 + "/reservation",
+       {{"reason", "short"}, {"expires_at", in(300ms)}}, "sales_manager");
+    ASSERT_TRUE(status_becomes(u2, "available"));
+    const auto history = ok("GET", "/api/v1/units/" + u2 + "/history")["items"];
+    EXPECT_EQ(history.back()["action"], "end_reservation");
+    EXPECT_EQ(history.back()["actor"], "system:reservation-expiry");
+}
+
+TEST_F(UnitsApi, PriceListLocksMasterDataAndChangeRequestsKeepHistory) {
+    const auto project = new_project();
+    const auto building = new_building(project, "3栋", 2);
+    const auto units = ok("POST", "/api/v1/buildings/" + building + "/units:bulk", templates(2, 2),
+                          "operator", 201)["units"];
+    const std::string u0 = units[0]["id"], u1 = units[1]["id"];
+
+    // Before the lock, direct edits are allowed; the total is recomputed (INV-1).
+    const auto edited = ok("PATCH", "/api/v1/units/" + u0,
+                           {{"layout", "4室2厅2卫"}, {"shared_area_centi_m2", 2'000}}, "operator");
+    EXPECT_EQ(edited["gross_area_centi_m2"], 9'100 + 2'000);
+    EXPECT_EQ(edited["list_total_fen"], 11'100LL * 1'505'000 / 100);
+
+    json items = json::array();
+    for (const auto& u : units)
+        items.push_back({{"unit_id", u["id"]}, {"unit_price_fen_per_m2", 1'600'000}});
+    const auto draft = ok("POST", "/api/v1/projects/" + project + "/price-lists",
+                          {{"name", "首开价目表"}, {"items", items}}, "operator", 201);
+    EXPECT_EQ(draft["status"], "draft");
+    EXPECT_EQ(unit(u0)["list_unit_price_fen_per_m2"], 1'505'000);  // not applied yet
+    const auto approve = "/api/v1/price-lists/" + draft["id"].get<std::string>() + "/approve";
+    expect_error(call("POST", approve, "", "operator"), 403, "forbidden");
+
+    const auto approved = ok("POST", approve, nullptr, "finance_supervisor");
+    EXPECT_EQ(approved["status"], "approved");
+    const auto priced = unit(u0);
+    EXPECT_EQ(priced["list_unit_price_fen_per_m2"], 1'600'000);
+    EXPECT_EQ(priced["list_total_fen"], 11'100LL * 1'600'000 / 100);
+    EXPECT_EQ(priced["price_list_id"], draft["id"]);
+    EXPECT_TRUE(priced["master_data_locked"]);
+
+    // INV-2: locked.
+    const auto snap = snapshot();
+    expect_error(call("PATCH", "/api/v1/units/" + u0, R"({"layout":"5室"})", "operator"), 409,
+                 "master_data_locked");
+    expect_error(call("POST", approve, "", "finance_director"), 409, "invalid_transition");
+    expect_error(call("POST", "/api/v1/projects/" + project + "/price-lists",
+                      json{{"name", "again"}, {"items", items}}.dump(), "operator"),
+                 409, "master_data_locked");
+    expect_error(call("POST", "/api/v1/buildings/" + building + "/units:bulk",
+                      templates(2, 3).dump(), "operator"),
+                 409, "master_data_locked");
+    EXPECT_EQ(snapshot(), snap);
+
+    // A deal made before the change keeps its price.
+    ok("POST", "/api/v1/units:release", {{"unit_ids", {u0}}}, "sales_control");
+    const auto subscription = sales::new_uuid();
+    const auto held = hold(u0, subscription, 1h, {{"deal_price_fen", 177'000'000}});
+    ASSERT_EQ(held["result"], "held");
+    EXPECT_EQ(held["unit"]["list_total_fen"], 177'600'000);
+    EXPECT_EQ(held["unit"]["list_unit_price_fen"], 1'600'000);
+    EXPECT_EQ(held["unit"]["price_list_id"], draft["id"]);
+
+    const auto cr =
+        ok("POST", "/api/v1/units/" + u0 + "/change-requests",
+           {{"list_unit_price_fen_per_m2", 1'650'000}, {"reason", "市场调价"}}, "operator", 201);
+    EXPECT_EQ(cr["status"], "pending");
+    expect_error(call("POST", "/api/v1/units/" + u0 + "/change-requests", R"({"reason":"nothing"})",
+                      "operator"),
+                 400, "validation_failed");
+    expect_error(call("POST", "/api/v1/units/" + u0 + "/change-requests",
+                      R"({"reason":"x","layout":"1室"})", "operator"),
+                 400, "validation_failed");
+    const auto cr_path = "/api/v1/change-requests/" + cr["id"].get<std::string>();
+    expect_error(call("POST", cr_path + "/approve", "", "finance_supervisor"), 403, "forbidden");
+    EXPECT_EQ(unit(u0)["list_unit_price_fen_per_m2"], 1'600'000);  // pending changes nothing
+
+    const auto decided = ok("POST", cr_path + "/approve", {{"note", "同意"}}, "finance_director");
+    EXPECT_EQ(decided["status"], "approved");
+    EXPECT_EQ(decided["unit"]["list_unit_price_fen_per_m2"], 1'650'000);
+    EXPECT_EQ(decided["unit"]["list_total_fen"], 11'100LL * 1'650'000 / 100);
+    EXPECT_EQ(decided["unit"]["deal_price_fen"], 177'000'000);  // the deal keeps its price
+    expect_error(call("POST", cr_path + "/reject", "", "gm"), 409, "invalid_transition");
+
+    const auto prices = ok("GET", "/api/v1/units/" + u0 + "/prices")["items"];
+    ASSERT_EQ(prices.size(), 4u);  // initial, edit, price list, change request
+    EXPECT_EQ(prices[0]["source"], "initial");
+    EXPECT_EQ(prices[1]["source"], "edit");
+    EXPECT_EQ(prices[2]["source"], "price_list");
+    EXPECT_EQ(prices[3]["source"], "change_request");
+    EXPECT_EQ(prices[3]["list_unit_price_fen_per_m2"], 1'650'000);
+    EXPECT_EQ(prices[3]["effective_from"], decided["decided_at"]);  // from the approval time
+    EXPECT_LE(prices[2]["effective_from"].get<std::string>(),
+              prices[3]["effective_from"].get<std::string>());
+
+    // Rejected: nothing changes.
+    const auto area_cr =
+        ok("POST", "/api/v1/units/" + u1 + "/change-requests",
+           {{"internal_area_centi_m2", 9'999}, {"reason", "实测"}}, "operator", 201);
+    const auto before = unit(u1);
+    EXPECT_EQ(ok("POST", "/api/v1/change-requests/" + area_cr["id"].get<std::string>() + "/reject",
+                 nullptr, "gm")["status"],
+              "rejected");
+    EXPECT_EQ(unit(u1)["version"], before["version"]);
+}
+
+TEST_F(UnitsApi, BoardsListFloorsDescendingWithDealPriceOnlyWhenSold) {
+    std::string project;
+    const auto units = released_units(3, 2, &project);
+    const auto building = unit(units[0]["id"])["building_id"].get<std::string>();
+    const auto second = new_building(project, "9栋", 1);
+    ok("POST", "/api/v1/buildings/" + second + "/units:bulk", templates(1, 2), "operator", 201);
+
+    const std::string sold = units[0]["id"], held_only = units[1]["id"];
+    const auto s1 = sales::new_uuid(), s2 = sales::new_uuid();
+    ASSERT_EQ(hold(sold, s1, 1h, {{"deal_price_fen", 150'000'000}})["result"], "held");
+    ASSERT_EQ(hold(held_only, s2, 1h, {{"deal_price_fen", 140'000'000}})["result"], "held");
+    publish_contract_event(
+        "contract.subscription.confirmed",
+        {{"subscription_id", s1}, {"unit_id", sold}, {"price_fen", 149'000'000}});
+    ASSERT_TRUE(status_becomes(sold, "subscribed"));
+
+    const auto board = ok("GET", "/api/v1/buildings/" + building + "/board", nullptr, "sales_rep");
+    EXPECT_EQ(board["project_id"], project);
+    ASSERT_EQ(board["floors"].size(), 3u);
+    EXPECT_EQ(board["floors"][0]["floor"], 3);
+    EXPECT_EQ(board["floors"][2]["floor"], 1);
+    for (const auto& floor : board["floors"]) {
+        ASSERT_EQ(floor["units"].size(), 2u);
+        EXPECT_EQ(floor["units"][0]["position"], 1);
+        for (const auto& u : floor["units"]) {
+            for (const char* key :
+                 {"unit_id", "unit_number", "position", "status", "gross_area_centi_m2",
+                  "list_total_fen", "deal_price_fen", "layout"}) {
+                EXPECT_TRUE(u.contains(key)) << key;
+            }
+            if (u["unit_id"] == sold) {
+                EXPECT_EQ(u["status"], "subscribed");
+                EXPECT_EQ(u["deal_price_fen"], 149'000'000);
+            } else {
+                EXPECT_TRUE(u["deal_price_fen"].is_null()) << u.dump();
+            }
+        }
+    }
+    EXPECT_EQ(board["counts"]["available"], 4);
+
+    const auto whole = ok("GET", "/api/v1/projects/" + project + "/board", nullptr, "executive");
+    ASSERT_EQ(whole["buildings"].size(), 2u);
+    EXPECT_EQ(whole["counts"]["available"], 4);
+    EXPECT_EQ(whole["counts"]["not_for_sale"], 2);
+    EXPECT_EQ(whole["counts"]["held"], 1);
+    EXPECT_EQ(whole["counts"]["subscribed"], 1);
+    expect_error(
+        call("GET", "/api/v1/projects/" + project + "/board", "", "sales_rep", {sales::new_uuid()}),
+        404, "project_not_found");
+}
+
+TEST_F(UnitsApi, HoldAndReleaseRpcsAreIdempotent) {
+    const auto units = released_units(1, 2);
+    const std::string u = units[0]["id"];
+    const auto s = sales::new_uuid(), other = sales::new_uuid();
+
+    const auto held = hold(u, s);
+    ASSERT_EQ(held["result"], "held") << held.dump();
+    EXPECT_EQ(held["unit"]["unit_id"], u);
+    for (const char* key : {"project_id", "building_id", "unit_number", "gross_area_centi_m2",
+                            "list_unit_price_fen", "list_total_fen", "price_list_id"}) {
+        EXPECT_TRUE(held["unit"].contains(key)) << key;
+    }
+    EXPECT_EQ(hold(u, s), held);  // same subscription → same reply
+    EXPECT_EQ(hold(u, other), (json{{"result", "conflict"}, {"status", "held"}}));
+    EXPECT_EQ(hold(sales::new_uuid(), s)["result"], "not_found");
+    EXPECT_EQ(hold(u, s, -1s)["result"], "invalid");
+    EXPECT_EQ(rpc("rpc.inventory.hold", {{"unit_id", u}})["result"], "invalid");
+    EXPECT_EQ(json::parse(*nats_->request("rpc.inventory.hold", "{oops", 5s))["result"], "invalid");
+    EXPECT_EQ(events_for(u), 2);  // release + hold, nothing for the refused ones
+
+    const json release = {{"unit_id", u},
+                          {"subscription_id", other},
+                          {"actor", "t"},
+                          {"reason", "customer changed mind"}};
+    EXPECT_EQ(rpc("rpc.inventory.release", release)["result"], "not_held");
+    auto mine = release;
+    mine["subscription_id"] = s;
+    EXPECT_EQ(rpc("rpc.inventory.release", mine)["result"], "released");
+    EXPECT_EQ(rpc("rpc.inventory.release", mine)["result"], "not_held");
+    mine["unit_id"] = sales::new_uuid();
+    EXPECT_EQ(rpc("rpc.inventory.release", mine)["result"], "not_found");
+    const auto after = unit(u);
+    EXPECT_EQ(after["status"], "available");
+    EXPECT_TRUE(after["hold_subscription_id"].is_null());
+    const auto history = ok("GET", "/api/v1/units/" + u + "/history")["items"];
+    EXPECT_EQ(history.back()["action"], "release_deal");
+    EXPECT_EQ(history.back()["reason"], "customer changed mind");
+    EXPECT_EQ(history.back()["subscription_id"], s);
+}
+
+TEST_F(UnitsApi, SwapMovesTheDealInOneStep) {
+    const auto units = released_units(2, 2);
+    const std::string a = units[0]["id"], b = units[1]["id"], c = units[2]["id"];
+    const auto s = sales::new_uuid();
+    auto swap = [&](const std::string& from, const std::string& to) {
+        return rpc("rpc.inventory.swap", {{"subscription_id", s},
+                                          {"old_unit_id", from},
+                                          {"new_unit_id", to},
+                                          {"hold_until", in(1h)},
+                                          {"actor", "supervisor"}});
+    };
+    ASSERT_EQ(hold(a, s, 1h, {{"deal_price_fen", 100}})["result"], "held");
+    ASSERT_EQ(hold(c, sales::new_uuid())["result"], "held");
+
+    const auto swapped = swap(a, b);
+    ASSERT_EQ(swapped["result"], "held") << swapped.dump();
+    EXPECT_EQ(swapped["unit"]["unit_id"], b);
+    EXPECT_EQ(unit(a)["status"], "available");
+    EXPECT_EQ(unit(b)["status"], "held");
+    EXPECT_EQ(unit(b)["deal_price_fen"], 100);
+    EXPECT_EQ(swap(a, b)["result"], "held");  // idempotent
+    EXPECT_EQ(swap(b, c), (json{{"result", "conflict"}, {"status", "held"}}));
+    EXPECT_EQ(unit(b)["status"], "held");  // nothing moved
+    EXPECT_EQ(swap(b, b)["result"], "invalid");
+    EXPECT_EQ(swap(b, sales::new_uuid())["result"], "not_found");
+
+    // A confirmed subscription moves as subscribed.
+    publish_contract_event("contract.subscription.confirmed",
+                           {{"subscription_id", s}, {"unit_id", b}});
+    ASSERT_TRUE(status_becomes(b, "subscribed"));
+    ASSERT_EQ(swap(b, a)["result"], "held");
+    EXPECT_EQ(unit(a)["status"], "subscribed");
+    EXPECT_TRUE(unit(a)["hold_until"].is_null());
+    EXPECT_EQ(unit(b)["status"], "available");
+}
+
+TEST_F(UnitsApi, TwoHundredConcurrentHoldsOfOneUnitYieldExactlyOneHeld) {
+    const auto units = released_units(1, 3);
+    for (const auto& u : units) {
+        const std::string unit_id = u["id"];
+        std::atomic<int> held{0}, conflicts{0}, other{0};
+        std::vector<std::thread> threads;
+        std::string winner;
+        std::mutex winner_mutex;
+        for (int i = 0; i < 200; ++i) {
+            threads.emplace_back([&] {
+                const auto s = sales::new_uuid();
+                const auto reply = hold(unit_id, s, 1h);
+                if (reply["result"] == "held") {
+                    ++held;
+                    std::lock_guard lock(winner_mutex);
+                    winner = s;
+                } else if (reply["result"] == "conflict" && reply["status"] == "held") {
+                    ++conflicts;
+                } else {
+                    ++other;
+                }
+            });
+        }
+        for (auto& t : threads)
+            t.join();
+        EXPECT_EQ(held, 1);
+        EXPECT_EQ(conflicts, 199);
+        EXPECT_EQ(other, 0);
+        EXPECT_EQ(unit(unit_id)["hold_subscription_id"], winner);
+        EXPECT_EQ(events_for(unit_id), 2);
+    }
+}
+
+TEST_F(UnitsApi, ExpiredHoldsReturnToAvailable) {
+    const auto units = released_units(1, 1);
+    const std::string u = units[0]["id"];
+    const auto s = sales::new_uuid();
+    ASSERT_EQ(hold(u, s, 800ms)["result"], "held");
+    EXPECT_EQ(unit(u)["status"], "held");
+    ASSERT_TRUE(status_becomes(u, "available"));
+    const auto history = ok("GET", "/api/v1/units/" + u + "/history")["items"];
+    EXPECT_EQ(history.back()["action"], "expire_hold");
+    EXPECT_EQ(history.back()["actor"], "system:hold-expiry");
+    EXPECT_EQ(history.back()["subscription_id"], s);
+    EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE subject = 'inventory.unit.status_changed' "
+                    "AND payload::jsonb -> 'data' ->> 'unit_id' = $1 AND "
+                    "payload::jsonb -> 'data' ->> 'to' = 'available' AND "
+                    "payload::jsonb -> 'data' ->> 'from' = 'held'",
+                    {u}),
+              1);
+    // A late confirmation of the expired hold changes nothing.
+    const auto late = publish_contract_event("contract.subscription.confirmed",
+                                             {{"subscription_id", s}, {"unit_id", u}});
+    EXPECT_TRUE(sales::test::eventually([&] {
+        return count("SELECT count(*) FROM inbox WHERE event_id = $1::uuid", {late}) == 1;
+    }));
+    EXPECT_EQ(unit(u)["status"], "available");
+}
+
+TEST_F(UnitsApi, ContractEventsConfirmAndCancelOnce) {
+    const auto units = released_units(1, 2);
+    const std::string u = units[0]["id"], v = units[1]["id"];
+    const auto s = sales::new_uuid();
+    ASSERT_EQ(hold(u, s)["result"], "held");
+    ASSERT_EQ(hold(v, sales::new_uuid())["result"], "held");
+
+    const json data = {{"subscription_id", s}, {"unit_id", u}};
+    const auto confirmed =
+        sales::bus::make_event("contract", "contract.subscription.confirmed", s, 2, data);
+    nats_->publish(confirmed.type, sales::bus::to_json(confirmed));
+    nats_->publish(confirmed.type, sales::bus::to_json(confirmed));  // redelivered duplicate
+    ASSERT_TRUE(status_becomes(u, "subscribed"));
+    EXPECT_TRUE(unit(u)["hold_until"].is_null());
+
+    // Someone else's cancellation does not touch v; ours releases u.
+    publish_contract_event(
+        "contract.subscription.cancelled",
+        {{"subscription_id", sales::new_uuid()}, {"unit_id", v}, {"reason", "x"}});
+    publish_contract_event(
+        "contract.subscription.cancelled",
+        {{"subscription_id", s}, {"unit_id", u}, {"reason", "deposit_deadline_passed"}});
+    ASSERT_TRUE(status_becomes(u, "available"));
+    EXPECT_EQ(unit(v)["status"], "held");
+    const auto history = ok("GET", "/api/v1/units/" + u + "/history")["items"];
+    std::vector<std::string> actions;
+    for (const auto& h : history)
+        actions.push_back(h["action"]);
+    EXPECT_EQ(actions,
+              (std::vector<std::string>{"create", "release", "hold", "confirm", "release_deal"}));
+    EXPECT_EQ(history.back()["reason"], "subscription cancelled: deposit_deadline_passed");
+}
+
+// Not a test of speed (nothing is asserted about time): prints the board latency for a
+// 2,000-unit project so the figure can be reported.
+TEST_F(UnitsApi, BoardOfATwoThousandUnitProject) {
+    const auto project = new_project();
+    std::string first_building;
+    for (int b = 0; b < 10; ++b) {
+        const auto building = new_building(project, std::to_string(b + 1) + "号楼", 25);
+        if (b == 0)
+            first_building = building;
+        ok("POST", "/api/v1/buildings/" + building + "/units:bulk", templates(25, 8), "operator",
+           201);
+    }
+    auto measure = [&](const std::string& path, std::size_t expect_units) {
+        std::vector<double> ms;
+        std::size_t bytes = 0;
+        for (int i = 0; i < 30; ++i) {
+            const auto started = std::chrono::steady_clock::now();
+            const auto r = call("GET", path, "", "sales_rep");
+            ms.push_back(std::chrono::duration<double, std::milli>(
+                             std::chrono::steady_clock::now() - started)
+                             .count());
+            EXPECT_EQ(r.status, 200);
+            bytes = r.body.size();
+        }
+        std::sort(ms.begin(), ms.end());
+        std::printf("[ board    ] %zu units, %zu bytes: p50 %.1f ms, p95 %.1f ms, max %.1f ms\n",
+                    expect_units, bytes, ms[ms.size() / 2], ms[ms.size() * 95 / 100], ms.back());
+    };
+    measure("/api/v1/projects/" + project + "/board", 2000);
+    measure("/api/v1/buildings/" + first_building + "/board", 200);
+    const auto board = ok("GET", "/api/v1/projects/" + project + "/board");
+    EXPECT_EQ(board["counts"]["not_for_sale"], 2000);
+}
+
+}  // namespace
