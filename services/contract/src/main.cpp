@@ -1,18 +1,53 @@
 // Contract service: subscriptions, contracts, audits, amendments, mortgage and handover.
+//
+// Configuration beyond the runtime's (sales/service.hpp):
+//   SALES_CONTRACT_RPC_TIMEOUT (2s): inventory request/reply timeout (→ 503 when exceeded);
+//   SALES_CONTRACT_HOLD_GRACE (10m): how long past the deposit deadline inventory keeps a hold
+//     that contract never cancelled (safety net);
+//   SALES_CONTRACT_SWEEP_INTERVAL (1s): deposit-deadline sweeper period (CON-1);
+//   SALES_CONTRACT_IDEMPOTENCY_RETENTION (24h): how long Idempotency-Keys are remembered.
+#include "adapters/http_routes.hpp"
+#include "app/idempotency.hpp"
 #include "app/project_events.hpp"
+#include "app/subscriptions.hpp"
+#include "sales/log.hpp"
 #include "sales/service.hpp"
 
 int main() {
     return sales::service::guarded_main([] {
+        using namespace std::chrono_literals;
         const sales::Config config;
         sales::service::Spec spec;
         spec.name = "contract";
         spec.default_port = 8082;
         spec.migrations_directory = CONTRACT_MIGRATIONS_DIR;
         spec.stream = {"CONTRACT", {"contract.>"}};
-        spec.upstream = {{"INVENTORY", {"inventory.>"}}};
+        // FINANCE is declared here too until the finance service exists (it will own it).
+        spec.upstream = {{"INVENTORY", {"inventory.>"}}, {"FINANCE", {"finance.>"}}};
         sales::service::Service service(spec, config);
+
+        const contract::app::Context ctx{
+            service.db(), service.clock(),
+            std::chrono::duration_cast<std::chrono::seconds>(
+                config.duration("SALES_CONTRACT_HOLD_GRACE", 10min, 0ms, 24h))};
+        const auto rpc_timeout = config.duration("SALES_CONTRACT_RPC_TIMEOUT", 2s, 100ms, 60s);
+        const auto sweep_interval = config.duration("SALES_CONTRACT_SWEEP_INTERVAL", 1s, 50ms, 1h);
+        const auto key_retention = std::chrono::duration_cast<std::chrono::seconds>(
+            config.duration("SALES_CONTRACT_IDEMPOTENCY_RETENTION", 24h, 1min, 24h * 30));
+
+        contract::adapters::add_routes(service, ctx, rpc_timeout);
         service.consume("INVENTORY", "inventory.project.>", contract::app::apply_project_event);
+        service.consume("FINANCE", contract::app::kDepositReceived,
+                        contract::app::apply_deposit_received);
+        // CON-1: cancel subscriptions whose deposit did not arrive in time (several replicas
+        // may run this: rows are claimed with FOR UPDATE SKIP LOCKED).
+        service.every("deposit_deadline_sweeper", sweep_interval,
+                      [&ctx] { contract::app::expire_overdue(ctx, 100); });
+        service.every("idempotency_key_purge", 10min, [&ctx, key_retention] {
+            const auto purged = contract::app::purge_idempotency_keys(ctx.db, key_retention);
+            if (purged > 0)
+                sales::log::info("idempotency keys purged", {{"count", purged}});
+        });
         return service.run();
     });
 }

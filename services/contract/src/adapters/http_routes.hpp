@@ -1,0 +1,14 @@
+#pragma once
+#include <chrono>
+
+#include "app/subscriptions.hpp"
+#include "sales/service.hpp"
+
+namespace contract::adapters {
+
+// /api/v1/subscriptions routes. `ctx` must outlive the service; inventory RPCs time out after
+// `rpc_timeout` (→ 503 dependency_unavailable).
+void add_routes(sales::service::Service& service, const app::Context& ctx,
+                std::chrono::milliseconds rpc_timeout);
+
+}  // namespace contract::adapters

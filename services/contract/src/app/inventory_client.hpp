@@ -1,0 +1,69 @@
+#pragma once
+// The inventory service's request/reply API (ISSUE3-SPEC "RPC payloads"): hold, release and
+// swap a unit for a subscription. Inventory owns unit status (INV-4); contract only asks.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "sales/bus.hpp"
+
+namespace contract::app {
+
+inline constexpr const char* kHoldSubject = "rpc.inventory.hold";
+inline constexpr const char* kReleaseSubject = "rpc.inventory.release";
+inline constexpr const char* kSwapSubject = "rpc.inventory.swap";
+
+struct HeldUnit {
+    std::string unit_id;
+    std::string project_id;
+    std::string building_id;
+    std::string unit_number;
+    std::int64_t list_total_fen = 0;
+};
+
+struct HoldReply {
+    enum class Result { held, conflict, not_found, invalid };
+    Result result = Result::invalid;
+    std::optional<HeldUnit> unit;  // when held
+    std::string status;            // when conflict: the unit's current status
+    std::string message;           // when invalid
+};
+
+// Inventory answered something that is not the agreed protocol.
+class ProtocolError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+class InventoryClient {
+  public:
+    InventoryClient(sales::bus::Nats& nats, std::chrono::milliseconds timeout)
+        : nats_(nats), timeout_(timeout) {}
+
+    // nullopt: no answer within the timeout (the hold may still have happened: release it).
+    // Throws ProtocolError for a malformed reply, NatsError when NATS is down.
+    std::optional<HoldReply> hold(const std::string& unit_id, const std::string& subscription_id,
+                                  const std::string& hold_until, const std::string& actor,
+                                  const std::optional<std::string>& reservation_id);
+    // Same replies as hold(); the unit is the new one. Inventory swaps in one transaction.
+    std::optional<HoldReply> swap(const std::string& subscription_id,
+                                  const std::string& old_unit_id, const std::string& new_unit_id,
+                                  const std::string& hold_until, const std::string& actor);
+    // Best effort, for compensation: logs (warn) when inventory does not confirm; never throws.
+    // Inventory's own hold expiry is the safety net.
+    void release_quietly(const std::string& unit_id, const std::string& subscription_id,
+                         const std::string& actor, const std::string& reason) noexcept;
+    void swap_back_quietly(const std::string& subscription_id, const std::string& swapped_to,
+                           const std::string& swapped_from, const std::string& hold_until,
+                           const std::string& actor) noexcept;
+
+  private:
+    std::optional<HoldReply> call(const char* subject, const nlohmann::json& request);
+
+    sales::bus::Nats& nats_;
+    std::chrono::milliseconds timeout_;
+};
+
+}  // namespace contract::app

@@ -1,0 +1,171 @@
+#pragma once
+// Subscription 认购 (CON-1, CON-2, REG-2): its states and transitions, the rules of a new
+// subscription and of its price terms, and what a received deposit does. Pure: no I/O.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/calendar.hpp"
+#include "domain/project_ref.hpp"
+#include "sales/clock.hpp"
+
+namespace contract::domain {
+
+// pending_deposit → confirmed (deposit paid) → (signed: issue 4);
+// pending_deposit → cancelled (deadline passed, or cancelled by sales control);
+// confirmed → cancellation_requested → cancelled (approved) | confirmed (rejected).
+enum class Status { pending_deposit, confirmed, cancellation_requested, cancelled };
+std::string_view to_string(Status status);
+std::optional<Status> parse_status(std::string_view text);
+// "pending_deposit, confirmed, cancellation_requested, cancelled" (for error messages).
+std::string status_names();
+// A live subscription holds its unit: at most one per unit (INV-4 "never two live deals").
+bool is_live(Status status);
+
+enum class Action {
+    confirm_deposit,         // pending_deposit → confirmed
+    record_partial_deposit,  // pending_deposit → pending_deposit (paid less than the deposit)
+    expire,                  // pending_deposit → cancelled (CON-1 deadline passed)
+    cancel,                  // pending_deposit → cancelled; confirmed → cancellation_requested
+    approve_cancellation,    // cancellation_requested → cancelled (CON-2, refund due)
+    reject_cancellation,     // cancellation_requested → confirmed
+    rename,                  // pending_deposit | confirmed, unchanged (CON-2)
+    swap,                    // pending_deposit | confirmed, unchanged (CON-2)
+    record_orphaned_deposit  // cancelled → cancelled (the late deposit becomes a refund)
+};
+std::string_view to_string(Action action);
+
+class TransitionError : public std::runtime_error {
+  public:
+    TransitionError(Status from, Action action);
+    Status from() const { return from_; }
+    Action action() const { return action_; }
+
+  private:
+    Status from_;
+    Action action_;
+};
+
+// The state `action` leads to from `from`; throws TransitionError when it is not allowed.
+Status next_status(Status from, Action action);
+
+enum class PaymentPlan { one_off, instalments, mortgage };  // INV-3
+std::string_view to_string(PaymentPlan plan);
+std::optional<PaymentPlan> parse_payment_plan(std::string_view text);
+
+struct FieldProblem {
+    std::string field;
+    std::string problem;
+};
+
+// A POST /subscriptions body after its JSON types were checked.
+struct NewSubscription {
+    std::string unit_id;
+    std::string customer_id;
+    std::string rep_id;
+    std::optional<std::string> reservation_id;  // names the unit's reservation (INV-4)
+    std::int64_t discount_fen = 0;
+    std::string payment_plan;
+    std::int64_t deposit_fen = 0;
+    std::string signing_deadline;  // YYYY-MM-DD
+};
+
+// CON-1 fields: ids, payment plan, money signs, signing deadline a real day not before
+// `today` (Asia/Shanghai). Every problem found, in field order; empty when valid.
+std::vector<FieldProblem> validate(const NewSubscription& input, Date today);
+
+// A broken business rule (HTTP 422): code, message and details for the caller.
+class RuleViolation : public std::runtime_error {
+  public:
+    RuleViolation(std::string code, const std::string& message, nlohmann::json details);
+    const std::string& code() const { return code_; }
+    const nlohmann::json& details() const { return details_; }
+
+  private:
+    std::string code_;
+    nlohmann::json details_;
+};
+
+struct PriceTerms {
+    std::int64_t list_total_fen = 0;
+    std::int64_t discount_fen = 0;
+    std::int64_t price_fen = 0;
+    std::int64_t deposit_fen = 0;
+};
+
+// REG-2 with exact integer arithmetic: deposit * 100 ≤ price * cap_percent.
+bool deposit_within_cap(std::int64_t deposit_fen, std::int64_t price_fen, std::int64_t cap_percent);
+// The largest deposit REG-2 allows: floor(price * cap_percent / 100).
+std::int64_t max_deposit_fen(std::int64_t price_fen, std::int64_t cap_percent);
+
+// price = list total − discount. Throws RuleViolation "discount_exceeds_list_total" when the
+// discount is larger than the list total, "deposit_exceeds_cap" (REG-2, details: cap_percent,
+// max_deposit_fen, price_fen, deposit_fen) when the deposit is over the cap.
+PriceTerms price_terms(std::int64_t list_total_fen, std::int64_t discount_fen,
+                       std::int64_t deposit_fen, std::int64_t cap_percent);
+
+// CON-1: the deposit is due this long after the subscription is made.
+sales::TimePoint deposit_deadline(sales::TimePoint created_at, const ProjectSettings& settings);
+
+// Cancellation reason codes (the `reason` of contract.subscription.cancelled).
+inline constexpr const char* kReasonDeadlinePassed = "deposit_deadline_passed";
+inline constexpr const char* kReasonCancelledBeforeDeposit = "cancelled_before_deposit";
+inline constexpr const char* kReasonCancellationApproved = "cancellation_approved";
+
+struct Subscription {
+    std::string id;
+    std::string project_id;
+    std::string unit_id;
+    std::string customer_id;
+    std::string rep_id;
+    Status status = Status::pending_deposit;
+    PaymentPlan payment_plan = PaymentPlan::one_off;
+    PriceTerms terms;
+    std::int64_t deposit_paid_fen = 0;
+    std::int64_t refund_due_fen = 0;
+    sales::TimePoint deposit_deadline;
+    std::string signing_deadline;                    // YYYY-MM-DD
+    std::optional<std::string> cancellation_reason;  // one of the kReason* codes
+    std::optional<std::string> cancellation_note;    // the requester's words
+    std::optional<std::string> cancellation_requested_by;
+    std::optional<std::string> cancellation_decided_by;
+    std::optional<std::string> cancellation_decision_note;
+    std::int64_t version = 1;
+    std::string created_by;
+    std::string created_at;
+    std::string updated_at;
+};
+
+// The changes below check the transition first (TransitionError) and change only `s`.
+// CON-2 rename: a new customer. Same customer → RuleViolation "no_change".
+void rename(Subscription& s, const std::string& customer_id);
+// CON-2 swap: the new unit, its list total, price re-computed with the same discount and the
+// REG-2 cap re-checked (RuleViolation as in price_terms).
+void swap(Subscription& s, const std::string& new_unit_id, std::int64_t new_list_total_fen,
+          std::int64_t cap_percent);
+// CON-1: the deposit deadline passed; anything already paid is due back.
+void expire(Subscription& s);
+// pending_deposit: cancelled at once (anything paid is due back); confirmed: a cancellation
+// request awaiting the finance director (CON-2).
+void cancel(Subscription& s, const std::string& actor, const std::string& note);
+// CON-2: approved → cancelled with the paid deposit due back; rejected → confirmed again.
+void decide_cancellation(Subscription& s, bool approve, const std::string& actor,
+                         const std::string& note);
+
+enum class DepositOutcome {
+    confirmed,            // pending_deposit and now paid in full
+    partial,              // pending_deposit, paid less than the deposit so far
+    orphaned,             // cancelled: the money is flagged for refund, never lost
+    ignored_already_paid  // confirmed / cancellation_requested: a duplicate payment (logged)
+};
+std::string_view to_string(DepositOutcome outcome);
+// Applies a received deposit of `amount_fen` (> 0) to `s`.
+DepositOutcome receive_deposit(Subscription& s, std::int64_t amount_fen);
+
+}  // namespace contract::domain

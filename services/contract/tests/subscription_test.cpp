@@ -1,0 +1,308 @@
+// Subscription rules without a database: the state machine (every legal and illegal
+// transition), CON-1 validation, REG-2 deposit cap, CON-2 changes and received deposits.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <tuple>
+
+#include "domain/subscription.hpp"
+
+namespace {
+using namespace contract::domain;
+using namespace std::chrono_literals;
+
+const std::vector<Status> kAllStatuses = {Status::pending_deposit, Status::confirmed,
+                                          Status::cancellation_requested, Status::cancelled};
+const std::vector<Action> kAllActions = {
+    Action::confirm_deposit,        Action::record_partial_deposit, Action::expire, Action::cancel,
+    Action::approve_cancellation,   Action::reject_cancellation,    Action::rename, Action::swap,
+    Action::record_orphaned_deposit};
+
+// The specification (ISSUE3-SPEC "Subscription"), written out independently of the code.
+const std::map<std::pair<Status, Action>, Status> kLegal = {
+    {{Status::pending_deposit, Action::confirm_deposit}, Status::confirmed},
+    {{Status::pending_deposit, Action::record_partial_deposit}, Status::pending_deposit},
+    {{Status::pending_deposit, Action::expire}, Status::cancelled},
+    {{Status::pending_deposit, Action::cancel}, Status::cancelled},
+    {{Status::confirmed, Action::cancel}, Status::cancellation_requested},
+    {{Status::cancellation_requested, Action::approve_cancellation}, Status::cancelled},
+    {{Status::cancellation_requested, Action::reject_cancellation}, Status::confirmed},
+    {{Status::pending_deposit, Action::rename}, Status::pending_deposit},
+    {{Status::confirmed, Action::rename}, Status::confirmed},
+    {{Status::pending_deposit, Action::swap}, Status::pending_deposit},
+    {{Status::confirmed, Action::swap}, Status::confirmed},
+    {{Status::cancelled, Action::record_orphaned_deposit}, Status::cancelled},
+};
+
+TEST(SubscriptionStateMachine, EveryLegalTransitionLeadsWhereTheSpecSays) {
+    for (const auto& [edge, to] : kLegal) {
+        EXPECT_EQ(next_status(edge.first, edge.second), to)
+            << to_string(edge.first) << " --" << to_string(edge.second) << "-->";
+    }
+}
+
+TEST(SubscriptionStateMachine, EveryOtherTransitionIsRejectedWithAClearError) {
+    int illegal = 0;
+    for (const auto from : kAllStatuses) {
+        for (const auto action : kAllActions) {
+            if (kLegal.contains({from, action}))
+                continue;
+            ++illegal;
+            try {
+                next_status(from, action);
+                ADD_FAILURE() << to_string(action) << " from " << to_string(from) << " was allowed";
+            } catch (const TransitionError& e) {
+                EXPECT_EQ(e.from(), from);
+                EXPECT_EQ(e.action(), action);
+                EXPECT_EQ(std::string(e.what()), "cannot " + std::string(to_string(action)) +
+                                                     " a subscription that is " +
+                                                     std::string(to_string(from)));
+            }
+        }
+    }
+    EXPECT_EQ(illegal, 4 * 9 - 12);
+}
+
+TEST(SubscriptionStateMachine, StatusNamesRoundTripAndLiveness) {
+    for (const auto s : kAllStatuses)
+        EXPECT_EQ(parse_status(to_string(s)), s);
+    EXPECT_FALSE(parse_status("signed"));
+    EXPECT_FALSE(parse_status("Confirmed"));
+    EXPECT_EQ(status_names(), "pending_deposit, confirmed, cancellation_requested, cancelled");
+    EXPECT_TRUE(is_live(Status::pending_deposit));
+    EXPECT_TRUE(is_live(Status::confirmed));
+    EXPECT_TRUE(is_live(Status::cancellation_requested));
+    EXPECT_FALSE(is_live(Status::cancelled));
+}
+
+NewSubscription valid_input() {
+    NewSubscription in;
+    in.unit_id = "0b7e4c1e-8a53-4c4e-9d7e-2f1b9c7d1a10";
+    in.customer_id = "1c8f5d2f-9b64-4d5f-8e8f-3a2c0d8e2b21";
+    in.rep_id = "rep-1";
+    in.discount_fen = 0;
+    in.payment_plan = "mortgage";
+    in.deposit_fen = 5'000'000;
+    in.signing_deadline = "2026-12-01";
+    return in;
+}
+const Date kToday{std::chrono::year(2026), std::chrono::November, std::chrono::day(22)};
+
+std::vector<std::string> fields(const std::vector<FieldProblem>& problems) {
+    std::vector<std::string> out;
+    for (const auto& p : problems)
+        out.push_back(p.field);
+    return out;
+}
+
+TEST(NewSubscriptionValidation, AcceptsAValidRequest) {
+    EXPECT_TRUE(validate(valid_input(), kToday).empty());
+    auto today = valid_input();
+    today.signing_deadline = "2026-11-22";  // today is not the past
+    EXPECT_TRUE(validate(today, kToday).empty());
+}
+
+TEST(NewSubscriptionValidation, ReportsEveryBadFieldInOrder) {
+    NewSubscription in;
+    in.unit_id = "unit-7";
+    in.customer_id = "";
+    in.rep_id = std::string(65, 'r');
+    in.reservation_id = "";
+    in.discount_fen = -1;
+    in.payment_plan = "cash";
+    in.deposit_fen = 0;
+    in.signing_deadline = "2026-02-29";  // not a leap year
+    EXPECT_EQ(fields(validate(in, kToday)),
+              (std::vector<std::string>{"unit_id", "customer_id", "rep_id", "reservation_id",
+                                        "discount_fen", "payment_plan", "deposit_fen",
+                                        "signing_deadline"}));
+}
+
+TEST(NewSubscriptionValidation, SigningDeadlineMustBeADateNotInThePast) {
+    for (const char* bad : {"2026/12/01", "2026-12-1", "20261201", "2026-13-01", "2026-12-01T00:00",
+                            "tomorrow", ""}) {
+        auto in = valid_input();
+        in.signing_deadline = bad;
+        const auto problems = validate(in, kToday);
+        ASSERT_EQ(problems.size(), 1u) << bad;
+        EXPECT_EQ(problems[0].problem, "must be a calendar date YYYY-MM-DD") << bad;
+    }
+    auto past = valid_input();
+    past.signing_deadline = "2026-11-21";
+    const auto problems = validate(past, kToday);
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].problem,
+              "must not be in the past (today is 2026-11-22 in Asia/Shanghai)");
+}
+
+TEST(PaymentPlan, OnlyTheThreePlansExist) {
+    EXPECT_EQ(parse_payment_plan("one_off"), PaymentPlan::one_off);
+    EXPECT_EQ(parse_payment_plan("instalments"), PaymentPlan::instalments);
+    EXPECT_EQ(parse_payment_plan("mortgage"), PaymentPlan::mortgage);
+    EXPECT_FALSE(parse_payment_plan("installments"));
+    EXPECT_EQ(to_string(PaymentPlan::instalments), "instalments");
+}
+
+TEST(DepositCap, Reg2IsExactAtTheBoundary) {
+    // 20% of 1,000,001 fen is 200,000.2 fen: 200,000 is allowed, 200,001 is not.
+    EXPECT_TRUE(deposit_within_cap(200'000, 1'000'001, 20));
+    EXPECT_FALSE(deposit_within_cap(200'001, 1'000'001, 20));
+    EXPECT_EQ(max_deposit_fen(1'000'001, 20), 200'000);
+    EXPECT_TRUE(deposit_within_cap(200'000, 1'000'000, 20));
+    EXPECT_FALSE(deposit_within_cap(200'001, 1'000'000, 20));
+    // A project may choose a lower cap.
+    EXPECT_FALSE(deposit_within_cap(150'001, 1'000'000, 15));
+    // No overflow with the largest amounts.
+    EXPECT_TRUE(deposit_within_cap(INT64_MAX / 5, INT64_MAX, 20));
+    EXPECT_FALSE(deposit_within_cap(INT64_MAX, INT64_MAX, 20));
+}
+
+TEST(PriceTerms, PriceIsListTotalLessDiscount) {
+    const auto terms = price_terms(3'000'000'00, 10'000'00, 50'000'00, 20);
+    EXPECT_EQ(terms.price_fen, 2'990'000'00);
+    EXPECT_EQ(terms.deposit_fen, 50'000'00);
+    EXPECT_EQ(price_terms(100, 100, 0, 20).price_fen, 0);
+}
+
+TEST(PriceTerms, DiscountOverListTotalIsARuleViolation) {
+    try {
+        price_terms(1'000, 1'001, 1, 20);
+        FAIL() << "accepted";
+    } catch (const RuleViolation& e) {
+        EXPECT_EQ(e.code(), "discount_exceeds_list_total");
+        EXPECT_EQ(e.details()["list_total_fen"], 1'000);
+    }
+}
+
+TEST(PriceTerms, DepositOverTheCapNamesTheCap) {
+    try {
+        price_terms(1'000'000, 100'000, 180'001, 20);  // price 900,000 → cap 180,000
+        FAIL() << "accepted";
+    } catch (const RuleViolation& e) {
+        EXPECT_EQ(e.code(), "deposit_exceeds_cap");
+        EXPECT_EQ(e.details()["cap_percent"], 20);
+        EXPECT_EQ(e.details()["max_deposit_fen"], 180'000);
+        EXPECT_EQ(e.details()["price_fen"], 900'000);
+        EXPECT_NE(std::string(e.what()).find("REG-2"), std::string::npos);
+    }
+    EXPECT_EQ(price_terms(1'000'000, 100'000, 180'000, 20).deposit_fen, 180'000);
+}
+
+TEST(DepositDeadline, FollowsTheProjectSetting) {
+    const sales::TimePoint t0{std::chrono::seconds(1'800'000'000)};
+    EXPECT_EQ(deposit_deadline(t0, ProjectSettings{}), t0 + 12h);  // CON-1 default
+    ProjectSettings fast;
+    fast.deposit_deadline_seconds = 2;
+    EXPECT_EQ(deposit_deadline(t0, fast), t0 + 2s);
+}
+
+Subscription pending(std::int64_t deposit = 100'000) {
+    Subscription s;
+    s.id = "s1";
+    s.unit_id = "u1";
+    s.customer_id = "c1";
+    s.terms = {1'000'000, 0, 1'000'000, deposit};
+    return s;
+}
+
+TEST(SubscriptionChanges, RenameNeedsANewCustomerAndALiveSubscription) {
+    auto s = pending();
+    rename(s, "c2");
+    EXPECT_EQ(s.customer_id, "c2");
+    EXPECT_EQ(s.status, Status::pending_deposit);
+    EXPECT_THROW(rename(s, "c2"), RuleViolation);
+    s.status = Status::cancelled;
+    EXPECT_THROW(rename(s, "c3"), TransitionError);
+    EXPECT_EQ(s.customer_id, "c2");
+}
+
+TEST(SubscriptionChanges, SwapRepricesWithTheSameDiscountAndRechecksTheCap) {
+    auto s = pending(150'000);
+    s.terms.discount_fen = 100'000;
+    s.terms.price_fen = 900'000;
+    swap(s, "u2", 2'000'000, 20);
+    EXPECT_EQ(s.unit_id, "u2");
+    EXPECT_EQ(s.terms.list_total_fen, 2'000'000);
+    EXPECT_EQ(s.terms.price_fen, 1'900'000);
+
+    // A cheaper unit whose price no longer carries the deposit (REG-2): nothing changes.
+    const auto before = s;
+    EXPECT_THROW(swap(s, "u3", 800'000, 20), RuleViolation);  // price 700,000 → cap 140,000
+    EXPECT_EQ(s.unit_id, before.unit_id);
+    EXPECT_EQ(s.terms.price_fen, before.terms.price_fen);
+
+    s.status = Status::cancellation_requested;
+    EXPECT_THROW(swap(s, "u4", 2'000'000, 20), TransitionError);
+}
+
+TEST(SubscriptionChanges, CancelBeforeDepositIsImmediateAfterItARequest) {
+    auto s = pending();
+    s.deposit_paid_fen = 30'000;  // a partial deposit is refunded
+    cancel(s, "control-1", "customer changed their mind");
+    EXPECT_EQ(s.status, Status::cancelled);
+    EXPECT_EQ(s.cancellation_reason, kReasonCancelledBeforeDeposit);
+    EXPECT_EQ(s.refund_due_fen, 30'000);
+    EXPECT_EQ(s.cancellation_requested_by, "control-1");
+
+    auto c = pending();
+    c.status = Status::confirmed;
+    c.deposit_paid_fen = 100'000;
+    cancel(c, "control-1", "loan refused");
+    EXPECT_EQ(c.status, Status::cancellation_requested);
+    EXPECT_FALSE(c.cancellation_reason);
+    EXPECT_EQ(c.refund_due_fen, 0);
+    EXPECT_THROW(cancel(c, "control-1", "again"), TransitionError);
+}
+
+TEST(SubscriptionChanges, FinanceDirectorDecidesACancellationRequest) {
+    auto approved = pending();
+    approved.status = Status::cancellation_requested;
+    approved.deposit_paid_fen = 100'000;
+    decide_cancellation(approved, true, "fd-1", "ok");
+    EXPECT_EQ(approved.status, Status::cancelled);
+    EXPECT_EQ(approved.cancellation_reason, kReasonCancellationApproved);
+    EXPECT_EQ(approved.refund_due_fen, 100'000);  // CON-2: the paid deposit is due back
+    EXPECT_EQ(approved.cancellation_decided_by, "fd-1");
+
+    auto rejected = pending();
+    rejected.status = Status::cancellation_requested;
+    decide_cancellation(rejected, false, "fd-1", "contract terms");
+    EXPECT_EQ(rejected.status, Status::confirmed);
+    EXPECT_EQ(rejected.refund_due_fen, 0);
+
+    EXPECT_THROW(decide_cancellation(rejected, true, "fd-1", "x"), TransitionError);
+}
+
+TEST(SubscriptionChanges, ExpiryCancelsAndRefundsAnyPartialDeposit) {
+    auto s = pending();
+    expire(s);
+    EXPECT_EQ(s.status, Status::cancelled);
+    EXPECT_EQ(s.cancellation_reason, kReasonDeadlinePassed);
+    EXPECT_EQ(s.refund_due_fen, 0);
+    EXPECT_THROW(expire(s), TransitionError);
+}
+
+TEST(ReceivedDeposit, FullPartialOrphanedAndDuplicate) {
+    auto s = pending(100'000);
+    EXPECT_EQ(receive_deposit(s, 40'000), DepositOutcome::partial);
+    EXPECT_EQ(s.status, Status::pending_deposit);
+    EXPECT_EQ(s.deposit_paid_fen, 40'000);
+    EXPECT_EQ(receive_deposit(s, 60'000), DepositOutcome::confirmed);
+    EXPECT_EQ(s.status, Status::confirmed);
+    EXPECT_EQ(s.deposit_paid_fen, 100'000);
+
+    EXPECT_EQ(receive_deposit(s, 100'000), DepositOutcome::ignored_already_paid);
+    EXPECT_EQ(s.deposit_paid_fen, 100'000);
+
+    auto over = pending(100'000);
+    EXPECT_EQ(receive_deposit(over, 120'000), DepositOutcome::confirmed);
+
+    auto late = pending(100'000);
+    expire(late);
+    EXPECT_EQ(receive_deposit(late, 100'000), DepositOutcome::orphaned);
+    EXPECT_EQ(late.status, Status::cancelled);
+    EXPECT_EQ(late.refund_due_fen, 100'000);  // never lost: flagged for refund
+    EXPECT_EQ(to_string(DepositOutcome::orphaned), "orphaned");
+}
+
+}  // namespace
