@@ -78,11 +78,11 @@ done
 token="$("$build/libs/auth/sales-token" --user demo-admin --roles admin --projects '*' --ttl 86400)"
 echo "$token" >"$SALES_RUN_DIR/demo-admin.token"
 
-# Demo data: one project (creating it again answers 409, which is fine).
+# Demo data: project HX01 with two released buildings and two subscriptions (first run only).
 if [[ " ${services[*]} " == *" inventory "* ]]; then
-  curl -sS -o /dev/null -X POST "http://127.0.0.1:$SALES_INVENTORY_PORT/api/v1/projects" \
-    -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d '{"code":"HX01","name":"华熙府一期","city":"成都"}' || true
+  contract_port=""
+  [[ " ${services[*]} " == *" contract "* ]] && contract_port="$SALES_CONTRACT_PORT"
+  python3 "$root/deploy/local/demo_data.py" "$token" "$SALES_INVENTORY_PORT" $contract_port
 fi
 
 echo
