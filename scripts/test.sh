@@ -12,9 +12,9 @@ build_started=$(date +%s)
 echo "test: build took $(( $(date +%s) - build_started )) s"
 
 export SALES_RUN_DIR="$root/.run/test"
-export SALES_PG_PORT="${SALES_TEST_PG_PORT:-56432}"
-export SALES_NATS_PORT="${SALES_TEST_NATS_PORT:-56222}"
-export SALES_NATS_MONITOR_PORT="${SALES_TEST_NATS_MONITOR_PORT:-56822}"
+export SALES_PG_PORT="${SALES_TEST_PG_PORT:-26432}"
+export SALES_NATS_PORT="${SALES_TEST_NATS_PORT:-26222}"
+export SALES_NATS_MONITOR_PORT="${SALES_TEST_NATS_MONITOR_PORT:-26822}"
 export SALES_PG_FSYNC=off  # test data is thrown away; durability is not under test here
 
 infra="$root/deploy/local/infra.sh"

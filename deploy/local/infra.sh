@@ -6,9 +6,11 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 run_dir="${SALES_RUN_DIR:-$root/.run/local}"
-pg_port="${SALES_PG_PORT:-55432}"
-nats_port="${SALES_NATS_PORT:-54222}"
-nats_monitor_port="${SALES_NATS_MONITOR_PORT:-58222}"
+# Default ports sit below the kernel's ephemeral range (32768+): a busy machine's outgoing
+# connections can otherwise occupy them and make a start fail with "address already in use".
+pg_port="${SALES_PG_PORT:-25432}"
+nats_port="${SALES_NATS_PORT:-24222}"
+nats_monitor_port="${SALES_NATS_MONITOR_PORT:-28222}"
 pg_bin="${SALES_PG_BIN:-/usr/lib/postgresql/15/bin}"
 
 pg_dir="$run_dir/postgres"
