@@ -92,9 +92,11 @@ class SubscriptionFlow : public ::testing::Test {
         }
     }
 
-    static sales::http::Headers auth(const std::string& role) {
+    static sales::http::Headers auth(const std::string& role,
+                                     std::vector<std::string> projects = {"*"}) {
         const auto token = sales::auth::mint(
-            {kSecret}, {"user-" + role, {role}, {"*"}, std::chrono::system_clock::now() + 1h});
+            {kSecret},
+            {"user-" + role, {role}, std::move(projects), std::chrono::system_clock::now() + 1h});
         return {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
     }
     static json ok(sales::http::Client& client, const std::string& method, const std::string& path,
@@ -419,8 +421,20 @@ TEST_F(SubscriptionFlow, RefusedRequestsLeaveBothServicesUntouched) {
     auto unknown_plan = subscription_body(units[0]);
     unknown_plan["payment_plan"] = "barter";
     EXPECT_EQ(post(unknown_plan.dump()).status, 400);
-    // The hold taken for the over-cap request was given back (its history shows hold + release).
+    // SEC-1: a rep of another project learns nothing and holds nothing.
+    const auto elsewhere =
+        contract_http_.request("POST", "/api/v1/subscriptions", subscription_body(units[0]).dump(),
+                               auth("sales_rep", {sales::new_uuid()}));
+    EXPECT_EQ(elsewhere.status, 404) << elsewhere.body;
+    EXPECT_EQ(elsewhere.json()["error"]["code"], "unit_not_found");
+    // The hold taken for the over-cap request was given back (its history shows hold + release);
+    // the other refusals never reached a hold.
     EXPECT_EQ(unit(units[0])["status"], "available");
+    EXPECT_EQ(count(*inventory_pool_,
+                    "SELECT count(*) FROM unit_history WHERE unit_id = $1::uuid AND "
+                    "to_status = 'held'",
+                    {units[0]}),
+              1);
     const auto after = snapshot();
     EXPECT_EQ(after[0], before[0]);
     EXPECT_EQ(after[1], before[1]);

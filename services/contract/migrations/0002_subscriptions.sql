@@ -77,7 +77,7 @@ CREATE TABLE subscription_deposits (
     subscription_id  uuid NOT NULL REFERENCES subscriptions (id),
     amount_fen       bigint NOT NULL CHECK (amount_fen > 0),
     paid_at          timestamptz NOT NULL,
-    outcome          text NOT NULL,             -- confirmed | partial | orphaned | ignored_already_paid
+    outcome          text NOT NULL,             -- confirmed | partial | orphaned | duplicate
     event_id         uuid NOT NULL,
     received_at      timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (project_id, receipt_no)

@@ -32,6 +32,9 @@ const std::map<std::pair<Status, Action>, Status> kLegal = {
     {{Status::pending_deposit, Action::swap}, Status::pending_deposit},
     {{Status::confirmed, Action::swap}, Status::confirmed},
     {{Status::cancelled, Action::record_orphaned_deposit}, Status::cancelled},
+    {{Status::confirmed, Action::record_orphaned_deposit}, Status::confirmed},
+    {{Status::cancellation_requested, Action::record_orphaned_deposit},
+     Status::cancellation_requested},
 };
 
 TEST(SubscriptionStateMachine, EveryLegalTransitionLeadsWhereTheSpecSays) {
@@ -60,7 +63,7 @@ TEST(SubscriptionStateMachine, EveryOtherTransitionIsRejectedWithAClearError) {
             }
         }
     }
-    EXPECT_EQ(illegal, 4 * 9 - 12);
+    EXPECT_EQ(illegal, 4 * 9 - 14);
 }
 
 TEST(SubscriptionStateMachine, StatusNamesRoundTripAndLiveness) {
@@ -291,11 +294,20 @@ TEST(ReceivedDeposit, FullPartialOrphanedAndDuplicate) {
     EXPECT_EQ(s.status, Status::confirmed);
     EXPECT_EQ(s.deposit_paid_fen, 100'000);
 
-    EXPECT_EQ(receive_deposit(s, 100'000), DepositOutcome::ignored_already_paid);
+    EXPECT_EQ(s.refund_due_fen, 0);
+    // A second payment of a paid deposit is flagged for refund, the status unchanged.
+    EXPECT_EQ(receive_deposit(s, 100'000), DepositOutcome::duplicate);
+    EXPECT_EQ(s.status, Status::confirmed);
     EXPECT_EQ(s.deposit_paid_fen, 100'000);
+    EXPECT_EQ(s.refund_due_fen, 100'000);
+    EXPECT_EQ(to_string(DepositOutcome::duplicate), "duplicate");
 
+    // An overpayment confirms; the excess is flagged for refund (REG-2 caps the deposit).
     auto over = pending(100'000);
-    EXPECT_EQ(receive_deposit(over, 120'000), DepositOutcome::confirmed);
+    EXPECT_EQ(receive_deposit(over, 30'000), DepositOutcome::partial);
+    EXPECT_EQ(receive_deposit(over, 90'000), DepositOutcome::confirmed);
+    EXPECT_EQ(over.deposit_paid_fen, 100'000);
+    EXPECT_EQ(over.refund_due_fen, 20'000);
 
     auto late = pending(100'000);
     expire(late);

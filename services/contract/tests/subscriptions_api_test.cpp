@@ -103,7 +103,7 @@ class FakeInventory {
                   {"building_id", "b-1"},
                   {"unit_number", "0101"},
                   {"gross_area_centi_m2", 10000},
-                  {"list_unit_price_fen", u.list_total_fen / 100},
+                  {"list_unit_price_fen_per_m2", u.list_total_fen / 100},
                   {"list_total_fen", u.list_total_fen},
                   {"price_list_id", nullptr}}}};
     }

@@ -461,7 +461,7 @@ TEST_F(UnitsApi, PriceListLocksMasterDataAndChangeRequestsKeepHistory) {
     const auto held = hold(u0, subscription, 1h, {{"deal_price_fen", 177'000'000}});
     ASSERT_EQ(held["result"], "held");
     EXPECT_EQ(held["unit"]["list_total_fen"], 177'600'000);
-    EXPECT_EQ(held["unit"]["list_unit_price_fen"], 1'600'000);
+    EXPECT_EQ(held["unit"]["list_unit_price_fen_per_m2"], 1'600'000);
     EXPECT_EQ(held["unit"]["price_list_id"], draft["id"]);
 
     const auto cr =
@@ -567,7 +567,7 @@ TEST_F(UnitsApi, HoldAndReleaseRpcsAreIdempotent) {
     ASSERT_EQ(held["result"], "held") << held.dump();
     EXPECT_EQ(held["unit"]["unit_id"], u);
     for (const char* key : {"project_id", "building_id", "unit_number", "gross_area_centi_m2",
-                            "list_unit_price_fen", "list_total_fen", "price_list_id"}) {
+                            "list_unit_price_fen_per_m2", "list_total_fen", "price_list_id"}) {
         EXPECT_TRUE(held["unit"].contains(key)) << key;
     }
     EXPECT_EQ(hold(u, s), held);  // same subscription → same reply
@@ -724,6 +724,45 @@ TEST_F(UnitsApi, ContractEventsConfirmAndCancelOnce) {
     EXPECT_EQ(actions,
               (std::vector<std::string>{"create", "release", "hold", "confirm", "release_deal"}));
     EXPECT_EQ(history.back()["reason"], "subscription cancelled: deposit_deadline_passed");
+}
+
+// CON-2: a swap can reach inventory before the confirmation that contract committed earlier;
+// the deposit still secures the subscription's unit (the new one), and the swapped event gives
+// that unit the repriced deal price.
+TEST_F(UnitsApi, ConfirmationCrossingASwapSecuresTheNewUnitAndTheSwapReprices) {
+    const auto units = released_units(1, 2);
+    const std::string a = units[0]["id"], b = units[1]["id"];
+    const auto s = sales::new_uuid();
+    ASSERT_EQ(hold(a, s, 1h, {{"deal_price_fen", 100}})["result"], "held");
+    ASSERT_EQ(rpc("rpc.inventory.swap", {{"subscription_id", s},
+                                         {"old_unit_id", a},
+                                         {"new_unit_id", b},
+                                         {"hold_until", in(1h)},
+                                         {"actor", "supervisor"}})["result"],
+              "held");
+    publish_contract_event("contract.subscription.confirmed",
+                           {{"subscription_id", s}, {"unit_id", a}, {"price_fen", 100}});
+    ASSERT_TRUE(status_becomes(b, "subscribed"));
+    EXPECT_EQ(unit(a)["status"], "available");
+    publish_contract_event("contract.subscription.swapped",
+                           {{"subscription_id", s}, {"unit_id", b}, {"price_fen", 130}});
+    EXPECT_TRUE(sales::test::eventually([&] { return unit(b)["deal_price_fen"] == 130; }));
+    EXPECT_EQ(unit(b)["status"], "subscribed");
+}
+
+// SEC-1: a hold limited to the caller's projects never touches a unit elsewhere.
+TEST_F(UnitsApi, HoldOutsideTheCallersProjectsIsNotFoundAndHoldsNothing) {
+    std::string project;
+    const auto units = released_units(1, 1, &project);
+    const std::string u = units[0]["id"];
+    const auto before = snapshot();
+    EXPECT_EQ(hold(u, sales::new_uuid(), 1h, {{"project_ids", {sales::new_uuid()}}})["result"],
+              "not_found");
+    EXPECT_EQ(unit(u)["status"], "available");
+    EXPECT_EQ(snapshot(), before);
+    EXPECT_EQ(hold(u, sales::new_uuid(), 1h, {{"project_ids", json::array()}})["result"],
+              "invalid");
+    EXPECT_EQ(hold(u, sales::new_uuid(), 1h, {{"project_ids", {project}}})["result"], "held");
 }
 
 // Not a test of speed (nothing is asserted about time): prints the board latency for a

@@ -7,6 +7,7 @@
 //   SALES_<NAME>_BIND (127.0.0.1), SALES_<NAME>_PORT, SALES_<NAME>_IO_THREADS (4),
 //   SALES_<NAME>_DB (libpq conninfo), SALES_<NAME>_DB_POOL (io threads + 2),
 //   SALES_<NAME>_BODY_LIMIT (1048576), SALES_<NAME>_ACK_WAIT (30s), SALES_<NAME>_MAX_DELIVER (5),
+//   SALES_<NAME>_NAK_DELAY (1s: redelivery delay of an event that asked to be retried later),
 //   SALES_<NAME>_MIGRATIONS (source tree default), SALES_NATS_URL, SALES_JWT_SECRET (required),
 //   SALES_LOG_LEVEL (info), SALES_STARTUP_TIMEOUT (60s: how long to wait for PostgreSQL and NATS).
 #include <chrono>

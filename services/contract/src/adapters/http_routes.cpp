@@ -7,6 +7,7 @@
 #include "sales/auth.hpp"
 #include "sales/ids.hpp"
 #include "sales/log.hpp"
+#include "sales/text.hpp"
 
 namespace contract::adapters {
 namespace {
@@ -16,7 +17,7 @@ using sales::http::Response;
 using sales::service::required_integer;
 using sales::service::required_string;
 
-constexpr std::int64_t kMaxMoneyFen = 1'000'000'000'000'000;  // 10 trillion yuan
+constexpr std::int64_t kMaxMoneyFen = 1'000'000'000'000'000;  // 10^16 yuan
 constexpr std::size_t kMaxReasonLength = 500;
 constexpr std::chrono::seconds kStaleClaim{60};
 
@@ -143,7 +144,7 @@ app::ListFilter parse_filter(const Request& request) {
             invalid("status", "must be one of " + domain::status_names());
     }
     filter.rep_id = text("rep_id");
-    if (filter.rep_id && (filter.rep_id->empty() || filter.rep_id->size() > 64))
+    if (filter.rep_id && (filter.rep_id->empty() || sales::utf8_length(*filter.rep_id) > 64))
         invalid("rep_id", "must be 1–64 characters");
     for (auto [name, target] : {std::pair{"from", &filter.from}, std::pair{"to", &filter.to}}) {
         if (const auto value = text(name)) {

@@ -78,13 +78,16 @@ std::optional<HoldReply> InventoryClient::hold(const std::string& unit_id,
                                                const std::string& subscription_id,
                                                const std::string& hold_until,
                                                const std::string& actor,
-                                               const std::optional<std::string>& reservation_id) {
+                                               const std::optional<std::string>& reservation_id,
+                                               const ProjectScope& project_ids) {
     nlohmann::json request = {{"unit_id", unit_id},
                               {"subscription_id", subscription_id},
                               {"hold_until", hold_until},
                               {"actor", actor}};
     if (reservation_id)
         request["reservation_id"] = *reservation_id;
+    if (project_ids)
+        request["project_ids"] = *project_ids;
     return call(kHoldSubject, request);
 }
 
@@ -92,12 +95,16 @@ std::optional<HoldReply> InventoryClient::swap(const std::string& subscription_i
                                                const std::string& old_unit_id,
                                                const std::string& new_unit_id,
                                                const std::string& hold_until,
-                                               const std::string& actor) {
-    return call(kSwapSubject, {{"subscription_id", subscription_id},
-                               {"old_unit_id", old_unit_id},
-                               {"new_unit_id", new_unit_id},
-                               {"hold_until", hold_until},
-                               {"actor", actor}});
+                                               const std::string& actor,
+                                               const ProjectScope& project_ids) {
+    nlohmann::json request = {{"subscription_id", subscription_id},
+                              {"old_unit_id", old_unit_id},
+                              {"new_unit_id", new_unit_id},
+                              {"hold_until", hold_until},
+                              {"actor", actor}};
+    if (project_ids)
+        request["project_ids"] = *project_ids;
+    return call(kSwapSubject, request);
 }
 
 void InventoryClient::release_quietly(const std::string& unit_id,

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "sales/bus.hpp"
 
@@ -31,6 +32,9 @@ struct HoldReply {
     std::string message;           // when invalid
 };
 
+// Project ids a request is limited to; nullopt = every project.
+using ProjectScope = std::optional<std::vector<std::string>>;
+
 // Inventory answered something that is not the agreed protocol.
 class ProtocolError : public std::runtime_error {
   public:
@@ -44,13 +48,17 @@ class InventoryClient {
 
     // nullopt: no answer within the timeout (the hold may still have happened: release it).
     // Throws ProtocolError for a malformed reply, NatsError when NATS is down.
+    // `project_ids`: the caller's projects (nullopt = all); inventory answers not_found for a
+    // unit outside them and holds nothing (SEC-1).
     std::optional<HoldReply> hold(const std::string& unit_id, const std::string& subscription_id,
                                   const std::string& hold_until, const std::string& actor,
-                                  const std::optional<std::string>& reservation_id);
+                                  const std::optional<std::string>& reservation_id,
+                                  const ProjectScope& project_ids = std::nullopt);
     // Same replies as hold(); the unit is the new one. Inventory swaps in one transaction.
     std::optional<HoldReply> swap(const std::string& subscription_id,
                                   const std::string& old_unit_id, const std::string& new_unit_id,
-                                  const std::string& hold_until, const std::string& actor);
+                                  const std::string& hold_until, const std::string& actor,
+                                  const ProjectScope& project_ids = std::nullopt);
     // Best effort, for compensation: logs (warn) when inventory does not confirm; never throws.
     // Inventory's own hold expiry is the safety net.
     void release_quietly(const std::string& unit_id, const std::string& subscription_id,

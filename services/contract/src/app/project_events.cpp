@@ -15,6 +15,9 @@ domain::ProjectSettings settings_from_row(const sales::db::Row& row) {
 }  // namespace
 
 void apply_project_event(sales::db::Tx& tx, const sales::bus::Event& event) {
+    // The consumer's filter is inventory.project.>: types other than these two are not ours.
+    if (event.type != kProjectCreated && event.type != kProjectSettingsChanged)
+        return;
     std::string problem;
     const auto ref = domain::project_from_event(event.data, problem,
                                                 event.type == kProjectSettingsChanged

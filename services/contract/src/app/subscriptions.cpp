@@ -237,6 +237,23 @@ domain::ProjectSettings require_settings(Tx& tx, const std::string& project_id) 
     return *settings;
 }
 
+// The caller's projects for inventory requests (SEC-1): nullopt = every project. A caller with
+// no project at all cannot hold anything: answered like an unknown unit.
+ProjectScope inventory_scope(const sales::Principal& caller, const std::string& unit_id) {
+    if (caller.in_project("*"))
+        return std::nullopt;
+    std::vector<std::string> ids;
+    for (const auto& id : caller.project_ids) {
+        if (sales::is_uuid(id))
+            ids.push_back(id);
+    }
+    if (ids.empty()) {
+        throw Failure(Failure::Kind::not_found, "unit_not_found", "no unit with id " + unit_id,
+                      {{"unit_id", unit_id}});
+    }
+    return ids;
+}
+
 std::string project_scope_literal(const sales::Principal& caller) {
     std::string literal = "{";
     for (const auto& id : caller.project_ids) {
@@ -308,8 +325,9 @@ Subscription create_subscription(const Context& ctx, InventoryClient& inventory,
         inventory.release_quietly(input.unit_id, subscription_id, caller.user_id,
                                   "subscription not created");
     });
+    const auto scope = inventory_scope(caller, input.unit_id);
     const auto reply = inventory.hold(input.unit_id, subscription_id, hold_until, caller.user_id,
-                                      input.reservation_id);
+                                      input.reservation_id, scope);
     if (reply && reply->result != HoldReply::Result::held)
         release.dismiss();  // nothing of ours to release
     const auto unit = require_held(reply, input.unit_id);
@@ -439,8 +457,10 @@ Subscription swap_subscription(const Context& ctx, InventoryClient& inventory,
                            actor = caller.user_id] {
                 inventory.swap_back_quietly(sid, new_unit_id, old_unit_id, hold_until, actor);
             });
+            // Scoped to the subscription's project: a unit elsewhere is never touched (CON-2).
             const auto reply =
-                inventory.swap(s.id, old_unit_id, new_unit_id, hold_until, caller.user_id);
+                inventory.swap(s.id, old_unit_id, new_unit_id, hold_until, caller.user_id,
+                               std::vector<std::string>{s.project_id});
             if (reply && reply->result != HoldReply::Result::held)
                 swap_back.dismiss();
             const auto unit = require_held(reply, new_unit_id);
@@ -521,12 +541,11 @@ void apply_deposit_received(Tx& tx, const sales::bus::Event& event) {
     }
     Action action = Action::confirm_deposit;
     switch (outcome) {
-        case domain::DepositOutcome::ignored_already_paid:
-            sales::log::warn(
-                "deposit received for a subscription already paid: duplicate payment, "
-                "finance should refund it",
-                fields);
-            return;
+        case domain::DepositOutcome::duplicate:
+            sales::log::warn("deposit received for a subscription already paid: flagged for refund",
+                             fields);
+            action = Action::record_orphaned_deposit;
+            break;
         case domain::DepositOutcome::orphaned:
             sales::log::warn("deposit received after cancellation: flagged for refund", fields);
             action = Action::record_orphaned_deposit;

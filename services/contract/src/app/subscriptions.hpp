@@ -21,7 +21,7 @@
 namespace contract::app {
 
 // Event types (CONTRACT stream); data: the subscription snapshot with subscription_id, plus the
-// fields named in docs (events-contract.md).
+// fields named in docs/events.md.
 inline constexpr const char* kSubscriptionCreated = "contract.subscription.created";
 inline constexpr const char* kSubscriptionConfirmed = "contract.subscription.confirmed";
 inline constexpr const char* kSubscriptionCancelled = "contract.subscription.cancelled";

@@ -48,7 +48,7 @@ struct Edge {
     Action action;
     Status to;
 };
-constexpr std::array<Edge, 12> kEdges{{
+constexpr std::array<Edge, 14> kEdges{{
     {Status::pending_deposit, Action::confirm_deposit, Status::confirmed},
     {Status::pending_deposit, Action::record_partial_deposit, Status::pending_deposit},
     {Status::pending_deposit, Action::expire, Status::cancelled},
@@ -61,6 +61,9 @@ constexpr std::array<Edge, 12> kEdges{{
     {Status::pending_deposit, Action::swap, Status::pending_deposit},
     {Status::confirmed, Action::swap, Status::confirmed},
     {Status::cancelled, Action::record_orphaned_deposit, Status::cancelled},
+    {Status::confirmed, Action::record_orphaned_deposit, Status::confirmed},
+    {Status::cancellation_requested, Action::record_orphaned_deposit,
+     Status::cancellation_requested},
 }};
 
 void transition(Subscription& s, Action action) {
@@ -143,10 +146,8 @@ std::vector<FieldProblem> validate(const NewSubscription& input, Date today) {
         problems.push_back({"customer_id", "must be a UUID"});
     if (input.rep_id.empty() || sales::utf8_length(input.rep_id) > 64)
         problems.push_back({"rep_id", "must be 1–64 characters"});
-    if (input.reservation_id &&
-        (input.reservation_id->empty() || sales::utf8_length(*input.reservation_id) > 64)) {
-        problems.push_back({"reservation_id", "must be 1–64 characters"});
-    }
+    if (input.reservation_id && !sales::is_uuid(*input.reservation_id))
+        problems.push_back({"reservation_id", "must be a UUID (the unit's reservation id)"});
     if (input.discount_fen < 0)
         problems.push_back({"discount_fen", "must not be negative"});
     if (!parse_payment_plan(input.payment_plan))
@@ -254,24 +255,30 @@ std::string_view to_string(DepositOutcome outcome) {
             return "partial";
         case DepositOutcome::orphaned:
             return "orphaned";
-        case DepositOutcome::ignored_already_paid:
-            return "ignored_already_paid";
+        case DepositOutcome::duplicate:
+            return "duplicate";
     }
     return "unknown";
 }
 
 DepositOutcome receive_deposit(Subscription& s, std::int64_t amount_fen) {
-    if (s.status == Status::confirmed || s.status == Status::cancellation_requested)
-        return DepositOutcome::ignored_already_paid;
-    if (s.status == Status::cancelled) {
+    // Money received is never lost: what the deal cannot take is flagged for refund.
+    if (s.status != Status::pending_deposit) {
+        const bool cancelled = s.status == Status::cancelled;
         transition(s, Action::record_orphaned_deposit);
         s.refund_due_fen = sales::checked_add(s.refund_due_fen, amount_fen);
-        return DepositOutcome::orphaned;
+        return cancelled ? DepositOutcome::orphaned : DepositOutcome::duplicate;
     }
-    const bool in_full = amount_fen >= s.terms.deposit_fen - s.deposit_paid_fen;
-    transition(s, in_full ? Action::confirm_deposit : Action::record_partial_deposit);
-    s.deposit_paid_fen = sales::checked_add(s.deposit_paid_fen, amount_fen);
-    return in_full ? DepositOutcome::confirmed : DepositOutcome::partial;
+    const std::int64_t outstanding = s.terms.deposit_fen - s.deposit_paid_fen;
+    if (amount_fen < outstanding) {
+        transition(s, Action::record_partial_deposit);
+        s.deposit_paid_fen = sales::checked_add(s.deposit_paid_fen, amount_fen);
+        return DepositOutcome::partial;
+    }
+    transition(s, Action::confirm_deposit);
+    s.deposit_paid_fen = s.terms.deposit_fen;  // REG-2: the deposit never exceeds the agreed one
+    s.refund_due_fen = sales::checked_add(s.refund_due_fen, amount_fen - outstanding);
+    return DepositOutcome::confirmed;
 }
 
 }  // namespace contract::domain

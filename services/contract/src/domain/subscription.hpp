@@ -159,13 +159,14 @@ void decide_cancellation(Subscription& s, bool approve, const std::string& actor
                          const std::string& note);
 
 enum class DepositOutcome {
-    confirmed,            // pending_deposit and now paid in full
-    partial,              // pending_deposit, paid less than the deposit so far
-    orphaned,             // cancelled: the money is flagged for refund, never lost
-    ignored_already_paid  // confirmed / cancellation_requested: a duplicate payment (logged)
+    confirmed,  // pending_deposit and now paid in full
+    partial,    // pending_deposit, paid less than the deposit so far
+    orphaned,   // cancelled: the money is flagged for refund, never lost
+    duplicate   // confirmed / cancellation_requested: already paid; flagged for refund
 };
 std::string_view to_string(DepositOutcome outcome);
-// Applies a received deposit of `amount_fen` (> 0) to `s`.
+// Applies a received deposit of `amount_fen` (> 0) to `s`. Whatever exceeds the agreed deposit
+// (an overpayment, a second payment, a payment after cancellation) goes to refund_due_fen.
 DepositOutcome receive_deposit(Subscription& s, std::int64_t amount_fen);
 
 }  // namespace contract::domain

@@ -20,7 +20,7 @@ nlohmann::json render(const app::DealOutcome& o) {
                       {"building_id", u.building_id},
                       {"unit_number", u.unit_number},
                       {"gross_area_centi_m2", u.gross_area_centi_m2},
-                      {"list_unit_price_fen", u.list_unit_price_fen_per_m2},
+                      {"list_unit_price_fen_per_m2", u.list_unit_price_fen_per_m2},
                       {"list_total_fen", u.list_total_fen},
                       {"price_list_id", app::nullable(u.price_list_id)}}}};
         }
@@ -70,6 +70,13 @@ std::function<std::string(const std::string&)> responder(
     };
 }
 
+// Optional "project_ids": the caller's projects (absent = every project).
+std::optional<std::vector<std::string>> project_scope(const Fields& f) {
+    if (!f.has("project_ids"))
+        return std::nullopt;
+    return f.uuids("project_ids", 10'000);
+}
+
 void sweep(const char* what, std::size_t count) {
     if (count > 0)
         sales::log::info("expired", {{"what", what}, {"units", count}});
@@ -87,13 +94,14 @@ void add_messaging(sales::service::Service& service) {
          [&db, &clock](const nlohmann::json& body) {
              const Fields f(body, "",
                             {"unit_id", "subscription_id", "hold_until", "actor", "reservation_id",
-                             "deal_price_fen"});
+                             "deal_price_fen", "project_ids"});
              app::HoldRequest r{f.uuid("unit_id"),
                                 f.uuid("subscription_id"),
                                 future_time(f, "hold_until", clock),
                                 f.text("actor", 200),
                                 f.opt_uuid("reservation_id"),
-                                f.opt_integer("deal_price_fen")};
+                                f.opt_integer("deal_price_fen"),
+                                project_scope(f)};
              if (r.deal_price_fen && *r.deal_price_fen < 0)
                  return app::DealOutcome{Result::invalid, {}, "", "deal_price_fen must be >= 0"};
              return app::hold(db, r);
@@ -106,12 +114,12 @@ void add_messaging(sales::service::Service& service) {
          }},
         {"rpc.inventory.swap",
          [&db, &clock](const nlohmann::json& body) {
-             const Fields f(
-                 body, "",
-                 {"subscription_id", "old_unit_id", "new_unit_id", "hold_until", "actor"});
+             const Fields f(body, "",
+                            {"subscription_id", "old_unit_id", "new_unit_id", "hold_until", "actor",
+                             "project_ids"});
              return app::swap(
                  db, {f.uuid("subscription_id"), f.uuid("old_unit_id"), f.uuid("new_unit_id"),
-                      future_time(f, "hold_until", clock), f.text("actor", 200)});
+                      future_time(f, "hold_until", clock), f.text("actor", 200), project_scope(f)});
          }},
     };
     // Each subscription of the queue group is served on its own thread: several per subject so
@@ -122,8 +130,9 @@ void add_messaging(sales::service::Service& service) {
             service.serve(subject, responder(subject, handle));
     }
 
-    service.consume("CONTRACT", "contract.subscription.confirmed", app::on_subscription_confirmed);
-    service.consume("CONTRACT", "contract.subscription.cancelled", app::on_subscription_cancelled);
+    // One consumer for the subscription family keeps the stream's order between confirmed,
+    // swapped and cancelled of one subscription.
+    service.consume("CONTRACT", "contract.subscription.>", app::on_subscription_event);
 
     const auto interval = config.duration("SALES_INVENTORY_SWEEP_INTERVAL", std::chrono::seconds(1),
                                           std::chrono::milliseconds(10), std::chrono::minutes(10));

@@ -1,5 +1,6 @@
 #include "app/holds.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "sales/ids.hpp"
@@ -38,6 +39,13 @@ std::optional<UnitState> read_state(Tx& tx, const std::string& unit_id) {
     return row ? std::optional<UnitState>(state_of(*row)) : std::nullopt;
 }
 
+std::int64_t units_held_by(Tx& tx, const std::string& subscription_id) {
+    return tx
+        .exec_one("SELECT count(*) FROM units WHERE hold_subscription_id = $1::uuid",
+                  {subscription_id})
+        .int64(0);
+}
+
 bool has_deal(const UnitState& s, const std::string& subscription_id) {
     return s.unit.subscription_id == subscription_id &&
            (s.status == "held" || s.status == "subscribed");
@@ -48,10 +56,27 @@ DealOutcome outcome(Result result, std::optional<ChangedUnit> unit = std::nullop
     return {result, std::move(unit), std::move(status), std::move(message)};
 }
 
-// The unit matched nothing: absent, already this subscription's (idempotent), or taken.
-DealOutcome explain(Tx& tx, const std::string& unit_id, const std::string& subscription_id) {
+bool in_scope(const UnitState& s, const std::optional<std::vector<std::string>>& project_ids) {
+    return !project_ids || std::find(project_ids->begin(), project_ids->end(), s.unit.project_id) !=
+                               project_ids->end();
+}
+
+// A uuid[] literal ('{a,b}'), or NULL for "every project". The ids are validated UUIDs.
+sales::db::Param scope_param(const std::optional<std::vector<std::string>>& project_ids) {
+    if (!project_ids)
+        return sales::db::Param(nullptr);
+    std::string literal = "{";
+    for (const auto& id : *project_ids)
+        literal += (literal.size() > 1 ? "," : "") + id;
+    return sales::db::Param(literal + "}");
+}
+
+// The unit matched nothing: absent or outside the caller's projects, already this
+// subscription's (idempotent), or taken.
+DealOutcome explain(Tx& tx, const std::string& unit_id, const std::string& subscription_id,
+                    const std::optional<std::vector<std::string>>& project_ids) {
     const auto state = read_state(tx, unit_id);
-    if (!state)
+    if (!state || !in_scope(*state, project_ids))
         return outcome(Result::not_found);
     if (has_deal(*state, subscription_id))
         return outcome(Result::held, state->unit);
@@ -89,15 +114,17 @@ DealOutcome hold(sales::db::Pool& db, const HoldRequest& r) {
             tx, {.actions = {UnitAction::hold, UnitAction::hold_reserved},
                  .actor = r.actor,
                  .reason = "subscription " + r.subscription_id + " awaiting deposit (CON-1)",
-                 .match = "id = $1::uuid AND (status <> 'reserved' OR reservation_id = $5::uuid)",
+                 .match = "id = $1::uuid AND (status <> 'reserved' OR reservation_id = $5::uuid) "
+                          "AND ($6::uuid[] IS NULL OR project_id = ANY ($6::uuid[]))",
                  .params = {r.unit_id, r.subscription_id, r.hold_until,
-                            sales::db::param(r.deal_price_fen), sales::db::param(r.reservation_id)},
+                            sales::db::param(r.deal_price_fen), sales::db::param(r.reservation_id),
+                            scope_param(r.project_ids)},
                  .set = std::string(", hold_subscription_id = $2::uuid, "
                                     "hold_until = $3::timestamptz, deal_price_fen = $4::bigint") +
                         kClearReservation});
         if (!changed.empty())
             return outcome(Result::held, changed.front());
-        return explain(tx, r.unit_id, r.subscription_id);
+        return explain(tx, r.unit_id, r.subscription_id, r.project_ids);
     });
 }
 
@@ -121,7 +148,7 @@ DealOutcome swap(sales::db::Pool& db, const SwapRequest& r) {
             auto state = state_of(row);
             (state.unit.unit_id == r.old_unit_id ? old_unit : new_unit) = std::move(state);
         }
-        if (!old_unit || !new_unit)
+        if (!old_unit || !new_unit || !in_scope(*new_unit, r.project_ids))
             return outcome(Result::not_found);
         if (has_deal(*new_unit, r.subscription_id) && !has_deal(*old_unit, r.subscription_id))
             return outcome(Result::held, new_unit->unit);  // already swapped
@@ -160,16 +187,18 @@ void on_subscription_confirmed(Tx& tx, const sales::bus::Event& event) {
     std::optional<std::int64_t> deal_price;
     if (price != event.data.end() && price->is_number_integer() && price->get<std::int64_t>() >= 0)
         deal_price = price->get<std::int64_t>();
+    // Matched on the subscription alone: a swap that reached inventory before this event holds
+    // the subscription's new unit, and that is the unit the deposit secures (CON-2).
     const auto changed = change_status(
         tx, {.actions = {UnitAction::confirm},
              .actor = "contract",
              .reason = "deposit received (CON-1)",
-             .match = "id = $1::uuid AND hold_subscription_id = $2::uuid",
-             .params = {unit_id, subscription_id, sales::db::param(deal_price)},
-             .set = ", hold_until = NULL, deal_price_fen = coalesce($3::bigint, deal_price_fen)"});
+             .match = "hold_subscription_id = $1::uuid",
+             .params = {subscription_id, sales::db::param(deal_price)},
+             .set = ", hold_until = NULL, deal_price_fen = coalesce($2::bigint, deal_price_fen)"});
     if (changed.empty()) {
         const auto state = read_state(tx, unit_id);
-        if (!state || state->unit.subscription_id != subscription_id) {
+        if (units_held_by(tx, subscription_id) == 0) {
             // Out of order after a cancellation or swap, or the hold expired: nothing to apply.
             sales::log::warn("confirmation for a unit the subscription does not hold; ignored",
                              {{"event_id", event.id},
@@ -182,7 +211,7 @@ void on_subscription_confirmed(Tx& tx, const sales::bus::Event& event) {
 
 void on_subscription_cancelled(Tx& tx, const sales::bus::Event& event) {
     const auto subscription_id = uuid_field(event, "subscription_id");
-    const auto unit_id = uuid_field(event, "unit_id");
+    uuid_field(event, "unit_id");  // validated: an event without it is malformed
     std::string why = "no reason given";
     for (const char* field : {"reason", "cancellation_reason"}) {
         const auto it = event.data.find(field);
@@ -191,7 +220,39 @@ void on_subscription_cancelled(Tx& tx, const sales::bus::Event& event) {
             break;
         }
     }
-    end_deal(tx, unit_id, subscription_id, "contract", "subscription cancelled: " + why);
+    // The subscription's deal ends on whichever unit it holds (normally unit_id; after a swap
+    // that crossed this event, the new one).
+    change_status(tx, {.actions = {UnitAction::release_deal},
+                       .actor = "contract",
+                       .reason = "subscription cancelled: " + why,
+                       .match = "hold_subscription_id = $1::uuid",
+                       .params = {subscription_id},
+                       .set = kClearDeal});
+}
+
+void on_subscription_swapped(Tx& tx, const sales::bus::Event& event) {
+    const auto subscription_id = uuid_field(event, "subscription_id");
+    const auto unit_id = uuid_field(event, "unit_id");
+    const auto price = event.data.find("price_fen");
+    if (price == event.data.end() || !price->is_number_integer() || price->get<std::int64_t>() < 0)
+        throw sales::bus::PoisonMessage(event.type + " " + event.id +
+                                        ": data.price_fen must be a non-negative integer (fen)");
+    // The swap RPC carried the old unit's deal price over; the subscription was repriced for the
+    // new unit (CON-2), and a sold unit shows that price on the board.
+    tx.exec(
+        "UPDATE units SET deal_price_fen = $3, version = version + 1, updated_at = now() "
+        "WHERE id = $1::uuid AND hold_subscription_id = $2::uuid AND status = 'subscribed' "
+        "AND deal_price_fen IS DISTINCT FROM $3",
+        {unit_id, subscription_id, price->get<std::int64_t>()});
+}
+
+void on_subscription_event(Tx& tx, const sales::bus::Event& event) {
+    if (event.type == "contract.subscription.confirmed")
+        on_subscription_confirmed(tx, event);
+    else if (event.type == "contract.subscription.cancelled")
+        on_subscription_cancelled(tx, event);
+    else if (event.type == "contract.subscription.swapped")
+        on_subscription_swapped(tx, event);
 }
 
 std::size_t expire_holds(sales::db::Pool& db, int batch) {

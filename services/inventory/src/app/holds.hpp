@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/status_changes.hpp"
 #include "sales/bus.hpp"
@@ -19,6 +20,9 @@ struct HoldRequest {
     std::string actor;
     std::optional<std::string> reservation_id;
     std::optional<std::int64_t> deal_price_fen;
+    // The caller's projects: a unit outside them is answered not_found and never held (SEC-1).
+    // nullopt = every project.
+    std::optional<std::vector<std::string>> project_ids;
 };
 
 struct ReleaseRequest {
@@ -34,6 +38,7 @@ struct SwapRequest {
     std::string new_unit_id;
     std::string hold_until;
     std::string actor;
+    std::optional<std::vector<std::string>> project_ids;  // as in HoldRequest, for the new unit
 };
 
 struct DealOutcome {
@@ -53,10 +58,16 @@ DealOutcome release(sales::db::Pool& db, const ReleaseRequest& request);
 // the old one becomes available. Idempotent when already swapped.
 DealOutcome swap(sales::db::Pool& db, const SwapRequest& request);
 
-// contract.subscription.confirmed: held → subscribed. contract.subscription.cancelled: the
-// subscription's unit → available. Both idempotent; PoisonMessage for unreadable data.
+// contract.subscription.confirmed: the subscription's held unit → subscribed.
+// contract.subscription.cancelled: the subscription's unit → available.
+// contract.subscription.swapped: a subscribed unit takes the repriced deal price.
+// All match on the subscription (it holds at most one unit), are idempotent, and throw
+// PoisonMessage for unreadable data.
 void on_subscription_confirmed(sales::db::Tx& tx, const sales::bus::Event& event);
 void on_subscription_cancelled(sales::db::Tx& tx, const sales::bus::Event& event);
+void on_subscription_swapped(sales::db::Tx& tx, const sales::bus::Event& event);
+// Dispatches contract.subscription.* by type to the three above; other types change nothing.
+void on_subscription_event(sales::db::Tx& tx, const sales::bus::Event& event);
 
 // Sweeper: held units whose hold_until passed → available. Returns how many.
 std::size_t expire_holds(sales::db::Pool& db, int batch);
