@@ -70,6 +70,23 @@ std::int64_t required_integer(const nlohmann::json& body, const std::string& fie
     return value;
 }
 
+std::int64_t query_integer(const http::Request& request, const std::string& name,
+                           std::int64_t fallback, std::int64_t min, std::int64_t max) {
+    const auto it = request.query.find(name);
+    if (it == request.query.end())
+        return fallback;
+    try {
+        std::size_t used = 0;
+        const auto value = std::stoll(it->second, &used);
+        if (used == it->second.size() && value >= min && value <= max)
+            return value;
+    } catch (const std::exception&) {
+        // not a number: answered below
+    }
+    invalid(name,
+            "must be an integer between " + std::to_string(min) + " and " + std::to_string(max));
+}
+
 void reject_unknown_fields(const nlohmann::json& body, const std::vector<std::string>& allowed) {
     for (const auto& item : body.items()) {
         bool known = false;

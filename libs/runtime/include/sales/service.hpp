@@ -91,6 +91,9 @@ std::string required_string(const nlohmann::json& body, const std::string& field
 // Field must be a JSON integer (not a float, not a string) within [min, max].
 std::int64_t required_integer(const nlohmann::json& body, const std::string& field,
                               std::int64_t min, std::int64_t max);
+// Query parameter `name` as a whole decimal integer within [min, max]; `fallback` when absent.
+std::int64_t query_integer(const http::Request& request, const std::string& name,
+                           std::int64_t fallback, std::int64_t min, std::int64_t max);
 // Only the listed fields may appear in the object.
 void reject_unknown_fields(const nlohmann::json& body, const std::vector<std::string>& allowed);
 

@@ -14,6 +14,7 @@ namespace {
 using sales::http::HttpError;
 using sales::http::Request;
 using sales::http::Response;
+using sales::service::query_integer;
 using sales::service::required_integer;
 using sales::service::required_string;
 
@@ -43,23 +44,6 @@ std::optional<std::string> optional_string(const nlohmann::json& body, const std
 // Money must be a JSON integer; its sign and bounds are the domain's rules (CON-1, REG-2).
 std::int64_t money(const nlohmann::json& body, const std::string& field) {
     return required_integer(body, field, -kMaxMoneyFen, kMaxMoneyFen);
-}
-
-std::int64_t query_integer(const Request& request, const std::string& name, std::int64_t fallback,
-                           std::int64_t min, std::int64_t max) {
-    const auto it = request.query.find(name);
-    if (it == request.query.end())
-        return fallback;
-    try {
-        std::size_t used = 0;
-        const auto value = std::stoll(it->second, &used);
-        if (used == it->second.size() && value >= min && value <= max)
-            return value;
-    } catch (const std::exception&) {
-        // not a number: answered below
-    }
-    invalid(name,
-            "must be an integer between " + std::to_string(min) + " and " + std::to_string(max));
 }
 
 int http_status(app::Failure::Kind kind) {

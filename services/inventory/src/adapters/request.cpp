@@ -40,25 +40,6 @@ app::Caller caller_of(const sales::http::Request& request) {
             principal.has_role("sales_manager") || principal.has_role("admin")};
 }
 
-std::int64_t query_integer(const sales::http::Request& request, const std::string& name,
-                           std::int64_t fallback, std::int64_t min, std::int64_t max) {
-    const auto it = request.query.find(name);
-    if (it == request.query.end())
-        return fallback;
-    try {
-        std::size_t used = 0;
-        const auto value = std::stoll(it->second, &used);
-        if (used == it->second.size() && value >= min && value <= max)
-            return value;
-    } catch (const std::exception&) {
-        // fall through to the error below
-    }
-    throw HttpError(
-        400, "validation_failed",
-        name + " must be an integer between " + std::to_string(min) + " and " + std::to_string(max),
-        {{"field", name}});
-}
-
 void add_route(sales::service::Service& service, const std::string& method,
                const std::string& pattern, const std::string& permission, Handler handler) {
     service.route(method, pattern,

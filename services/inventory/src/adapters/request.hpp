@@ -21,8 +21,7 @@ namespace inventory::adapters {
 void require(const sales::http::Request& request, const std::string& permission);
 app::Caller caller_of(const sales::http::Request& request);
 
-std::int64_t query_integer(const sales::http::Request& request, const std::string& name,
-                           std::int64_t fallback, std::int64_t min, std::int64_t max);
+using sales::service::query_integer;
 
 using Handler =
     std::function<sales::http::Response(sales::http::Request&, const app::Caller& caller)>;
