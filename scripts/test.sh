@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs dependencies, builds, starts a private PostgreSQL and nats-server on
-# loopback (under .run/test, fresh each run), runs ctest (unit + integration) and stops them.
+# loopback (under .run/test, or $SALES_TEST_RUN_DIR; fresh each run), runs ctest (unit +
+# integration) and stops them.
 # Extra arguments go to ctest (e.g. -L unit, -R EventProof).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,7 +12,7 @@ build_started=$(date +%s)
 "$root/scripts/build.sh"
 echo "test: build took $(( $(date +%s) - build_started )) s"
 
-export SALES_RUN_DIR="$root/.run/test"
+export SALES_RUN_DIR="${SALES_TEST_RUN_DIR:-$root/.run/test}"
 export SALES_PG_PORT="${SALES_TEST_PG_PORT:-26432}"
 export SALES_NATS_PORT="${SALES_TEST_NATS_PORT:-26222}"
 export SALES_NATS_MONITOR_PORT="${SALES_TEST_NATS_MONITOR_PORT:-26822}"

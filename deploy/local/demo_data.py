@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Demo data for the local stack: project HX01 with two released buildings and two
-subscriptions, created through the services' HTTP APIs (never their databases).
+"""Demo data for the local stack: project HX01 with two released buildings, two
+subscriptions and a few customers, created through the services' HTTP APIs (never their
+databases).
 
 Runs once per data directory: when HX01 already exists it says so and changes nothing.
-Usage: demo_data.py TOKEN INVENTORY_PORT [CONTRACT_PORT]
+Usage: demo_data.py TOKEN INVENTORY_PORT [CONTRACT_PORT [CUSTOMER_PORT]]
 """
 import datetime
 import json
@@ -56,6 +57,7 @@ def templates(positions, base_price_fen_per_m2):
 def main():
     token, inventory = sys.argv[1], int(sys.argv[2])
     contract = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    customer = int(sys.argv[4]) if len(sys.argv) > 4 else None
     status, project = call(inventory, "POST", "/api/v1/projects", token,
                            {"code": "HX01", "name": "华熙府一期", "city": "成都"})
     if status == 409:
@@ -92,6 +94,30 @@ def main():
         must((status, answer), 201)
         made += 1
     print(f"demo data: {made} subscriptions awaiting deposit (deadline 12 h)")
+    if customer is not None:
+        add_customers(token, customer, project["id"])
+
+
+def add_customers(token, port, project_id):
+    people = [
+        ("张伟", "138 1234 5678", "visit", "first_home", "visit", "首次来访，看 3 室"),
+        ("李娜", "+86 139-8765-4321", "call", "upgrade", "call_in", "来电咨询学区"),
+        ("王芳", "028-87654321", "referral", "investment", "visit", "老客户介绍"),
+    ]
+    made = 0
+    for name, phone, channel, kind, first, note in people:
+        body = {"project_id": project_id, "name": name, "phone": phone, "channel": channel,
+                "type": kind, "first_event": {"kind": first, "note": note}}
+        # The customer service learns the project from inventory's event; wait for it.
+        deadline = time.monotonic() + 20
+        while True:
+            status, answer = call(port, "POST", "/api/v1/customers", token, body)
+            if status not in (404, 503) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        must((status, answer), 201)
+        made += 1
+    print(f"demo data: {made} customers (CUS-1), each with a first event")
 
 
 if __name__ == "__main__":

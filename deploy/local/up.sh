@@ -81,8 +81,10 @@ echo "$token" >"$SALES_RUN_DIR/demo-admin.token"
 # Demo data: project HX01 with two released buildings and two subscriptions (first run only).
 if [[ " ${services[*]} " == *" inventory "* ]]; then
   contract_port=""
+  customer_port=""
   [[ " ${services[*]} " == *" contract "* ]] && contract_port="$SALES_CONTRACT_PORT"
-  python3 "$root/deploy/local/demo_data.py" "$token" "$SALES_INVENTORY_PORT" $contract_port
+  [[ -n "$contract_port" && " ${services[*]} " == *" customer "* ]] && customer_port="$SALES_CUSTOMER_PORT"
+  python3 "$root/deploy/local/demo_data.py" "$token" "$SALES_INVENTORY_PORT" $contract_port $customer_port
 fi
 
 echo

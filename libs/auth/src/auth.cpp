@@ -180,18 +180,22 @@ const std::map<std::string, std::set<std::string>>& role_table() {
         // Project initialisation: buildings, units, price-list drafts, payment plans (seed 003 §2).
         {"operator", {"project.manage", "unit.manage", "unit.read", "price_list.manage"}},
         {"sales_rep",
-         {"unit.read", "customer.manage", "subscription.create", "subscription.read",
-          "contract.sign"}},
+         {"unit.read", "customer.manage", "customer.complaint", "subscription.create",
+          "subscription.read", "contract.sign"}},
         // 现场销控: holds, not-for-sale flags, release batches, subscriptions, cancellations.
         {"sales_control",
-         {"unit.read", "unit.reserve", "unit.release", "subscription.create",
-          "subscription.read", "subscription.cancel"}},
+         {"unit.read", "unit.reserve", "unit.release", "subscription.create", "subscription.read",
+          "subscription.cancel"}},
         // Rename and swap are the supervisor's special operations (CON-2).
         {"sales_supervisor",
          {"unit.read", "contract.audit", "subscription.read", "subscription.change"}},
+        // Customers (CUS-3/4/5/7/9): reassignment, collisions, commission exceptions, per-project
+        // customer settings, anonymised marketing export and archiving are the manager's.
         {"sales_manager",
          {"unit.read", "unit.reserve", "unit.release", "contract.audit", "customer.manage",
-          "customer.pii.read", "subscription.read", "subscription.change", "report.read"}},
+          "customer.pii.read", "customer.reassign", "customer.export", "customer.archive",
+          "customer.settings", "customer.complaint", "subscription.read", "subscription.change",
+          "report.read"}},
         {"cashier", {"unit.read", "subscription.read", "payment.collect"}},
         // Finance verifies the approved price list (INV-2) and approves refunds (CON-2).
         {"finance_supervisor",
@@ -205,7 +209,8 @@ const std::map<std::string, std::set<std::string>>& role_table() {
           "change_request.approve"}},
         {"mortgage_clerk", {"unit.read", "mortgage.manage"}},
         {"handover_clerk", {"unit.read", "handover.manage", "title.manage"}},
-        {"sales_service", {"unit.read", "handover.manage", "title.manage"}},
+        // 销售服务 handles complaints and post-purchase care (CUS-10).
+        {"sales_service", {"unit.read", "handover.manage", "title.manage", "customer.complaint"}},
         {"executive", {"unit.read", "subscription.read", "report.read"}},
     };
     return table;

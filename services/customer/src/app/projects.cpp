@@ -1,0 +1,151 @@
+#include "app/projects.hpp"
+
+#include "sales/ids.hpp"
+#include "sales/log.hpp"
+
+namespace customer::app {
+namespace {
+
+nlohmann::json settings_json(const std::string& project_id, const domain::Settings& s) {
+    return {{"project_id", project_id},
+            {"stale_days", s.stale_days},
+            {"follow_up_days", s.follow_up_days},
+            {"complaint_first_response_days", s.complaint_first_response_days},
+            {"complaint_final_days", s.complaint_final_days},
+            {"archive_after_days", s.archive_after_days},
+            {"commission_min_events", s.commission_min_events}};
+}
+
+void write_settings(sales::db::Tx& tx, const std::string& project_id, const domain::Settings& s,
+                    const std::string& actor) {
+    tx.exec(
+        "UPDATE project_refs SET stale_days = $2, follow_up_days = $3, "
+        "complaint_first_response_days = $4, complaint_final_days = $5, archive_after_days = $6, "
+        "commission_min_events = $7, settings_changed_by = $8, updated_at = now() "
+        "WHERE project_id = $1::uuid",
+        {project_id, s.stale_days, s.follow_up_days, s.complaint_first_response_days,
+         s.complaint_final_days, s.archive_after_days, s.commission_min_events, actor});
+}
+
+// The customer settings an inventory event may carry; a mistyped one makes the event poison.
+domain::SettingsChange change_from_event(const nlohmann::json& data, const std::string& where) {
+    const auto nested = data.find("settings");
+    const auto& source = nested != data.end() && nested->is_object() ? *nested : data;
+    domain::SettingsChange change;
+    std::optional<std::int64_t>* targets[] = {&change.stale_days,
+                                              &change.follow_up_days,
+                                              &change.complaint_first_response_days,
+                                              &change.complaint_final_days,
+                                              &change.archive_after_days,
+                                              &change.commission_min_events};
+    const auto& ranges = domain::setting_ranges();
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+        const auto it = source.find(ranges[i].name);
+        if (it == source.end() || it->is_null())
+            continue;
+        if (!it->is_number_integer())
+            throw sales::bus::PoisonMessage(where + ": data." + ranges[i].name +
+                                            " must be an integer");
+        *targets[i] = it->get<std::int64_t>();
+    }
+    return change;
+}
+
+}  // namespace
+
+void apply_project_event(sales::db::Tx& tx, const sales::bus::Event& event) {
+    const auto where = event.type + " " + event.id;
+    const auto& data = event.data;
+    const bool created = event.type == kProjectCreated;
+    if (!data.is_object() || !data.contains("id") || !data["id"].is_string() ||
+        !sales::is_uuid(data["id"].get<std::string>())) {
+        throw sales::bus::PoisonMessage(where + ": data.id must be a UUID");
+    }
+    if (!data.contains("version") || !data["version"].is_number_integer() ||
+        data["version"].get<std::int64_t>() < 1) {
+        throw sales::bus::PoisonMessage(where + ": data.version must be a positive integer");
+    }
+    std::optional<std::string> code, name;
+    for (auto [field, target] : {std::pair{"code", &code}, std::pair{"name", &name}}) {
+        const auto it = data.find(field);
+        if (it == data.end() || it->is_null()) {
+            if (created)
+                throw sales::bus::PoisonMessage(where + ": data." + field + " is required");
+            continue;
+        }
+        if (!it->is_string() || it->get_ref<const std::string&>().empty())
+            throw sales::bus::PoisonMessage(where + ": data." + field +
+                                            " must be a non-empty string");
+        *target = it->get<std::string>();
+    }
+    const std::string project_id = data["id"];
+    const auto version = data["version"].get<std::int64_t>();
+    const auto change = change_from_event(data, where);
+
+    const auto held = tx.exec_maybe_one(std::string("SELECT version, ") + kSettingsColumns +
+                                            " FROM project_refs WHERE project_id = $1::uuid "
+                                            "FOR UPDATE",
+                                        {project_id});
+    if (!held) {
+        if (!code || !name)
+            throw sales::bus::RetryLater(where + ": project " + project_id + " is not known yet");
+        tx.exec(
+            "INSERT INTO project_refs (project_id, code, name, version) VALUES ($1::uuid, $2, $3, "
+            "$4)",
+            {project_id, *code, *name, version});
+    } else if (version > held->int64("version")) {
+        tx.exec(
+            "UPDATE project_refs SET code = coalesce($2, code), name = coalesce($3, name), "
+            "version = $4, updated_at = now() WHERE project_id = $1::uuid",
+            {project_id, sales::db::param(code), sales::db::param(name), version});
+    } else {
+        return;  // older or repeated: never roll a project back
+    }
+    std::vector<domain::FieldProblem> problems;
+    const auto current = held ? settings_from_row(*held) : domain::Settings{};
+    const auto next = domain::apply(current, change, problems);
+    if (!problems.empty()) {
+        // Keep the project (code/name), ignore settings the customer service cannot accept.
+        sales::log::warn("project event carries customer settings out of range; kept current",
+                         {{"event_id", event.id},
+                          {"project_id", project_id},
+                          {"field", problems[0].field},
+                          {"problem", problems[0].problem}});
+    } else {
+        write_settings(tx, project_id, next, "inventory");
+    }
+    sales::log::info("project event applied",
+                     {{"event_id", event.id}, {"project_id", project_id}, {"version", version}});
+}
+
+nlohmann::json get_settings(const Context& ctx, const Caller& caller,
+                            const std::string& project_id) {
+    return ctx.db.transaction([&](sales::db::Tx& tx) {
+        return settings_json(project_id, project_settings(tx, caller, project_id));
+    });
+}
+
+nlohmann::json patch_settings(const Context& ctx, const Caller& caller,
+                              const std::string& project_id, const domain::SettingsChange& change) {
+    return ctx.db.transaction([&](sales::db::Tx& tx) {
+        const auto current = project_settings(tx, caller, project_id);
+        std::vector<domain::FieldProblem> problems;
+        const auto next = domain::apply(current, change, problems);
+        if (!problems.empty()) {
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& p : problems)
+                list.push_back({{"field", p.field}, {"problem", p.problem}});
+            throw Failure(Failure::Kind::invalid, "validation_failed",
+                          problems[0].field + ": " + problems[0].problem,
+                          {{"field", problems[0].field},
+                           {"problem", problems[0].problem},
+                           {"problems", list}});
+        }
+        write_settings(tx, project_id, next, caller.id());
+        sales::log::info("customer settings changed",
+                         {{"project_id", project_id}, {"by", caller.id()}});
+        return settings_json(project_id, next);
+    });
+}
+
+}  // namespace customer::app

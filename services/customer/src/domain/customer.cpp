@@ -1,0 +1,350 @@
+#include "domain/customer.hpp"
+
+#include <array>
+#include <utility>
+
+namespace customer::domain {
+namespace {
+
+template <class E, std::size_t N>
+using Names = std::array<std::pair<E, std::string_view>, N>;
+
+constexpr Names<Gender, 2> kGenders{{{Gender::male, "male"}, {Gender::female, "female"}}};
+constexpr Names<Channel, 5> kChannels{{{Channel::visit, "visit"},
+                                       {Channel::call, "call"},
+                                       {Channel::online, "online"},
+                                       {Channel::referral, "referral"},
+                                       {Channel::event, "event"}}};
+constexpr Names<CustomerType, 3> kTypes{{{CustomerType::first_home, "first_home"},
+                                         {CustomerType::upgrade, "upgrade"},
+                                         {CustomerType::investment, "investment"}}};
+constexpr Names<Stage, 4> kStages{{{Stage::potential, "potential"},
+                                   {Stage::intent, "intent"},
+                                   {Stage::prospect, "prospect"},
+                                   {Stage::closed, "closed"}}};
+constexpr Names<Horizon, 4> kHorizons{{{Horizon::within_3_months, "within_3_months"},
+                                       {Horizon::within_6_months, "within_6_months"},
+                                       {Horizon::within_1_year, "within_1_year"},
+                                       {Horizon::later, "later"}}};
+constexpr Names<EventKind, 8> kKinds{{{EventKind::visit, "visit"},
+                                      {EventKind::call_in, "call_in"},
+                                      {EventKind::call_out, "call_out"},
+                                      {EventKind::follow_up, "follow_up"},
+                                      {EventKind::event_attended, "event_attended"},
+                                      {EventKind::complaint, "complaint"},
+                                      {EventKind::survey, "survey"},
+                                      {EventKind::post_purchase_visit, "post_purchase_visit"}}};
+constexpr Names<ComplaintCategory, 7> kCategories{{{ComplaintCategory::quality, "quality"},
+                                                   {ComplaintCategory::delivery, "delivery"},
+                                                   {ComplaintCategory::service, "service"},
+                                                   {ComplaintCategory::contract, "contract"},
+                                                   {ComplaintCategory::payment, "payment"},
+                                                   {ComplaintCategory::property, "property"},
+                                                   {ComplaintCategory::other, "other"}}};
+constexpr Names<ComplaintStatus, 3> kComplaintStatuses{{{ComplaintStatus::open, "open"},
+                                                        {ComplaintStatus::responded, "responded"},
+                                                        {ComplaintStatus::resolved, "resolved"}}};
+constexpr Names<CollisionStatus, 3> kCollisionStatuses{
+    {{CollisionStatus::open, "open"},
+     {CollisionStatus::confirmed, "confirmed"},
+     {CollisionStatus::reassigned, "reassigned"}}};
+
+template <class E, std::size_t N>
+std::string_view name_of(const Names<E, N>& names, E value) {
+    for (const auto& [v, n] : names) {
+        if (v == value)
+            return n;
+    }
+    return "unknown";
+}
+
+template <class E, std::size_t N>
+std::optional<E> parse(const Names<E, N>& names, std::string_view text) {
+    for (const auto& [v, n] : names) {
+        if (n == text)
+            return v;
+    }
+    return std::nullopt;
+}
+
+template <class E, std::size_t N>
+std::string list(const Names<E, N>& names) {
+    std::string out;
+    for (const auto& [v, n] : names) {
+        if (!out.empty())
+            out += ", ";
+        out += n;
+    }
+    return out;
+}
+
+int rank(Stage s) {
+    return static_cast<int>(s);
+}
+
+}  // namespace
+
+std::string_view to_string(Gender v) {
+    return name_of(kGenders, v);
+}
+std::string_view to_string(Channel v) {
+    return name_of(kChannels, v);
+}
+std::string_view to_string(CustomerType v) {
+    return name_of(kTypes, v);
+}
+std::string_view to_string(Stage v) {
+    return name_of(kStages, v);
+}
+std::string_view to_string(Horizon v) {
+    return name_of(kHorizons, v);
+}
+std::string_view to_string(EventKind v) {
+    return name_of(kKinds, v);
+}
+std::string_view to_string(ComplaintCategory v) {
+    return name_of(kCategories, v);
+}
+std::string_view to_string(ComplaintStatus v) {
+    return name_of(kComplaintStatuses, v);
+}
+std::string_view to_string(CollisionStatus v) {
+    return name_of(kCollisionStatuses, v);
+}
+std::optional<Gender> parse_gender(std::string_view text) {
+    return parse(kGenders, text);
+}
+std::optional<Channel> parse_channel(std::string_view text) {
+    return parse(kChannels, text);
+}
+std::optional<CustomerType> parse_type(std::string_view text) {
+    return parse(kTypes, text);
+}
+std::optional<Stage> parse_stage(std::string_view text) {
+    return parse(kStages, text);
+}
+std::optional<Horizon> parse_horizon(std::string_view text) {
+    return parse(kHorizons, text);
+}
+std::optional<EventKind> parse_event_kind(std::string_view text) {
+    return parse(kKinds, text);
+}
+std::optional<ComplaintCategory> parse_complaint_category(std::string_view text) {
+    return parse(kCategories, text);
+}
+std::optional<ComplaintStatus> parse_complaint_status(std::string_view text) {
+    return parse(kComplaintStatuses, text);
+}
+std::string gender_names() {
+    return list(kGenders);
+}
+std::string channel_names() {
+    return list(kChannels);
+}
+std::string type_names() {
+    return list(kTypes);
+}
+std::string stage_names() {
+    return list(kStages);
+}
+std::string horizon_names() {
+    return list(kHorizons);
+}
+std::string event_kind_names() {
+    return list(kKinds);
+}
+std::string complaint_category_names() {
+    return list(kCategories);
+}
+
+bool is_call(EventKind kind) {
+    return kind == EventKind::call_in || kind == EventKind::call_out;
+}
+bool is_visit(EventKind kind) {
+    return kind == EventKind::visit || kind == EventKind::post_purchase_visit;
+}
+
+const std::vector<SettingRange>& setting_ranges() {
+    static const std::vector<SettingRange> ranges = {
+        {"stale_days", 1, 365},
+        {"follow_up_days", 1, 60},
+        {"complaint_first_response_days", 1, 30},
+        {"complaint_final_days", 1, 120},
+        {"archive_after_days", 30, 3650},
+        {"commission_min_events", 1, 50},
+    };
+    return ranges;
+}
+
+Settings apply(const Settings& current, const SettingsChange& change,
+               std::vector<FieldProblem>& problems) {
+    Settings next = current;
+    const std::array<std::pair<const std::optional<std::int64_t>*, std::int64_t*>, 6> fields{{
+        {&change.stale_days, &next.stale_days},
+        {&change.follow_up_days, &next.follow_up_days},
+        {&change.complaint_first_response_days, &next.complaint_first_response_days},
+        {&change.complaint_final_days, &next.complaint_final_days},
+        {&change.archive_after_days, &next.archive_after_days},
+        {&change.commission_min_events, &next.commission_min_events},
+    }};
+    const auto& ranges = setting_ranges();
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        const auto& value = *fields[i].first;
+        if (!value)
+            continue;
+        if (*value < ranges[i].min || *value > ranges[i].max) {
+            problems.push_back({ranges[i].name, "must be between " + std::to_string(ranges[i].min) +
+                                                    " and " + std::to_string(ranges[i].max)});
+            continue;
+        }
+        *fields[i].second = *value;
+    }
+    if (problems.empty() && next.complaint_final_days < next.complaint_first_response_days) {
+        problems.push_back(
+            {"complaint_final_days", "must not be shorter than complaint_first_response_days (" +
+                                         std::to_string(next.complaint_first_response_days) + ")"});
+    }
+    if (problems.empty() && next.follow_up_days > next.stale_days) {
+        problems.push_back({"follow_up_days", "must not be longer than stale_days (" +
+                                                  std::to_string(next.stale_days) + ")"});
+    }
+    return next;
+}
+
+std::vector<FieldProblem> validate_event(EventKind kind, std::optional<std::int64_t> satisfaction,
+                                         sales::TimePoint occurred_at, sales::TimePoint now) {
+    std::vector<FieldProblem> problems;
+    if (kind == EventKind::survey && !satisfaction)
+        problems.push_back({"satisfaction", "is required for survey events (1–5)"});
+    if (kind != EventKind::survey && satisfaction)
+        problems.push_back({"satisfaction", "only survey events carry a satisfaction score"});
+    if (satisfaction && (*satisfaction < 1 || *satisfaction > 5))
+        problems.push_back({"satisfaction", "must be between 1 and 5"});
+    if (occurred_at > now + std::chrono::minutes(5))
+        problems.push_back({"occurred_at", "must not be in the future"});
+    if (occurred_at < now - std::chrono::days(366))
+        problems.push_back({"occurred_at", "must be within the last 366 days"});
+    return problems;
+}
+
+ClaimOutcome decide_claim(const std::optional<std::string>& existing_owner,
+                          const std::string& claimant) {
+    if (!existing_owner)
+        return ClaimOutcome::owner;
+    return *existing_owner == claimant ? ClaimOutcome::duplicate : ClaimOutcome::collision;
+}
+
+CollisionStatus resolve(CollisionStatus current, CollisionDecision decision) {
+    if (current != CollisionStatus::open) {
+        throw RuleViolation("collision_resolved", "the collision was already resolved (" +
+                                                      std::string(to_string(current)) + ")");
+    }
+    return decision == CollisionDecision::confirm ? CollisionStatus::confirmed
+                                                  : CollisionStatus::reassigned;
+}
+
+std::optional<Stage> next_stage(Stage current, const StageInput& input) {
+    switch (input.cause) {
+        case StageCause::manual: {
+            if (!input.target)
+                throw std::invalid_argument("manual stage change without a target");
+            if (*input.target == Stage::closed || current == Stage::closed) {
+                throw RuleViolation("stage_closed_by_signing",
+                                    "stage closed is set only by a signed contract "
+                                    "(contract.signed) and cannot be set or left by hand");
+            }
+            if (*input.target == current)
+                return std::nullopt;
+            return input.target;
+        }
+        case StageCause::subscription_created:
+            if (rank(current) < rank(Stage::prospect))
+                return Stage::prospect;
+            return std::nullopt;
+        case StageCause::subscription_cancelled:
+            if (current == Stage::prospect && !input.other_live_deals)
+                return Stage::intent;
+            return std::nullopt;
+        case StageCause::contract_signed:
+            if (current != Stage::closed)
+                return Stage::closed;
+            return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+bool is_stale(sales::TimePoint last_event_at, sales::TimePoint now, std::int64_t stale_days) {
+    return now - last_event_at >= std::chrono::days(stale_days);
+}
+
+bool follow_up_due(sales::TimePoint last_event_at, sales::TimePoint now,
+                   std::int64_t follow_up_days) {
+    return now - last_event_at >= std::chrono::days(follow_up_days);
+}
+
+sales::Date entry_deadline(sales::Date received) {
+    return sales::add_working_days(received, 1);
+}
+
+bool is_late_entry(sales::Date received, sales::TimePoint recorded_at) {
+    return sales::shanghai_date(recorded_at) > entry_deadline(received);
+}
+
+CommissionValidity commission_validity(std::int64_t event_count, std::int64_t min_events,
+                                       bool has_exception_note) {
+    if (event_count >= min_events) {
+        return {true, false,
+                "the customer has " + std::to_string(event_count) + " recorded events (at least " +
+                    std::to_string(min_events) + " required)"};
+    }
+    if (has_exception_note) {
+        return {true, false,
+                "fewer than " + std::to_string(min_events) +
+                    " recorded events, accepted by the sales manager's exception note"};
+    }
+    return {false, true,
+            "the customer has only " + std::to_string(event_count) + " recorded events; at least " +
+                std::to_string(min_events) +
+                " are required unless a sales manager records an exception note"};
+}
+
+PiiView pii_view(const std::string& caller_id, const std::string& owner_id, bool has_pii_permission,
+                 bool detail) {
+    if (!caller_id.empty() && caller_id == owner_id)
+        return PiiView::owner;
+    if (detail && has_pii_permission)
+        return PiiView::privileged;
+    return PiiView::masked;
+}
+
+ComplaintDeadlines complaint_deadlines(sales::Date received, const Settings& settings) {
+    return {sales::add_working_days(received, settings.complaint_first_response_days),
+            sales::add_working_days(received, settings.complaint_final_days)};
+}
+
+ComplaintStatus complaint_next(ComplaintStatus current, ComplaintAction action) {
+    if (current == ComplaintStatus::resolved) {
+        throw RuleViolation("complaint_closed", "the complaint is resolved already");
+    }
+    if (action == ComplaintAction::respond) {
+        if (current != ComplaintStatus::open)
+            throw RuleViolation("complaint_closed", "the first response is recorded already");
+        return ComplaintStatus::responded;
+    }
+    return ComplaintStatus::resolved;
+}
+
+bool complaint_overdue(ComplaintStatus status, const ComplaintDeadlines& due, sales::Date today) {
+    if (status == ComplaintStatus::resolved)
+        return false;
+    if (today > due.final_due)
+        return true;
+    return status == ComplaintStatus::open && today > due.first_response_due;
+}
+
+bool archivable(sales::TimePoint last_event_at, sales::TimePoint now,
+                std::int64_t archive_after_days, bool has_live_deal) {
+    return !has_live_deal && now - last_event_at >= std::chrono::days(archive_after_days);
+}
+
+}  // namespace customer::domain

@@ -1,0 +1,39 @@
+// Customer service: customers, customer events, ownership and collisions, follow-up, privacy
+// and complaints (DOMAIN.md CUS-1..10).
+//
+// Configuration beyond the runtime's (sales/service.hpp):
+//   SALES_CUSTOMER_DEPARTURE_DEADLINE (48h): CUS-5, how long a sales manager has to reassign a
+//     leaver's customers before the departure is listed as overdue.
+// Per-project settings (stale days, follow-up interval, complaint deadlines, archive period,
+// commission minimum) live in project_refs: PATCH /api/v1/projects/{id}/customer-settings.
+#include "adapters/routes.hpp"
+#include "app/deals.hpp"
+#include "app/projects.hpp"
+#include "sales/service.hpp"
+
+int main() {
+    return sales::service::guarded_main([] {
+        using namespace std::chrono_literals;
+        const sales::Config config;
+        sales::service::Spec spec;
+        spec.name = "customer";
+        spec.default_port = 8083;
+        spec.migrations_directory = CUSTOMER_MIGRATIONS_DIR;
+        spec.stream = {"CUSTOMER", {"customer.>"}};
+        spec.upstream = {{"INVENTORY", {"inventory.>"}}, {"CONTRACT", {"contract.>"}}};
+        sales::service::Service service(spec, config);
+
+        const customer::app::Context ctx{
+            service.db(), service.clock(),
+            std::chrono::duration_cast<std::chrono::hours>(
+                config.duration("SALES_CUSTOMER_DEPARTURE_DEADLINE", 48h, 1h, 24h * 30))};
+
+        customer::adapters::add_customer_routes(service, ctx);
+        customer::adapters::add_manager_routes(service, ctx);
+        service.consume("INVENTORY", "inventory.project.>", customer::app::apply_project_event);
+        service.consume("CONTRACT", "contract.subscription.>", customer::app::apply_contract_event);
+        service.consume("CONTRACT", customer::app::kContractSigned,
+                        customer::app::apply_contract_event);
+        return service.run();
+    });
+}
