@@ -185,17 +185,19 @@ const std::map<std::string, std::set<std::string>>& role_table() {
         // 现场销控: holds, not-for-sale flags, release batches, subscriptions, cancellations.
         {"sales_control",
          {"unit.read", "unit.reserve", "unit.release", "subscription.create", "subscription.read",
-          "subscription.cancel"}},
+          "subscription.cancel", "refund.request"}},
         // Rename and swap are the supervisor's special operations (CON-2).
         {"sales_supervisor",
-         {"unit.read", "contract.audit", "subscription.read", "subscription.change"}},
+         {"unit.read", "contract.audit", "subscription.read", "subscription.change",
+          "approval.request", "contract.amend"}},
         // Customers (CUS-3/4/5/7/9): reassignment, collisions, commission exceptions, per-project
         // customer settings, anonymised marketing export and archiving are the manager's.
         {"sales_manager",
          {"unit.read", "unit.reserve", "unit.release", "contract.audit", "customer.manage",
           "customer.pii.read", "customer.reassign", "customer.export", "customer.archive",
           "customer.settings", "customer.complaint", "subscription.read", "subscription.change",
-          "report.read"}},
+          "report.read", "approval.request", "contract.amend", "contract.register",
+          "contract.settings", "refund.request"}},
         {"cashier", {"unit.read", "subscription.read", "payment.collect"}},
         // Finance verifies the approved price list (INV-2) and approves refunds (CON-2).
         {"finance_supervisor",
@@ -206,7 +208,8 @@ const std::map<std::string, std::set<std::string>>& role_table() {
           "finance.reconcile", "report.read", "price_list.approve", "change_request.approve"}},
         {"gm",
          {"unit.read", "subscription.read", "contract.stamp", "report.read",
-          "change_request.approve"}},
+          "change_request.approve", "contract.approve_discount", "contract.approve_late",
+          "handover.approve_early"}},
         {"mortgage_clerk", {"unit.read", "mortgage.manage"}},
         {"handover_clerk", {"unit.read", "handover.manage", "title.manage"}},
         // 销售服务 handles complaints and post-purchase care (CUS-10).

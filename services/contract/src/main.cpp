@@ -7,6 +7,7 @@
 //   SALES_CONTRACT_SWEEP_INTERVAL (1s): deposit-deadline sweeper period (CON-1);
 //   SALES_CONTRACT_IDEMPOTENCY_RETENTION (24h): how long Idempotency-Keys are remembered.
 #include "adapters/http_routes.hpp"
+#include "app/contracts.hpp"
 #include "app/idempotency.hpp"
 #include "app/project_events.hpp"
 #include "app/subscriptions.hpp"
@@ -36,9 +37,13 @@ int main() {
             config.duration("SALES_CONTRACT_IDEMPOTENCY_RETENTION", 24h, 1min, 24h * 30));
 
         contract::adapters::add_routes(service, ctx, rpc_timeout);
+        contract::adapters::add_contract_routes(service, ctx);
         service.consume("INVENTORY", "inventory.project.>", contract::app::apply_project_event);
         service.consume("FINANCE", contract::app::kDepositReceived,
                         contract::app::apply_deposit_received);
+        // CON-9: finance.contract.cleared / uncleared, one consumer (stream order kept).
+        service.consume("FINANCE", "finance.contract.>",
+                        contract::app::apply_finance_contract_event);
         // CON-1: cancel subscriptions whose deposit did not arrive in time (several replicas
         // may run this: rows are claimed with FOR UPDATE SKIP LOCKED).
         service.every("deposit_deadline_sweeper", sweep_interval,

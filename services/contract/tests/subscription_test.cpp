@@ -12,11 +12,18 @@ using namespace contract::domain;
 using namespace std::chrono_literals;
 
 const std::vector<Status> kAllStatuses = {Status::pending_deposit, Status::confirmed,
-                                          Status::cancellation_requested, Status::cancelled};
-const std::vector<Action> kAllActions = {
-    Action::confirm_deposit,        Action::record_partial_deposit, Action::expire, Action::cancel,
-    Action::approve_cancellation,   Action::reject_cancellation,    Action::rename, Action::swap,
-    Action::record_orphaned_deposit};
+                                          Status::cancellation_requested, Status::cancelled,
+                                          Status::signed_};
+const std::vector<Action> kAllActions = {Action::confirm_deposit,
+                                         Action::record_partial_deposit,
+                                         Action::expire,
+                                         Action::cancel,
+                                         Action::approve_cancellation,
+                                         Action::reject_cancellation,
+                                         Action::rename,
+                                         Action::swap,
+                                         Action::record_orphaned_deposit,
+                                         Action::sign};
 
 // The specification (ISSUE3-SPEC "Subscription"), written out independently of the code.
 const std::map<std::pair<Status, Action>, Status> kLegal = {
@@ -35,6 +42,8 @@ const std::map<std::pair<Status, Action>, Status> kLegal = {
     {{Status::confirmed, Action::record_orphaned_deposit}, Status::confirmed},
     {{Status::cancellation_requested, Action::record_orphaned_deposit},
      Status::cancellation_requested},
+    {{Status::confirmed, Action::sign}, Status::signed_},  // CON-3
+    {{Status::signed_, Action::record_orphaned_deposit}, Status::signed_},
 };
 
 TEST(SubscriptionStateMachine, EveryLegalTransitionLeadsWhereTheSpecSays) {
@@ -63,19 +72,22 @@ TEST(SubscriptionStateMachine, EveryOtherTransitionIsRejectedWithAClearError) {
             }
         }
     }
-    EXPECT_EQ(illegal, 4 * 9 - 14);
+    EXPECT_EQ(illegal, 5 * 10 - 16);
 }
 
 TEST(SubscriptionStateMachine, StatusNamesRoundTripAndLiveness) {
     for (const auto s : kAllStatuses)
         EXPECT_EQ(parse_status(to_string(s)), s);
-    EXPECT_FALSE(parse_status("signed"));
+    EXPECT_EQ(parse_status("signed"), Status::signed_);
+    EXPECT_FALSE(parse_status("sold"));
     EXPECT_FALSE(parse_status("Confirmed"));
-    EXPECT_EQ(status_names(), "pending_deposit, confirmed, cancellation_requested, cancelled");
+    EXPECT_EQ(status_names(),
+              "pending_deposit, confirmed, cancellation_requested, cancelled, signed");
     EXPECT_TRUE(is_live(Status::pending_deposit));
     EXPECT_TRUE(is_live(Status::confirmed));
     EXPECT_TRUE(is_live(Status::cancellation_requested));
     EXPECT_FALSE(is_live(Status::cancelled));
+    EXPECT_FALSE(is_live(Status::signed_));  // the contract holds the unit from now on
 }
 
 NewSubscription valid_input() {

@@ -464,7 +464,7 @@ TEST_F(SubscriptionsApi, BadInputIsA4xxJsonErrorAndWritesNothing) {
 
     const auto admin = auth("admin");
     for (const char* query :
-         {"?status=signed", "?status=", "?project_id=HX01", "?limit=0", "?limit=x",
+         {"?status=sold", "?status=", "?project_id=HX01", "?limit=0", "?limit=x",
           "?from=2026-13-01", "?from=2026-12-02&to=2026-12-01", "?stauts=confirmed"}) {
         expect_error(client_.get(std::string("/api/v1/subscriptions") + query, admin), 400,
                      "validation_failed");

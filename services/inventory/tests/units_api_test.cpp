@@ -800,3 +800,84 @@ TEST_F(UnitsApi, BoardOfATwoThousandUnitProject) {
 }
 
 }  // namespace
+
+namespace {
+// CON-3/6/9: contract events through the same single consumer (contract.>): signed sells the
+// unit at the contract price, handed_over completes it, cancelled (after review) releases it.
+TEST_F(UnitsApi, ContractSignedHandedOverAndCancelledMoveTheUnitOnce) {
+    const auto units = released_units(1, 2);
+    const std::string u = units[0]["id"], v = units[1]["id"];
+    const auto s = sales::new_uuid(), t = sales::new_uuid();
+    ASSERT_EQ(hold(u, s)["result"], "held");
+    ASSERT_EQ(hold(v, t)["result"], "held");
+    for (const auto& [unit_id, sub] : {std::pair{u, s}, std::pair{v, t}}) {
+        publish_contract_event("contract.subscription.confirmed",
+                               {{"subscription_id", sub}, {"unit_id", unit_id}});
+        ASSERT_TRUE(status_becomes(unit_id, "subscribed"));
+    }
+
+    const json signed_data = {{"contract_id", sales::new_uuid()},
+                              {"contract_no", "2026-T1-000001"},
+                              {"subscription_id", s},
+                              {"unit_id", u},
+                              {"price_fen", 123'456'789}};
+    const auto signed_event = sales::bus::make_event("contract", "contract.signed",
+                                                     signed_data["contract_id"], 1, signed_data);
+    nats_->publish(signed_event.type, sales::bus::to_json(signed_event));
+    nats_->publish(signed_event.type, sales::bus::to_json(signed_event));  // duplicate
+    ASSERT_TRUE(status_becomes(u, "signed"));
+    EXPECT_EQ(unit(u)["deal_price_fen"], 123'456'789);
+
+    publish_contract_event("contract.handed_over", {{"contract_id", signed_data["contract_id"]},
+                                                    {"subscription_id", s},
+                                                    {"unit_id", u},
+                                                    {"notice_date", "2026-05-01"},
+                                                    {"handed_over_on", "2026-05-10"},
+                                                    {"confirmed_by", "sup-1"}});
+    ASSERT_TRUE(status_becomes(u, "handed_over"));
+
+    // v: signed, then cancelled after review (CON-6) → available, the deal cleared.
+    publish_contract_event("contract.signed", {{"contract_id", sales::new_uuid()},
+                                               {"subscription_id", t},
+                                               {"unit_id", v},
+                                               {"price_fen", 5'000}});
+    ASSERT_TRUE(status_becomes(v, "signed"));
+    publish_contract_event("contract.cancelled", {{"contract_id", sales::new_uuid()},
+                                                  {"subscription_id", t},
+                                                  {"unit_id", v},
+                                                  {"reason", "贷款未批"},
+                                                  {"refund_fen", 0},
+                                                  {"refund_approval_id", sales::new_uuid()}});
+    ASSERT_TRUE(status_becomes(v, "available"));
+    EXPECT_TRUE(unit(v)["deal_price_fen"].is_null());
+
+    // A late handover for a cancelled deal changes nothing (v is available now).
+    const auto late = publish_contract_event(
+        "contract.handed_over", {{"subscription_id", t}, {"unit_id", v}, {"handed_over_on", "x"}});
+    ASSERT_TRUE(sales::test::eventually([&] {
+        return count("SELECT count(*) FROM inbox WHERE event_id = $1::uuid", {late}) == 1;
+    }));
+    EXPECT_EQ(unit(v)["status"], "available");
+
+    const auto actions_of = [&](const std::string& id) {
+        std::vector<std::string> actions;
+        const auto history = ok("GET", "/api/v1/units/" + id + "/history");
+        for (const auto& h : history["items"])
+            actions.push_back(h["action"]);
+        return actions;
+    };
+    EXPECT_EQ(actions_of(u), (std::vector<std::string>{"create", "release", "hold", "confirm",
+                                                       "sign", "hand_over"}));
+    EXPECT_EQ(actions_of(v), (std::vector<std::string>{"create", "release", "hold", "confirm",
+                                                       "sign", "release_contract"}));
+}
+
+TEST_F(UnitsApi, MalformedContractSignedIsDeadLettered) {
+    const auto before = count("SELECT count(*) FROM dead_letter");
+    publish_contract_event("contract.signed", {{"subscription_id", sales::new_uuid()},
+                                               {"unit_id", sales::new_uuid()},
+                                               {"price_fen", "lots"}});
+    EXPECT_TRUE(sales::test::eventually(
+        [&] { return count("SELECT count(*) FROM dead_letter") == before + 1; }));
+}
+}  // namespace

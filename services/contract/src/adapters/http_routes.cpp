@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "adapters/route_support.hpp"
 #include "app/idempotency.hpp"
 #include "domain/idempotency.hpp"
 #include "sales/auth.hpp"
@@ -18,69 +19,7 @@ using sales::service::query_integer;
 using sales::service::required_integer;
 using sales::service::required_string;
 
-constexpr std::int64_t kMaxMoneyFen = 1'000'000'000'000'000;  // 10^16 yuan
-constexpr std::size_t kMaxReasonLength = 500;
 constexpr std::chrono::seconds kStaleClaim{60};
-
-void require(const Request& request, const std::string& permission) {
-    if (!sales::auth::allowed(request.caller(), permission)) {
-        throw HttpError(403, "forbidden", "your roles do not grant " + permission,
-                        {{"permission", permission}});
-    }
-}
-
-[[noreturn]] void invalid(const std::string& field, const std::string& problem) {
-    throw HttpError(400, "validation_failed", field + ": " + problem,
-                    {{"field", field}, {"problem", problem}});
-}
-
-std::optional<std::string> optional_string(const nlohmann::json& body, const std::string& field,
-                                           std::size_t max_length) {
-    if (!body.contains(field) || body[field].is_null())
-        return std::nullopt;
-    return required_string(body, field, max_length);
-}
-
-// Money must be a JSON integer; its sign and bounds are the domain's rules (CON-1, REG-2).
-std::int64_t money(const nlohmann::json& body, const std::string& field) {
-    return required_integer(body, field, -kMaxMoneyFen, kMaxMoneyFen);
-}
-
-int http_status(app::Failure::Kind kind) {
-    switch (kind) {
-        case app::Failure::Kind::invalid:
-            return 400;
-        case app::Failure::Kind::not_found:
-            return 404;
-        case app::Failure::Kind::conflict:
-            return 409;
-        case app::Failure::Kind::rule:
-            return 422;
-        case app::Failure::Kind::unavailable:
-            break;
-    }
-    return 503;
-}
-
-// Runs `handler`, turning the use cases' refusals into the error envelope.
-template <class F>
-auto translated(F&& handler) -> decltype(handler()) {
-    try {
-        return handler();
-    } catch (const app::Failure& e) {
-        throw HttpError(http_status(e.kind()), e.code(), e.what(), e.details());
-    } catch (const domain::RuleViolation& e) {
-        throw HttpError(422, e.code(), e.what(), e.details());
-    } catch (const domain::TransitionError& e) {
-        throw HttpError(
-            409, "invalid_transition", e.what(),
-            {{"status", domain::to_string(e.from())}, {"action", domain::to_string(e.action())}});
-    } catch (const app::ProtocolError& e) {
-        sales::log::error("inventory protocol error", {{"error", e.what()}});
-        throw HttpError(503, "dependency_unavailable",
-                        "inventory answered unexpectedly; retry shortly");
-    }
-}
 
 Response subscription_response(int status, const domain::Subscription& s) {
     auto response = Response::json(status, app::to_json(s));

@@ -11,4 +11,8 @@ namespace contract::adapters {
 void add_routes(sales::service::Service& service, const app::Context& ctx,
                 std::chrono::milliseconds rpc_timeout);
 
+// Contract routes (CON-3 … CON-9): signing, approvals, audit, stamping, registration,
+// amendments, cancellation after review, handover and the lists.
+void add_contract_routes(sales::service::Service& service, const app::Context& ctx);
+
 }  // namespace contract::adapters

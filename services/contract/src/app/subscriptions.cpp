@@ -112,6 +112,8 @@ const char* event_type(Action action, Status to) {
             return kSubscriptionSwapped;
         case Action::record_orphaned_deposit:
             return kDepositOrphaned;
+        case Action::sign:
+            return kSubscriptionSigned;
     }
     throw std::logic_error("no event type for action " + std::string(domain::to_string(action)));
 }
@@ -493,6 +495,19 @@ Subscription decide_cancellation(const Context& ctx, const sales::Principal& cal
         domain::decide_cancellation(s, approve, caller.user_id, note);  // CON-2
         return approve ? Action::approve_cancellation : Action::reject_cancellation;
     });
+}
+
+std::optional<Subscription> lock_subscription(Tx& tx, const std::string& id) {
+    return load(tx, id, /*for_update=*/true);
+}
+
+Subscription mark_signed(Tx& tx, const Subscription& before, const std::string& actor,
+                         const std::string& contract_id, const std::string& contract_no) {
+    Subscription after = before;
+    domain::sign(after);  // CON-3: confirmed → signed
+    save_change(tx, before, after, Action::sign, actor, "contract " + contract_no + " signed",
+                {{"contract_id", contract_id}, {"contract_no", contract_no}});
+    return after;
 }
 
 void apply_deposit_received(Tx& tx, const sales::bus::Event& event) {

@@ -27,6 +27,8 @@ inline constexpr const char* kSubscriptionConfirmed = "contract.subscription.con
 inline constexpr const char* kSubscriptionCancelled = "contract.subscription.cancelled";
 inline constexpr const char* kSubscriptionRenamed = "contract.subscription.renamed";
 inline constexpr const char* kSubscriptionSwapped = "contract.subscription.swapped";
+// CON-3: the subscription became a contract (the contract itself: contract.signed).
+inline constexpr const char* kSubscriptionSigned = "contract.subscription.signed";
 inline constexpr const char* kCancellationRequested =
     "contract.subscription.cancellation_requested";
 inline constexpr const char* kCancellationRejected = "contract.subscription.cancellation_rejected";
@@ -90,6 +92,14 @@ domain::Subscription cancel_subscription(const Context& ctx, const sales::Princi
 domain::Subscription decide_cancellation(const Context& ctx, const sales::Principal& caller,
                                          const std::string& id, bool approve,
                                          const std::string& note);
+
+// For the contract use cases (CON-3), inside the caller's transaction: the subscription locked
+// FOR UPDATE (nullopt when unknown), and confirmed → signed with its history row and
+// contract.subscription.signed (extra data: contract_id, contract_no).
+std::optional<domain::Subscription> lock_subscription(sales::db::Tx& tx, const std::string& id);
+domain::Subscription mark_signed(sales::db::Tx& tx, const domain::Subscription& before,
+                                 const std::string& actor, const std::string& contract_id,
+                                 const std::string& contract_no);
 
 // Inbox handler for finance.deposit.received {subscription_id, amount_fen, receipt_no, paid_at}.
 void apply_deposit_received(sales::db::Tx& tx, const sales::bus::Event& event);

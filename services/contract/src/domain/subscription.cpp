@@ -10,11 +10,12 @@
 namespace contract::domain {
 namespace {
 
-constexpr std::array<std::pair<Status, std::string_view>, 4> kStatuses{{
+constexpr std::array<std::pair<Status, std::string_view>, 5> kStatuses{{
     {Status::pending_deposit, "pending_deposit"},
     {Status::confirmed, "confirmed"},
     {Status::cancellation_requested, "cancellation_requested"},
     {Status::cancelled, "cancelled"},
+    {Status::signed_, "signed"},
 }};
 
 constexpr std::array<std::pair<PaymentPlan, std::string_view>, 3> kPlans{{
@@ -48,7 +49,7 @@ struct Edge {
     Action action;
     Status to;
 };
-constexpr std::array<Edge, 14> kEdges{{
+constexpr std::array<Edge, 16> kEdges{{
     {Status::pending_deposit, Action::confirm_deposit, Status::confirmed},
     {Status::pending_deposit, Action::record_partial_deposit, Status::pending_deposit},
     {Status::pending_deposit, Action::expire, Status::cancelled},
@@ -64,6 +65,10 @@ constexpr std::array<Edge, 14> kEdges{{
     {Status::confirmed, Action::record_orphaned_deposit, Status::confirmed},
     {Status::cancellation_requested, Action::record_orphaned_deposit,
      Status::cancellation_requested},
+    // CON-3: a confirmed subscription (deposit paid) becomes a contract.
+    {Status::confirmed, Action::sign, Status::signed_},
+    // A deposit paid again after signing is flagged for refund like any duplicate.
+    {Status::signed_, Action::record_orphaned_deposit, Status::signed_},
 }};
 
 void transition(Subscription& s, Action action) {
@@ -112,6 +117,8 @@ std::string_view to_string(Action action) {
             return "swap";
         case Action::record_orphaned_deposit:
             return "record_orphaned_deposit";
+        case Action::sign:
+            return "sign";
     }
     return "unknown";
 }
@@ -218,6 +225,10 @@ void swap(Subscription& s, const std::string& new_unit_id, std::int64_t new_list
     s.terms =
         price_terms(new_list_total_fen, s.terms.discount_fen, s.terms.deposit_fen, cap_percent);
     s.unit_id = new_unit_id;
+}
+
+void sign(Subscription& s) {
+    transition(s, Action::sign);
 }
 
 void expire(Subscription& s) {

@@ -17,27 +17,28 @@
 
 namespace contract::domain {
 
-// pending_deposit → confirmed (deposit paid) → (signed: issue 4);
+// pending_deposit → confirmed (deposit paid) → signed (CON-3: the contract is signed);
 // pending_deposit → cancelled (deadline passed, or cancelled by sales control);
 // confirmed → cancellation_requested → cancelled (approved) | confirmed (rejected).
-enum class Status { pending_deposit, confirmed, cancellation_requested, cancelled };
+enum class Status { pending_deposit, confirmed, cancellation_requested, cancelled, signed_ };
 std::string_view to_string(Status status);
 std::optional<Status> parse_status(std::string_view text);
-// "pending_deposit, confirmed, cancellation_requested, cancelled" (for error messages).
+// "pending_deposit, confirmed, cancellation_requested, cancelled, signed" (for error messages).
 std::string status_names();
 // A live subscription holds its unit: at most one per unit (INV-4 "never two live deals").
 bool is_live(Status status);
 
 enum class Action {
-    confirm_deposit,         // pending_deposit → confirmed
-    record_partial_deposit,  // pending_deposit → pending_deposit (paid less than the deposit)
-    expire,                  // pending_deposit → cancelled (CON-1 deadline passed)
-    cancel,                  // pending_deposit → cancelled; confirmed → cancellation_requested
-    approve_cancellation,    // cancellation_requested → cancelled (CON-2, refund due)
-    reject_cancellation,     // cancellation_requested → confirmed
-    rename,                  // pending_deposit | confirmed, unchanged (CON-2)
-    swap,                    // pending_deposit | confirmed, unchanged (CON-2)
-    record_orphaned_deposit  // cancelled → cancelled (the late deposit becomes a refund)
+    confirm_deposit,          // pending_deposit → confirmed
+    record_partial_deposit,   // pending_deposit → pending_deposit (paid less than the deposit)
+    expire,                   // pending_deposit → cancelled (CON-1 deadline passed)
+    cancel,                   // pending_deposit → cancelled; confirmed → cancellation_requested
+    approve_cancellation,     // cancellation_requested → cancelled (CON-2, refund due)
+    reject_cancellation,      // cancellation_requested → confirmed
+    rename,                   // pending_deposit | confirmed, unchanged (CON-2)
+    swap,                     // pending_deposit | confirmed, unchanged (CON-2)
+    record_orphaned_deposit,  // cancelled → cancelled (the late deposit becomes a refund)
+    sign                      // confirmed → signed (CON-3)
 };
 std::string_view to_string(Action action);
 
@@ -149,6 +150,8 @@ void rename(Subscription& s, const std::string& customer_id);
 // REG-2 cap re-checked (RuleViolation as in price_terms).
 void swap(Subscription& s, const std::string& new_unit_id, std::int64_t new_list_total_fen,
           std::int64_t cap_percent);
+// CON-3: the subscription became a contract (confirmed → signed).
+void sign(Subscription& s);
 // CON-1: the deposit deadline passed; anything already paid is due back.
 void expire(Subscription& s);
 // pending_deposit: cancelled at once (anything paid is due back); confirmed: a cancellation

@@ -130,9 +130,9 @@ void add_messaging(sales::service::Service& service) {
             service.serve(subject, responder(subject, handle));
     }
 
-    // One consumer for the subscription family keeps the stream's order between confirmed,
-    // swapped and cancelled of one subscription.
-    service.consume("CONTRACT", "contract.subscription.>", app::on_subscription_event);
+    // One consumer for every contract event keeps the stream's order between a subscription's
+    // confirmed/swapped/cancelled and its contract's signed/cancelled/handed_over.
+    service.consume("CONTRACT", "contract.>", app::on_contract_event);
 
     const auto interval = config.duration("SALES_INVENTORY_SWEEP_INTERVAL", std::chrono::seconds(1),
                                           std::chrono::milliseconds(10), std::chrono::minutes(10));

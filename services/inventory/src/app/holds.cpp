@@ -255,6 +255,84 @@ void on_subscription_event(Tx& tx, const sales::bus::Event& event) {
         on_subscription_swapped(tx, event);
 }
 
+void on_contract_signed(Tx& tx, const sales::bus::Event& event) {
+    const auto subscription_id = uuid_field(event, "subscription_id");
+    const auto unit_id = uuid_field(event, "unit_id");
+    const auto price = event.data.find("price_fen");
+    if (price == event.data.end() || !price->is_number_integer() || price->get<std::int64_t>() < 0)
+        throw sales::bus::PoisonMessage(event.type + " " + event.id +
+                                        ": data.price_fen must be a non-negative integer (fen)");
+    std::string contract_no = "?";
+    if (const auto it = event.data.find("contract_no"); it != event.data.end() && it->is_string())
+        contract_no = it->get<std::string>();
+    // CON-3: the unit is sold (签约) at the contract's price.
+    const auto changed =
+        change_status(tx, {.actions = {UnitAction::sign},
+                           .actor = "contract",
+                           .reason = "contract " + contract_no + " signed (CON-3)",
+                           .match = "hold_subscription_id = $1::uuid",
+                           .params = {subscription_id, price->get<std::int64_t>()},
+                           .set = ", hold_until = NULL, deal_price_fen = $2::bigint"});
+    if (changed.empty()) {
+        const auto state = read_state(tx, unit_id);
+        sales::log::warn(
+            "contract signed for a unit the subscription does not have subscribed; "
+            "ignored",
+            {{"event_id", event.id},
+             {"unit_id", unit_id},
+             {"subscription_id", subscription_id},
+             {"status", state ? state->status : "missing"}});
+    }
+}
+
+void on_contract_cancelled(Tx& tx, const sales::bus::Event& event) {
+    const auto subscription_id = uuid_field(event, "subscription_id");
+    uuid_field(event, "unit_id");
+    std::string why = "no reason given";
+    if (const auto it = event.data.find("reason"); it != event.data.end() && it->is_string())
+        why = it->get<std::string>();
+    // CON-6: the unit is released; a unit whose signing never reached us is released too.
+    change_status(tx, {.actions = {UnitAction::release_contract, UnitAction::release_deal},
+                       .actor = "contract",
+                       .reason = "contract cancelled (CON-6): " + why,
+                       .match = "hold_subscription_id = $1::uuid",
+                       .params = {subscription_id},
+                       .set = kClearDeal});
+}
+
+void on_contract_handed_over(Tx& tx, const sales::bus::Event& event) {
+    const auto subscription_id = uuid_field(event, "subscription_id");
+    const auto unit_id = uuid_field(event, "unit_id");
+    std::string on = "?";
+    if (const auto it = event.data.find("handed_over_on");
+        it != event.data.end() && it->is_string())
+        on = it->get<std::string>();
+    const auto changed = change_status(tx, {.actions = {UnitAction::hand_over},
+                                            .actor = "contract",
+                                            .reason = "handed over on " + on + " (CON-9)",
+                                            .match = "hold_subscription_id = $1::uuid",
+                                            .params = {subscription_id}});
+    if (changed.empty()) {
+        const auto state = read_state(tx, unit_id);
+        sales::log::warn("handover for a unit that is not signed by the subscription; ignored",
+                         {{"event_id", event.id},
+                          {"unit_id", unit_id},
+                          {"subscription_id", subscription_id},
+                          {"status", state ? state->status : "missing"}});
+    }
+}
+
+void on_contract_event(Tx& tx, const sales::bus::Event& event) {
+    if (event.type.starts_with("contract.subscription."))
+        on_subscription_event(tx, event);
+    else if (event.type == "contract.signed")
+        on_contract_signed(tx, event);
+    else if (event.type == "contract.cancelled")
+        on_contract_cancelled(tx, event);
+    else if (event.type == "contract.handed_over")
+        on_contract_handed_over(tx, event);
+}
+
 std::size_t expire_holds(sales::db::Pool& db, int batch) {
     return db.transaction([&](Tx& tx) {
         return change_status(tx, {.actions = {UnitAction::expire_hold},

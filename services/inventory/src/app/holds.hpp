@@ -69,6 +69,19 @@ void on_subscription_swapped(sales::db::Tx& tx, const sales::bus::Event& event);
 // Dispatches contract.subscription.* by type to the three above; other types change nothing.
 void on_subscription_event(sales::db::Tx& tx, const sales::bus::Event& event);
 
+// Contract events (CON-3, CON-6, CON-9), matched on data.subscription_id (the deal's
+// subscription stays on the unit as hold_subscription_id):
+// contract.signed: subscribed → signed, deal price = data.price_fen;
+// contract.cancelled: signed (or still subscribed) → available, the deal cleared;
+// contract.handed_over: signed → handed_over. Idempotent; PoisonMessage for unreadable data.
+void on_contract_signed(sales::db::Tx& tx, const sales::bus::Event& event);
+void on_contract_cancelled(sales::db::Tx& tx, const sales::bus::Event& event);
+void on_contract_handed_over(sales::db::Tx& tx, const sales::bus::Event& event);
+// The one consumer of contract.> (stream order between a subscription's and its contract's
+// events): contract.subscription.* → on_subscription_event, the three above; other types change
+// nothing.
+void on_contract_event(sales::db::Tx& tx, const sales::bus::Event& event);
+
 // Sweeper: held units whose hold_until passed → available. Returns how many.
 std::size_t expire_holds(sales::db::Pool& db, int batch);
 

@@ -14,18 +14,19 @@ namespace inventory::domain {
 enum class UnitStatus { not_for_sale, available, reserved, held, subscribed, signed_, handed_over };
 
 enum class UnitAction {
-    release,          // not_for_sale → available (release batch)
-    withdraw,         // available → not_for_sale
-    reserve,          // available → reserved (预留, INV-4)
-    end_reservation,  // reserved → available (cancelled or expired)
-    hold,             // available → held (rpc.inventory.hold)
-    hold_reserved,    // reserved → held, only for the request naming the reservation
-    confirm,          // held → subscribed (deposit received)
-    release_deal,     // held | subscribed → available (subscription released or cancelled)
-    expire_hold,      // held → available (hold_until passed)
-    take_subscribed,  // available → subscribed (swap of a confirmed subscription, CON-2)
-    sign,             // subscribed → signed (CON-3)
-    hand_over,        // signed → handed_over (CON-9)
+    release,           // not_for_sale → available (release batch)
+    withdraw,          // available → not_for_sale
+    reserve,           // available → reserved (预留, INV-4)
+    end_reservation,   // reserved → available (cancelled or expired)
+    hold,              // available → held (rpc.inventory.hold)
+    hold_reserved,     // reserved → held, only for the request naming the reservation
+    confirm,           // held → subscribed (deposit received)
+    release_deal,      // held | subscribed → available (subscription released or cancelled)
+    expire_hold,       // held → available (hold_until passed)
+    take_subscribed,   // available → subscribed (swap of a confirmed subscription, CON-2)
+    sign,              // subscribed → signed (CON-3)
+    hand_over,         // signed → handed_over (CON-9)
+    release_contract,  // signed → available (CON-6: contract cancelled after review)
 };
 
 const std::vector<UnitStatus>& all_statuses();

@@ -1,0 +1,492 @@
+#include "domain/contract.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <stdexcept>
+#include <utility>
+
+#include "sales/money.hpp"
+
+namespace contract::domain {
+namespace {
+
+template <class Enum, std::size_t N>
+std::string_view name_in(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum e) {
+    for (const auto& [value, name] : table) {
+        if (value == e)
+            return name;
+    }
+    return "unknown";
+}
+
+template <class Enum, std::size_t N>
+std::optional<Enum> value_in(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                             std::string_view text) {
+    for (const auto& [value, name] : table) {
+        if (name == text)
+            return value;
+    }
+    return std::nullopt;
+}
+
+constexpr std::array<std::pair<ApprovalKind, std::string_view>, 3> kApprovalKinds{{
+    {ApprovalKind::discount_slip, "discount_slip"},
+    {ApprovalKind::late_signing, "late_signing"},
+    {ApprovalKind::early_handover, "early_handover"},
+}};
+
+constexpr std::array<std::pair<ContractStatus, std::string_view>, 6> kContractStatuses{{
+    {ContractStatus::in_audit, "in_audit"},
+    {ContractStatus::rejected, "rejected"},
+    {ContractStatus::reviewed, "reviewed"},
+    {ContractStatus::stamped, "stamped"},
+    {ContractStatus::registered, "registered"},
+    {ContractStatus::cancelled, "cancelled"},
+}};
+
+constexpr std::array<std::pair<ContractAction, std::string_view>, 7> kContractActions{{
+    {ContractAction::approve_audit, "approve_audit"},
+    {ContractAction::complete_audit, "complete_audit"},
+    {ContractAction::reject_audit, "reject_audit"},
+    {ContractAction::resubmit, "resubmit"},
+    {ContractAction::stamp, "stamp"},
+    {ContractAction::register_, "register"},
+    {ContractAction::cancel, "cancel"},
+}};
+
+constexpr std::array<std::pair<HandoverState, std::string_view>, 4> kHandoverStates{{
+    {HandoverState::not_eligible, "not_eligible"},
+    {HandoverState::eligible, "eligible"},
+    {HandoverState::early_eligible, "early_eligible"},
+    {HandoverState::handed_over, "handed_over"},
+}};
+
+struct ContractEdge {
+    ContractStatus from;
+    ContractAction action;
+    ContractStatus to;
+};
+// CON-4/6/7: every legal contract transition.
+constexpr std::array<ContractEdge, 9> kContractEdges{{
+    {ContractStatus::in_audit, ContractAction::approve_audit, ContractStatus::in_audit},
+    {ContractStatus::in_audit, ContractAction::complete_audit, ContractStatus::reviewed},
+    {ContractStatus::in_audit, ContractAction::reject_audit, ContractStatus::rejected},
+    {ContractStatus::rejected, ContractAction::resubmit, ContractStatus::in_audit},
+    {ContractStatus::reviewed, ContractAction::stamp, ContractStatus::stamped},
+    {ContractStatus::stamped, ContractAction::register_, ContractStatus::registered},
+    {ContractStatus::reviewed, ContractAction::cancel, ContractStatus::cancelled},
+    {ContractStatus::stamped, ContractAction::cancel, ContractStatus::cancelled},
+    {ContractStatus::registered, ContractAction::cancel, ContractStatus::cancelled},
+}};
+
+constexpr std::array<std::string_view, kAuditSteps> kAuditRoles{
+    "sales_supervisor", "sales_manager", "finance_supervisor", "finance_director"};
+
+void problem(std::vector<FieldProblem>& problems, const std::string& field,
+             const std::string& what) {
+    problems.push_back({field, what});
+}
+
+std::optional<std::string> date_field(const nlohmann::json& json, const std::string& field,
+                                      const std::string& path, Date today,
+                                      std::vector<FieldProblem>& problems) {
+    const auto it = json.find(field);
+    if (it == json.end() || !it->is_string()) {
+        problem(problems, path + field, "must be a calendar date YYYY-MM-DD");
+        return std::nullopt;
+    }
+    const auto date = parse_date(it->get<std::string>());
+    if (!date) {
+        problem(problems, path + field, "must be a calendar date YYYY-MM-DD");
+        return std::nullopt;
+    }
+    if (*date < today) {
+        problem(problems, path + field,
+                "must not be before today (" + to_string(today) + " in Asia/Shanghai)");
+        return std::nullopt;
+    }
+    return it->get<std::string>();
+}
+
+std::optional<std::int64_t> amount_field(const nlohmann::json& json, const std::string& field,
+                                         const std::string& path,
+                                         std::vector<FieldProblem>& problems) {
+    constexpr std::int64_t kMax = 1'000'000'000'000'000;
+    const auto it = json.find(field);
+    if (it == json.end() || !it->is_number_integer() || it->get<std::int64_t>() <= 0 ||
+        it->get<std::int64_t>() > kMax ||
+        (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(kMax))) {
+        problem(problems, path + field, "must be a positive integer (fen)");
+        return std::nullopt;
+    }
+    return it->get<std::int64_t>();
+}
+
+void only_fields(const nlohmann::json& json, const std::vector<std::string>& allowed,
+                 const std::string& path, std::vector<FieldProblem>& problems) {
+    for (const auto& [key, value] : json.items()) {
+        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+            problem(problems, path + key, "is not a known field");
+    }
+}
+
+}  // namespace
+
+std::string contract_number(int year, std::string_view project_code, std::int64_t serial) {
+    if (serial < 1)
+        throw std::invalid_argument("contract serial must be at least 1");
+    if (year < 1000 || year > 9999)
+        throw std::invalid_argument("contract year must have four digits");
+    if (project_code.empty())
+        throw std::invalid_argument("contract number needs a project code");
+    char digits[32];
+    std::snprintf(digits, sizeof digits, "%06lld", static_cast<long long>(serial));
+    return std::to_string(year) + "-" + std::string(project_code) + "-" + digits;
+}
+
+std::optional<Plan> parse_plan(const nlohmann::json& json, Date today,
+                               std::vector<FieldProblem>& problems) {
+    const auto before = problems.size();
+    if (!json.is_object()) {
+        problem(problems, "plan", "must be an object with a kind");
+        return std::nullopt;
+    }
+    const auto kind_it = json.find("kind");
+    const auto kind = kind_it != json.end() && kind_it->is_string()
+                          ? parse_payment_plan(kind_it->get<std::string>())
+                          : std::nullopt;
+    if (!kind) {
+        problem(problems, "plan.kind", "must be one of one_off, instalments, mortgage");
+        return std::nullopt;
+    }
+    Plan plan;
+    plan.kind = *kind;
+    switch (*kind) {
+        case PaymentPlan::one_off: {
+            only_fields(json, {"kind", "due_date"}, "plan.", problems);
+            if (const auto d = date_field(json, "due_date", "plan.", today, problems))
+                plan.due_date = *d;
+            break;
+        }
+        case PaymentPlan::instalments: {
+            only_fields(json, {"kind", "instalments"}, "plan.", problems);
+            const auto it = json.find("instalments");
+            if (it == json.end() || !it->is_array() || it->size() < kMinInstalments ||
+                it->size() > kMaxInstalments) {
+                problem(problems, "plan.instalments", "must be a list of 2–60 instalments");
+                break;
+            }
+            for (std::size_t i = 0; i < it->size(); ++i) {
+                const auto& item = (*it)[i];
+                const std::string path = "plan.instalments[" + std::to_string(i) + "].";
+                if (!item.is_object()) {
+                    problem(problems, path.substr(0, path.size() - 1),
+                            "must be an object {due_date, amount_fen}");
+                    continue;
+                }
+                only_fields(item, {"due_date", "amount_fen"}, path, problems);
+                const auto d = date_field(item, "due_date", path, today, problems);
+                const auto a = amount_field(item, "amount_fen", path, problems);
+                if (d && a) {
+                    if (!plan.instalments.empty() && *d < plan.instalments.back().due_date)
+                        problem(problems, path + "due_date", "must not be before the previous one");
+                    plan.instalments.push_back({*d, *a});
+                }
+            }
+            break;
+        }
+        case PaymentPlan::mortgage: {
+            only_fields(json,
+                        {"kind", "down_payment_fen", "down_payment_due_date", "loan_fen",
+                         "loan_expected_date"},
+                        "plan.", problems);
+            if (const auto a = amount_field(json, "down_payment_fen", "plan.", problems))
+                plan.down_payment_fen = *a;
+            if (const auto d = date_field(json, "down_payment_due_date", "plan.", today, problems))
+                plan.down_payment_due_date = *d;
+            if (const auto a = amount_field(json, "loan_fen", "plan.", problems))
+                plan.loan_fen = *a;
+            if (const auto d = date_field(json, "loan_expected_date", "plan.", today, problems))
+                plan.loan_expected_date = *d;
+            break;
+        }
+    }
+    if (problems.size() != before)
+        return std::nullopt;
+    return plan;
+}
+
+nlohmann::json to_json(const Plan& plan) {
+    switch (plan.kind) {
+        case PaymentPlan::one_off:
+            return {{"kind", "one_off"}, {"due_date", plan.due_date}};
+        case PaymentPlan::instalments: {
+            nlohmann::json items = nlohmann::json::array();
+            for (const auto& i : plan.instalments)
+                items.push_back({{"due_date", i.due_date}, {"amount_fen", i.amount_fen}});
+            return {{"kind", "instalments"}, {"instalments", items}};
+        }
+        case PaymentPlan::mortgage:
+            return {{"kind", "mortgage"},
+                    {"down_payment_fen", plan.down_payment_fen},
+                    {"down_payment_due_date", plan.down_payment_due_date},
+                    {"loan_fen", plan.loan_fen},
+                    {"loan_expected_date", plan.loan_expected_date}};
+    }
+    return nlohmann::json::object();
+}
+
+std::int64_t plan_total(const Plan& plan, std::int64_t price_fen) {
+    switch (plan.kind) {
+        case PaymentPlan::one_off:
+            return price_fen;
+        case PaymentPlan::instalments: {
+            std::int64_t total = 0;
+            for (const auto& i : plan.instalments)
+                total = sales::checked_add(total, i.amount_fen);
+            return total;
+        }
+        case PaymentPlan::mortgage:
+            return sales::checked_add(plan.down_payment_fen, plan.loan_fen);
+    }
+    return 0;
+}
+
+void check_plan(const Plan& plan, PaymentPlan expected_kind, std::int64_t price_fen) {
+    if (plan.kind != expected_kind) {
+        throw RuleViolation(
+            "plan_kind_mismatch",
+            "the plan must be the subscription's payment plan (" +
+                std::string(to_string(expected_kind)) + ")",
+            {{"expected", to_string(expected_kind)}, {"got", to_string(plan.kind)}});
+    }
+    const auto total = plan_total(plan, price_fen);
+    if (total != price_fen) {
+        throw RuleViolation("plan_does_not_sum_to_price",
+                            "the plan's amounts add up to " + std::to_string(total) +
+                                " fen, the price is " + std::to_string(price_fen) + " fen (CON-3)",
+                            {{"plan_total_fen", total}, {"price_fen", price_fen}});
+    }
+}
+
+bool discount_needs_slip(std::int64_t discount_fen, std::int64_t list_total_fen,
+                         std::int64_t max_standard_discount_bp) {
+    return static_cast<__int128>(discount_fen) * 10'000 >
+           static_cast<__int128>(list_total_fen) * max_standard_discount_bp;
+}
+
+bool signing_is_late(Date subscribed_on, Date signing_day, std::int64_t signing_deadline_days) {
+    const auto limit =
+        std::chrono::sys_days(subscribed_on) + std::chrono::days(signing_deadline_days);
+    return std::chrono::sys_days(signing_day) > limit;
+}
+
+std::string_view to_string(ApprovalKind kind) {
+    return name_in(kApprovalKinds, kind);
+}
+
+std::optional<ApprovalKind> parse_approval_kind(std::string_view text) {
+    return value_in(kApprovalKinds, text);
+}
+
+void check_approval(const Approval& approval, ApprovalKind kind, const std::string& subscription_id,
+                    std::int64_t discount_fen) {
+    const auto refuse = [&](const std::string& why) {
+        throw RuleViolation("approval_not_usable",
+                            std::string(to_string(kind)) + " " + approval.id + ": " + why,
+                            {{"approval_id", approval.id}, {"kind", to_string(kind)}});
+    };
+    if (approval.kind != kind)
+        refuse("is a " + std::string(to_string(approval.kind)));
+    if (approval.subscription_id != subscription_id)
+        refuse("was given for another subscription");
+    if (approval.status != "approved")
+        refuse("is " + approval.status + ", not approved");
+    if (approval.used_by_contract_id)
+        refuse("was already used by contract " + *approval.used_by_contract_id);
+    if (kind == ApprovalKind::discount_slip && approval.discount_fen.value_or(-1) < discount_fen)
+        refuse("approves a smaller discount than the subscription's");
+}
+
+std::string_view to_string(ContractStatus status) {
+    return name_in(kContractStatuses, status);
+}
+
+std::optional<ContractStatus> parse_contract_status(std::string_view text) {
+    return value_in(kContractStatuses, text);
+}
+
+bool is_reviewed(ContractStatus status) {
+    return status == ContractStatus::reviewed || status == ContractStatus::stamped ||
+           status == ContractStatus::registered;
+}
+
+std::string_view to_string(ContractAction action) {
+    return name_in(kContractActions, action);
+}
+
+ContractTransitionError::ContractTransitionError(ContractStatus from, ContractAction action)
+    : std::runtime_error("cannot " + std::string(to_string(action)) + " a contract that is " +
+                         std::string(to_string(from))),
+      from_(from),
+      action_(action) {}
+
+ContractStatus next_status(ContractStatus from, ContractAction action) {
+    for (const auto& edge : kContractEdges) {
+        if (edge.from == from && edge.action == action)
+            return edge.to;
+    }
+    throw ContractTransitionError(from, action);
+}
+
+std::string_view audit_role(int step) {
+    if (step < 1 || step > kAuditSteps)
+        throw std::out_of_range("audit step " + std::to_string(step) + " does not exist");
+    return kAuditRoles[static_cast<std::size_t>(step - 1)];
+}
+
+AuditError::AuditError(std::string code, const std::string& message, nlohmann::json details)
+    : std::runtime_error(message), code_(std::move(code)), details_(std::move(details)) {}
+
+AuditOutcome decide_audit(const std::vector<AuditStep>& round, const std::string& actor,
+                          const std::vector<std::string>& roles, bool approve) {
+    if (round.empty() || round.back().decision) {
+        throw AuditError("no_open_step", "no audit step is waiting for a decision",
+                         nlohmann::json::object());
+    }
+    const auto& open = round.back();
+    // The chain is strictly ordered: every step before the open one was approved (CON-4).
+    for (std::size_t i = 0; i + 1 < round.size(); ++i) {
+        if (round[i].step != static_cast<int>(i) + 1 || round[i].decision != "approved")
+            throw std::logic_error("audit round out of order");
+    }
+    if (open.step != static_cast<int>(round.size()))
+        throw std::logic_error("audit round out of order");
+    const bool admin = std::find(roles.begin(), roles.end(), "admin") != roles.end();
+    if (!admin && std::find(roles.begin(), roles.end(), open.role) == roles.end()) {
+        throw AuditError("wrong_role",
+                         "step " + std::to_string(open.step) + " is decided by the " + open.role +
+                             " (CON-4 order: sales supervisor, sales manager, finance supervisor, "
+                             "finance director)",
+                         {{"step", open.step}, {"role", open.role}});
+    }
+    for (std::size_t i = 0; i + 1 < round.size(); ++i) {
+        if (round[i].actor == actor) {
+            throw AuditError("same_person",
+                             "you already decided step " + std::to_string(round[i].step) +
+                                 " of this contract; another person decides step " +
+                                 std::to_string(open.step),
+                             {{"step", open.step}, {"role", open.role}});
+        }
+    }
+    AuditOutcome out;
+    out.step = open.step;
+    out.approved = approve;
+    if (approve) {
+        if (open.step == kAuditSteps)
+            out.complete = true;
+        else
+            out.next_step = open.step + 1;
+    }
+    return out;
+}
+
+std::int64_t step_deadline_days(int step, std::int64_t days, bool discount_contract) {
+    // CON-4: discount contracts are reviewed by finance within 1 working day.
+    if (discount_contract && step >= 3)
+        return 1;
+    return days;
+}
+
+Date step_due(Date opened, int step, std::int64_t days, bool discount_contract) {
+    return sales::add_working_days(opened, step_deadline_days(step, days, discount_contract));
+}
+
+bool is_overdue(Date due_on, Date today) {
+    return today > due_on;
+}
+
+ContractTerms amended_terms(const ContractTerms& current, const AmendmentChange& change,
+                            std::int64_t deposit_paid_fen) {
+    if (change.empty())
+        throw RuleViolation("no_change", "the amendment changes nothing", nlohmann::json::object());
+    ContractTerms next = current;
+    if (change.customer_id)
+        next.customer_id = *change.customer_id;
+    if (change.discount_fen) {
+        if (*change.discount_fen < 0 || *change.discount_fen > current.list_total_fen) {
+            throw RuleViolation("discount_exceeds_list_total",
+                                "the discount must lie between 0 and the list total",
+                                {{"list_total_fen", current.list_total_fen},
+                                 {"discount_fen", *change.discount_fen}});
+        }
+        next.discount_fen = *change.discount_fen;
+        next.price_fen = current.list_total_fen - *change.discount_fen;
+    }
+    if (change.plan) {
+        next.plan = *change.plan;
+    } else if (next.price_fen != current.price_fen && next.plan.kind != PaymentPlan::one_off) {
+        throw RuleViolation("plan_required",
+                            "a new price needs a new plan that adds up to it (CON-5)",
+                            {{"price_fen", next.price_fen}});
+    }
+    check_plan(next.plan, current.plan.kind, next.price_fen);
+    if (deposit_paid_fen > next.price_fen) {
+        throw RuleViolation(
+            "price_below_deposit_paid", "the new price is below the deposit already paid",
+            {{"price_fen", next.price_fen}, {"deposit_paid_fen", deposit_paid_fen}});
+    }
+    if (next.customer_id == current.customer_id && next.discount_fen == current.discount_fen &&
+        to_json(next.plan) == to_json(current.plan)) {
+        throw RuleViolation("no_change", "the amendment changes nothing", nlohmann::json::object());
+    }
+    return next;
+}
+
+std::string_view to_string(HandoverState state) {
+    return name_in(kHandoverStates, state);
+}
+
+std::optional<HandoverState> parse_handover_state(std::string_view text) {
+    return value_in(kHandoverStates, text);
+}
+
+std::optional<HandoverState> on_cleared(HandoverState current) {
+    // CON-9: cleared makes a contract eligible; an early-approved one moves to the normal list.
+    if (current == HandoverState::not_eligible || current == HandoverState::early_eligible)
+        return HandoverState::eligible;
+    return std::nullopt;
+}
+
+std::optional<HandoverState> on_uncleared(HandoverState current, bool early_approved) {
+    // FIN-7: a re-opened balance withdraws eligibility, unless the unit was handed over; an
+    // approved early handover stands (it never depended on the balance).
+    if (current == HandoverState::eligible)
+        return early_approved ? HandoverState::early_eligible : HandoverState::not_eligible;
+    return std::nullopt;
+}
+
+std::optional<HandoverState> on_early_approved(HandoverState current) {
+    if (current == HandoverState::not_eligible)
+        return HandoverState::early_eligible;
+    return std::nullopt;
+}
+
+void check_handover(HandoverState state, ContractStatus status) {
+    if (state != HandoverState::eligible && state != HandoverState::early_eligible) {
+        throw RuleViolation("not_eligible_for_handover",
+                            "the contract is " + std::string(to_string(state)) +
+                                ": handover needs finance's clearance or an approved early "
+                                "handover (CON-9)",
+                            {{"handover_state", to_string(state)}});
+    }
+    if (status != ContractStatus::stamped && status != ContractStatus::registered) {
+        throw RuleViolation("contract_not_in_force",
+                            "the contract is " + std::string(to_string(status)) +
+                                ": only a stamped contract is handed over (CON-4, CON-9)",
+                            {{"status", to_string(status)}});
+    }
+}
+
+}  // namespace contract::domain
