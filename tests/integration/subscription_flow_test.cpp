@@ -20,14 +20,13 @@
 #include "sales/db.hpp"
 #include "sales/http.hpp"
 #include "sales/ids.hpp"
+#include "stack.hpp"
 #include "test_support.hpp"
 
 namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 using sales::test::eventually;
-
-const std::string kSecret = "subscription-flow-secret-0123456789abcdef01";
 
 struct Outcomes {
     std::atomic<int> created{0}, refused{0}, other{0};
@@ -52,130 +51,54 @@ struct Outcomes {
 class SubscriptionFlow : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        const auto suffix = sales::new_uuid().substr(0, 8);
-        nats_server_ = new sales::test::NatsServer();
-        inventory_db_ = new std::string(sales::test::fresh_database("flow_inv_" + suffix));
-        contract_db_ = new std::string(sales::test::fresh_database("flow_con_" + suffix));
-        const auto logs = sales::test::temp_dir("subscription-flow");
-        const std::map<std::string, std::string> common = {
-            {"SALES_NATS_URL", nats_server_->url()},     {"SALES_JWT_SECRET", kSecret},
-            {"SALES_INVENTORY_DB", *inventory_db_},      {"SALES_CONTRACT_DB", *contract_db_},
-            {"SALES_INVENTORY_IO_THREADS", "4"},         {"SALES_CONTRACT_IO_THREADS", "8"},
-            {"SALES_INVENTORY_SWEEP_INTERVAL", "200ms"}, {"SALES_CONTRACT_SWEEP_INTERVAL", "100ms"},
-            {"SALES_CONTRACT_RPC_TIMEOUT", "10s"}};
-        inventory_port_ = sales::test::free_port();
-        contract_port_ = sales::test::free_port();
-        inventory_ = sales::test::start_service("inventory", inventory_port_, common,
-                                                logs + "/inventory.log")
-                         .release();
-        contract_ =
-            sales::test::start_service("contract", contract_port_, common, logs + "/contract.log")
-                .release();
-        inventory_pool_ = new sales::db::Pool({*inventory_db_, 4});
-        contract_pool_ = new sales::db::Pool({*contract_db_, 4});
-        nats_ = new sales::bus::Nats({nats_server_->url(), "subscription-flow-test"});
+        stack_ = new sales::test::Stack("subscription_flow", {"inventory", "contract"},
+                                        {{"SALES_INVENTORY_IO_THREADS", "4"},
+                                         {"SALES_CONTRACT_IO_THREADS", "8"},
+                                         {"SALES_INVENTORY_SWEEP_INTERVAL", "200ms"},
+                                         {"SALES_CONTRACT_SWEEP_INTERVAL", "100ms"},
+                                         {"SALES_CONTRACT_RPC_TIMEOUT", "10s"}});
+        contract_port_ = stack_->port("contract");
     }
-    static void TearDownTestSuite() {
-        delete nats_;
-        delete contract_pool_;
-        delete inventory_pool_;
-        delete contract_;
-        delete inventory_;
-        delete contract_db_;
-        delete inventory_db_;
-        delete nats_server_;
-    }
+    static void TearDownTestSuite() { delete stack_; }
     void TearDown() override {
-        if (HasFailure()) {
-            std::cerr << "---- inventory log ----\n" << inventory_->log() << "\n";
-            std::cerr << "---- contract log ----\n" << contract_->log() << "\n";
-        }
+        if (HasFailure())
+            std::cerr << stack_->logs();
     }
 
     static sales::http::Headers auth(const std::string& role,
                                      std::vector<std::string> projects = {"*"}) {
-        const auto token = sales::auth::mint(
-            {kSecret},
-            {"user-" + role, {role}, std::move(projects), std::chrono::system_clock::now() + 1h});
-        return {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
+        return sales::test::Stack::auth(role, std::move(projects));
     }
-    static json ok(sales::http::Client& client, const std::string& method, const std::string& path,
-                   const json& body, const std::string& role, int status = 200) {
-        const auto r = client.request(method, path, body.is_null() ? "" : body.dump(), auth(role));
-        EXPECT_EQ(r.status, status) << method << " " << path << ": " << r.body;
-        return r.json();
-    }
-    static std::int64_t count(sales::db::Pool& pool, const std::string& sql,
+    static std::int64_t count(const std::string& service, const std::string& sql,
                               const sales::db::Params& params = {}) {
-        return pool.transaction(
-            [&](sales::db::Tx& tx) { return tx.exec_one(sql, params).int64(0); });
+        return stack_->count(service, sql, params);
     }
-
     // A released project of floors × positions units that the contract service knows, with its
     // deposit deadline; returns the unit ids in board order.
     std::vector<std::string> released_project(std::int64_t floors, std::int64_t positions,
                                               std::int64_t deposit_deadline_seconds = 43'200) {
-        const std::string code = "F" + std::to_string(++projects_made_);
-        const std::string project =
-            ok(inventory_http_, "POST", "/api/v1/projects",
-               {{"code", code}, {"name", "项目" + code}, {"city", "成都"}}, "admin", 201)["id"];
-        if (deposit_deadline_seconds != 43'200) {
-            ok(inventory_http_, "PATCH", "/api/v1/projects/" + project + "/settings",
-               {{"deposit_deadline_seconds", deposit_deadline_seconds}}, "admin");
-        }
-        const std::string building =
-            ok(inventory_http_, "POST", "/api/v1/projects/" + project + "/buildings",
-               {{"name", "1栋"}, {"floors", floors}}, "operator", 201)["id"];
-        json templates = json::array();
-        for (std::int64_t p = 1; p <= positions; ++p) {
-            templates.push_back({{"position", p},
-                                 {"floors", {{"from", 1}, {"to", floors}}},
-                                 {"layout", "3室2厅2卫"},
-                                 {"orientation", "south"},
-                                 {"decoration", "bare"},
-                                 {"internal_area_centi_m2", 9'000 + p * 100},
-                                 {"shared_area_centi_m2", 1'850},
-                                 {"list_unit_price_fen_per_m2", 1'500'000}});
-        }
-        const auto created =
-            ok(inventory_http_, "POST", "/api/v1/buildings/" + building + "/units:bulk",
-               {{"templates", templates}}, "operator", 201);
-        ok(inventory_http_, "POST", "/api/v1/units:release", {{"building_id", building}},
-           "sales_control");
-        // The contract service learns projects and their settings from inventory's events.
-        EXPECT_TRUE(eventually([&] {
-            return count(*contract_pool_,
-                         "SELECT count(*) FROM project_refs WHERE project_id = $1::uuid AND "
-                         "deposit_deadline_seconds = $2",
-                         {project, deposit_deadline_seconds}) == 1;
-        })) << "contract never learned project "
-            << code;
-        std::vector<std::string> ids;
-        for (const auto& unit : created["units"])
-            ids.push_back(unit["id"]);
-        return ids;
+        const auto settings = deposit_deadline_seconds == 43'200
+                                  ? json::object()
+                                  : json{{"deposit_deadline_seconds", deposit_deadline_seconds}};
+        return stack_->released_project(floors, positions, settings).unit_ids;
     }
 
     static json subscription_body(const std::string& unit_id) {
-        const auto in_30_days =
-            std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + 30 * 24h);
-        const std::chrono::year_month_day date{in_30_days};
-        char text[16];
-        std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-        return {{"unit_id", unit_id},       {"customer_id", sales::new_uuid()},
-                {"discount_fen", 0},        {"payment_plan", "mortgage"},
-                {"deposit_fen", 5'000'000}, {"signing_deadline", text}};
+        return {
+            {"unit_id", unit_id},       {"customer_id", sales::new_uuid()},
+            {"discount_fen", 0},        {"payment_plan", "mortgage"},
+            {"deposit_fen", 5'000'000}, {"signing_deadline", sales::test::Stack::date_in_days(30)}};
     }
     sales::http::ClientResponse subscribe(const std::string& unit_id) {
-        return contract_http_.request("POST", "/api/v1/subscriptions",
-                                      subscription_body(unit_id).dump(), auth("sales_rep"));
+        return stack_->http("contract")
+            .request("POST", "/api/v1/subscriptions", subscription_body(unit_id).dump(),
+                     auth("sales_rep"));
     }
     json subscription(const std::string& id) {
-        return ok(contract_http_, "GET", "/api/v1/subscriptions/" + id, nullptr, "sales_rep");
+        return stack_->ok("contract", "GET", "/api/v1/subscriptions/" + id, nullptr, "sales_rep");
     }
     json unit(const std::string& id) {
-        return ok(inventory_http_, "GET", "/api/v1/units/" + id, nullptr, "sales_rep");
+        return stack_->ok("inventory", "GET", "/api/v1/units/" + id, nullptr, "sales_rep");
     }
 
     // `requests` buyers released at once, each on its own connection, for `unit_id`.
@@ -203,24 +126,13 @@ class SubscriptionFlow : public ::testing::Test {
 
     // Units inventory says `subscription_id` holds (held or subscribed), in one snapshot.
     static std::int64_t units_held_by(const std::string& subscription_id) {
-        return count(*inventory_pool_,
+        return count("inventory",
                      "SELECT count(*) FROM units WHERE hold_subscription_id = $1::uuid",
                      {subscription_id});
     }
 
-    static inline sales::test::NatsServer* nats_server_ = nullptr;
-    static inline std::string* inventory_db_ = nullptr;
-    static inline std::string* contract_db_ = nullptr;
-    static inline std::uint16_t inventory_port_ = 0;
+    static inline sales::test::Stack* stack_ = nullptr;
     static inline std::uint16_t contract_port_ = 0;
-    static inline sales::test::Process* inventory_ = nullptr;
-    static inline sales::test::Process* contract_ = nullptr;
-    static inline sales::db::Pool* inventory_pool_ = nullptr;
-    static inline sales::db::Pool* contract_pool_ = nullptr;
-    static inline sales::bus::Nats* nats_ = nullptr;
-    static inline int projects_made_ = 0;
-    sales::http::Client inventory_http_{"127.0.0.1", inventory_port_};
-    sales::http::Client contract_http_{"127.0.0.1", contract_port_};
 };
 
 // INV-4: 200 buyers for one unit → 1 × 201, 199 × 409 unit_not_available, no 5xx, no deadlock;
@@ -240,19 +152,19 @@ TEST_F(SubscriptionFlow, TwoHundredBuyersForOneUnitHaveExactlyOneWinner) {
         EXPECT_EQ(held["status"], "held");
         EXPECT_EQ(held["hold_subscription_id"], winner);
         EXPECT_EQ(subscription(winner)["unit_id"], unit_id);
-        EXPECT_EQ(count(*contract_pool_,
-                        "SELECT count(*) FROM subscriptions WHERE unit_id = $1::uuid", {unit_id}),
+        EXPECT_EQ(count("contract", "SELECT count(*) FROM subscriptions WHERE unit_id = $1::uuid",
+                        {unit_id}),
                   1);
         // Losers leave no trace: one hold in the unit's history, one created event.
-        EXPECT_EQ(count(*inventory_pool_,
+        EXPECT_EQ(count("inventory",
                         "SELECT count(*) FROM unit_history WHERE unit_id = $1::uuid AND "
                         "to_status = 'held'",
                         {unit_id}),
                   1);
     }
-    EXPECT_EQ(count(*contract_pool_,
+    EXPECT_EQ(count("contract",
                     "SELECT count(*) FROM outbox WHERE subject = 'contract.subscription.created'"),
-              count(*contract_pool_, "SELECT count(*) FROM subscriptions"));
+              count("contract", "SELECT count(*) FROM subscriptions"));
 }
 
 // CON-1: no deposit by the project's deadline (2 s here) → cancelled by the sweeper, the
@@ -267,7 +179,7 @@ TEST_F(SubscriptionFlow, UnpaidSubscriptionExpiresAndTheUnitIsAvailableAgain) {
     ASSERT_TRUE(eventually([&] { return subscription(id)["status"] == "cancelled"; }, 15s));
     const auto cancelled = subscription(id);
     EXPECT_EQ(cancelled["cancellation_reason"], "deposit_deadline_passed");
-    EXPECT_EQ(count(*contract_pool_,
+    EXPECT_EQ(count("contract",
                     "SELECT count(*) FROM outbox WHERE subject = 'contract.subscription.cancelled' "
                     "AND payload::jsonb ->> 'subject' = $1",
                     {id}),
@@ -291,7 +203,7 @@ TEST_F(SubscriptionFlow, DepositConfirmsAndALateDepositIsFlaggedForRefund) {
                                     {"amount_fen", 5'000'000},
                                     {"receipt_no", receipt},
                                     {"paid_at", sales::to_rfc3339(sales::SystemClock().now())}});
-        nats_->publish("finance.deposit.received", sales::bus::to_json(event));
+        stack_->nats().publish("finance.deposit.received", sales::bus::to_json(event));
     };
     deposit(paid_id, "R-" + paid_id.substr(0, 8));
     ASSERT_TRUE(eventually([&] { return subscription(paid_id)["status"] == "confirmed"; }));
@@ -299,15 +211,15 @@ TEST_F(SubscriptionFlow, DepositConfirmsAndALateDepositIsFlaggedForRefund) {
     EXPECT_EQ(unit(units[0])["hold_subscription_id"], paid_id);
 
     const std::string late_id = subscribe(units[1]).json()["id"];
-    const auto cancel =
-        contract_http_.request("POST", "/api/v1/subscriptions/" + late_id + "/cancel",
-                               json{{"reason", "客户放弃"}}.dump(), auth("sales_control"));
+    const auto cancel = stack_->http("contract")
+                            .request("POST", "/api/v1/subscriptions/" + late_id + "/cancel",
+                                     json{{"reason", "客户放弃"}}.dump(), auth("sales_control"));
     ASSERT_EQ(cancel.status, 200) << cancel.body;
     ASSERT_TRUE(eventually([&] { return unit(units[1])["status"] == "available"; }));
     deposit(late_id, "R-" + late_id.substr(0, 8));
     ASSERT_TRUE(eventually([&] {
         return count(
-                   *contract_pool_,
+                   "contract",
                    "SELECT count(*) FROM outbox WHERE subject = "
                    "'contract.subscription.deposit_orphaned' AND payload::jsonb ->> 'subject' = $1",
                    {late_id}) == 1;
@@ -381,7 +293,7 @@ TEST_F(SubscriptionFlow, SwapsUnderConcurrencyNeverHoldTwoUnitsOrNone) {
     for (const auto& u : units) {
         const auto state = unit(u);
         if (state["status"] == "available") {
-            EXPECT_EQ(count(*contract_pool_,
+            EXPECT_EQ(count("contract",
                             "SELECT count(*) FROM subscriptions WHERE unit_id = $1::uuid AND "
                             "status <> 'cancelled'",
                             {u}),
@@ -401,16 +313,17 @@ TEST_F(SubscriptionFlow, RefusedRequestsLeaveBothServicesUntouched) {
     const auto units = released_project(1, 1);
     const auto snapshot = [&] {
         return std::vector<std::int64_t>{
-            count(*contract_pool_, "SELECT count(*) FROM subscriptions"),
-            count(*contract_pool_, "SELECT count(*) FROM outbox"),
-            count(*inventory_pool_, "SELECT count(*) FROM units WHERE status <> 'available'"),
-            count(*inventory_pool_, "SELECT count(*) FROM unit_history WHERE to_status = 'held'")};
+            count("contract", "SELECT count(*) FROM subscriptions"),
+            count("contract", "SELECT count(*) FROM outbox"),
+            count("inventory", "SELECT count(*) FROM units WHERE status <> 'available'"),
+            count("inventory", "SELECT count(*) FROM unit_history WHERE to_status = 'held'")};
     };
     const auto before = snapshot();
     auto over_cap = subscription_body(units[0]);
     over_cap["deposit_fen"] = 100'000'000'000;  // far over 20% of the price (REG-2)
     const auto post = [&](const std::string& body) {
-        return contract_http_.request("POST", "/api/v1/subscriptions", body, auth("sales_rep"));
+        return stack_->http("contract")
+            .request("POST", "/api/v1/subscriptions", body, auth("sales_rep"));
     };
     EXPECT_EQ(post(over_cap.dump()).status, 422);
     EXPECT_EQ(post(subscription_body(sales::new_uuid()).dump()).status, 404);
@@ -423,14 +336,15 @@ TEST_F(SubscriptionFlow, RefusedRequestsLeaveBothServicesUntouched) {
     EXPECT_EQ(post(unknown_plan.dump()).status, 400);
     // SEC-1: a rep of another project learns nothing and holds nothing.
     const auto elsewhere =
-        contract_http_.request("POST", "/api/v1/subscriptions", subscription_body(units[0]).dump(),
-                               auth("sales_rep", {sales::new_uuid()}));
+        stack_->http("contract")
+            .request("POST", "/api/v1/subscriptions", subscription_body(units[0]).dump(),
+                     auth("sales_rep", {sales::new_uuid()}));
     EXPECT_EQ(elsewhere.status, 404) << elsewhere.body;
     EXPECT_EQ(elsewhere.json()["error"]["code"], "unit_not_found");
     // The hold taken for the over-cap request was given back (its history shows hold + release);
     // the other refusals never reached a hold.
     EXPECT_EQ(unit(units[0])["status"], "available");
-    EXPECT_EQ(count(*inventory_pool_,
+    EXPECT_EQ(count("inventory",
                     "SELECT count(*) FROM unit_history WHERE unit_id = $1::uuid AND "
                     "to_status = 'held'",
                     {units[0]}),
