@@ -24,6 +24,8 @@ rm -rf "$SALES_RUN_DIR"
 trap '"$infra" stop' EXIT
 "$infra" start
 
+# Debian installs nats-server in /usr/sbin; tests start private ones through PATH.
+export PATH="$PATH:/usr/sbin"
 export SALES_TEST_PG_HOST=127.0.0.1
 export SALES_TEST_PG_PORT="$SALES_PG_PORT"
 export SALES_TEST_PG_USER=postgres

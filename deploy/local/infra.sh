@@ -70,9 +70,13 @@ start_nats() {
   fi
   port_busy "$nats_port" && fail "port $nats_port is in use by another program; set SALES_NATS_PORT to a free port"
   port_busy "$nats_monitor_port" && fail "port $nats_monitor_port is in use; set SALES_NATS_MONITOR_PORT to a free port"
-  command -v nats-server >/dev/null || fail "nats-server not found; run scripts/install-deps.sh"
+  # Debian installs nats-server in /usr/sbin, which a normal user's PATH often lacks.
+  local nats_bin
+  nats_bin="$(command -v nats-server || true)"
+  [ -n "$nats_bin" ] || nats_bin=/usr/sbin/nats-server
+  [ -x "$nats_bin" ] || fail "nats-server not found; run scripts/install-deps.sh"
   mkdir -p "$nats_dir/store"
-  nohup nats-server -a 127.0.0.1 -p "$nats_port" -m "$nats_monitor_port" -js -sd "$nats_dir/store" \
+  nohup "$nats_bin" -a 127.0.0.1 -p "$nats_port" -m "$nats_monitor_port" -js -sd "$nats_dir/store" \
     >"$nats_dir/nats.log" 2>&1 &
   echo $! >"$nats_dir/nats.pid"
   for _ in $(seq 1 100); do

@@ -1,0 +1,274 @@
+// Saga latency benchmark (issue 4): deals driven through the real inventory, contract and finance
+// services at a steady load by `--workers` concurrent sales offices, each running deals back to
+// back: subscribe → deposit → (confirmed) → sign → (schedule) → pay the rest → (eligible).
+// Measured per deal, from the services' own event times (outbox envelopes, same clock):
+//   signed → schedule : contract.signed written → finance.schedule.created written
+//   sign → eligible   : the signing response → contract.handover.eligible written
+//   pay → eligible    : the last payment's response → contract.handover.eligible written
+// Baseline in the same run: the latency of the cashier's payment POST itself (one service, one
+// transaction). Nothing is asserted; figures go to stdout and to --out (JSON).
+//
+// Needs the PostgreSQL of scripts/test.sh-style environment (SALES_TEST_PG_HOST/PORT/USER); the
+// services are started by sales::test::Stack. Run it with tests/load/saga_latency.sh.
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "load_stats.hpp"
+#include "sales/calendar.hpp"
+#include "sales/ids.hpp"
+#include "stack.hpp"
+
+namespace {
+using namespace std::chrono_literals;
+using nlohmann::json;
+using sales::test::Stack;
+using Clock = std::chrono::system_clock;
+
+struct Options {
+    int workers = 8;
+    int deals = 400;
+    std::string out;
+};
+
+Options parse(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const auto value = [&]() -> std::string {
+            if (i + 1 >= argc)
+                throw std::invalid_argument(arg + " needs a value");
+            return argv[++i];
+        };
+        if (arg == "--workers")
+            o.workers = std::stoi(value());
+        else if (arg == "--deals")
+            o.deals = std::stoi(value());
+        else if (arg == "--out")
+            o.out = value();
+        else
+            throw std::invalid_argument("unknown flag " + arg +
+                                        " (flags: --workers N --deals N --out FILE)");
+    }
+    if (o.workers < 1 || o.deals < o.workers)
+        throw std::invalid_argument("--workers must be ≥ 1 and --deals ≥ --workers");
+    return o;
+}
+
+struct DealTimes {
+    std::string contract_id;
+    Clock::time_point signed_response;
+    Clock::time_point paid_response;
+};
+
+// Polls `condition` every 2 ms for up to 30 s; throws naming `what` when it never holds.
+void wait_for(const std::string& what, const std::function<bool()>& condition) {
+    const auto deadline = Clock::now() + 30s;
+    while (!condition()) {
+        if (Clock::now() > deadline)
+            throw std::runtime_error("timed out waiting for " + what);
+        std::this_thread::sleep_for(2ms);
+    }
+}
+
+class Office {
+  public:
+    Office(Stack& stack)
+        : contract_("127.0.0.1", stack.port("contract")),
+          finance_("127.0.0.1", stack.port("finance")) {}
+
+    DealTimes run(const std::string& unit_id, sales::load::Recorder& payments) {
+        const auto sub = must(contract_.request("POST", "/api/v1/subscriptions",
+                                                json{{"unit_id", unit_id},
+                                                     {"customer_id", sales::new_uuid()},
+                                                     {"discount_fen", 0},
+                                                     {"payment_plan", "one_off"},
+                                                     {"deposit_fen", kDeposit},
+                                                     {"signing_deadline", Stack::date_in_days(30)}}
+                                                    .dump(),
+                                                rep_),
+                              201, "subscribe");
+        const std::string subscription_id = sub["id"];
+        const std::int64_t price = sub["price_fen"];
+        sales::http::ClientResponse deposit;
+        wait_for("finance to learn subscription " + subscription_id, [&] {
+            deposit = pay({{"subscription_id", subscription_id}}, kDeposit, nullptr);
+            return deposit.status != 404;
+        });
+        must(deposit, 201, "deposit");
+        wait_for("confirmation of " + subscription_id, [&] {
+            return must(contract_.get("/api/v1/subscriptions/" + subscription_id, rep_), 200,
+                        "read subscription")["status"] == "confirmed";
+        });
+        DealTimes t;
+        const auto contract = must(
+            contract_.request(
+                "POST", "/api/v1/subscriptions/" + subscription_id + "/sign",
+                json{{"plan", {{"kind", "one_off"}, {"due_date", Stack::date_in_days(10)}}}}.dump(),
+                rep_),
+            201, "sign");
+        t.signed_response = Clock::now();
+        t.contract_id = contract["id"];
+        wait_for("schedule of " + t.contract_id, [&] {
+            return finance_.get("/api/v1/contracts/" + t.contract_id + "/balance", cashier_)
+                       .status == 200;
+        });
+        must(pay({{"contract_id", t.contract_id}}, price - kDeposit, &payments), 201, "pay");
+        t.paid_response = Clock::now();
+        return t;
+    }
+
+  private:
+    static constexpr std::int64_t kDeposit = 5'000'000;
+
+    static json must(const sales::http::ClientResponse& r, int status, const std::string& step) {
+        if (r.status != status)
+            throw std::runtime_error(step + " answered " + std::to_string(r.status) + ": " +
+                                     r.body);
+        return json::parse(r.body);
+    }
+    sales::http::ClientResponse pay(json body, std::int64_t amount, sales::load::Recorder* timed) {
+        body.update({{"category", body.contains("contract_id") ? "instalment" : "deposit"},
+                     {"method", "transfer"},
+                     {"payer", "王先生"},
+                     {"amount_fen", amount},
+                     {"receipt_no", "R-" + sales::new_uuid().substr(0, 13)}});
+        const auto started = std::chrono::steady_clock::now();
+        auto r = finance_.request("POST", "/api/v1/payments", body.dump(), cashier_);
+        if (timed != nullptr) {
+            timed->record(r.status, std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::steady_clock::now() - started));
+        }
+        return r;
+    }
+
+    sales::http::Client contract_;
+    sales::http::Client finance_;
+    sales::http::Headers rep_ = Stack::auth("sales_rep");
+    sales::http::Headers cashier_ = Stack::auth("cashier");
+};
+
+// The envelope time of the first outbox event `type` about `subject` in `service`'s database.
+Clock::time_point event_time(Stack& stack, const std::string& service, const std::string& type,
+                             const std::string& subject) {
+    const auto text = stack.db(service).transaction([&](sales::db::Tx& tx) {
+        const auto row = tx.exec_maybe_one(
+            "SELECT payload::jsonb ->> 'time' FROM outbox WHERE subject = $1 AND "
+            "payload::jsonb ->> 'subject' = $2 ORDER BY id LIMIT 1",
+            {type, subject});
+        return row ? row->text(0) : std::string();
+    });
+    const auto t = sales::parse_rfc3339(text);
+    if (!t)
+        throw std::runtime_error("no " + type + " event for " + subject + " in " + service);
+    return *t;
+}
+
+std::chrono::microseconds between(Clock::time_point from, Clock::time_point to) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(to - from);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        const auto options = parse(argc, argv);
+        Stack stack("saga_bench", {"inventory", "contract", "finance"},
+                    {{"SALES_LOG_LEVEL", "warn"},
+                     {"SALES_CONTRACT_IO_THREADS", "8"},
+                     {"SALES_FINANCE_IO_THREADS", "8"}});
+        const auto floors = (options.deals + 7) / 8;
+        const auto project = stack.released_project(floors, 8);
+        std::cout << "saga_latency: " << options.deals << " deals, " << options.workers
+                  << " workers, project of " << project.unit_ids.size() << " units\n";
+
+        std::atomic<int> next{0};
+        std::mutex mutex;
+        std::vector<DealTimes> deals;
+        sales::load::Recorder payments;
+        std::vector<std::string> failures;
+        const auto started = std::chrono::steady_clock::now();
+        std::vector<std::thread> workers;
+        for (int w = 0; w < options.workers; ++w) {
+            workers.emplace_back([&] {
+                Office office(stack);
+                sales::load::Recorder own;
+                for (int i = next++; i < options.deals; i = next++) {
+                    try {
+                        const auto t =
+                            office.run(project.unit_ids[static_cast<std::size_t>(i)], own);
+                        std::lock_guard lock(mutex);
+                        deals.push_back(t);
+                    } catch (const std::exception& e) {
+                        std::lock_guard lock(mutex);
+                        failures.push_back(e.what());
+                    }
+                }
+                std::lock_guard lock(mutex);
+                payments.merge(own);
+            });
+        }
+        for (auto& w : workers)
+            w.join();
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+        sales::load::Recorder signed_to_schedule, sign_to_eligible, pay_to_eligible;
+        int never_eligible = 0;
+        for (const auto& d : deals) {
+            const auto signed_at = event_time(stack, "contract", "contract.signed", d.contract_id);
+            const auto schedule_at =
+                event_time(stack, "finance", "finance.schedule.created", d.contract_id);
+            signed_to_schedule.record(200, between(signed_at, schedule_at));
+            try {
+                Clock::time_point eligible_at;
+                wait_for("eligibility of " + d.contract_id, [&] {
+                    try {
+                        eligible_at = event_time(stack, "contract", "contract.handover.eligible",
+                                                 d.contract_id);
+                        return true;
+                    } catch (const std::runtime_error&) {
+                        return false;
+                    }
+                });
+                sign_to_eligible.record(200, between(d.signed_response, eligible_at));
+                pay_to_eligible.record(200, between(d.paid_response, eligible_at));
+            } catch (const std::runtime_error& e) {
+                ++never_eligible;
+                failures.push_back(e.what());
+            }
+        }
+
+        const double deals_per_second = static_cast<double>(deals.size()) / seconds;
+        const auto baseline = payments.percentile_ms(50);
+        const json result = {
+            {"deals_completed", deals.size()},
+            {"deals_failed", failures.size()},
+            {"never_eligible", never_eligible},
+            {"workers", options.workers},
+            {"seconds", seconds},
+            {"deals_per_second", deals_per_second},
+            {"signed_to_schedule_ms", signed_to_schedule.latency_summary()},
+            {"sign_response_to_eligible_ms", sign_to_eligible.latency_summary()},
+            {"last_payment_to_eligible_ms", pay_to_eligible.latency_summary()},
+            {"baseline_payment_post_ms", payments.latency_summary()},
+            {"ratio_pay_to_eligible_p50_vs_payment_post_p50",
+             baseline > 0 ? pay_to_eligible.percentile_ms(50) / baseline : 0.0},
+            {"first_failures",
+             json(std::vector<std::string>(
+                 failures.begin(), failures.begin() + std::min<std::size_t>(failures.size(), 5)))}};
+        std::cout << result.dump(2) << "\n";
+        if (!options.out.empty())
+            std::ofstream(options.out) << result.dump(2) << "\n";
+        return failures.empty() ? 0 : 1;
+    } catch (const std::exception& e) {
+        std::cerr << "saga_latency: " << e.what() << "\n";
+        return 2;
+    }
+}
