@@ -44,22 +44,6 @@ inline std::int64_t money(const nlohmann::json& body, const std::string& field) 
     return sales::service::required_integer(body, field, -kMaxMoneyFen, kMaxMoneyFen);
 }
 
-inline int http_status(app::Failure::Kind kind) {
-    switch (kind) {
-        case app::Failure::Kind::invalid:
-            return 400;
-        case app::Failure::Kind::not_found:
-            return 404;
-        case app::Failure::Kind::conflict:
-            return 409;
-        case app::Failure::Kind::rule:
-            return 422;
-        case app::Failure::Kind::unavailable:
-            break;
-    }
-    return 503;
-}
-
 // Runs `handler`, turning the use cases' refusals into the error envelope.
 template <class F>
 auto translated(F&& handler) -> decltype(handler()) {
@@ -67,7 +51,7 @@ auto translated(F&& handler) -> decltype(handler()) {
     try {
         return handler();
     } catch (const app::Failure& e) {
-        throw HttpError(http_status(e.kind()), e.code(), e.what(), e.details());
+        throw HttpError(sales::http_status(e.kind()), e.code(), e.what(), e.details());
     } catch (const domain::RuleViolation& e) {
         throw HttpError(422, e.code(), e.what(), e.details());
     } catch (const domain::TransitionError& e) {

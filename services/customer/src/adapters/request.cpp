@@ -17,22 +17,6 @@ void invalid(const std::string& field, const std::string& problem) {
 }
 
 namespace {
-int status_of(app::Failure::Kind kind) {
-    switch (kind) {
-        case app::Failure::Kind::invalid:
-            return 400;
-        case app::Failure::Kind::forbidden:
-            return 403;
-        case app::Failure::Kind::not_found:
-            return 404;
-        case app::Failure::Kind::conflict:
-            return 409;
-        case app::Failure::Kind::rule:
-            break;
-    }
-    return 422;
-}
-
 std::string join(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& i : items)
@@ -43,28 +27,28 @@ std::string join(const std::vector<std::string>& items) {
 
 void add_route(sales::service::Service& service, const std::string& method,
                const std::string& pattern, std::vector<std::string> permissions, Handler handler) {
-    service.route(method, pattern,
-                  [pattern, method, permissions = std::move(permissions),
-                   handler = std::move(handler)](Request& request) -> Response {
-                      const auto& principal = request.caller();
-                      bool granted = false;
-                      for (const auto& p : permissions)
-                          granted = granted || sales::auth::allowed(principal, p);
-                      if (!granted) {
-                          throw HttpError(403, "forbidden",
-                                          "your roles do not grant " + join(permissions),
-                                          {{"permission", join(permissions)}});
-                      }
-                      const auto caller =
-                          app::caller_from(principal, request.request_id, method + " " + pattern);
-                      try {
-                          return handler(request, caller);
-                      } catch (const app::Failure& e) {
-                          throw HttpError(status_of(e.kind()), e.code(), e.what(), e.details());
-                      } catch (const domain::RuleViolation& e) {
-                          throw HttpError(409, e.code(), e.what());
-                      }
-                  });
+    service.route(
+        method, pattern,
+        [pattern, method, permissions = std::move(permissions),
+         handler = std::move(handler)](Request& request) -> Response {
+            const auto& principal = request.caller();
+            bool granted = false;
+            for (const auto& p : permissions)
+                granted = granted || sales::auth::allowed(principal, p);
+            if (!granted) {
+                throw HttpError(403, "forbidden", "your roles do not grant " + join(permissions),
+                                {{"permission", join(permissions)}});
+            }
+            const auto caller =
+                app::caller_from(principal, request.request_id, method + " " + pattern);
+            try {
+                return handler(request, caller);
+            } catch (const app::Failure& e) {
+                throw HttpError(sales::http_status(e.kind()), e.code(), e.what(), e.details());
+            } catch (const domain::RuleViolation& e) {
+                throw HttpError(409, e.code(), e.what());
+            }
+        });
 }
 
 Body::Body(const nlohmann::json& object, std::string prefix,
@@ -219,23 +203,6 @@ std::optional<std::string> query_text(const Request& request, const std::string&
     if (length > max_length)
         invalid(name, "must be at most " + std::to_string(max_length) + " characters");
     return it->second;
-}
-
-std::int64_t query_integer(const Request& request, const std::string& name, std::int64_t fallback,
-                           std::int64_t min, std::int64_t max) {
-    const auto it = request.query.find(name);
-    if (it == request.query.end())
-        return fallback;
-    try {
-        std::size_t used = 0;
-        const auto value = std::stoll(it->second, &used);
-        if (used == it->second.size() && value >= min && value <= max)
-            return value;
-    } catch (const std::exception&) {
-        // not a number: answered below
-    }
-    invalid(name,
-            "must be an integer between " + std::to_string(min) + " and " + std::to_string(max));
 }
 
 std::optional<sales::Date> query_date(const Request& request, const std::string& name) {

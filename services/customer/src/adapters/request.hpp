@@ -75,8 +75,7 @@ nlohmann::json body_of(const sales::http::Request& request);
 void known_query(const sales::http::Request& request, const std::vector<std::string>& allowed);
 std::optional<std::string> query_text(const sales::http::Request& request, const std::string& name,
                                       std::size_t max_length);
-std::int64_t query_integer(const sales::http::Request& request, const std::string& name,
-                           std::int64_t fallback, std::int64_t min, std::int64_t max);
+using sales::service::query_integer;
 std::optional<sales::Date> query_date(const sales::http::Request& request, const std::string& name);
 bool query_bool(const sales::http::Request& request, const std::string& name, bool fallback);
 std::string query_uuid(const sales::http::Request& request, const std::string& name);  // required

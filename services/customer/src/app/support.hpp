@@ -15,6 +15,7 @@
 #include "sales/bus.hpp"
 #include "sales/clock.hpp"
 #include "sales/db.hpp"
+#include "sales/failure.hpp"
 #include "sales/principal.hpp"
 
 namespace customer::app {
@@ -25,25 +26,8 @@ struct Context {
     std::chrono::hours departure_deadline{48};  // CUS-5: reassign a leaver's customers in 2 days
 };
 
-// A request the use cases turn down; nothing was written (the transaction rolled back).
-class Failure : public std::runtime_error {
-  public:
-    enum class Kind { invalid, forbidden, not_found, conflict, rule };
-    Failure(Kind kind, std::string code, const std::string& message,
-            nlohmann::json details = nlohmann::json::object())
-        : std::runtime_error(message),
-          kind_(kind),
-          code_(std::move(code)),
-          details_(std::move(details)) {}
-    Kind kind() const { return kind_; }
-    const std::string& code() const { return code_; }
-    const nlohmann::json& details() const { return details_; }
-
-  private:
-    Kind kind_;
-    std::string code_;
-    nlohmann::json details_;
-};
+// A request the use cases turn down (sales/failure.hpp).
+using Failure = sales::Failure;
 
 [[noreturn]] void invalid(const std::string& field, const std::string& problem);
 [[noreturn]] void not_found(const std::string& what, const std::string& id);

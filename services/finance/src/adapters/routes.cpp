@@ -20,62 +20,47 @@ constexpr std::int64_t kMaxFen = 1'000'000'000'000'000;  // 10^13 yuan: far beyo
                     {{"field", field}, {"problem", problem}});
 }
 
-int status_of(app::Failure::Kind kind) {
-    switch (kind) {
-        case app::Failure::Kind::invalid:
-            return 400;
-        case app::Failure::Kind::forbidden:
-            return 403;
-        case app::Failure::Kind::not_found:
-            return 404;
-        case app::Failure::Kind::conflict:
-            return 409;
-        case app::Failure::Kind::rule:
-            break;
-    }
-    return 422;
-}
-
 using Handler = std::function<Response(Request&, const sales::Principal&)>;
 
 // A route that needs any one of `permissions`; app failures and rule violations become the
 // error envelope (nothing was written: the transaction rolled back).
 void add_route(sales::service::Service& service, const std::string& method,
                const std::string& pattern, std::vector<std::string> permissions, Handler handler) {
-    service.route(method, pattern,
-                  [permissions = std::move(permissions),
-                   handler = std::move(handler)](Request& request) -> Response {
-                      const auto& caller = request.caller();
-                      std::string names;
-                      bool granted = false;
-                      for (const auto& p : permissions) {
-                          granted = granted || sales::auth::allowed(caller, p);
-                          names += (names.empty() ? "" : " or ") + p;
-                      }
-                      if (!granted)
-                          throw HttpError(403, "forbidden", "your roles do not grant " + names,
-                                          {{"permission", names}});
-                      try {
-                          return handler(request, caller);
-                      } catch (const app::Failure& e) {
-                          throw HttpError(status_of(e.kind()), e.code(), e.what(), e.details());
-                      } catch (const domain::RuleViolation& e) {
-                          // A state conflict (409) or a rule the request breaks (422).
-                          const bool state = e.code() == "already_reversed" ||
-                                             e.code() == "cannot_reverse_reversal";
-                          throw HttpError(state ? 409 : 422, e.code(), e.what());
-                      } catch (const sales::db::UniqueViolation& e) {
-                          // Two cashiers racing with the same receipt number (FIN-2).
-                          if (e.constraint() == "ledger_receipt_per_project")
-                              throw HttpError(409, "duplicate_receipt",
-                                              "this receipt number is already in the project's "
-                                              "ledger (FIN-2)");
-                          if (e.constraint() == "ledger_entries_reverses_entry_id_key")
-                              throw HttpError(409, "already_reversed",
-                                              "this entry has already been reversed");
-                          throw;
-                      }
-                  });
+    service.route(
+        method, pattern,
+        [permissions = std::move(permissions),
+         handler = std::move(handler)](Request& request) -> Response {
+            const auto& caller = request.caller();
+            std::string names;
+            bool granted = false;
+            for (const auto& p : permissions) {
+                granted = granted || sales::auth::allowed(caller, p);
+                names += (names.empty() ? "" : " or ") + p;
+            }
+            if (!granted)
+                throw HttpError(403, "forbidden", "your roles do not grant " + names,
+                                {{"permission", names}});
+            try {
+                return handler(request, caller);
+            } catch (const app::Failure& e) {
+                throw HttpError(sales::http_status(e.kind()), e.code(), e.what(), e.details());
+            } catch (const domain::RuleViolation& e) {
+                // A state conflict (409) or a rule the request breaks (422).
+                const bool state =
+                    e.code() == "already_reversed" || e.code() == "cannot_reverse_reversal";
+                throw HttpError(state ? 409 : 422, e.code(), e.what());
+            } catch (const sales::db::UniqueViolation& e) {
+                // Two cashiers racing with the same receipt number (FIN-2).
+                if (e.constraint() == "ledger_receipt_per_project")
+                    throw HttpError(409, "duplicate_receipt",
+                                    "this receipt number is already in the project's "
+                                    "ledger (FIN-2)");
+                if (e.constraint() == "ledger_entries_reverses_entry_id_key")
+                    throw HttpError(409, "already_reversed",
+                                    "this entry has already been reversed");
+                throw;
+            }
+        });
 }
 
 std::optional<std::string> opt_text(const json& body, const std::string& name,

@@ -14,6 +14,7 @@
 #include "sales/calendar.hpp"
 #include "sales/clock.hpp"
 #include "sales/db.hpp"
+#include "sales/failure.hpp"
 #include "sales/principal.hpp"
 
 namespace finance::app {
@@ -23,25 +24,8 @@ struct Context {
     const sales::Clock& clock;
 };
 
-// A request the use cases turn down; nothing was written (the transaction rolled back).
-class Failure : public std::runtime_error {
-  public:
-    enum class Kind { invalid, forbidden, not_found, conflict, rule };
-    Failure(Kind kind, std::string code, const std::string& message,
-            nlohmann::json details = nlohmann::json::object())
-        : std::runtime_error(message),
-          kind_(kind),
-          code_(std::move(code)),
-          details_(std::move(details)) {}
-    Kind kind() const { return kind_; }
-    const std::string& code() const { return code_; }
-    const nlohmann::json& details() const { return details_; }
-
-  private:
-    Kind kind_;
-    std::string code_;
-    nlohmann::json details_;
-};
+// A request the use cases turn down (sales/failure.hpp).
+using Failure = sales::Failure;
 
 [[noreturn]] void invalid(const std::string& field, const std::string& problem);
 [[noreturn]] void not_found(const std::string& what, const std::string& id);
