@@ -1,6 +1,7 @@
 #include "sales/auth.hpp"
 
 #include <jwt.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <cctype>
@@ -75,6 +76,8 @@ std::string mint(const TokenKey& key, const Principal& principal) {
         {"roles", principal.roles},
         {"projects", principal.project_ids},
     };
+    if (!principal.session_id.empty())
+        claims["jti"] = principal.session_id;
     if (jwt_add_grants_json(jwt.get(), claims.dump().c_str()) != 0) {
         throw std::runtime_error("jwt_add_grants_json failed");
     }
@@ -140,6 +143,11 @@ Principal verify(const TokenKey& key, const std::string& token) {
     p.roles = string_array(claims, "roles");
     p.project_ids = string_array(claims, "projects");
     p.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(exp_s));
+    if (auto jti = claims.find("jti"); jti != claims.end()) {
+        if (!jti->is_string())
+            throw InvalidToken("claim 'jti' is not a string");
+        p.session_id = jti->get<std::string>();
+    }
     return p;
 }
 
@@ -227,6 +235,87 @@ bool role_grants(const std::string& role, const std::string& permission) {
     const auto& table = role_table();
     auto it = table.find(role);
     return it != table.end() && it->second.count(permission) > 0;
+}
+
+const std::vector<std::string>& known_roles() {
+    static const std::vector<std::string> roles = [] {
+        std::vector<std::string> out{"admin"};
+        for (const auto& [role, permissions] : role_table())
+            out.push_back(role);
+        return out;
+    }();
+    return roles;
+}
+
+namespace {
+void sodium_ready() {
+    static const int rc = sodium_init();
+    if (rc < 0)
+        throw std::runtime_error("libsodium failed to initialise");
+}
+}  // namespace
+
+std::string hash_password(const std::string& password, bool moderate) {
+    sodium_ready();
+    char out[crypto_pwhash_STRBYTES];
+    const auto ops =
+        moderate ? crypto_pwhash_OPSLIMIT_MODERATE : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    const auto mem =
+        moderate ? crypto_pwhash_MEMLIMIT_MODERATE : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+    if (crypto_pwhash_str_alg(out, password.data(), password.size(), ops, mem,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
+        throw std::runtime_error("argon2id hashing failed (out of memory)");
+    }
+    return std::string(out);
+}
+
+bool verify_password(const std::string& phc_hash, const std::string& password) {
+    sodium_ready();
+    if (phc_hash.empty() || phc_hash.size() >= crypto_pwhash_STRBYTES)
+        return false;
+    return crypto_pwhash_str_verify(phc_hash.c_str(), password.data(), password.size()) == 0;
+}
+
+std::string random_token(std::size_t bytes) {
+    sodium_ready();
+    std::string raw(bytes, '\0');
+    randombytes_buf(raw.data(), raw.size());
+    std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                    '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
+                      raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    out.resize(std::char_traits<char>::length(out.c_str()));
+    return out;
+}
+
+std::string sha256_hex(const std::string& text) {
+    sodium_ready();
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    char hex[crypto_hash_sha256_BYTES * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+    return std::string(hex);
+}
+
+void DenyList::deny_user(const std::string& user_id) {
+    std::lock_guard lock(mutex_);
+    users_.insert(user_id);
+}
+void DenyList::allow_user(const std::string& user_id) {
+    std::lock_guard lock(mutex_);
+    users_.erase(user_id);
+}
+void DenyList::revoke_session(const std::string& session_id) {
+    std::lock_guard lock(mutex_);
+    sessions_.insert(session_id);
+}
+std::string DenyList::reason(const Principal& principal) const {
+    std::lock_guard lock(mutex_);
+    if (users_.count(principal.user_id))
+        return "user disabled";
+    if (!principal.session_id.empty() && sessions_.count(principal.session_id))
+        return "session revoked";
+    return "";
 }
 
 bool allowed(const Principal& principal, const std::string& permission) {

@@ -250,4 +250,43 @@ TEST(Auth, ClaimsAreValidated) {
     EXPECT_FALSE(p.in_project("anything"));
 }
 
+TEST(Password, Argon2idHashVerifiesOnlyTheSamePassword) {
+    const auto hash = sales::auth::hash_password("Correct-Horse-7");
+    EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u) << hash;
+    EXPECT_TRUE(sales::auth::verify_password(hash, "Correct-Horse-7"));
+    EXPECT_FALSE(sales::auth::verify_password(hash, "Correct-Horse-8"));
+    EXPECT_FALSE(sales::auth::verify_password("", "Correct-Horse-7"));
+    EXPECT_FALSE(sales::auth::verify_password("$argon2id$garbage", "Correct-Horse-7"));
+    // Salted: the same password hashes differently.
+    EXPECT_NE(hash, sales::auth::hash_password("Correct-Horse-7"));
+}
+
+TEST(Token, SessionIdTravelsAsJti) {
+    Principal in{"u1", {"cashier"}, {"*"}, std::chrono::system_clock::now() + 1h, "session-1"};
+    EXPECT_EQ(sales::auth::verify(kKey, sales::auth::mint(kKey, in)).session_id, "session-1");
+}
+
+TEST(DenyList, RefusesDisabledUsersAndRevokedSessions) {
+    sales::auth::DenyList list;
+    Principal p{"u1", {"cashier"}, {"*"}, std::chrono::system_clock::now() + 1h, "s1"};
+    EXPECT_EQ(list.reason(p), "");
+    list.revoke_session("s1");
+    EXPECT_EQ(list.reason(p), "session revoked");
+    p.session_id = "s2";
+    EXPECT_EQ(list.reason(p), "");
+    list.deny_user("u1");
+    EXPECT_EQ(list.reason(p), "user disabled");
+    list.allow_user("u1");
+    EXPECT_EQ(list.reason(p), "");
+}
+
+TEST(Random, TokensAreUrlSafeAndDistinct) {
+    const auto a = sales::auth::random_token();
+    EXPECT_EQ(a.size(), 43u);
+    EXPECT_EQ(a.find_first_of("+/="), std::string::npos);
+    EXPECT_NE(a, sales::auth::random_token());
+    EXPECT_EQ(sales::auth::sha256_hex("abc"),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 }  // namespace

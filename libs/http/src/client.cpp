@@ -182,7 +182,9 @@ ClientResponse Client::request(const std::string& method, const std::string& tar
                 continue;  // the server closed the idle connection
             if (failure->ec == beast::error::timeout)
                 throw ClientError(what + " timed out after " +
-                                  std::to_string(impl_->options.request_timeout.count()) + " ms");
+                                      std::to_string(impl_->options.request_timeout.count()) +
+                                      " ms",
+                                  true);
             throw ClientError(what + " failed while " + failure->stage + ": " +
                               failure->ec.message());
         }

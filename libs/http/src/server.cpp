@@ -386,6 +386,10 @@ class Session : public std::enable_shared_from_this<Session> {
             }
             res_.set(name, value);
         }
+        for (const auto& [name, value] : server_.options.response_headers) {
+            if (!response.headers.count(name))
+                res_.set(name, value);
+        }
         res_.set(bhttp::field::content_type, response.content_type);
         res_.set("X-Request-Id", request_id);
         res_.body() = std::move(response.body);

@@ -106,6 +106,9 @@ struct Service::Impl {
         }
     }
     auth::TokenKey token_key;
+    auth::DenyList deny_list;
+    std::vector<std::function<void()>> start_tasks;
+    http::Headers response_headers;
 
     Impl(Spec s, const Config& c)
         : spec(std::move(s)), config(c), prefix("SALES_" + upper(spec.name) + "_") {}
@@ -127,6 +130,18 @@ Service::Service(Spec spec, const Config& config)
     pool_options.size =
         static_cast<int>(config.integer(i.prefix + "DB_POOL", io_threads + 2, 1, 512));
     i.pool = std::make_unique<db::Pool>(pool_options);
+    const bus::StreamConfig identity{"IDENTITY", {"identity.>"}};
+    if (i.spec.stream.name != identity.name) {
+        const bool declared =
+            std::any_of(i.spec.upstream.begin(), i.spec.upstream.end(),
+                        [&](const bus::StreamConfig& s) { return s.name == identity.name; });
+        if (!declared)
+            i.spec.upstream.push_back(identity);
+    }
+    auto* list = &i.deny_list;
+    consume("IDENTITY", "identity.>", [list](db::Tx& tx, const bus::Event& event) {
+        apply_identity_event(tx, event, *list);
+    });
 }
 
 Service::~Service() = default;
@@ -139,6 +154,16 @@ void Service::route(const std::string& method, const std::string& pattern, http:
                     bool authenticated) {
     impl_->router.add(method, pattern, with_dependency_errors(std::move(handler)), authenticated);
 }
+auth::DenyList& Service::deny_list() {
+    return impl_->deny_list;
+}
+void Service::at_start(std::function<void()> task) {
+    impl_->start_tasks.push_back(std::move(task));
+}
+void Service::add_response_header(const std::string& name, const std::string& value) {
+    impl_->response_headers[name] = value;
+}
+
 db::Pool& Service::db() {
     return *impl_->pool;
 }
@@ -198,10 +223,14 @@ int Service::run() {
         i.config.str(i.prefix + "MIGRATIONS", i.spec.migrations_directory);
 
     const int applied = with_startup_retries("PostgreSQL", startup_timeout, [&] {
-        return db::migrate(*i.pool,
-                           {{"bus", bus::migrations_directory()}, {i.spec.name, migrations}});
+        return db::migrate(*i.pool, {{"bus", bus::migrations_directory()},
+                                     {"runtime", runtime_migrations_directory()},
+                                     {i.spec.name, migrations}});
     });
     log::info("migrations applied", {{"count", applied}});
+    load_denials(*i.pool, i.deny_list);
+    for (const auto& task : i.start_tasks)
+        task();
 
     bus::NatsOptions nats_options;
     nats_options.url = i.config.str("SALES_NATS_URL", "nats://127.0.0.1:4222");
@@ -223,11 +252,16 @@ int Service::run() {
         static_cast<int>(i.config.integer(i.prefix + "IO_THREADS", 4, 1, 256));
     server_options.body_limit_bytes = static_cast<std::size_t>(
         i.config.integer(i.prefix + "BODY_LIMIT", 1 << 20, 1024, 64 << 20));
+    server_options.response_headers = i.response_headers;
 
     const auto key = i.token_key;
-    auto authenticator = [key](const http::Request& request) {
+    auto* denied = &i.deny_list;
+    auto authenticator = [key, denied](const http::Request& request) {
         try {
-            return auth::verify(key, auth::bearer_token(request.header("Authorization")));
+            auto principal = auth::verify(key, auth::bearer_token(request.header("Authorization")));
+            if (auto reason = denied->reason(principal); !reason.empty())
+                throw auth::InvalidToken(reason);
+            return principal;
         } catch (const auth::InvalidToken& e) {
             log::info("authentication failed", {{"reason", e.what()}, {"path", request.path}});
             throw http::HttpError(401, "unauthenticated", "a valid bearer token is required");
@@ -267,6 +301,54 @@ int Service::run() {
     i.relay->stop();
     log::info("stopped");
     return 0;
+}
+
+void record_denial(db::Tx& tx, const std::string& kind, const std::string& id, bool denied) {
+    tx.exec(
+        "INSERT INTO denied_principals (kind, id, denied) VALUES ($1, $2, $3) "
+        "ON CONFLICT (kind, id) DO UPDATE SET denied = EXCLUDED.denied, updated_at = now()",
+        {kind, id, denied});
+}
+
+void apply_identity_event(db::Tx& tx, const bus::Event& event, auth::DenyList& list) {
+    const auto text = [&](const char* field) -> std::string {
+        auto it = event.data.find(field);
+        if (it == event.data.end() || !it->is_string() || it->get<std::string>().empty())
+            throw bus::PoisonMessage(event.type + " without " + field);
+        return it->get<std::string>();
+    };
+    if (event.type == "identity.user.disabled") {
+        const auto user = text("user_id");
+        record_denial(tx, "user", user, true);
+        list.deny_user(user);
+    } else if (event.type == "identity.user.enabled") {
+        const auto user = text("user_id");
+        record_denial(tx, "user", user, false);
+        list.allow_user(user);
+    } else if (event.type == "identity.session.revoked") {
+        const auto session = text("session_id");
+        record_denial(tx, "session", session, true);
+        list.revoke_session(session);
+    }
+}
+
+void load_denials(db::Pool& pool, auth::DenyList& list) {
+    pool.transaction([&](db::Tx& tx) {
+        for (const auto row : tx.exec("SELECT kind, id, denied FROM denied_principals")) {
+            const auto kind = row.text(0);
+            const auto id = row.text(1);
+            if (kind == "session" && row.boolean(2))
+                list.revoke_session(id);
+            else if (kind == "user" && row.boolean(2))
+                list.deny_user(id);
+            else if (kind == "user")
+                list.allow_user(id);
+        }
+    });
+}
+
+std::string runtime_migrations_directory() {
+    return SALES_RUNTIME_MIGRATIONS_DIR;
 }
 
 int guarded_main(const std::function<int()>& body) {

@@ -122,6 +122,9 @@ struct ServerOptions {
     std::chrono::milliseconds read_timeout{30'000};    // whole request must arrive within
     std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection idle limit
     std::chrono::milliseconds shutdown_grace{10'000};  // in-flight requests finish within
+    // Added to every response (errors, 404/413 and health included) unless the handler's
+    // response already has that header: security headers, CORS.
+    Headers response_headers;
 };
 
 // Verifies the caller of an authenticated route; throws HttpError(401) when not valid.
@@ -171,7 +174,13 @@ struct ClientResponse {
 // Thrown when the peer cannot be reached or does not answer in time.
 class ClientError : public std::runtime_error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit ClientError(const std::string& what, bool timed_out = false)
+        : std::runtime_error(what), timed_out_(timed_out) {}
+    // True when the peer accepted the request but did not answer within request_timeout.
+    bool timed_out() const { return timed_out_; }
+
+  private:
+    bool timed_out_;
 };
 
 // A keep-alive HTTP/1.1 client for one host:port; thread-safe; reuses idle connections.

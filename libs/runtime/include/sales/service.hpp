@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "sales/auth.hpp"
 #include "sales/bus.hpp"
 #include "sales/clock.hpp"
 #include "sales/config.hpp"
@@ -67,6 +68,18 @@ class Service {
     void every(const std::string& task_name, std::chrono::milliseconds interval,
                std::function<void()> task);
 
+    // Tokens refused although valid (SEC-1): disabled users and revoked sessions. Every service
+    // consumes the gateway's identity.user.disabled / identity.user.enabled /
+    // identity.session.revoked events (stream IDENTITY) into this list and the
+    // denied_principals table (loaded at start), and its authenticator answers 401 for them.
+    auth::DenyList& deny_list();
+
+    // Runs `task` in run() after the migrations and before HTTP starts (e.g. first-start data).
+    void at_start(std::function<void()> task);
+
+    // Headers added to every HTTP response (security headers, CORS).
+    void add_response_header(const std::string& name, const std::string& value);
+
     // Connects (waiting up to SALES_STARTUP_TIMEOUT for PostgreSQL and NATS), migrates,
     // declares streams and consumers, starts relay, consumers and HTTP; blocks until SIGTERM or
     // SIGINT; then drains HTTP, stops consumers and flushes the relay. Returns the exit code.
@@ -80,6 +93,16 @@ class Service {
 // Runs `body` and turns configuration and start-up errors into one clear line on stderr and
 // exit code 2 (configuration) or 1 (anything else).
 int guarded_main(const std::function<int()>& body);
+
+// Records a denial (or its lifting) in denied_principals inside the caller's transaction.
+// kind: "user" or "session".
+void record_denial(db::Tx& tx, const std::string& kind, const std::string& id, bool denied);
+// Applies one identity.* event to the table (in `tx`) and to `list`; other types are ignored.
+void apply_identity_event(db::Tx& tx, const bus::Event& event, auth::DenyList& list);
+// Loads the table into `list`.
+void load_denials(db::Pool& pool, auth::DenyList& list);
+// Runtime migrations (denied_principals), applied as set "runtime" after "bus".
+std::string runtime_migrations_directory();
 
 // The error mapping route() applies, for handlers registered another way.
 http::Handler with_dependency_errors(http::Handler handler);
