@@ -8,7 +8,7 @@ packages=(
   libboost-dev libnats-dev nats-server libpqxx-dev libpq-dev nlohmann-json3-dev libsodium-dev
   libjwt-dev libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15 postgresql-contrib
-  curl wrk python3 procps iproute2 lsof
+  curl wrk python3 procps iproute2 lsof nodejs
 )
 
 missing=()
@@ -20,13 +20,27 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "install-deps: done"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "install-deps: done"
+# npm tools, project-local (tools/node_modules, pinned by tools/package-lock.json): the OpenAPI
+# linter @redocly/cli. Re-installed only when the lock file changed.
+if ! command -v npm >/dev/null; then
+  echo "install-deps: installing npm"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
+tools="$(cd "$(dirname "$0")/.." && pwd)/tools"
+if [ ! -x "$tools/node_modules/.bin/redocly" ] || [ "$tools/package-lock.json" -nt "$tools/node_modules/.installed" ]; then
+  echo "install-deps: npm ci in tools/"
+  (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch node_modules/.installed)
+fi

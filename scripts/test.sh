@@ -12,6 +12,10 @@ build_started=$(date +%s)
 "$root/scripts/build.sh"
 echo "test: build took $(( $(date +%s) - build_started )) s"
 
+# The API document must pass the OpenAPI linter (rules: redocly.yaml); errors fail the run.
+"$root/tools/node_modules/.bin/redocly" lint "$root/docs/openapi.yaml" --config "$root/redocly.yaml" \
+  --format=stylish
+
 export SALES_RUN_DIR="${SALES_TEST_RUN_DIR:-$root/.run/test}"
 export SALES_PG_PORT="${SALES_TEST_PG_PORT:-26432}"
 export SALES_NATS_PORT="${SALES_TEST_NATS_PORT:-26222}"

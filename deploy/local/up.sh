@@ -47,6 +47,15 @@ for svc in "${services[@]}"; do
     psql -h 127.0.0.1 -p "$SALES_PG_PORT" -U postgres -qc "CREATE DATABASE $db" >/dev/null
   fi
   export "SALES_${upper}_DB=host=127.0.0.1 port=$SALES_PG_PORT user=postgres dbname=$db"
+  if [ "$svc" = gateway ]; then
+    # The gateway fronts the others (started before it in this loop) and writes the generated
+    # password of its first administrator ("admin") to this file on its first start.
+    for up in inventory contract customer finance; do
+      up_port_var="SALES_${up^^}_PORT"
+      export "SALES_GATEWAY_${up^^}_URL=http://127.0.0.1:${!up_port_var:-${default_port[$up]}}"
+    done
+    export SALES_GATEWAY_ADMIN_PASSWORD_FILE="${SALES_GATEWAY_ADMIN_PASSWORD_FILE:-$SALES_RUN_DIR/admin.password}"
+  fi
   if pid_alive "$pid_dir/$svc.pid"; then
     echo "up: $svc already running (pid $(cat "$pid_dir/$svc.pid"))"
     continue
@@ -97,4 +106,10 @@ echo "  postgres   127.0.0.1:$SALES_PG_PORT (user postgres)"
 echo "  nats       $SALES_NATS_URL (monitoring http://127.0.0.1:${SALES_NATS_MONITOR_PORT:-28222}/jsz)"
 echo "A demo admin token (24 h) is in $SALES_RUN_DIR/demo-admin.token, e.g.:"
 echo "  curl -H \"Authorization: Bearer \$(cat $SALES_RUN_DIR/demo-admin.token)\" http://127.0.0.1:${SALES_INVENTORY_PORT:-8081}/api/v1/projects"
+if [[ " ${services[*]} " == *" gateway "* ]]; then
+  echo "Gateway (use this): http://127.0.0.1:$SALES_GATEWAY_PORT   API docs http://127.0.0.1:$SALES_GATEWAY_PORT/docs"
+  echo "  first administrator: user admin, password in $SALES_GATEWAY_ADMIN_PASSWORD_FILE (written on the"
+  echo "  gateway's first start; empty database only). Log in with:"
+  echo "  curl -d \"{\\\"username\\\":\\\"admin\\\",\\\"password\\\":\\\"\$(cat $SALES_GATEWAY_ADMIN_PASSWORD_FILE)\\\"}\" -H 'Content-Type: application/json' http://127.0.0.1:$SALES_GATEWAY_PORT/api/v1/auth/login"
+fi
 echo "Stop everything with deploy/local/down.sh"

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sales/auth.hpp"
 #include "sales/calendar.hpp"
 #include "sales/clock.hpp"
@@ -35,6 +37,16 @@ Stack::Stack(const std::string& name, std::vector<std::string> services,
         env["SALES_" + upper(service) + "_DB"] = databases[service];
         ports_[service] = free_port();
     }
+    if (std::find(order_.begin(), order_.end(), "gateway") != order_.end()) {
+        for (const std::string upstream : {"inventory", "contract", "customer", "finance"}) {
+            const auto key = "SALES_GATEWAY_" + upper(upstream) + "_URL";
+            if (env.count(key))
+                continue;
+            const auto port = ports_.count(upstream) ? ports_[upstream] : free_port();
+            env[key] = "http://127.0.0.1:" + std::to_string(port);
+        }
+        env.try_emplace("SALES_GATEWAY_ADMIN_PASSWORD", kAdminPassword);
+    }
     for (const auto& service : order_) {
         processes_[service] =
             start_service(service, ports_[service], env, logs + "/" + service + ".log");
@@ -66,6 +78,21 @@ std::string Stack::logs() const {
     for (const auto& service : order_)
         out += "---- " + service + " log ----\n" + processes_.at(service)->log() + "\n";
     return out;
+}
+
+const std::string& Stack::secret() {
+    return kSecret;
+}
+
+json Stack::login(const std::string& username, const std::string& password) {
+    const auto r = http("gateway").post_json("/api/v1/auth/login",
+                                             {{"username", username}, {"password", password}});
+    EXPECT_EQ(r.status, 200) << "login " << username << ": " << r.body;
+    return json::parse(r.body, nullptr, false);
+}
+
+http::Headers Stack::bearer(const std::string& access_token) {
+    return {{"Authorization", "Bearer " + access_token}, {"Content-Type", "application/json"}};
 }
 
 http::Headers Stack::auth(const std::string& role, std::vector<std::string> projects) {

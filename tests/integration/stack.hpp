@@ -35,6 +35,17 @@ class Stack {
     // Every service's log, for a failing test's output.
     std::string logs() const;
 
+    // The gateway (when in `services`) fronts the other services of the stack; an upstream not
+    // in the stack points to a closed port (503) unless `env` sets SALES_GATEWAY_<SVC>_URL.
+    // Its first administrator is "admin" with kAdminPassword.
+    static constexpr const char* kAdminPassword = "Stack-Root-Passw0rd-1";
+    // The HS256 secret every process of the stack shares.
+    static const std::string& secret();
+    // Logs in through the gateway; returns the login response (access and refresh token).
+    nlohmann::json login(const std::string& username, const std::string& password);
+    // Authorization + Content-Type headers for an access token.
+    static http::Headers bearer(const std::string& access_token);
+
     // Bearer token of user "user-<role>" with that one role, for `projects`.
     static http::Headers auth(const std::string& role, std::vector<std::string> projects = {"*"});
     // Calls `service` as `role`; EXPECTs `status` and returns the JSON body.

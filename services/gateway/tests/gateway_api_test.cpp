@@ -1,0 +1,525 @@
+// The gateway with real processes (tests/integration/stack.hpp), PostgreSQL and NATS: login and
+// token failures (SEC-1), revocation reaching the services, the proxy's failure answers, project
+// scope, the role × route matrix against libs/auth's table, rate limits, headers, and the
+// append-only audit log (SEC-2).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "domain/route_table.hpp"
+#include "sales/auth.hpp"
+#include "sales/ids.hpp"
+#include "stack.hpp"
+
+namespace {
+using namespace std::chrono_literals;
+using nlohmann::json;
+using sales::http::Headers;
+using sales::test::eventually;
+using sales::test::Stack;
+
+json body_of(const sales::http::ClientResponse& r) {
+    return json::parse(r.body, nullptr, false);
+}
+
+// A password that satisfies the policy (never containing the username).
+std::string password_of(const std::string& username) {
+    return "Secret-Passw0rd-" + std::to_string(username.size());
+}
+
+// Creates a user through the gateway as the first administrator; returns its id.
+std::string create_user(Stack& stack, const std::string& admin_token, const std::string& username,
+                        const std::vector<std::string>& roles,
+                        const std::vector<std::string>& projects = {"*"}) {
+    const auto r = stack.http("gateway").request("POST", "/api/v1/users",
+                                                 json{{"username", username},
+                                                      {"display_name", username},
+                                                      {"password", password_of(username)},
+                                                      {"roles", roles},
+                                                      {"project_ids", projects}}
+                                                     .dump(),
+                                                 Stack::bearer(admin_token));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return body_of(r).value("id", "");
+}
+
+class GatewayTest : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        stack_ = new Stack("gw", {"inventory", "gateway"},
+                           {{"SALES_GATEWAY_LOCKOUT_FAILURES", "3"},
+                            {"SALES_GATEWAY_BODY_LIMIT", "4096"},
+                            {"SALES_GATEWAY_RATE_USER_BURST", "100000"},
+                            {"SALES_GATEWAY_RATE_IP_BURST", "100000"}});
+        admin_ = stack_->login("admin", Stack::kAdminPassword)["access_token"];
+    }
+    static void TearDownTestSuite() {
+        delete stack_;
+        stack_ = nullptr;
+    }
+    void TearDown() override {
+        if (HasFailure())
+            std::cerr << stack_->logs();
+    }
+    sales::http::ClientResponse gw(const std::string& method, const std::string& path,
+                                   const json& body, const Headers& headers) {
+        return stack_->http("gateway").request(method, path, body.is_null() ? "" : body.dump(),
+                                               headers);
+    }
+    static Stack* stack_;
+    static std::string admin_;
+};
+Stack* GatewayTest::stack_ = nullptr;
+std::string GatewayTest::admin_;
+
+TEST_F(GatewayTest, LoginGivesTokensThatWorkThroughTheGateway) {
+    const auto tokens = stack_->login("admin", Stack::kAdminPassword);
+    ASSERT_TRUE(tokens.contains("refresh_token"));
+    EXPECT_EQ(tokens["expires_in"], 900);
+    const auto me = gw("GET", "/api/v1/auth/me", nullptr, Stack::bearer(tokens["access_token"]));
+    EXPECT_EQ(me.status, 200) << me.body;
+    EXPECT_FALSE(body_of(me)["session_id"].get<std::string>().empty());
+    EXPECT_EQ(gw("GET", "/api/v1/projects", nullptr, Stack::bearer(tokens["access_token"])).status,
+              200);
+    // The stored hash is argon2id, never the password.
+    EXPECT_EQ(stack_->count("gateway",
+                            "SELECT count(*) FROM users WHERE username = 'admin' AND "
+                            "password_hash LIKE '$argon2id$%'"),
+              1);
+}
+
+TEST_F(GatewayTest, EveryLoginAndTokenFailureIs401WithoutTellingWhy) {
+    create_user(*stack_, admin_, "locked.user", {"cashier"});
+    const auto gone = create_user(*stack_, admin_, "gone.user", {"cashier"});
+    ASSERT_EQ(gw("POST", "/api/v1/users/" + gone + "/disable", {{"reason", "left the company"}},
+                 Stack::bearer(admin_))
+                  .status,
+              200);
+    for (int i = 0; i < 3; ++i)
+        gw("POST", "/api/v1/auth/login",
+           {{"username", "locked.user"}, {"password", "Wrong-1234567"}}, {});
+    std::vector<std::pair<std::string, sales::http::ClientResponse>> answers;
+    const auto login = [&](const std::string& user, const std::string& password) {
+        return gw("POST", "/api/v1/auth/login", {{"username", user}, {"password", password}}, {});
+    };
+    answers.emplace_back("wrong password", login("admin", "Not-The-Password-1"));
+    answers.emplace_back("unknown user", login("nobody.here", "Not-The-Password-1"));
+    answers.emplace_back("locked (right password)",
+                         login("locked.user", password_of("locked.user")));
+    answers.emplace_back("disabled", login("gone.user", password_of("gone.user")));
+    for (const auto& [what, r] : answers) {
+        EXPECT_EQ(r.status, 401) << what << ": " << r.body;
+        EXPECT_EQ(body_of(r)["error"]["code"], "invalid_credentials") << what;
+        EXPECT_EQ(body_of(r)["error"]["message"], "invalid username or password") << what;
+    }
+
+    const auto now = std::chrono::system_clock::now();
+    const sales::Principal p{"user-x", {"admin"}, {"*"}, now + 1h};
+    const auto good = sales::auth::mint({Stack::secret()}, p);
+    auto tampered = good;
+    tampered[tampered.find('.') + 5] ^= 1;
+    std::vector<std::pair<std::string, std::string>> tokens = {
+        {"expired", sales::auth::mint({Stack::secret()}, {"user-x", {"admin"}, {"*"}, now - 1h})},
+        {"tampered", tampered},
+        {"other key", sales::auth::mint({"another-secret-another-secret-0123456789"}, p)},
+        {"garbage", "not.a.token"},
+    };
+    std::set<std::string> bodies;
+    for (const auto& [what, token] : tokens) {
+        const auto r = gw("GET", "/api/v1/projects", nullptr, Stack::bearer(token));
+        EXPECT_EQ(r.status, 401) << what << ": " << r.body;
+        bodies.insert(body_of(r)["error"].dump());
+        for (const auto* word : {"expired", "signature", "key", "malformed", "tamper"})
+            EXPECT_EQ(r.body.find(word), std::string::npos) << what << " leaks: " << r.body;
+    }
+    EXPECT_EQ(bodies.size(), 1u) << "401 answers differ between causes";
+    EXPECT_EQ(gw("GET", "/api/v1/projects", nullptr, Stack::bearer(good)).status, 200);
+}
+
+TEST_F(GatewayTest, RefreshRotatesAndLogoutRevokesEverywhere) {
+    create_user(*stack_, admin_, "rep.one", {"sales_rep"});
+    const auto tokens = stack_->login("rep.one", password_of("rep.one"));
+    const auto refreshed =
+        gw("POST", "/api/v1/auth/refresh", {{"refresh_token", tokens["refresh_token"]}}, {});
+    ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+    EXPECT_EQ(
+        gw("POST", "/api/v1/auth/refresh", {{"refresh_token", tokens["refresh_token"]}}, {}).status,
+        401)
+        << "a used refresh token must not work again";
+    const std::string access = body_of(refreshed)["access_token"];
+    // The service verifies the same token directly.
+    auto& inventory = stack_->http("inventory");
+    ASSERT_EQ(inventory.get("/api/v1/projects", Stack::bearer(access)).status, 200);
+    ASSERT_EQ(gw("POST", "/api/v1/auth/logout", nullptr, Stack::bearer(access)).status, 200);
+    EXPECT_EQ(gw("GET", "/api/v1/projects", nullptr, Stack::bearer(access)).status, 401)
+        << "the gateway refuses a revoked session at once";
+    EXPECT_TRUE(eventually([&] {
+        return inventory.get("/api/v1/projects", Stack::bearer(access)).status == 401;
+    })) << "inventory never learnt of identity.session.revoked";
+    EXPECT_EQ(gw("POST", "/api/v1/auth/refresh",
+                 {{"refresh_token", body_of(refreshed)["refresh_token"]}}, {})
+                  .status,
+              401);
+}
+
+TEST_F(GatewayTest, DisablingAUserStopsTheirTokensAtTheGatewayAndInTheServices) {
+    const auto id = create_user(*stack_, admin_, "leaver", {"sales_control"});
+    const std::string access = stack_->login("leaver", password_of("leaver"))["access_token"];
+    auto& inventory = stack_->http("inventory");
+    ASSERT_EQ(inventory.get("/api/v1/projects", Stack::bearer(access)).status, 200);
+    ASSERT_EQ(gw("POST", "/api/v1/users/" + id + "/disable", {{"reason", "resigned"}},
+                 Stack::bearer(admin_))
+                  .status,
+              200);
+    EXPECT_EQ(gw("GET", "/api/v1/projects", nullptr, Stack::bearer(access)).status, 401);
+    EXPECT_TRUE(eventually([&] {
+        return inventory.get("/api/v1/projects", Stack::bearer(access)).status == 401;
+    })) << "inventory never learnt of identity.user.disabled";
+    EXPECT_EQ(stack_->count("inventory",
+                            "SELECT count(*) FROM denied_principals WHERE kind = 'user' AND id = "
+                            "$1 AND denied",
+                            {id}),
+              1);
+}
+
+TEST_F(GatewayTest, RegionAdminManagesOnlyItsRegion) {
+    const auto r = gw("POST", "/api/v1/users",
+                      {{"username", "west.admin"},
+                       {"display_name", "West"},
+                       {"password", password_of("west.admin")},
+                       {"roles", {"admin"}},
+                       {"project_ids", {"*"}},
+                       {"region", "west"}},
+                      Stack::bearer(admin_));
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string west = stack_->login("west.admin", password_of("west.admin"))["access_token"];
+    const auto mine = gw("POST", "/api/v1/users",
+                         {{"username", "west.rep"},
+                          {"display_name", "Rep"},
+                          {"password", password_of("west.rep")},
+                          {"roles", {"sales_rep"}},
+                          {"project_ids", {"*"}}},
+                         Stack::bearer(west));
+    EXPECT_EQ(mine.status, 201) << mine.body;
+    EXPECT_EQ(body_of(mine)["region"], "west");
+    const auto other = gw("POST", "/api/v1/users",
+                          {{"username", "west.admin2"},
+                           {"display_name", "A"},
+                           {"password", password_of("west.admin2")},
+                           {"roles", {"admin"}},
+                           {"project_ids", {"*"}}},
+                          Stack::bearer(west));
+    EXPECT_EQ(other.status, 403) << other.body;
+    const auto weak = gw("POST", "/api/v1/users",
+                         {{"username", "weak.one"},
+                          {"display_name", "W"},
+                          {"password", "short"},
+                          {"roles", {"cashier"}},
+                          {"project_ids", {"*"}}},
+                         Stack::bearer(admin_));
+    EXPECT_EQ(weak.status, 400) << weak.body;
+    EXPECT_EQ(body_of(weak)["error"]["code"], "weak_password");
+}
+
+TEST_F(GatewayTest, ProxyAnswersClearlyWhenAServiceIsDownOrTheBodyTooLarge) {
+    const auto down = gw("GET", "/api/v1/entries", nullptr, Stack::bearer(admin_));
+    EXPECT_EQ(down.status, 503) << down.body;
+    EXPECT_EQ(body_of(down)["error"]["code"], "service_unavailable");
+    EXPECT_EQ(body_of(down)["error"]["details"]["service"], "finance");
+
+    const auto big = gw("POST", "/api/v1/projects",
+                        {{"code", "BIG"}, {"name", std::string(8000, 'x')}, {"city", "成都"}},
+                        Stack::bearer(admin_));
+    EXPECT_EQ(big.status, 413) << big.body;
+    EXPECT_EQ(body_of(big)["error"]["code"], "payload_too_large") << big.body;
+}
+
+TEST_F(GatewayTest, RequestIdAndTraceReachTheServiceLog) {
+    const auto id = "gw-test-" + sales::new_uuid();
+    auto headers = Stack::bearer(admin_);
+    headers["X-Request-Id"] = id;
+    const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    headers["traceparent"] = "00-" + trace_id + "-00f067aa0ba902b7-01";
+    const auto r = gw("GET", "/api/v1/projects", nullptr, headers);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.headers.at("X-Request-Id"), id);
+    EXPECT_TRUE(eventually([&] {
+        const auto logs = stack_->logs();
+        const auto inventory_part = logs.substr(0, logs.find("---- gateway log"));
+        return inventory_part.find(id) != std::string::npos &&
+               inventory_part.find(trace_id) != std::string::npos;
+    })) << "inventory's log has no line with request id "
+        << id << " and trace " << trace_id;
+}
+
+TEST_F(GatewayTest, UserOfProjectAIsRefusedProjectB) {
+    const auto a = stack_
+                       ->ok("inventory", "POST", "/api/v1/projects",
+                            {{"code", "PA"}, {"name", "A"}, {"city", "成都"}}, "admin", 201)["id"]
+                       .get<std::string>();
+    const auto b = stack_
+                       ->ok("inventory", "POST", "/api/v1/projects",
+                            {{"code", "PB"}, {"name", "B"}, {"city", "成都"}}, "admin", 201)["id"]
+                       .get<std::string>();
+    create_user(*stack_, admin_, "rep.a", {"sales_control"}, {a});
+    const std::string token = stack_->login("rep.a", password_of("rep.a"))["access_token"];
+    EXPECT_EQ(gw("GET", "/api/v1/projects/" + a + "/board", nullptr, Stack::bearer(token)).status,
+              200);
+    const auto other = gw("GET", "/api/v1/projects/" + b + "/board", nullptr, Stack::bearer(token));
+    EXPECT_EQ(other.status, 403) << other.body;
+    EXPECT_EQ(body_of(other)["error"]["code"], "project_forbidden");
+    const auto query =
+        gw("GET", "/api/v1/subscriptions?project_id=" + b, nullptr, Stack::bearer(token));
+    EXPECT_EQ(query.status, 403) << query.body;
+}
+
+TEST_F(GatewayTest, SecurityHeadersCorsAndDocs) {
+    const auto health = stack_->http("gateway").get("/healthz");
+    EXPECT_EQ(health.headers.at("X-Frame-Options"), "DENY");
+    EXPECT_EQ(health.headers.at("X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(health.headers.at("Referrer-Policy"), "no-referrer");
+    EXPECT_EQ(health.headers.at("Access-Control-Allow-Origin"), "http://127.0.0.1:5173");
+    const auto preflight = gw("OPTIONS", "/api/v1/units/{x}", nullptr, {});
+    EXPECT_EQ(preflight.status, 204) << preflight.body;
+    EXPECT_NE(preflight.headers.at("Access-Control-Allow-Methods").find("PATCH"),
+              std::string::npos);
+    const auto docs = stack_->http("gateway").get("/docs");
+    EXPECT_EQ(docs.status, 200);
+    EXPECT_NE(docs.body.find("/api/v1/auth/login"), std::string::npos);
+    EXPECT_NE(docs.headers.at("Content-Security-Policy").find("default-src 'none'"),
+              std::string::npos);
+}
+
+TEST_F(GatewayTest, EveryWriteOfAFlowIsAuditedExactlyOnce) {
+    create_user(*stack_, admin_, "op.audit", {"operator"});
+    create_user(*stack_, admin_, "ctl.audit", {"sales_control"});
+    const std::string op = stack_->login("op.audit", password_of("op.audit"))["access_token"];
+    const std::string ctl = stack_->login("ctl.audit", password_of("ctl.audit"))["access_token"];
+    std::vector<std::string> write_ids;
+    std::vector<std::string> read_ids;
+    const auto call = [&](const std::string& token, const std::string& method,
+                          const std::string& path, const json& body, int status) {
+        auto headers = Stack::bearer(token);
+        const auto id = "audit-" + sales::new_uuid();
+        headers["X-Request-Id"] = id;
+        const auto r = gw(method, path, body, headers);
+        if (status != 0) {
+            EXPECT_EQ(r.status, status) << method << " " << path << ": " << r.body;
+        }
+        (method == "GET" ? read_ids : write_ids).push_back(id);
+        return body_of(r);
+    };
+    const std::string project =
+        call(admin_, "POST", "/api/v1/projects",
+             {{"code", "AUD"}, {"name", "审计"}, {"city", "成都"}}, 201)["id"];
+    call(admin_, "PATCH", "/api/v1/projects/" + project + "/settings",
+         {{"deposit_deadline_seconds", 172800}}, 0);
+    const std::string building = call(op, "POST", "/api/v1/projects/" + project + "/buildings",
+                                      {{"name", "1栋"}, {"floors", 2}}, 201)["id"];
+    const auto units = call(op, "POST", "/api/v1/buildings/" + building + "/units:bulk",
+                            {{"templates",
+                              {{{"position", 1},
+                                {"floors", {{"from", 1}, {"to", 2}}},
+                                {"layout", "3室2厅2卫"},
+                                {"orientation", "south"},
+                                {"decoration", "bare"},
+                                {"internal_area_centi_m2", 9'000},
+                                {"shared_area_centi_m2", 1'850},
+                                {"list_unit_price_fen_per_m2", 1'500'000}}}}},
+                            201);
+    call(ctl, "POST", "/api/v1/units:release", {{"building_id", building}}, 200);
+    const std::string unit = units["units"][0]["id"];
+    call(ctl, "POST", "/api/v1/units/" + unit + "/reservation", {{"reason", "VIP hold"}}, 0);
+    call(ctl, "GET", "/api/v1/projects/" + project + "/board", nullptr, 200);
+    call(ctl, "POST", "/api/v1/projects", {{"code", "NO"}, {"name", "x"}, {"city", "y"}}, 403);
+
+    for (const auto& id : write_ids)
+        EXPECT_EQ(
+            stack_->count("gateway", "SELECT count(*) FROM audit_log WHERE request_id = $1", {id}),
+            1)
+            << id;
+    for (const auto& id : read_ids)
+        EXPECT_EQ(
+            stack_->count("gateway", "SELECT count(*) FROM audit_log WHERE request_id = $1", {id}),
+            0);
+    const auto denied =
+        gw("GET", "/api/v1/audit?request_id=" + write_ids.back(), nullptr, Stack::bearer(admin_));
+    ASSERT_EQ(denied.status, 200) << denied.body;
+    ASSERT_EQ(body_of(denied)["items"].size(), 1u);
+    EXPECT_EQ(body_of(denied)["items"][0]["outcome"], "denied");
+    EXPECT_EQ(body_of(denied)["items"][0]["route"], "/api/v1/projects");
+    const auto with_reason =
+        gw("GET", "/api/v1/audit?request_id=" + write_ids[5], nullptr, Stack::bearer(admin_));
+    EXPECT_EQ(body_of(with_reason)["items"][0]["reason"], "VIP hold") << with_reason.body;
+    EXPECT_EQ(body_of(with_reason)["items"][0]["route"], "/api/v1/units/{unit_id}/reservation");
+    EXPECT_EQ(gw("GET", "/api/v1/audit", nullptr, Stack::bearer(ctl)).status, 403);
+    // Append-only (SEC-2): the database refuses changes.
+    EXPECT_THROW(stack_->db("gateway").run([](sales::db::Tx& tx) {
+        tx.exec("UPDATE audit_log SET outcome = 'succeeded'");
+    }),
+                 std::exception);
+    EXPECT_THROW(
+        stack_->db("gateway").run([](sales::db::Tx& tx) { tx.exec("DELETE FROM audit_log"); }),
+        std::exception);
+}
+
+// An in-process upstream: answers 200 on every route of the table (or slowly), counting calls.
+class StubUpstream {
+  public:
+    explicit StubUpstream(std::chrono::milliseconds delay = 0ms) {
+        sales::http::Router router;
+        for (const auto& rule : gateway::domain::route_table()) {
+            if (rule.upstream == "gateway")
+                continue;
+            router.add(
+                rule.method, rule.pattern,
+                [this, delay](sales::http::Request&) {
+                    ++calls;
+                    if (delay.count() > 0)
+                        std::this_thread::sleep_for(delay);  // a slow service, not a wait
+                    return sales::http::Response::json(200, {{"stub", true}});
+                },
+                false);
+        }
+        sales::http::ServerOptions options;
+        options.service_name = "stub";
+        server_ =
+            std::make_unique<sales::http::Server>(options, std::move(router), nullptr, nullptr);
+        server_->start();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+    std::atomic<int> calls{0};
+
+  private:
+    std::unique_ptr<sales::http::Server> server_;
+};
+
+std::string concrete(std::string pattern) {
+    for (auto open = pattern.find('{'); open != std::string::npos; open = pattern.find('{'))
+        pattern.replace(open, pattern.find('}', open) - open + 1, sales::new_uuid());
+    return pattern;
+}
+
+TEST(GatewayMatrix, EveryRoleOnEveryRouteIsAllowedOrForbiddenAsTheTableSays) {
+    StubUpstream stub;
+    std::map<std::string, std::string> env = {{"SALES_GATEWAY_RATE_USER_BURST", "1000000"},
+                                              {"SALES_GATEWAY_RATE_IP_BURST", "1000000"}};
+    for (const auto* svc : {"INVENTORY", "CONTRACT", "CUSTOMER", "FINANCE"})
+        env[std::string("SALES_GATEWAY_") + svc + "_URL"] = stub.url();
+    Stack stack("gwm", {"gateway"}, env);
+    int checked = 0;
+    for (const auto& role : sales::auth::known_roles()) {
+        const auto headers = Stack::auth(role);
+        for (const auto& rule : gateway::domain::route_table()) {
+            const int before = stub.calls.load();
+            const auto r =
+                stack.http("gateway").request(rule.method, concrete(rule.pattern), "{}", headers);
+            const bool expected = gateway::domain::permits(rule, {role});
+            if (expected) {
+                EXPECT_TRUE(r.status != 401 && r.status != 403)
+                    << role << " " << rule.method << " " << rule.pattern << ": " << r.status << " "
+                    << r.body;
+                if (rule.upstream != "gateway") {
+                    EXPECT_EQ(r.status, 200) << role << " " << rule.pattern << ": " << r.body;
+                }
+            } else {
+                EXPECT_EQ(r.status, 403) << role << " " << rule.method << " " << rule.pattern;
+                EXPECT_EQ(body_of(r)["error"]["code"], "forbidden");
+                EXPECT_EQ(stub.calls.load(), before) << "a forbidden request reached the service";
+            }
+            ++checked;
+        }
+    }
+    EXPECT_GT(checked, 14 * 100);
+    // Without a token every route but login/refresh is 401.
+    for (const auto& rule : gateway::domain::route_table()) {
+        const auto r = stack.http("gateway").request(rule.method, concrete(rule.pattern), "{}",
+                                                     {{"Content-Type", "application/json"}});
+        if (rule.access == gateway::domain::Access::open) {
+            EXPECT_NE(r.status, 401) << rule.pattern;
+        } else {
+            EXPECT_EQ(r.status, 401) << rule.pattern;
+        }
+    }
+}
+
+TEST(GatewayLimits, SlowServiceTimesOutAndRateLimitsAnswer429) {
+    StubUpstream slow(1500ms);
+    Stack stack("gwl", {"gateway"},
+                {{"SALES_GATEWAY_CUSTOMER_URL", slow.url()},
+                 {"SALES_GATEWAY_UPSTREAM_TIMEOUT", "300ms"},
+                 {"SALES_GATEWAY_RATE_USER_BURST", "3"},
+                 {"SALES_GATEWAY_RATE_USER_PER_SECOND", "1"},
+                 {"SALES_GATEWAY_RATE_IP_BURST", "20"},
+                 {"SALES_GATEWAY_RATE_IP_PER_SECOND", "1"}});
+    const auto started = std::chrono::steady_clock::now();
+    const auto r = stack.http("gateway").get("/api/v1/customers", Stack::auth("sales_rep"));
+    EXPECT_EQ(r.status, 504) << r.body;
+    EXPECT_EQ(body_of(r)["error"]["code"], "upstream_timeout");
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 1400ms);
+
+    const auto headers = Stack::auth("cashier");
+    int limited = 0;
+    std::string retry_after;
+    for (int i = 0; i < 6; ++i) {
+        const auto x = stack.http("gateway").get("/api/v1/auth/me", headers);
+        if (x.status == 429) {
+            ++limited;
+            retry_after = x.headers.count("Retry-After") ? x.headers.at("Retry-After") : "";
+            EXPECT_EQ(body_of(x)["error"]["code"], "rate_limited");
+        }
+    }
+    EXPECT_GE(limited, 2);
+    EXPECT_FALSE(retry_after.empty());
+    // Another user is not limited by the first one's bucket.
+    EXPECT_EQ(stack.http("gateway").get("/api/v1/auth/me", Stack::auth("gm")).status, 200);
+    // Per address: anonymous login attempts from one address run out of their bucket too.
+    int address_limited = 0;
+    for (int i = 0; i < 30; ++i) {
+        const auto x = stack.http("gateway").post_json(
+            "/api/v1/auth/login", {{"username", "nobody"}, {"password", "Wrong-Passw0rd-1"}});
+        EXPECT_TRUE(x.status == 401 || x.status == 429) << x.body;
+        if (x.status == 429) {
+            ++address_limited;
+            EXPECT_NE(x.body.find("address"), std::string::npos) << x.body;
+        }
+    }
+    EXPECT_GE(address_limited, 5);
+}
+
+}  // namespace
+
+namespace {
+// The gateway's table and each service's own permission check agree: for every role and every
+// proxied route, the service itself (called directly with the same token) answers 403 exactly
+// when the table forbids the route. Otherwise the gateway would block people the service lets
+// in, or let through what the service refuses.
+TEST(GatewayMatrix, TableAgreesWithEveryServicesOwnCheck) {
+    Stack stack("gwa", {"inventory", "contract", "customer", "finance"});
+    std::vector<std::string> mismatches;
+    int checked = 0;
+    for (const auto& role : sales::auth::known_roles()) {
+        const auto headers = Stack::auth(role);
+        for (const auto& rule : gateway::domain::route_table()) {
+            if (rule.upstream == "gateway")
+                continue;
+            ++checked;
+            const auto r = stack.http(rule.upstream)
+                               .request(rule.method, concrete(rule.pattern), "{}", headers);
+            const bool service_forbids = r.status == 403;
+            // Finer rules the service applies beyond the permission (with these fake ids):
+            // a rep reads only their own task list (customer service).
+            if (role == "sales_rep" && rule.pattern == "/api/v1/reps/{rep_id}/tasks")
+                continue;
+            if (service_forbids == gateway::domain::permits(rule, {role}))
+                mismatches.push_back(role + " " + rule.method + " " + rule.pattern + " → " +
+                                     std::to_string(r.status) + " " + r.body.substr(0, 160));
+        }
+    }
+    EXPECT_GT(checked, 14 * 100);
+    for (const auto& m : mismatches)
+        ADD_FAILURE() << m;
+}
+}  // namespace
