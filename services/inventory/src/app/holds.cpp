@@ -61,6 +61,17 @@ bool in_scope(const UnitState& s, const std::optional<std::vector<std::string>>&
                                project_ids->end();
 }
 
+// A contract event that matched no unit in the state it expects: logged with the unit's current
+// status and ignored (out of order after a cancellation or swap, or a hold that expired).
+void log_ignored(Tx& tx, const sales::bus::Event& event, const std::string& unit_id,
+                 const std::string& subscription_id, const std::string& message) {
+    const auto state = read_state(tx, unit_id);
+    sales::log::warn(message, {{"event_id", event.id},
+                               {"unit_id", unit_id},
+                               {"subscription_id", subscription_id},
+                               {"status", state ? state->status : "missing"}});
+}
+
 // A uuid[] literal ('{a,b}'), or NULL for "every project". The ids are validated UUIDs.
 sales::db::Param scope_param(const std::optional<std::vector<std::string>>& project_ids) {
     if (!project_ids)
@@ -196,16 +207,10 @@ void on_subscription_confirmed(Tx& tx, const sales::bus::Event& event) {
              .match = "hold_subscription_id = $1::uuid",
              .params = {subscription_id, sales::db::param(deal_price)},
              .set = ", hold_until = NULL, deal_price_fen = coalesce($2::bigint, deal_price_fen)"});
-    if (changed.empty()) {
-        const auto state = read_state(tx, unit_id);
-        if (units_held_by(tx, subscription_id) == 0) {
-            // Out of order after a cancellation or swap, or the hold expired: nothing to apply.
-            sales::log::warn("confirmation for a unit the subscription does not hold; ignored",
-                             {{"event_id", event.id},
-                              {"unit_id", unit_id},
-                              {"subscription_id", subscription_id},
-                              {"status", state ? state->status : "missing"}});
-        }
+    // A redelivered confirmation of a unit already subscribed is silent.
+    if (changed.empty() && units_held_by(tx, subscription_id) == 0) {
+        log_ignored(tx, event, unit_id, subscription_id,
+                    "confirmation for a unit the subscription does not hold; ignored");
     }
 }
 
@@ -274,14 +279,9 @@ void on_contract_signed(Tx& tx, const sales::bus::Event& event) {
                            .params = {subscription_id, price->get<std::int64_t>()},
                            .set = ", hold_until = NULL, deal_price_fen = $2::bigint"});
     if (changed.empty()) {
-        const auto state = read_state(tx, unit_id);
-        sales::log::warn(
-            "contract signed for a unit the subscription does not have subscribed; "
-            "ignored",
-            {{"event_id", event.id},
-             {"unit_id", unit_id},
-             {"subscription_id", subscription_id},
-             {"status", state ? state->status : "missing"}});
+        log_ignored(tx, event, unit_id, subscription_id,
+                    "contract signed for a unit the subscription does not have subscribed; "
+                    "ignored");
     }
 }
 
@@ -313,12 +313,8 @@ void on_contract_handed_over(Tx& tx, const sales::bus::Event& event) {
                                             .match = "hold_subscription_id = $1::uuid",
                                             .params = {subscription_id}});
     if (changed.empty()) {
-        const auto state = read_state(tx, unit_id);
-        sales::log::warn("handover for a unit that is not signed by the subscription; ignored",
-                         {{"event_id", event.id},
-                          {"unit_id", unit_id},
-                          {"subscription_id", subscription_id},
-                          {"status", state ? state->status : "missing"}});
+        log_ignored(tx, event, unit_id, subscription_id,
+                    "handover for a unit that is not signed by the subscription; ignored");
     }
 }
 
