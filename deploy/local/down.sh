@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops exactly what up.sh started (by PID): the services, then nats-server and PostgreSQL.
-# Data stays under .run/local; remove that folder to start from scratch.
+# Data stays under .run/local; `down.sh --clean` deletes it too, to start from scratch.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 export SALES_RUN_DIR="${SALES_RUN_DIR:-$root/.run/local}"
@@ -23,4 +23,9 @@ if [ -d "$pid_dir" ]; then
     rm -f "$pid_file"
   done
 fi
-"$root/deploy/local/infra.sh" stop
+if [ "${1:-}" = "--clean" ]; then
+  "$root/deploy/local/infra.sh" destroy
+  echo "down: local data deleted"
+else
+  "$root/deploy/local/infra.sh" stop
+fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts and stops the local PostgreSQL 15 and nats-server (JetStream) for the dev stack and the
 # tests. Each keeps its data and PID under $SALES_RUN_DIR. Works as root (via runuser) and as a
-# normal user. Usage: infra.sh start|stop|status|restart-postgres|stop-nats|start-nats
+# normal user. Usage: infra.sh start|stop|destroy|status|restart-postgres|stop-nats|start-nats
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -13,12 +13,22 @@ nats_port="${SALES_NATS_PORT:-24222}"
 nats_monitor_port="${SALES_NATS_MONITOR_PORT:-28222}"
 pg_bin="${SALES_PG_BIN:-/usr/lib/postgresql/15/bin}"
 
-pg_dir="$run_dir/postgres"
 nats_dir="$run_dir/nats"
 mkdir -p "$run_dir"
 
+# As root, PostgreSQL runs as the postgres user, which must be able to reach its data directory.
+# A clone under a home of mode 700 (root's own, where a newcomer clones first) is out of its
+# reach: then the data lives under /var/tmp, named after the run directory, and
+# $run_dir/postgres.location says where.
+pg_dir="$run_dir/postgres"
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$run_dir" 2>/dev/null; then
+  pg_dir="/var/tmp/sales-postgres-$(printf '%s' "$run_dir" | md5sum | cut -c1-12)"
+  echo "$pg_dir" >"$run_dir/postgres.location"
+fi
+
 as_pg() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /: the postgres user may not be allowed into the current directory.
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 port_busy() {
@@ -40,6 +50,8 @@ start_postgres() {
   [ -x "$pg_bin/initdb" ] || fail "PostgreSQL 15 not found in $pg_bin; run scripts/install-deps.sh"
   mkdir -p "$pg_dir"
   if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$pg_dir"; fi
+  [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -w "$pg_dir" \
+    || fail "the postgres user cannot write to $pg_dir; put the clone where it can, or run as a normal user"
   if [ ! -f "$pg_dir/data/PG_VERSION" ]; then
     as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --no-locale >"$pg_dir/initdb.log" 2>&1 \
       || fail "initdb failed; see $pg_dir/initdb.log"
@@ -101,6 +113,8 @@ stop_nats() {
 case "${1:-}" in
   start) start_postgres; start_nats ;;
   stop) stop_nats; stop_postgres ;;
+  # Stops both and deletes their data (and the run directory): the tests start from nothing.
+  destroy) stop_nats; stop_postgres; rm -rf "$pg_dir" "$run_dir" ;;
   restart-postgres) restart_postgres ;;
   start-nats) start_nats ;;
   stop-nats) stop_nats ;;
@@ -108,5 +122,5 @@ case "${1:-}" in
     pid_alive "$pg_dir/data/postmaster.pid" && echo "postgres: running on $pg_port" || echo "postgres: stopped"
     pid_alive "$nats_dir/nats.pid" && echo "nats: running on $nats_port" || echo "nats: stopped"
     ;;
-  *) echo "usage: $0 start|stop|status|restart-postgres|start-nats|stop-nats" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|destroy|status|restart-postgres|start-nats|stop-nats" >&2; exit 2 ;;
 esac

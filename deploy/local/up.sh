@@ -16,7 +16,8 @@ log_dir="$SALES_RUN_DIR/logs"
 mkdir -p "$pid_dir" "$log_dir"
 
 "$root/scripts/install-deps.sh"
-SALES_BUILD_DIR="$build" "$root/scripts/build.sh"
+# Only what runs here: the services and the token tool (the tests build in scripts/test.sh).
+SALES_BUILD_DIR="$build" "$root/scripts/build.sh" inventory contract customer finance gateway sales-token
 "$root/deploy/local/infra.sh" start
 
 # One secret for the local stack, made once and kept out of the repository.
