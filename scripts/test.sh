@@ -8,6 +8,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 "$root/scripts/install-deps.sh"
+"$root/scripts/check-structure.sh"
 build_started=$(date +%s)
 "$root/scripts/build.sh"
 echo "test: build took $(( $(date +%s) - build_started )) s"
@@ -23,8 +24,7 @@ export SALES_NATS_MONITOR_PORT="${SALES_TEST_NATS_MONITOR_PORT:-26822}"
 export SALES_PG_FSYNC=off  # test data is thrown away; durability is not under test here
 
 infra="$root/deploy/local/infra.sh"
-"$infra" stop >/dev/null 2>&1 || true
-rm -rf "$SALES_RUN_DIR"
+"$infra" destroy >/dev/null 2>&1 || true
 trap '"$infra" stop' EXIT
 "$infra" start
 

@@ -1,4 +1,4 @@
-// Gateway overhead benchmark (issue 5): the same GET and the same kind of POST, at the same
+// Gateway overhead benchmark: the same GET and the same kind of POST, at the same
 // concurrency for the same time, sent directly to inventory and through the gateway (token check,
 // route table, project scope, proxy over keep-alive, audit row for the POST). Reports req/s and
 // p50/p99 of each, the throughput ratio and the added latency. Nothing is asserted.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Gateway overhead benchmark (issue 5): a GET of a unit and a POST creating a project, each for
+# Gateway overhead benchmark: a GET of a unit and a POST creating a project, each for
 # --seconds at --workers concurrency, directly to inventory and then through the gateway; req/s,
 # p50/p99, the throughput ratio and the added latency.
 # Results: bench-results/gateway_overhead-<UTC time>.json. See docs/operations.md.

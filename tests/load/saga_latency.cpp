@@ -1,4 +1,4 @@
-// Saga latency benchmark (issue 4): deals driven through the real inventory, contract and finance
+// Saga latency benchmark: deals driven through the real inventory, contract and finance
 // services at a steady load by `--workers` concurrent sales offices, each running deals back to
 // back: subscribe → deposit → (confirmed) → sign → (schedule) → pay the rest → (eligible).
 // Measured per deal, from the services' own event times (outbox envelopes, same clock):

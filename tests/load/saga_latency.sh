@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Saga latency benchmark (issue 4): --deals deals through inventory, contract and finance by
+# Saga latency benchmark: --deals deals through inventory, contract and finance by
 # --workers concurrent offices; p50/p99 of contract.signed → schedule, sign response → handover
 # eligible and last payment → eligible, with the payment POST as the same-run baseline.
 # Results: bench-results/saga_latency-<UTC time>.json. See docs/operations.md.

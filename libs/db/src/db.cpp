@@ -385,6 +385,21 @@ std::string statement_name(const std::string& sql) {
     return buf;
 }
 
+// A PostgreSQL array literal of texts: every element quoted, " and \\ escaped.
+std::string array_literal(const std::vector<std::string>& items) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        out += i ? ",\"" : "\"";
+        for (char c : items[i]) {
+            if (c == '"' || c == '\\')
+                out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
 std::vector<std::optional<std::string>> bind_values(const Params& params) {
     std::vector<std::optional<std::string>> values;
     values.reserve(params.size());
@@ -398,6 +413,13 @@ std::vector<std::optional<std::string>> bind_values(const Params& params) {
                     return std::to_string(v);
                 } else if constexpr (std::is_same_v<T, bool>) {
                     return std::string(v ? "true" : "false");
+                } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+                    return array_literal(v);
+                } else if constexpr (std::is_same_v<T, std::vector<std::int64_t>>) {
+                    std::string out = "{";
+                    for (std::size_t i = 0; i < v.size(); ++i)
+                        out += (i ? "," : "") + std::to_string(v[i]);
+                    return out + "}";
                 } else {
                     return v;
                 }

@@ -88,6 +88,30 @@ TEST(Db, ParamsOfEveryTypeIncludingNull) {
     });
 }
 
+TEST(Db, VectorsBindAsArraysWithHostileElements) {
+    Pool pool(options(sales::test::fresh_database("t_db_arrays")));
+    const std::vector<std::string> texts = {"a,b", "say \"hi\"", "back\\slash", "{}", "梁", ""};
+    pool.run([&](Tx& tx) {
+        auto r = tx.exec_one(
+            "SELECT cardinality($1::text[]) AS n, ($1::text[])[2] AS second, "
+            "($1::text[])[3] AS third, $2::bigint[] = ARRAY[-1, 0, 9223372036854775807]::bigint[] "
+            "AS ints, cardinality($3::text[]) AS empty, 'a,b' = ANY($1::text[]) AS found, "
+            "rfc3339 FROM (SELECT " +
+                sales::db::rfc3339("timestamptz '2026-11-22 15:30:00.5+08'", "rfc3339") + ") t",
+            {param(texts), param(std::vector<std::int64_t>{-1, 0, INT64_MAX}),
+             param(std::vector<std::string>{})});
+        EXPECT_EQ(r.int64("n"), 6);
+        EXPECT_EQ(r.text("second"), "say \"hi\"");
+        EXPECT_EQ(r.text("third"), "back\\slash");
+        EXPECT_TRUE(r.boolean("ints"));
+        EXPECT_EQ(r.int64("empty"), 0);
+        EXPECT_TRUE(r.boolean("found"));
+        EXPECT_EQ(r.text("rfc3339"), "2026-11-22T07:30:00.500Z");
+    });
+    EXPECT_EQ(sales::db::nullable(std::optional<std::string>()), nlohmann::json(nullptr));
+    EXPECT_EQ(sales::db::nullable(std::optional<std::int64_t>(5)), nlohmann::json(5));
+}
+
 TEST(Db, HostileTextRoundTripsAsData) {
     Pool pool(options(sales::test::fresh_database("t_db_text")));
     const std::string hostile = "梁'; drop table x;--";

@@ -465,10 +465,12 @@ Response ServerState::process(Request& req, std::string& route) {
         auto q = target.find('?');
         std::string_view raw_path = target.substr(0, q);
         if (raw_path.empty() || raw_path.front() != '/')
-            throw HttpError(400, "bad_request", "request target must be a path starting with '/'");
+            throw Failure(Failure::Kind::invalid, "bad_request",
+                          "request target must be a path starting with '/'");
         auto path = detail::percent_decode(raw_path, false);
         if (!path)
-            throw HttpError(400, "invalid_path", "malformed percent-encoding in the path");
+            throw Failure(Failure::Kind::invalid, "invalid_path",
+                          "malformed percent-encoding in the path");
         req.path = std::move(*path);
         if (q != std::string_view::npos) {
             std::string_view query = target.substr(q + 1);
@@ -483,8 +485,8 @@ Response ServerState::process(Request& req, std::string& route) {
                 auto value = detail::percent_decode(
                     eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1), true);
                 if (!key || !value)
-                    throw HttpError(400, "invalid_query",
-                                    "malformed percent-encoding in the query string");
+                    throw Failure(Failure::Kind::invalid, "invalid_query",
+                                  "malformed percent-encoding in the query string");
                 req.query[std::move(*key)] = std::move(*value);
             }
         }
@@ -533,18 +535,20 @@ Response ServerState::process(Request& req, std::string& route) {
                 r.headers["Allow"] = allowed;
                 return r;
             }
-            throw HttpError(404, "not_found", "no route for " + req.method + " " + req.path);
+            throw Failure(Failure::Kind::not_found, "not_found",
+                          "no route for " + req.method + " " + req.path);
         }
         route = match.pattern;
         req.params = std::move(match.params);
         if (match.authenticated) {
             if (!authenticator)
-                throw HttpError(401, "unauthenticated", "authentication required");
+                throw Failure(Failure::Kind::unauthenticated, "unauthenticated",
+                              "authentication required");
             req.principal = authenticator(req);
         }
         response = (*match.handler)(req);
-    } catch (const HttpError& e) {
-        response = e.to_response();
+    } catch (const Failure& e) {
+        response = Response::failure(e);
     } catch (const std::exception& e) {
         log::error("http_handler_failed",
                    {{"error", e.what()}, {"method", req.method}, {"route", route}});

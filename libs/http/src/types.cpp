@@ -57,30 +57,30 @@ nlohmann::json Request::json() const {
         std::string_view media(content_type->second);
         media = trim(media.substr(0, media.find(';')));
         if (!iequals(media, "application/json"))
-            throw HttpError(
-                415, "unsupported_media_type",
+            throw Failure(
+                Failure::Kind::unsupported_media, "unsupported_media_type",
                 "Content-Type must be application/json, got '" + content_type->second + "'");
     }
     if (body.empty())
-        throw HttpError(400, "invalid_json", "request body is empty; expected a JSON object");
+        throw Failure(Failure::Kind::invalid, "invalid_json",
+                      "request body is empty; expected a JSON object");
     nlohmann::json parsed;
     try {
         parsed = nlohmann::json::parse(body);
     } catch (const nlohmann::json::parse_error& e) {
-        throw HttpError(400, "invalid_json",
-                        "request body is not valid JSON: " + without_exception_prefix(e.what()),
-                        {{"byte", e.byte}});
+        throw Failure(Failure::Kind::invalid, "invalid_json",
+                      "request body is not valid JSON: " + without_exception_prefix(e.what()),
+                      {{"byte", e.byte}});
     }
     if (!parsed.is_object())
-        throw HttpError(
-            400, "invalid_json",
-            std::string("request body must be a JSON object, got ") + parsed.type_name());
+        throw Failure(Failure::Kind::invalid, "invalid_json",
+                      std::string("request body must be a JSON object, got ") + parsed.type_name());
     return parsed;
 }
 
 const Principal& Request::caller() const {
     if (!principal)
-        throw HttpError(401, "unauthenticated", "authentication required");
+        throw Failure(Failure::Kind::unauthenticated, "unauthenticated", "authentication required");
     return *principal;
 }
 
@@ -109,14 +109,8 @@ Response Response::error(int status, std::string_view code, std::string_view mes
     return json(status, nlohmann::json{{"error", std::move(err)}});
 }
 
-HttpError::HttpError(int status, std::string code, std::string message, nlohmann::json details)
-    : std::runtime_error(std::move(message)),
-      status_(status),
-      code_(std::move(code)),
-      details_(std::move(details)) {}
-
-Response HttpError::to_response() const {
-    return Response::error(status_, code_, what(), details_);
+Response Response::failure(const Failure& failure) {
+    return error(http_status(failure.kind()), failure.code(), failure.what(), failure.details());
 }
 
 nlohmann::json ClientResponse::json() const {

@@ -51,7 +51,8 @@ Principal test_principal() {
 // Accepts "Authorization: Bearer good", rejects anything else.
 Principal bearer_good(const Request& req) {
     if (req.header("authorization") != "Bearer good")
-        throw HttpError(401, "unauthenticated", "missing or invalid bearer token");
+        throw sales::Failure(sales::Failure::Kind::unauthenticated, "unauthenticated",
+                             "missing or invalid bearer token");
     return test_principal();
 }
 
@@ -102,8 +103,8 @@ Router echo_router() {
     r.add(
         "GET", "/conflict",
         [](Request&) -> Response {
-            throw HttpError(409, "unit_not_available", "unit U1 is already held",
-                            {{"unit_id", "U1"}});
+            throw sales::Failure(sales::Failure::Kind::conflict, "unit_not_available",
+                                 "unit U1 is already held", {{"unit_id", "U1"}});
         },
         false);
     r.add(
@@ -144,8 +145,8 @@ TEST(RequestJson, RejectsOtherMediaTypeWith415) {
     try {
         req.json();
         FAIL() << "no exception";
-    } catch (const HttpError& e) {
-        EXPECT_EQ(e.status(), 415);
+    } catch (const sales::Failure& e) {
+        EXPECT_EQ(sales::http_status(e.kind()), 415);
         EXPECT_EQ(e.code(), "unsupported_media_type");
     }
 }
@@ -157,15 +158,15 @@ TEST(RequestJson, ParseErrorAndNonObjectAre400WithPosition) {
         try {
             req.json();
             FAIL() << "no exception for " << body;
-        } catch (const HttpError& e) {
-            EXPECT_EQ(e.status(), 400);
+        } catch (const sales::Failure& e) {
+            EXPECT_EQ(sales::http_status(e.kind()), 400);
             EXPECT_EQ(e.code(), "invalid_json");
         }
     }
     req.body = R"({"a": tru})";
     try {
         req.json();
-    } catch (const HttpError& e) {
+    } catch (const sales::Failure& e) {
         EXPECT_NE(std::string(e.what()).find("column"), std::string::npos) << e.what();
         EXPECT_TRUE(e.details().contains("byte"));
     }
@@ -179,7 +180,7 @@ TEST(HeadersMap, IsCaseInsensitive) {
     req.headers = h;
     EXPECT_EQ(req.header("X-REQUEST-ID"), "a");
     EXPECT_EQ(req.header("missing"), "");
-    EXPECT_THROW(req.caller(), HttpError);
+    EXPECT_THROW(req.caller(), sales::Failure);
 }
 
 TEST(ResponseError, HasEnvelope) {
@@ -189,7 +190,9 @@ TEST(ResponseError, HasEnvelope) {
     EXPECT_EQ(j["error"]["code"], "conflict");
     EXPECT_EQ(j["error"]["message"], "taken");
     EXPECT_EQ(j["error"]["details"]["id"], 3);
-    EXPECT_EQ(HttpError(404, "x", "y").to_response().status, 404);
+    EXPECT_EQ(Response::failure(sales::Failure(sales::Failure::Kind::not_found, "x", "y")).status,
+              404);
+    EXPECT_EQ(Response::failure(sales::Failure(sales::Failure::Kind::rule, "x", "y")).status, 422);
 }
 
 // --- server --------------------------------------------------------------------------------
@@ -267,7 +270,7 @@ TEST(Server, BadPercentEncodingIs400) {
     EXPECT_EQ(error_of(c.get("/pub%zzlic"))["code"], "invalid_path");
 }
 
-TEST(Server, HandlerHttpErrorGivesItsStatusCodeAndDetails) {
+TEST(Server, HandlerFailureGivesItsStatusCodeAndDetails) {
     Running s(echo_router());
     auto r = s.client().get("/conflict");
     EXPECT_EQ(r.status, 409);

@@ -150,9 +150,22 @@ http::Router& Service::router() {
     return impl_->router;
 }
 
-void Service::route(const std::string& method, const std::string& pattern, http::Handler handler,
-                    bool authenticated) {
-    impl_->router.add(method, pattern, with_dependency_errors(std::move(handler)), authenticated);
+void Service::route(const std::string& method, const std::string& pattern,
+                    std::vector<std::string> permissions, RouteHandler handler) {
+    impl_->router.add(
+        method, pattern,
+        with_dependency_errors([permissions = std::move(permissions),
+                                handler = std::move(handler)](http::Request& request) {
+            const auto& caller = request.caller();
+            require_any(caller, permissions);
+            return handler(request, caller);
+        }),
+        true);
+}
+
+void Service::public_route(const std::string& method, const std::string& pattern,
+                           http::Handler handler) {
+    impl_->router.add(method, pattern, with_dependency_errors(std::move(handler)), false);
 }
 auth::DenyList& Service::deny_list() {
     return impl_->deny_list;
@@ -264,7 +277,8 @@ int Service::run() {
             return principal;
         } catch (const auth::InvalidToken& e) {
             log::info("authentication failed", {{"reason", e.what()}, {"path", request.path}});
-            throw http::HttpError(401, "unauthenticated", "a valid bearer token is required");
+            throw Failure(Failure::Kind::unauthenticated, "unauthenticated",
+                          "a valid bearer token is required");
         }
     };
     auto readiness = [&i]() -> std::string {

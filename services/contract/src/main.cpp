@@ -7,8 +7,8 @@
 //   SALES_CONTRACT_SWEEP_INTERVAL (1s): deposit-deadline sweeper period (CON-1);
 //   SALES_CONTRACT_IDEMPOTENCY_RETENTION (24h): how long Idempotency-Keys are remembered.
 #include "adapters/http_routes.hpp"
+#include "adapters/idempotency_store.hpp"
 #include "app/contracts.hpp"
-#include "app/idempotency.hpp"
 #include "app/project_events.hpp"
 #include "app/subscriptions.hpp"
 #include "sales/log.hpp"
@@ -40,16 +40,20 @@ int main() {
         contract::adapters::add_contract_routes(service, ctx);
         service.consume("INVENTORY", "inventory.project.>", contract::app::apply_project_event);
         service.consume("FINANCE", contract::app::kDepositReceived,
-                        contract::app::apply_deposit_received);
+                        [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {
+                            contract::app::apply_deposit_received(ctx, tx, event);
+                        });
         // CON-9: finance.contract.cleared / uncleared, one consumer (stream order kept).
         service.consume("FINANCE", "finance.contract.>",
-                        contract::app::apply_finance_contract_event);
+                        [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {
+                            contract::app::apply_finance_contract_event(ctx, tx, event);
+                        });
         // CON-1: cancel subscriptions whose deposit did not arrive in time (several replicas
         // may run this: rows are claimed with FOR UPDATE SKIP LOCKED).
         service.every("deposit_deadline_sweeper", sweep_interval,
                       [&ctx] { contract::app::expire_overdue(ctx, 100); });
         service.every("idempotency_key_purge", 10min, [&ctx, key_retention] {
-            const auto purged = contract::app::purge_idempotency_keys(ctx.db, key_retention);
+            const auto purged = contract::idempotency_store::purge(ctx.db, key_retention);
             if (purged > 0)
                 sales::log::info("idempotency keys purged", {{"count", purged}});
         });

@@ -6,9 +6,11 @@
 #include <set>
 
 #include "domain/contract.hpp"
+#include "failure_of.hpp"
 
 namespace {
 using namespace contract::domain;
+using contract::test::failure_of;
 using nlohmann::json;
 
 Date day(const char* text) {
@@ -121,14 +123,16 @@ TEST(Plan, MustBeTheSubscriptionsKindAndSumToThePrice) {
     try {
         check_plan(mort, PaymentPlan::mortgage, 101);
         ADD_FAILURE() << "a plan one fen short was accepted";
-    } catch (const RuleViolation& e) {
+    } catch (const sales::Failure& e) {
+        EXPECT_EQ(e.kind(), sales::Failure::Kind::rule);
         EXPECT_EQ(e.code(), "plan_does_not_sum_to_price");
         EXPECT_EQ(e.details()["plan_total_fen"], 100);
     }
     try {
         check_plan(mort, PaymentPlan::instalments, 100);
         ADD_FAILURE();
-    } catch (const RuleViolation& e) {
+    } catch (const sales::Failure& e) {
+        EXPECT_EQ(e.kind(), sales::Failure::Kind::rule);
         EXPECT_EQ(e.code(), "plan_kind_mismatch");
     }
 }
@@ -162,7 +166,8 @@ TEST(SigningRules, AnApprovalIsUsableOnlyWhenApprovedForThisSubscriptionAndUnuse
         try {
             check_approval(a, kind, s, discount);
             return std::string("accepted");
-        } catch (const RuleViolation& e) {
+        } catch (const sales::Failure& e) {
+            EXPECT_EQ(e.kind(), sales::Failure::Kind::rule);
             EXPECT_EQ(e.code(), "approval_not_usable");
             return std::string(e.what());
         }
@@ -217,17 +222,17 @@ TEST(ContractStatusMachine, EveryPairIsLegalExactlyWhenTheSpecSaysSo) {
                 EXPECT_EQ(next_status(from, action), it->second);
             } else {
                 ++illegal;
-                EXPECT_THROW(next_status(from, action), ContractTransitionError)
+                EXPECT_EQ(failure_of([&] { next_status(from, action); }), "409 invalid_transition")
                     << to_string(from) << " " << to_string(action);
             }
         }
     }
     EXPECT_EQ(illegal, 6 * 7 - 9);
     // CON-4: only a fully reviewed contract is stamped; in audit / rejected it is not.
-    EXPECT_THROW(next_status(S::in_audit, A::stamp), ContractTransitionError);
-    EXPECT_THROW(next_status(S::rejected, A::stamp), ContractTransitionError);
+    EXPECT_EQ(failure_of([] { next_status(S::in_audit, A::stamp); }), "409 invalid_transition");
+    EXPECT_EQ(failure_of([] { next_status(S::rejected, A::stamp); }), "409 invalid_transition");
     // CON-6: cancellation only after review.
-    EXPECT_THROW(next_status(S::in_audit, A::cancel), ContractTransitionError);
+    EXPECT_EQ(failure_of([] { next_status(S::in_audit, A::cancel); }), "409 invalid_transition");
     EXPECT_TRUE(is_reviewed(S::registered));
     EXPECT_FALSE(is_reviewed(S::in_audit));
 }
@@ -285,7 +290,8 @@ TEST(AuditChain, OnlyTheOpenStepsRoleDecidesNeverAnEarlierOrLaterOne) {
                 try {
                     decide_audit(round_at(step), "someone", {kRoles[other - 1]}, approve);
                     ADD_FAILURE() << kRoles[other - 1] << " decided step " << step;
-                } catch (const AuditError& e) {
+                } catch (const sales::Failure& e) {
+                    EXPECT_EQ(e.kind(), sales::Failure::Kind::rule);
                     EXPECT_EQ(e.code(), "wrong_role");
                     EXPECT_EQ(e.details()["role"], kRoles[step - 1]);
                 }
@@ -302,16 +308,19 @@ TEST(AuditChain, NothingOpenOrTheSamePersonTwiceIsRefused) {
     try {
         decide_audit(done, "x", {"finance_director"}, true);
         ADD_FAILURE();
-    } catch (const AuditError& e) {
+    } catch (const sales::Failure& e) {
+        EXPECT_EQ(e.kind(), sales::Failure::Kind::conflict);
         EXPECT_EQ(e.code(), "no_open_step");
     }
-    EXPECT_THROW(decide_audit({}, "x", {"sales_supervisor"}, true), AuditError);
+    EXPECT_EQ(failure_of([] { decide_audit({}, "x", {"sales_supervisor"}, true); }),
+              "409 no_open_step");
     // A user holding two roles may not approve two steps of one round (four eyes).
     try {
         decide_audit(round_at(2), "user-sales_supervisor", {"sales_supervisor", "sales_manager"},
                      true);
         ADD_FAILURE();
-    } catch (const AuditError& e) {
+    } catch (const sales::Failure& e) {
+        EXPECT_EQ(e.kind(), sales::Failure::Kind::rule);
         EXPECT_EQ(e.code(), "same_person");
     }
 }
@@ -363,7 +372,8 @@ std::string violation(const ContractTerms& t, const AmendmentChange& change,
     try {
         amended_terms(t, change, deposit_paid);
         return "accepted";
-    } catch (const RuleViolation& e) {
+    } catch (const sales::Failure& e) {
+        EXPECT_EQ(e.kind(), sales::Failure::Kind::rule);
         return e.code();
     }
 }
@@ -445,7 +455,8 @@ TEST(HandoverEligibility, HandoverNeedsEligibilityAndAStampedContract) {
         try {
             check_handover(h, s);
             return std::string("ok");
-        } catch (const RuleViolation& e) {
+        } catch (const sales::Failure& e) {
+            EXPECT_EQ(e.kind(), sales::Failure::Kind::rule);
             return e.code();
         }
     };
@@ -453,6 +464,214 @@ TEST(HandoverEligibility, HandoverNeedsEligibilityAndAStampedContract) {
     EXPECT_EQ(code(H::handed_over, S::stamped), "not_eligible_for_handover");
     EXPECT_EQ(code(H::eligible, S::reviewed), "contract_not_in_force");
     EXPECT_EQ(code(H::eligible, S::cancelled), "contract_not_in_force");
+}
+
+// ---- the events the changes produce (docs/events.md) ----
+
+const sales::TimePoint kAt{std::chrono::seconds(1'800'000'000)};
+
+By by(const std::string& actor, std::optional<std::string> reason = std::nullopt) {
+    return {actor, std::move(reason), kAt};
+}
+
+Contract a_contract(ContractStatus status = ContractStatus::in_audit) {
+    Contract c;
+    c.id = "k1";
+    c.contract_no = "2027-HX01-000001";
+    c.project_id = "p1";
+    c.subscription_id = "s1";
+    c.unit_id = "u1";
+    c.rep_id = "rep-1";
+    c.status = status;
+    c.version = 3;
+    c.audit_round = 2;
+    c.terms.customer_id = "c1";
+    c.terms.list_total_fen = 1'000;
+    c.terms.discount_fen = 100;
+    c.terms.price_fen = 900;
+    c.terms.plan.kind = PaymentPlan::one_off;
+    c.terms.plan.due_date = "2027-03-01";
+    c.deposit_paid_fen = 50;
+    c.penalty_bp_per_day = 5;
+    c.signed_at = "2027-01-15T08:00:00.000Z";
+    return c;
+}
+
+TEST(ContractEvents, SignedCarriesTheTermsAsVersionOne) {
+    const auto change = signed_contract(a_contract(), by("rep-1"));
+    ASSERT_TRUE(change.event);
+    const auto& e = *change.event;
+    EXPECT_EQ(e.type, "contract.signed");
+    EXPECT_EQ(e.subject, "k1");
+    EXPECT_EQ(e.sequence, 1);
+    EXPECT_EQ(change.action, "sign");
+    EXPECT_FALSE(change.from);
+    EXPECT_EQ(change.to, ContractStatus::in_audit);
+    EXPECT_EQ(e.data, (json{{"contract_id", "k1"},
+                            {"contract_no", "2027-HX01-000001"},
+                            {"subscription_id", "s1"},
+                            {"project_id", "p1"},
+                            {"unit_id", "u1"},
+                            {"customer_id", "c1"},
+                            {"rep_id", "rep-1"},
+                            {"signed_at", "2027-01-15T08:00:00.000Z"},
+                            {"list_total_fen", 1'000},
+                            {"discount_fen", 100},
+                            {"price_fen", 900},
+                            {"deposit_paid_fen", 50},
+                            {"penalty_bp_per_day", 5},
+                            {"payment_plan", "one_off"},
+                            {"plan", {{"kind", "one_off"}, {"due_date", "2027-03-01"}}},
+                            {"version", 1}}));
+}
+
+TEST(ContractEvents, AuditApprovedAndRejectedNameTheStepAndTheDecision) {
+    auto c = a_contract();
+    const auto approved = audit_decided(c, {1, true, false, 2}, by("sup-1", "ok"));
+    ASSERT_TRUE(approved.event);
+    EXPECT_EQ(approved.event->type, "contract.audit.approved");
+    EXPECT_EQ(approved.event->sequence, 4);
+    EXPECT_EQ(approved.action, "approve_audit");
+    EXPECT_EQ(approved.details, (json{{"round", 2}, {"step", 1}}));
+    EXPECT_EQ(approved.event->data, (json{{"contract_id", "k1"},
+                                          {"contract_no", "2027-HX01-000001"},
+                                          {"project_id", "p1"},
+                                          {"round", 2},
+                                          {"step", 1},
+                                          {"role", "sales_supervisor"},
+                                          {"decision", "approved"},
+                                          {"complete", false},
+                                          {"actor", "sup-1"},
+                                          {"note", "ok"}}));
+    EXPECT_EQ(c.status, ContractStatus::in_audit);
+    EXPECT_EQ(c.version, 4);
+
+    const auto rejected = audit_decided(c, {2, false, false, std::nullopt}, by("mgr-1", "no"));
+    EXPECT_EQ(rejected.event->type, "contract.audit.rejected");
+    EXPECT_EQ(rejected.event->data["decision"], "rejected");
+    EXPECT_EQ(rejected.event->data["role"], "sales_manager");
+    EXPECT_EQ(rejected.to, ContractStatus::rejected);
+    EXPECT_EQ(rejected.action, "reject_audit");
+
+    auto last = a_contract();
+    const auto complete = audit_decided(last, {4, true, true, std::nullopt}, by("fd-1", "done"));
+    EXPECT_EQ(complete.to, ContractStatus::reviewed);
+    EXPECT_EQ(complete.action, "complete_audit");
+    EXPECT_EQ(complete.event->data["complete"], true);
+}
+
+TEST(ContractEvents, StampedAndRegistered) {
+    auto c = a_contract(ContractStatus::reviewed);
+    const auto stamp = stamped(c, "2027-01-20", "ST-1", by("clerk-1"));
+    ASSERT_TRUE(stamp.event);
+    EXPECT_EQ(stamp.event->type, "contract.stamped");
+    EXPECT_EQ(stamp.event->data, (json{{"contract_id", "k1"},
+                                       {"contract_no", "2027-HX01-000001"},
+                                       {"project_id", "p1"},
+                                       {"stamped_on", "2027-01-20"},
+                                       {"stamp_no", "ST-1"},
+                                       {"stamped_by", "clerk-1"}}));
+    EXPECT_EQ(c.status, ContractStatus::stamped);
+    const auto reg = registered(c, "2027-01-21T02:00:00.000Z", "2027-01-22", "REG-9", by("clerk"));
+    ASSERT_TRUE(reg.event);
+    EXPECT_EQ(reg.event->type, "contract.registered");
+    EXPECT_EQ(reg.event->sequence, 5);
+    EXPECT_EQ(reg.event->data, (json{{"contract_id", "k1"},
+                                     {"contract_no", "2027-HX01-000001"},
+                                     {"project_id", "p1"},
+                                     {"filed_at", "2027-01-21T02:00:00.000Z"},
+                                     {"registration_date", "2027-01-22"},
+                                     {"registration_no", "REG-9"}}));
+    EXPECT_EQ(failure_of([&] { stamped(c, "2027-01-20", "ST-2", by("clerk")); }),
+              "409 invalid_transition");
+}
+
+TEST(ContractEvents, CancelledNamesTheRefundRequestAndHandoverBlocksIt) {
+    auto c = a_contract(ContractStatus::stamped);
+    const auto requested = cancellation_requested(c, "r1", 40, by("fd-1", "customer left"));
+    EXPECT_FALSE(requested.event);
+    EXPECT_EQ(requested.action, "cancellation_requested");
+    const auto change = cancelled(c, {"r1", 40, "customer left"}, by("fd-1", "approved"));
+    ASSERT_TRUE(change.event);
+    EXPECT_EQ(change.event->type, "contract.cancelled");
+    EXPECT_EQ(change.to, ContractStatus::cancelled);
+    EXPECT_EQ(change.event->data, (json{{"contract_id", "k1"},
+                                        {"subscription_id", "s1"},
+                                        {"project_id", "p1"},
+                                        {"unit_id", "u1"},
+                                        {"reason", "customer left"},
+                                        {"refund_fen", 40},
+                                        {"refund_approval_id", "r1"}}));
+    auto handed = a_contract(ContractStatus::stamped);
+    handed.handover = HandoverState::handed_over;
+    EXPECT_EQ(failure_of([&] {
+                  cancelled(handed, {"r2", 1, "x"}, by("fd-1"));
+              }),
+              "409 invalid_transition");
+}
+
+TEST(ContractEvents, EligibilityWithdrawalAndHandover) {
+    auto c = a_contract(ContractStatus::stamped);
+    const auto eligible = handover_changed(c, HandoverState::eligible, "e1",
+                                           by("finance", "finance.contract.cleared"));
+    ASSERT_TRUE(eligible.event && eligible.handover);
+    EXPECT_EQ(eligible.event->type, "contract.handover.eligible");
+    EXPECT_EQ(eligible.event->data, (json{{"contract_id", "k1"},
+                                          {"project_id", "p1"},
+                                          {"unit_id", "u1"},
+                                          {"eligible_at", sales::to_rfc3339(kAt)},
+                                          {"early", false}}));
+    EXPECT_EQ(eligible.action, "handover_eligible");
+    EXPECT_EQ(eligible.handover->event_id, "e1");
+    const auto withdrawn = handover_changed(c, HandoverState::not_eligible, "e2",
+                                            by("finance", "finance.contract.uncleared: reversal"));
+    EXPECT_EQ(withdrawn.event->type, "contract.handover.withdrawn");
+    EXPECT_EQ(withdrawn.event->data["reason"], "finance.contract.uncleared: reversal");
+    EXPECT_EQ(failure_of([&] { handed_over(c, "2027-02-01", "2027-02-02", "sup", by("clerk")); }),
+              "422 not_eligible_for_handover");
+    handover_changed(c, HandoverState::early_eligible, std::nullopt, by("gm", "early_approval a1"));
+    const auto done = handed_over(c, "2027-02-01", "2027-02-02", "sup", by("clerk"));
+    ASSERT_TRUE(done.event);
+    EXPECT_EQ(done.event->type, "contract.handed_over");
+    EXPECT_EQ(done.event->data, (json{{"contract_id", "k1"},
+                                      {"subscription_id", "s1"},
+                                      {"project_id", "p1"},
+                                      {"unit_id", "u1"},
+                                      {"notice_date", "2027-02-01"},
+                                      {"handed_over_on", "2027-02-02"},
+                                      {"confirmed_by", "sup"}}));
+    EXPECT_EQ(done.details["early"], true);
+    EXPECT_EQ(c.handover, HandoverState::handed_over);
+}
+
+TEST(ContractEvents, AmendmentRequestedApprovedAndRejected) {
+    auto c = a_contract(ContractStatus::registered);
+    const auto requested =
+        amendment_requested(c, "m1", {{"discount_fen", 200}}, by("rep-1", "better price"));
+    EXPECT_EQ(requested.event->type, "contract.amendment.requested");
+    EXPECT_EQ(requested.event->data["changes"], (json{{"discount_fen", 200}}));
+    EXPECT_EQ(requested.event->data["reason"], "better price");
+    const auto step =
+        amendment_decided(c, "m1", {1, true, false, 2}, json::object(), by("s", "ok"));
+    EXPECT_EQ(step.event->type, "contract.audit.approved");
+    EXPECT_EQ(step.event->data["amendment_id"], "m1");
+    EXPECT_EQ(step.event->data["round"], 1);
+    const json terms = {{"price_fen", 800}};
+    const auto approved =
+        amendment_decided(c, "m1", {4, true, true, std::nullopt}, terms, by("fd", "fine"));
+    EXPECT_EQ(approved.event->type, "contract.amendment.approved");
+    EXPECT_EQ(approved.event->data["terms"], terms);
+    EXPECT_EQ(approved.event->data["deposit_paid_fen"], 50);
+    EXPECT_EQ(approved.event->data["version"], approved.version);
+    EXPECT_EQ(approved.action, "amendment_approved");
+    const auto rejected =
+        amendment_decided(c, "m2", {2, false, false, std::nullopt}, terms, by("m", "no"));
+    EXPECT_EQ(rejected.event->type, "contract.amendment.rejected");
+    EXPECT_FALSE(rejected.event->data.contains("terms"));
+    EXPECT_EQ(rejected.event->data["role"], "sales_manager");
+    auto in_audit = a_contract();
+    EXPECT_EQ(failure_of([&] { amendment_requested(in_audit, "m3", json::object(), by("r")); }),
+              "409 invalid_transition");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // finance.contract.cleared / uncleared into the FINANCE stream.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -17,14 +18,15 @@
 #include "sales/db.hpp"
 #include "sales/http.hpp"
 #include "sales/ids.hpp"
-#include "test_support.hpp"
+#include "stack.hpp"
 
 namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 using sales::test::eventually;
+using sales::test::expect_error;
+using sales::test::Stack;
 
-const std::string kSecret = "contract-contracts-test-secret-0123456789abcdef";
 constexpr std::int64_t kList = 200'000'000;
 constexpr std::int64_t kDiscount = 1'000'000;  // 0.5%: within the standard 3%
 constexpr std::int64_t kPrice = kList - kDiscount;
@@ -33,24 +35,13 @@ constexpr std::int64_t kDeposit = 5'000'000;
 class ContractsApi : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        const auto suffix = sales::new_uuid().substr(0, 8);
-        nats_server_ = new sales::test::NatsServer();
-        db_ = new std::string(sales::test::fresh_database("t_con_contracts_" + suffix));
-        port_ = sales::test::free_port();
-        process_ =
-            sales::test::start_service("contract", port_,
-                                       {{"SALES_CONTRACT_DB", *db_},
-                                        {"SALES_NATS_URL", nats_server_->url()},
-                                        {"SALES_JWT_SECRET", kSecret},
-                                        {"SALES_CONTRACT_IO_THREADS", "4"},
-                                        {"SALES_CONTRACT_DB_POOL", "12"},
-                                        {"SALES_CONTRACT_NAK_DELAY", "100ms"}},
-                                       sales::test::temp_dir("con-contracts") + "/contract.log")
-                .release();
-        nats_ = new sales::bus::Nats(sales::bus::NatsOptions{nats_server_->url(), "test"});
+        stack_ = new Stack("con_contracts", {"contract"},
+                           {{"SALES_CONTRACT_IO_THREADS", "4"},
+                            {"SALES_CONTRACT_DB_POOL", "12"},
+                            {"SALES_CONTRACT_NAK_DELAY", "100ms"}});
         // Inventory's hold: every unit this test made is available once (the project is in the
         // unit id's registry).
-        nats_->serve("rpc.inventory.hold", "inventory", [](const std::string& text) {
+        stack_->nats().serve("rpc.inventory.hold", "inventory", [](const std::string& text) {
             const auto r = json::parse(text);
             std::lock_guard lock(mutex_);
             const auto it = units_.find(r.at("unit_id").get<std::string>());
@@ -62,51 +53,40 @@ class ContractsApi : public ::testing::Test {
                  {{"unit_id", it->first}, {"project_id", it->second}, {"list_total_fen", kList}}}}
                 .dump();
         });
-        pool_ = new sales::db::Pool({*db_, 2});
         project_ = new std::string(new_project("HX01"));
     }
     static void TearDownTestSuite() {
-        delete pool_;
-        delete nats_;
-        delete process_;
-        delete nats_server_;
-        delete db_;
+        delete stack_;
         delete project_;
     }
     void TearDown() override {
         if (HasFailure())
-            std::cerr << "---- contract log ----\n" << process_->log() << "\n";
+            std::cerr << "---- contract log ----\n" << stack_->log("contract") << "\n";
     }
 
     static std::string new_project(const std::string& code) {
         const auto id = sales::new_uuid();
-        publish("inventory.project.created",
-                sales::bus::make_event("inventory", "inventory.project.created", id, 1,
-                                       {{"id", id},
-                                        {"code", code},
-                                        {"name", "项目 " + code},
-                                        {"version", 1},
-                                        {"settings", {{"signing_deadline_days", 30}}}}));
+        stack_->publish(sales::bus::make_event("inventory", "inventory.project.created", id, 1,
+                                               {{"id", id},
+                                                {"code", code},
+                                                {"name", "项目 " + code},
+                                                {"version", 1},
+                                                {"settings", {{"signing_deadline_days", 30}}}}));
         EXPECT_TRUE(
             eventually([&] { return rows("project_refs", "project_id = $1::uuid", {id}) == 1; }));
         return id;
     }
-    static void publish(const std::string& subject, const sales::bus::Event& event) {
-        nats_->publish(subject, sales::bus::to_json(event));
-    }
     static std::int64_t rows(const std::string& table, const std::string& where = "true",
                              const sales::db::Params& params = {}) {
-        return pool_->transaction([&](sales::db::Tx& tx) {
-            return tx.exec_one("SELECT count(*) FROM " + table + " WHERE " + where, params)
-                .int64(0);
-        });
+        return stack_->count("contract", "SELECT count(*) FROM " + table + " WHERE " + where,
+                             params);
     }
     static void sql(const std::string& statement, const sales::db::Params& params) {
-        pool_->transaction([&](sales::db::Tx& tx) { tx.exec(statement, params); });
+        stack_->db("contract").transaction([&](sales::db::Tx& tx) { tx.exec(statement, params); });
     }
     // Envelopes of every outbox event of `type` about `subject`, oldest first.
     static std::vector<json> events(const std::string& type, const std::string& subject) {
-        return pool_->transaction([&](sales::db::Tx& tx) {
+        return stack_->db("contract").transaction([&](sales::db::Tx& tx) {
             std::vector<json> out;
             for (const auto& row : tx.exec("SELECT payload FROM outbox WHERE subject = $1 AND "
                                            "payload::jsonb->>'subject' = $2 ORDER BY id",
@@ -116,29 +96,22 @@ class ContractsApi : public ::testing::Test {
         });
     }
     static std::map<std::string, std::int64_t> counts() {
-        std::map<std::string, std::int64_t> out;
-        for (const char* t :
-             {"contracts", "contract_counters", "contract_history", "contract_audits", "amendments",
-              "approvals", "outbox", "contract_refund_requests", "handover_eligibility_history"})
-            out[t] = rows(t);
-        out["versions"] = pool_->transaction([](sales::db::Tx& tx) {
-            return tx.exec_one("SELECT coalesce(sum(version), 0) FROM contracts").int64(0);
-        });
+        auto out = stack_->row_counts(
+            "contract",
+            {"contracts", "contract_counters", "contract_history", "contract_audits", "amendments",
+             "approvals", "outbox", "contract_refund_requests", "handover_eligibility_history"});
+        out["versions"] =
+            stack_->count("contract", "SELECT coalesce(sum(version), 0) FROM contracts");
         return out;
     }
 
     static sales::http::Headers auth(const std::string& role,
                                      std::vector<std::string> projects = {"*"}) {
-        return {{"Authorization",
-                 "Bearer " + sales::auth::mint({kSecret}, {"user-" + role,
-                                                           {role},
-                                                           std::move(projects),
-                                                           std::chrono::system_clock::now() + 1h})},
-                {"Content-Type", "application/json"}};
+        return Stack::auth(role, std::move(projects));
     }
     sales::http::ClientResponse post(const std::string& path, const json& body,
                                      const std::string& role) {
-        return client_.request("POST", path, body.dump(), auth(role));
+        return stack_->call("contract", "POST", path, body, auth(role));
     }
     json ok(const sales::http::ClientResponse& r, int status = 200) {
         EXPECT_EQ(r.status, status) << r.body;
@@ -146,13 +119,6 @@ class ContractsApi : public ::testing::Test {
     }
     json contract(const std::string& id, const std::string& role = "sales_rep") {
         return ok(client_.get("/api/v1/contracts/" + id, auth(role)));
-    }
-    static void expect_error(const sales::http::ClientResponse& r, int status,
-                             const std::string& code) {
-        EXPECT_EQ(r.status, status) << r.body;
-        const auto body = json::parse(r.body, nullptr, false);
-        ASSERT_TRUE(body.is_object() && body.contains("error")) << r.body;
-        EXPECT_EQ(body["error"]["code"], code) << r.body;
     }
 
     static std::string in_days(int days) {
@@ -188,8 +154,7 @@ class ContractsApi : public ::testing::Test {
                                  auth("sales_rep"));
         EXPECT_EQ(r.status, 201) << r.body;
         const std::string id = r.json()["id"];
-        publish(
-            "finance.deposit.received",
+        stack_->publish(
             sales::bus::make_event("finance", "finance.deposit.received", id, 1,
                                    {{"subscription_id", id},
                                     {"amount_fen", kDeposit},
@@ -241,7 +206,7 @@ class ContractsApi : public ::testing::Test {
              {"balance_fen", 100}});
         if (!event_id.empty())
             event.id = event_id;
-        publish(type, event);
+        stack_->publish(event);
     }
     bool applied(const std::string& event_id) {
         return eventually([&] { return rows("inbox", "event_id = $1::uuid", {event_id}) == 1; });
@@ -257,16 +222,11 @@ class ContractsApi : public ::testing::Test {
         return out;
     }
 
-    static inline sales::test::NatsServer* nats_server_ = nullptr;
-    static inline std::string* db_ = nullptr;
-    static inline std::uint16_t port_ = 0;
-    static inline sales::test::Process* process_ = nullptr;
-    static inline sales::bus::Nats* nats_ = nullptr;
-    static inline sales::db::Pool* pool_ = nullptr;
+    static inline Stack* stack_ = nullptr;
     static inline std::string* project_ = nullptr;
     static inline std::mutex mutex_;
     static inline std::map<std::string, std::string> units_;  // unit id → project id
-    sales::http::Client client_{"127.0.0.1", port_};
+    sales::http::Client& client_ = stack_->http("contract");
 };
 
 TEST_F(ContractsApi, SigningWritesContractNumberAuditStepAndContractSignedPerTheSpec) {
@@ -438,7 +398,7 @@ TEST_F(ContractsApi, ThirtyConcurrentSigningsInOneProjectNumberOneToThirtyWithou
     std::atomic<int> failures{0};
     for (const auto& sub : subs) {
         threads.emplace_back([&, sub] {
-            sales::http::Client client("127.0.0.1", port_);
+            sales::http::Client client("127.0.0.1", stack_->port("contract"));
             const auto r =
                 client.request("POST", "/api/v1/subscriptions/" + sub + "/sign",
                                json{{"plan", mortgage_plan()}}.dump(), auth("sales_rep"));
@@ -734,12 +694,12 @@ TEST_F(ContractsApi, AwaitingAuditListShowsTheOpenStepAndOverdueOnes) {
     EXPECT_FALSE(overdue.contains(fresh["id"]));
     const auto page =
         ok(client_.get("/api/v1/contracts/awaiting-audit?overdue=true&limit=500", auth("gm")));
-    for (const auto& item : page["items"]) {
-        if (item["contract_id"] == late["id"]) {
-            EXPECT_EQ(item["overdue"], true);
-            EXPECT_EQ(item["role"], "sales_supervisor");
-        }
-    }
+    const auto& items = page["items"];
+    const auto item = std::find_if(items.begin(), items.end(),
+                                   [&](const json& i) { return i["contract_id"] == late["id"]; });
+    ASSERT_NE(item, items.end()) << "the overdue contract is not listed: " << page.dump();
+    EXPECT_EQ((*item)["overdue"], true);
+    EXPECT_EQ((*item)["role"], "sales_supervisor");
     expect_error(client_.get("/api/v1/contracts/awaiting-audit?overdue=maybe", auth("gm")), 400,
                  "validation_failed");
     expect_error(client_.get("/api/v1/contracts/handed-over?project_id=x", auth("gm")), 400,
@@ -754,9 +714,8 @@ TEST_F(ContractsApi, AwaitingAuditListShowsTheOpenStepAndOverdueOnes) {
 TEST_F(ContractsApi, MalformedOrUnknownFinanceEventIsDeadLettered) {
     const auto before = rows("dead_letter");
     finance("finance.contract.cleared", sales::new_uuid());
-    publish("finance.contract.cleared",
-            sales::bus::make_event("finance", "finance.contract.cleared", "x", 1,
-                                   {{"contract_id", 7}}));
+    stack_->publish(sales::bus::make_event("finance", "finance.contract.cleared", "x", 1,
+                                           {{"contract_id", 7}}));
     EXPECT_TRUE(eventually([&] { return rows("dead_letter") == before + 2; }));
 }
 

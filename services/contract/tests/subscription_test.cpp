@@ -6,10 +6,12 @@
 #include <tuple>
 
 #include "domain/subscription.hpp"
+#include "failure_of.hpp"
 
 namespace {
 using namespace contract::domain;
 using namespace std::chrono_literals;
+using contract::test::failure_of;
 
 const std::vector<Status> kAllStatuses = {Status::pending_deposit, Status::confirmed,
                                           Status::cancellation_requested, Status::cancelled,
@@ -25,7 +27,7 @@ const std::vector<Action> kAllActions = {Action::confirm_deposit,
                                          Action::record_orphaned_deposit,
                                          Action::sign};
 
-// The specification (ISSUE3-SPEC "Subscription"), written out independently of the code.
+// The specification (DOMAIN.md CON-1, CON-2), written out independently of the code.
 const std::map<std::pair<Status, Action>, Status> kLegal = {
     {{Status::pending_deposit, Action::confirm_deposit}, Status::confirmed},
     {{Status::pending_deposit, Action::record_partial_deposit}, Status::pending_deposit},
@@ -63,9 +65,11 @@ TEST(SubscriptionStateMachine, EveryOtherTransitionIsRejectedWithAClearError) {
             try {
                 next_status(from, action);
                 ADD_FAILURE() << to_string(action) << " from " << to_string(from) << " was allowed";
-            } catch (const TransitionError& e) {
-                EXPECT_EQ(e.from(), from);
-                EXPECT_EQ(e.action(), action);
+            } catch (const sales::Failure& e) {
+                EXPECT_EQ(e.kind(), sales::Failure::Kind::conflict);
+                EXPECT_EQ(e.code(), "invalid_transition");
+                EXPECT_EQ(e.details()["status"], to_string(from));
+                EXPECT_EQ(e.details()["action"], to_string(action));
                 EXPECT_EQ(std::string(e.what()), "cannot " + std::string(to_string(action)) +
                                                      " a subscription that is " +
                                                      std::string(to_string(from)));
@@ -183,7 +187,8 @@ TEST(PriceTerms, DiscountOverListTotalIsARuleViolation) {
     try {
         price_terms(1'000, 1'001, 1, 20);
         FAIL() << "accepted";
-    } catch (const RuleViolation& e) {
+    } catch (const sales::Failure& e) {
+        EXPECT_EQ(e.kind(), sales::Failure::Kind::rule);
         EXPECT_EQ(e.code(), "discount_exceeds_list_total");
         EXPECT_EQ(e.details()["list_total_fen"], 1'000);
     }
@@ -193,7 +198,8 @@ TEST(PriceTerms, DepositOverTheCapNamesTheCap) {
     try {
         price_terms(1'000'000, 100'000, 180'001, 20);  // price 900,000 → cap 180,000
         FAIL() << "accepted";
-    } catch (const RuleViolation& e) {
+    } catch (const sales::Failure& e) {
+        EXPECT_EQ(e.kind(), sales::Failure::Kind::rule);
         EXPECT_EQ(e.code(), "deposit_exceeds_cap");
         EXPECT_EQ(e.details()["cap_percent"], 20);
         EXPECT_EQ(e.details()["max_deposit_fen"], 180'000);
@@ -214,20 +220,31 @@ TEST(DepositDeadline, FollowsTheProjectSetting) {
 Subscription pending(std::int64_t deposit = 100'000) {
     Subscription s;
     s.id = "s1";
+    s.project_id = "p1";
     s.unit_id = "u1";
     s.customer_id = "c1";
     s.terms = {1'000'000, 0, 1'000'000, deposit};
     return s;
 }
 
+const sales::TimePoint kAt{std::chrono::seconds(1'800'000'000)};
+
+By by(const std::string& actor, const std::string& reason = "because") {
+    return {actor, reason, kAt};
+}
+
+DepositReceipt receipt(std::int64_t amount_fen) {
+    return {amount_fen, "R-1", "2027-01-15T08:00:00.000Z"};
+}
+
 TEST(SubscriptionChanges, RenameNeedsANewCustomerAndALiveSubscription) {
     auto s = pending();
-    rename(s, "c2");
+    rename(s, "c2", by("sup-1"));
     EXPECT_EQ(s.customer_id, "c2");
     EXPECT_EQ(s.status, Status::pending_deposit);
-    EXPECT_THROW(rename(s, "c2"), RuleViolation);
+    EXPECT_EQ(failure_of([&] { rename(s, "c2", by("sup-1")); }), "422 no_change");
     s.status = Status::cancelled;
-    EXPECT_THROW(rename(s, "c3"), TransitionError);
+    EXPECT_EQ(failure_of([&] { rename(s, "c3", by("sup-1")); }), "409 invalid_transition");
     EXPECT_EQ(s.customer_id, "c2");
 }
 
@@ -235,25 +252,29 @@ TEST(SubscriptionChanges, SwapRepricesWithTheSameDiscountAndRechecksTheCap) {
     auto s = pending(150'000);
     s.terms.discount_fen = 100'000;
     s.terms.price_fen = 900'000;
-    swap(s, "u2", 2'000'000, 20);
+    swap(s, "u2", 2'000'000, 20, by("sup-1"));
     EXPECT_EQ(s.unit_id, "u2");
     EXPECT_EQ(s.terms.list_total_fen, 2'000'000);
     EXPECT_EQ(s.terms.price_fen, 1'900'000);
 
     // A cheaper unit whose price no longer carries the deposit (REG-2): nothing changes.
     const auto before = s;
-    EXPECT_THROW(swap(s, "u3", 800'000, 20), RuleViolation);  // price 700,000 → cap 140,000
+    // price 700,000 → cap 140,000
+    EXPECT_EQ(failure_of([&] { swap(s, "u3", 800'000, 20, by("sup-1")); }),
+              "422 deposit_exceeds_cap");
     EXPECT_EQ(s.unit_id, before.unit_id);
     EXPECT_EQ(s.terms.price_fen, before.terms.price_fen);
+    EXPECT_EQ(s.version, before.version);
 
     s.status = Status::cancellation_requested;
-    EXPECT_THROW(swap(s, "u4", 2'000'000, 20), TransitionError);
+    EXPECT_EQ(failure_of([&] { swap(s, "u4", 2'000'000, 20, by("sup-1")); }),
+              "409 invalid_transition");
 }
 
 TEST(SubscriptionChanges, CancelBeforeDepositIsImmediateAfterItARequest) {
     auto s = pending();
     s.deposit_paid_fen = 30'000;  // a partial deposit is refunded
-    cancel(s, "control-1", "customer changed their mind");
+    cancel(s, by("control-1", "customer changed their mind"));
     EXPECT_EQ(s.status, Status::cancelled);
     EXPECT_EQ(s.cancellation_reason, kReasonCancelledBeforeDeposit);
     EXPECT_EQ(s.refund_due_fen, 30'000);
@@ -262,18 +283,18 @@ TEST(SubscriptionChanges, CancelBeforeDepositIsImmediateAfterItARequest) {
     auto c = pending();
     c.status = Status::confirmed;
     c.deposit_paid_fen = 100'000;
-    cancel(c, "control-1", "loan refused");
+    cancel(c, by("control-1", "loan refused"));
     EXPECT_EQ(c.status, Status::cancellation_requested);
     EXPECT_FALSE(c.cancellation_reason);
     EXPECT_EQ(c.refund_due_fen, 0);
-    EXPECT_THROW(cancel(c, "control-1", "again"), TransitionError);
+    EXPECT_EQ(failure_of([&] { cancel(c, by("control-1", "again")); }), "409 invalid_transition");
 }
 
 TEST(SubscriptionChanges, FinanceDirectorDecidesACancellationRequest) {
     auto approved = pending();
     approved.status = Status::cancellation_requested;
     approved.deposit_paid_fen = 100'000;
-    decide_cancellation(approved, true, "fd-1", "ok");
+    decide_cancellation(approved, true, by("fd-1", "ok"));
     EXPECT_EQ(approved.status, Status::cancelled);
     EXPECT_EQ(approved.cancellation_reason, kReasonCancellationApproved);
     EXPECT_EQ(approved.refund_due_fen, 100'000);  // CON-2: the paid deposit is due back
@@ -281,34 +302,36 @@ TEST(SubscriptionChanges, FinanceDirectorDecidesACancellationRequest) {
 
     auto rejected = pending();
     rejected.status = Status::cancellation_requested;
-    decide_cancellation(rejected, false, "fd-1", "contract terms");
+    decide_cancellation(rejected, false, by("fd-1", "contract terms"));
     EXPECT_EQ(rejected.status, Status::confirmed);
     EXPECT_EQ(rejected.refund_due_fen, 0);
 
-    EXPECT_THROW(decide_cancellation(rejected, true, "fd-1", "x"), TransitionError);
+    EXPECT_EQ(failure_of([&] { decide_cancellation(rejected, true, by("fd-1", "x")); }),
+              "409 invalid_transition");
 }
 
 TEST(SubscriptionChanges, ExpiryCancelsAndRefundsAnyPartialDeposit) {
     auto s = pending();
-    expire(s);
+    expire(s, by("system"));
     EXPECT_EQ(s.status, Status::cancelled);
     EXPECT_EQ(s.cancellation_reason, kReasonDeadlinePassed);
     EXPECT_EQ(s.refund_due_fen, 0);
-    EXPECT_THROW(expire(s), TransitionError);
+    EXPECT_EQ(failure_of([&] { expire(s, by("system")); }), "409 invalid_transition");
 }
 
 TEST(ReceivedDeposit, FullPartialOrphanedAndDuplicate) {
     auto s = pending(100'000);
-    EXPECT_EQ(receive_deposit(s, 40'000), DepositOutcome::partial);
+    const auto fin = by("finance");
+    EXPECT_EQ(receive_deposit(s, receipt(40'000), fin).outcome, DepositOutcome::partial);
     EXPECT_EQ(s.status, Status::pending_deposit);
     EXPECT_EQ(s.deposit_paid_fen, 40'000);
-    EXPECT_EQ(receive_deposit(s, 60'000), DepositOutcome::confirmed);
+    EXPECT_EQ(receive_deposit(s, receipt(60'000), fin).outcome, DepositOutcome::confirmed);
     EXPECT_EQ(s.status, Status::confirmed);
     EXPECT_EQ(s.deposit_paid_fen, 100'000);
 
     EXPECT_EQ(s.refund_due_fen, 0);
     // A second payment of a paid deposit is flagged for refund, the status unchanged.
-    EXPECT_EQ(receive_deposit(s, 100'000), DepositOutcome::duplicate);
+    EXPECT_EQ(receive_deposit(s, receipt(100'000), fin).outcome, DepositOutcome::duplicate);
     EXPECT_EQ(s.status, Status::confirmed);
     EXPECT_EQ(s.deposit_paid_fen, 100'000);
     EXPECT_EQ(s.refund_due_fen, 100'000);
@@ -316,17 +339,120 @@ TEST(ReceivedDeposit, FullPartialOrphanedAndDuplicate) {
 
     // An overpayment confirms; the excess is flagged for refund (REG-2 caps the deposit).
     auto over = pending(100'000);
-    EXPECT_EQ(receive_deposit(over, 30'000), DepositOutcome::partial);
-    EXPECT_EQ(receive_deposit(over, 90'000), DepositOutcome::confirmed);
+    EXPECT_EQ(receive_deposit(over, receipt(30'000), fin).outcome, DepositOutcome::partial);
+    EXPECT_EQ(receive_deposit(over, receipt(90'000), fin).outcome, DepositOutcome::confirmed);
     EXPECT_EQ(over.deposit_paid_fen, 100'000);
     EXPECT_EQ(over.refund_due_fen, 20'000);
 
     auto late = pending(100'000);
-    expire(late);
-    EXPECT_EQ(receive_deposit(late, 100'000), DepositOutcome::orphaned);
+    expire(late, by("system"));
+    EXPECT_EQ(receive_deposit(late, receipt(100'000), fin).outcome, DepositOutcome::orphaned);
     EXPECT_EQ(late.status, Status::cancelled);
     EXPECT_EQ(late.refund_due_fen, 100'000);  // never lost: flagged for refund
     EXPECT_EQ(to_string(DepositOutcome::orphaned), "orphaned");
+}
+
+// ---- the events the changes produce (docs/events.md) ----
+
+TEST(SubscriptionEvents, CreatedIsVersionOneWithTheSnapshot) {
+    auto s = pending();
+    const auto change = create(s, by("rep-1"));
+    EXPECT_EQ(change.event.type, "contract.subscription.created");
+    EXPECT_EQ(change.event.subject, "s1");
+    EXPECT_EQ(change.event.sequence, 1);
+    EXPECT_EQ(change.action, "create");
+    EXPECT_FALSE(change.from);
+    EXPECT_EQ(change.event.data["subscription_id"], "s1");
+    EXPECT_FALSE(change.event.data.contains("id"));
+    EXPECT_EQ(change.event.data["status"], "pending_deposit");
+    EXPECT_EQ(change.event.data["created_by"], "rep-1");
+    EXPECT_EQ(change.event.data["created_at"], sales::to_rfc3339(kAt));
+}
+
+TEST(SubscriptionEvents, ConfirmedCarriesTheReceiptAndTheNewVersion) {
+    auto s = pending(100'000);
+    const auto applied = receive_deposit(s, receipt(100'000), by("finance", "receipt R-1"));
+    const auto& change = applied.change;
+    EXPECT_EQ(change.event.type, "contract.subscription.confirmed");
+    EXPECT_EQ(change.event.sequence, 2);
+    EXPECT_EQ(change.from, Status::pending_deposit);
+    EXPECT_EQ(change.from_version, 1);
+    EXPECT_EQ(change.action, "confirm_deposit");
+    EXPECT_EQ(change.actor, "finance");
+    EXPECT_EQ(change.reason, "receipt R-1");
+    const auto& d = change.event.data;
+    EXPECT_EQ(d["subscription_id"], "s1");
+    EXPECT_EQ(d["unit_id"], "u1");
+    EXPECT_EQ(d["status"], "confirmed");
+    EXPECT_EQ(d["deposit_paid_fen"], 100'000);
+    EXPECT_EQ(d["amount_fen"], 100'000);
+    EXPECT_EQ(d["receipt_no"], "R-1");
+    EXPECT_EQ(d["paid_at"], "2027-01-15T08:00:00.000Z");
+    EXPECT_EQ(d["version"], 2);
+    EXPECT_EQ(d["updated_at"], sales::to_rfc3339(kAt));
+    EXPECT_EQ(change.details, (nlohmann::json{{"amount_fen", 100'000},
+                                              {"receipt_no", "R-1"},
+                                              {"paid_at", "2027-01-15T08:00:00.000Z"}}));
+    // Partial and orphaned deposits have their own types.
+    auto part = pending(100'000);
+    EXPECT_EQ(receive_deposit(part, receipt(1), by("finance")).change.event.type,
+              "contract.subscription.deposit_recorded");
+    expire(part, by("system"));
+    EXPECT_EQ(receive_deposit(part, receipt(1), by("finance")).change.event.type,
+              "contract.subscription.deposit_orphaned");
+}
+
+TEST(SubscriptionEvents, EveryCancellationNamesItsReason) {
+    auto expired = pending();
+    const auto e = expire(expired, by("system"));
+    EXPECT_EQ(e.event.type, "contract.subscription.cancelled");
+    EXPECT_EQ(e.event.data["reason"], "deposit_deadline_passed");
+    EXPECT_EQ(e.details["reason"], "deposit_deadline_passed");
+    EXPECT_EQ(e.action, "expire");
+
+    auto early = pending();
+    const auto c = cancel(early, by("control-1", "changed mind"));
+    EXPECT_EQ(c.event.type, "contract.subscription.cancelled");
+    EXPECT_EQ(c.event.data["reason"], "cancelled_before_deposit");
+    EXPECT_EQ(c.event.data["cancellation_note"], "changed mind");
+
+    auto paid = pending();
+    paid.status = Status::confirmed;
+    const auto requested = cancel(paid, by("control-1", "loan refused"));
+    EXPECT_EQ(requested.event.type, "contract.subscription.cancellation_requested");
+    EXPECT_FALSE(requested.event.data.contains("reason"));
+    const auto approved = decide_cancellation(paid, true, by("fd-1", "ok"));
+    EXPECT_EQ(approved.event.type, "contract.subscription.cancelled");
+    EXPECT_EQ(approved.event.data["reason"], "cancellation_approved");
+    EXPECT_EQ(approved.event.sequence, 3);
+    EXPECT_EQ(approved.action, "approve_cancellation");
+
+    auto again = pending();
+    again.status = Status::cancellation_requested;
+    EXPECT_EQ(decide_cancellation(again, false, by("fd-1", "no")).event.type,
+              "contract.subscription.cancellation_rejected");
+}
+
+TEST(SubscriptionEvents, RenameSwapAndSignCarryTheirExtraFields) {
+    auto s = pending();
+    const auto renamed = rename(s, "c2", by("sup-1", "family"));
+    EXPECT_EQ(renamed.event.type, "contract.subscription.renamed");
+    EXPECT_EQ(renamed.event.data["previous_customer_id"], "c1");
+    EXPECT_EQ(renamed.event.data["customer_id"], "c2");
+
+    const auto swapped = swap(s, "u2", 2'000'000, 20, by("sup-1", "view"));
+    EXPECT_EQ(swapped.event.type, "contract.subscription.swapped");
+    EXPECT_EQ(swapped.event.data["old_unit_id"], "u1");
+    EXPECT_EQ(swapped.event.data["unit_id"], "u2");
+    EXPECT_EQ(swapped.event.data["price_fen"], 2'000'000);
+
+    s.status = Status::confirmed;
+    const auto signed_ = sign(s, "k1", "2027-HX01-000001", by("rep-1"));
+    EXPECT_EQ(signed_.event.type, "contract.subscription.signed");
+    EXPECT_EQ(signed_.event.data["status"], "signed");
+    EXPECT_EQ(signed_.event.data["contract_id"], "k1");
+    EXPECT_EQ(signed_.event.data["contract_no"], "2027-HX01-000001");
+    EXPECT_EQ(signed_.event.sequence, 4);
 }
 
 }  // namespace

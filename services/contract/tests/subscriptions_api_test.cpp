@@ -1,12 +1,13 @@
 // Subscriptions end to end: the real contract service with a real PostgreSQL and a private
 // nats-server. Inventory is stood in for by FakeInventory (in this process): it answers
-// rpc.inventory.hold/release/swap with the ISSUE3-SPEC semantics and consumes
+// rpc.inventory.hold/release/swap as inventory does (INV-4) and consumes
 // contract.subscription.* from the CONTRACT stream through its own inbox, like the real one.
 // Finance is stood in for by publishing finance.deposit.received into the FINANCE stream.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,14 +20,13 @@
 #include "sales/db.hpp"
 #include "sales/http.hpp"
 #include "sales/ids.hpp"
-#include "test_support.hpp"
+#include "stack.hpp"
 
 namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 using sales::test::eventually;
-
-const std::string kSecret = "contract-api-test-secret-0123456789abcdef";
+using sales::test::Stack;
 
 // Unit state as inventory keeps it (INV-4), in memory.
 class FakeInventory {
@@ -38,8 +38,8 @@ class FakeInventory {
         std::string holder;  // subscription id while held / subscribed
     };
 
-    FakeInventory(const std::string& nats_url, const std::string& inbox_db)
-        : nats_(sales::bus::NatsOptions{nats_url, "fake-inventory"}), pool_({inbox_db, 2}) {
+    FakeInventory(sales::bus::Nats& nats, const std::string& inbox_db)
+        : nats_(nats), pool_({inbox_db, 2}) {
         sales::db::migrate(pool_, {{"bus", sales::bus::migrations_directory()}});
         serve("rpc.inventory.hold", [this](const json& r) { return hold(r); });
         serve("rpc.inventory.release", [this](const json& r) { return release(r); });
@@ -52,7 +52,18 @@ class FakeInventory {
             [this](sales::db::Tx&, const sales::bus::Event& e) { on_event(e); });
         consumer_->start();
     }
-    ~FakeInventory() { consumer_->stop(); }
+    ~FakeInventory() { shut_down(); }
+
+    // Stops consuming and waits for the requests being answered (a stalled one sleeps): after
+    // this, and once the connection is closed, nothing runs on this object any more.
+    void shut_down() {
+        if (consumer_) {
+            consumer_->stop();
+            consumer_.reset();
+        }
+        std::unique_lock lock(mutex_);
+        idle_.wait_for(lock, 10s, [this] { return in_flight_ == 0; });
+    }
 
     void add_unit(const std::string& unit_id, const std::string& project_id,
                   std::int64_t list_total_fen) {
@@ -85,12 +96,16 @@ class FakeInventory {
             {
                 std::lock_guard lock(mutex_);
                 ++request_counts_[subject];
+                ++in_flight_;
                 slow = request.contains("unit_id") && slow_.contains(request["unit_id"]);
             }
             if (slow)
                 std::this_thread::sleep_for(2500ms);  // simulates a stalled inventory
             std::lock_guard lock(mutex_);
-            return handler(request).dump();
+            auto reply = handler(request).dump();
+            if (--in_flight_ == 0)
+                idle_.notify_all();
+            return reply;
         });
     }
 
@@ -166,10 +181,12 @@ class FakeInventory {
     }
 
     std::mutex mutex_;
+    std::condition_variable idle_;
+    int in_flight_ = 0;
     std::map<std::string, Unit> units_;
     std::set<std::string> slow_;
     std::map<std::string, int> request_counts_;
-    sales::bus::Nats nats_;
+    sales::bus::Nats& nats_;
     sales::db::Pool pool_;
     std::unique_ptr<sales::bus::InboxConsumer> consumer_;
 };
@@ -177,59 +194,44 @@ class FakeInventory {
 class SubscriptionsApi : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        const auto suffix = sales::new_uuid().substr(0, 8);
-        nats_server_ = new sales::test::NatsServer();
-        db_ = new std::string(sales::test::fresh_database("t_con_api_" + suffix));
-        const auto inbox_db = sales::test::fresh_database("t_con_fakeinv_" + suffix);
-        port_ = sales::test::free_port();
-        log_path_ = new std::string(sales::test::temp_dir("con-api") + "/contract.log");
-        process_ = sales::test::start_service("contract", port_,
-                                              {{"SALES_CONTRACT_DB", *db_},
-                                               {"SALES_NATS_URL", nats_server_->url()},
-                                               {"SALES_JWT_SECRET", kSecret},
-                                               {"SALES_CONTRACT_IO_THREADS", "4"},
-                                               {"SALES_CONTRACT_NAK_DELAY", "100ms"}},
-                                              *log_path_)
-                       .release();
-        inventory_ = new FakeInventory(nats_server_->url(), inbox_db);
-        publisher_ = new sales::bus::Nats(sales::bus::NatsOptions{nats_server_->url(), "test"});
-        pool_ = new sales::db::Pool({*db_, 2});
+        stack_ =
+            new Stack("con_api", {"contract"},
+                      {{"SALES_CONTRACT_IO_THREADS", "4"}, {"SALES_CONTRACT_NAK_DELAY", "100ms"}});
+        inventory_ = new FakeInventory(
+            stack_->nats(),
+            sales::test::fresh_database("t_con_fakeinv_" + sales::new_uuid().substr(0, 8)));
         project_ = new std::string(sales::new_uuid());
         fast_project_ = new std::string(sales::new_uuid());
         publish_project(*project_, "HX01", 3600);
         publish_project(*fast_project_, "HX02", 2);  // CON-1 deadline shortened for the test
         ASSERT_TRUE(eventually([] { return rows("project_refs") == 2; }))
             << "project events not applied; log:\n"
-            << process_->log();
+            << stack_->log("contract");
     }
     static void TearDownTestSuite() {
+        // The fake answers on the stack's connection: drain it, close the connection (with the
+        // stack), then the fake goes.
+        inventory_->shut_down();
+        delete stack_;
         delete inventory_;
-        delete publisher_;
-        delete pool_;
-        delete process_;
-        delete nats_server_;
-        for (auto* s : {db_, log_path_, project_, fast_project_})
+        for (auto* s : {project_, fast_project_})
             delete s;
     }
     void TearDown() override {
         if (HasFailure())
-            std::cerr << "---- contract log ----\n" << process_->log() << "\n";
+            std::cerr << "---- contract log ----\n" << stack_->log("contract") << "\n";
     }
 
-    static void publish(const std::string& subject, const sales::bus::Event& event) {
-        publisher_->publish(subject, sales::bus::to_json(event));
-    }
     static void publish_project(const std::string& id, const std::string& code,
                                 std::int64_t deposit_deadline_seconds) {
-        publish("inventory.project.created",
-                sales::bus::make_event(
-                    "inventory", "inventory.project.created", id, 1,
-                    {{"id", id},
-                     {"code", code},
-                     {"name", "项目 " + code},
-                     {"city", "成都"},
-                     {"version", 1},
-                     {"settings", {{"deposit_deadline_seconds", deposit_deadline_seconds}}}}));
+        stack_->publish(sales::bus::make_event(
+            "inventory", "inventory.project.created", id, 1,
+            {{"id", id},
+             {"code", code},
+             {"name", "项目 " + code},
+             {"city", "成都"},
+             {"version", 1},
+             {"settings", {{"deposit_deadline_seconds", deposit_deadline_seconds}}}}));
     }
     static sales::bus::Event deposit_event(const std::string& subscription_id,
                                            std::int64_t amount_fen, const std::string& receipt_no) {
@@ -242,14 +244,12 @@ class SubscriptionsApi : public ::testing::Test {
 
     static std::int64_t rows(const std::string& table, const std::string& where = "true",
                              const sales::db::Params& params = {}) {
-        return pool_->transaction([&](sales::db::Tx& tx) {
-            return tx.exec_one("SELECT count(*) FROM " + table + " WHERE " + where, params)
-                .int64(0);
-        });
+        return stack_->count("contract", "SELECT count(*) FROM " + table + " WHERE " + where,
+                             params);
     }
     // The data of every outbox event of `type` about `subscription_id`, oldest first.
     static std::vector<json> events(const std::string& type, const std::string& subscription_id) {
-        return pool_->transaction([&](sales::db::Tx& tx) {
+        return stack_->db("contract").transaction([&](sales::db::Tx& tx) {
             std::vector<json> out;
             for (const auto& row : tx.exec("SELECT payload FROM outbox WHERE subject = $1 AND "
                                            "payload::jsonb->>'subject' = $2 ORDER BY id",
@@ -262,22 +262,11 @@ class SubscriptionsApi : public ::testing::Test {
         });
     }
     static std::map<std::string, std::int64_t> counts() {
-        std::map<std::string, std::int64_t> out;
-        for (const char* t : {"subscriptions", "subscription_history", "outbox", "idempotency_keys",
-                              "subscription_deposits"}) {
-            out[t] = rows(t);
-        }
-        return out;
+        return stack_->row_counts("contract", {"subscriptions", "subscription_history", "outbox",
+                                               "idempotency_keys", "subscription_deposits"});
     }
 
-    static std::string token(const std::string& role, std::vector<std::string> projects = {"*"}) {
-        return sales::auth::mint(
-            {kSecret},
-            {"user-" + role, {role}, std::move(projects), std::chrono::system_clock::now() + 1h});
-    }
-    static sales::http::Headers auth(const std::string& role) {
-        return {{"Authorization", "Bearer " + token(role)}, {"Content-Type", "application/json"}};
-    }
+    static sales::http::Headers auth(const std::string& role) { return Stack::auth(role); }
 
     static std::string in_days(int days) {
         return contract::domain::to_string(
@@ -328,26 +317,18 @@ class SubscriptionsApi : public ::testing::Test {
         return get(id)["status"] == status;
     }
 
+    // The error envelope (sales::test::expect_error), with a message for people.
     static void expect_error(const sales::http::ClientResponse& r, int status,
                              const std::string& code) {
-        EXPECT_EQ(r.status, status) << r.body;
-        const auto body = json::parse(r.body, nullptr, false);
-        ASSERT_TRUE(body.is_object() && body.contains("error")) << r.body;
-        EXPECT_EQ(body["error"]["code"], code) << r.body;
-        EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
+        const auto error = sales::test::expect_error(r, status, code);
+        EXPECT_FALSE(error.value("message", "").empty()) << r.body;
     }
 
-    static inline sales::test::NatsServer* nats_server_ = nullptr;
-    static inline std::string* db_ = nullptr;
-    static inline std::string* log_path_ = nullptr;
-    static inline std::uint16_t port_ = 0;
-    static inline sales::test::Process* process_ = nullptr;
+    static inline Stack* stack_ = nullptr;
     static inline FakeInventory* inventory_ = nullptr;
-    static inline sales::bus::Nats* publisher_ = nullptr;
-    static inline sales::db::Pool* pool_ = nullptr;
     static inline std::string* project_ = nullptr;
     static inline std::string* fast_project_ = nullptr;
-    sales::http::Client client_{"127.0.0.1", port_};
+    sales::http::Client& client_ = stack_->http("contract");
 };
 
 TEST_F(SubscriptionsApi, CreateHoldsTheUnitAndWritesRowHistoryAndEventTogether) {
@@ -491,7 +472,7 @@ TEST_F(SubscriptionsApi, PermissionsAndProjectScope) {
     const auto s = created(unit);
     const std::string id = s["id"];
     const auto outsider = sales::http::Headers{
-        {"Authorization", "Bearer " + token("sales_rep", {sales::new_uuid()})}};
+        {"Authorization", Stack::auth("sales_rep", {sales::new_uuid()}).at("Authorization")}};
     expect_error(client_.get("/api/v1/subscriptions/" + id, outsider), 404,
                  "subscription_not_found");
     const auto listed = client_.get("/api/v1/subscriptions?limit=500", outsider);
@@ -562,13 +543,13 @@ TEST_F(SubscriptionsApi, DepositReceivedConfirmsOnceEvenIfDeliveredTwice) {
     const auto s = created(unit);
     const std::string id = s["id"];
     const auto event = deposit_event(id, 5'000'000, "R-" + sales::new_uuid().substr(0, 8));
-    publish("finance.deposit.received", event);
-    publish("finance.deposit.received", event);  // redelivered: same event id
+    stack_->publish(event);
+    stack_->publish(event);  // redelivered: same event id
     ASSERT_TRUE(eventually([&] { return status_is(id, "confirmed"); }));
     // The same receipt under a new event id (finance retried) is not counted again.
     auto resent = event;
     resent.id = sales::new_uuid();
-    publish("finance.deposit.received", resent);
+    stack_->publish(resent);
     ASSERT_TRUE(eventually([&] { return rows("inbox", "event_id = $1::uuid", {resent.id}) == 1; }));
     EXPECT_TRUE(eventually([&] { return inventory_->is(unit, "subscribed", id); }));
 
@@ -582,11 +563,11 @@ TEST_F(SubscriptionsApi, DepositReceivedConfirmsOnceEvenIfDeliveredTwice) {
 TEST_F(SubscriptionsApi, PartialDepositsAddUpToConfirmation) {
     const auto s = created(new_unit());
     const std::string id = s["id"];
-    publish("finance.deposit.received", deposit_event(id, 2'000'000, "P1-" + id.substr(0, 8)));
+    stack_->publish(deposit_event(id, 2'000'000, "P1-" + id.substr(0, 8)));
     ASSERT_TRUE(eventually([&] { return get(id)["deposit_paid_fen"] == 2'000'000; }));
     EXPECT_EQ(get(id)["status"], "pending_deposit");
     EXPECT_EQ(events("contract.subscription.deposit_recorded", id).size(), 1u);
-    publish("finance.deposit.received", deposit_event(id, 3'000'000, "P2-" + id.substr(0, 8)));
+    stack_->publish(deposit_event(id, 3'000'000, "P2-" + id.substr(0, 8)));
     ASSERT_TRUE(eventually([&] { return status_is(id, "confirmed"); }));
 }
 
@@ -594,7 +575,7 @@ TEST_F(SubscriptionsApi, DepositAfterCancellationIsFlaggedForRefund) {
     const auto s = created(new_unit(200'000'000, *fast_project_));
     const std::string id = s["id"];
     ASSERT_TRUE(eventually([&] { return status_is(id, "cancelled"); }, 15s));
-    publish("finance.deposit.received", deposit_event(id, 5'000'000, "LATE-" + id.substr(0, 8)));
+    stack_->publish(deposit_event(id, 5'000'000, "LATE-" + id.substr(0, 8)));
     ASSERT_TRUE(eventually(
         [&] { return events("contract.subscription.deposit_orphaned", id).size() == 1; }));
     const auto orphan = events("contract.subscription.deposit_orphaned", id)[0];
@@ -607,12 +588,11 @@ TEST_F(SubscriptionsApi, DepositAfterCancellationIsFlaggedForRefund) {
 
 TEST_F(SubscriptionsApi, MalformedFinanceEventIsDeadLettered) {
     const auto before = rows("dead_letter");
-    publish("finance.deposit.received",
-            sales::bus::make_event("finance", "finance.deposit.received", "x", 1,
-                                   {{"subscription_id", sales::new_uuid()},
-                                    {"amount_fen", 1.5},
-                                    {"receipt_no", "R"},
-                                    {"paid_at", "2026-11-22T00:00:00Z"}}));
+    stack_->publish(sales::bus::make_event("finance", "finance.deposit.received", "x", 1,
+                                           {{"subscription_id", sales::new_uuid()},
+                                            {"amount_fen", 1.5},
+                                            {"receipt_no", "R"},
+                                            {"paid_at", "2026-11-22T00:00:00Z"}}));
     EXPECT_TRUE(eventually([&] { return rows("dead_letter") == before + 1; }));
 }
 
@@ -691,7 +671,7 @@ TEST_F(SubscriptionsApi, ConcurrentSwapsLeaveExactlyOneUnitHeld) {
     std::atomic<int> server_errors{0};
     for (const auto& target : targets) {
         threads.emplace_back([&, target] {
-            sales::http::Client client("127.0.0.1", port_);
+            sales::http::Client client("127.0.0.1", stack_->port("contract"));
             const auto r = client.request("POST", "/api/v1/subscriptions/" + id + "/swap",
                                           json{{"new_unit_id", target}, {"reason", "race"}}.dump(),
                                           auth("sales_supervisor"));
@@ -723,7 +703,7 @@ TEST_F(SubscriptionsApi, ConcurrentRequestsForOneUnitHaveOneWinner) {
     std::vector<std::thread> threads;
     for (int i = 0; i < 40; ++i) {
         threads.emplace_back([&] {
-            sales::http::Client client("127.0.0.1", port_);
+            sales::http::Client client("127.0.0.1", stack_->port("contract"));
             const auto r = client.request("POST", "/api/v1/subscriptions", body_for(unit).dump(),
                                           auth("sales_rep"));
             (r.status == 201 ? won : r.status == 409 ? refused : other)++;
@@ -758,7 +738,7 @@ TEST_F(SubscriptionsApi, CancellationAfterDepositNeedsTheFinanceDirector) {
     const std::string id = created(unit)["id"];
     expect_error(act(id, "cancellation/approve", {{"note", "x"}}, "finance_director"), 409,
                  "invalid_transition");
-    publish("finance.deposit.received", deposit_event(id, 5'000'000, "C-" + id.substr(0, 8)));
+    stack_->publish(deposit_event(id, 5'000'000, "C-" + id.substr(0, 8)));
     ASSERT_TRUE(eventually([&] { return status_is(id, "confirmed"); }));
 
     auto r = act(id, "cancel", {{"reason", "贷款未批"}}, "sales_control");
@@ -789,10 +769,9 @@ TEST_F(SubscriptionsApi, ProjectSettingsChangedApplyToNewSubscriptions) {
     const auto project = sales::new_uuid();
     publish_project(project, "HX03", 3600);
     // A settings-only event (no code or name): the project's REG-2 cap lowered to 10%.
-    publish("inventory.project.settings_changed",
-            sales::bus::make_event(
-                "inventory", "inventory.project.settings_changed", project, 2,
-                {{"id", project}, {"version", 2}, {"settings", {{"deposit_cap_percent", 10}}}}));
+    stack_->publish(sales::bus::make_event(
+        "inventory", "inventory.project.settings_changed", project, 2,
+        {{"id", project}, {"version", 2}, {"settings", {{"deposit_cap_percent", 10}}}}));
     ASSERT_TRUE(eventually([&] {
         return rows("project_refs",
                     "project_id = $1::uuid AND version = 2 AND deposit_cap_percent = 10 AND "

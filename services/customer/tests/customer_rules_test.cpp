@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/customer.hpp"
+#include "sales/failure.hpp"
 
 namespace {
 using namespace customer::domain;
@@ -15,6 +16,18 @@ sales::TimePoint at(const char* rfc3339) {
 sales::Date day(const char* text) {
     return *sales::parse_date(text);
 }
+// EXPECTs `call` to throw sales::Failure of `kind` with `code`.
+template <class F>
+void expect_failure(F&& call, sales::Failure::Kind kind, const std::string& code) {
+    try {
+        call();
+        ADD_FAILURE() << "no sales::Failure thrown; expected " << code;
+    } catch (const sales::Failure& e) {
+        EXPECT_EQ(e.kind(), kind) << e.what();
+        EXPECT_EQ(e.code(), code) << e.what();
+    }
+}
+constexpr auto kConflict = sales::Failure::Kind::conflict;
 
 TEST(OwnershipCus3, FirstRecorderOwnsLaterRepsCollide) {
     EXPECT_EQ(decide_claim(std::nullopt, "rep-a"), ClaimOutcome::owner);
@@ -27,8 +40,10 @@ TEST(OwnershipCus3, ManagerResolvesOpenCollisionsOnce) {
               CollisionStatus::confirmed);
     EXPECT_EQ(resolve(CollisionStatus::open, CollisionDecision::reassign),
               CollisionStatus::reassigned);
-    EXPECT_THROW(resolve(CollisionStatus::confirmed, CollisionDecision::reassign), RuleViolation);
-    EXPECT_THROW(resolve(CollisionStatus::reassigned, CollisionDecision::confirm), RuleViolation);
+    expect_failure([] { resolve(CollisionStatus::confirmed, CollisionDecision::reassign); },
+                   kConflict, "collision_resolved");
+    expect_failure([] { resolve(CollisionStatus::reassigned, CollisionDecision::confirm); },
+                   kConflict, "collision_resolved");
 }
 
 TEST(StageMachine, SubscriptionLiftsToProspectAndSigningCloses) {
@@ -61,10 +76,16 @@ TEST(StageMachine, ManualChangesNeverTouchClosed) {
     EXPECT_EQ(next_stage(Stage::prospect, {StageCause::manual, Stage::potential, false}),
               Stage::potential);
     EXPECT_EQ(next_stage(Stage::intent, {StageCause::manual, Stage::intent, false}), std::nullopt);
-    EXPECT_THROW(next_stage(Stage::prospect, {StageCause::manual, Stage::closed, false}),
-                 RuleViolation);
-    EXPECT_THROW(next_stage(Stage::closed, {StageCause::manual, Stage::intent, false}),
-                 RuleViolation);
+    expect_failure(
+        [] {
+            next_stage(Stage::prospect, {StageCause::manual, Stage::closed, false});
+        },
+        kConflict, "stage_closed_by_signing");
+    expect_failure(
+        [] {
+            next_stage(Stage::closed, {StageCause::manual, Stage::intent, false});
+        },
+        kConflict, "stage_closed_by_signing");
 }
 
 TEST(StaleCus4, FourteenDaysWithoutAnEvent) {
@@ -139,10 +160,10 @@ TEST(ComplaintsCus10, RespondOnceResolveOnce) {
               ComplaintStatus::resolved);
     EXPECT_EQ(complaint_next(ComplaintStatus::responded, ComplaintAction::resolve),
               ComplaintStatus::resolved);
-    EXPECT_THROW(complaint_next(ComplaintStatus::responded, ComplaintAction::respond),
-                 RuleViolation);
-    EXPECT_THROW(complaint_next(ComplaintStatus::resolved, ComplaintAction::resolve),
-                 RuleViolation);
+    expect_failure([] { complaint_next(ComplaintStatus::responded, ComplaintAction::respond); },
+                   kConflict, "complaint_closed");
+    expect_failure([] { complaint_next(ComplaintStatus::resolved, ComplaintAction::resolve); },
+                   kConflict, "complaint_closed");
 }
 
 TEST(EventsCus2, SurveysCarrySatisfactionAndTimesAreSane) {

@@ -12,97 +12,66 @@
 #include <set>
 #include <thread>
 
-#include "sales/auth.hpp"
 #include "sales/bus.hpp"
 #include "sales/calendar.hpp"
 #include "sales/db.hpp"
 #include "sales/http.hpp"
 #include "sales/ids.hpp"
-#include "test_support.hpp"
+#include "stack.hpp"
 
 namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 using sales::test::eventually;
-
-const std::string kSecret = "customer-api-test-secret-0123456789abcdef";
+using sales::test::expect_error;
+using sales::test::Stack;
 
 class CustomersApi : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        const auto suffix = sales::new_uuid().substr(0, 8);
-        nats_server_ = new sales::test::NatsServer();
-        db_ = new std::string(sales::test::fresh_database("t_cus_api_" + suffix));
-        port_ = sales::test::free_port();
-        log_path_ = new std::string(sales::test::temp_dir("cus-api") + "/customer.log");
-        process_ = sales::test::start_service("customer", port_,
-                                              {{"SALES_CUSTOMER_DB", *db_},
-                                               {"SALES_NATS_URL", nats_server_->url()},
-                                               {"SALES_JWT_SECRET", kSecret},
-                                               {"SALES_CUSTOMER_IO_THREADS", "4"},
-                                               {"SALES_CUSTOMER_NAK_DELAY", "100ms"}},
-                                              *log_path_)
-                       .release();
-        publisher_ = new sales::bus::Nats(sales::bus::NatsOptions{nats_server_->url(), "test"});
-        // Streams the service consumes exist once it is ready (it declares them).
-        pool_ = new sales::db::Pool({*db_, 2});
+        stack_ =
+            new Stack("cus_api", {"customer"},
+                      {{"SALES_CUSTOMER_IO_THREADS", "4"}, {"SALES_CUSTOMER_NAK_DELAY", "100ms"}});
         project_ = new std::string(sales::new_uuid());
-        publish("inventory.project.created",
-                sales::bus::make_event("inventory", "inventory.project.created", *project_, 1,
-                                       {{"id", *project_},
-                                        {"code", "HX01"},
-                                        {"name", "华熙府一期"},
-                                        {"city", "成都"},
-                                        {"version", 1}}));
+        stack_->publish(sales::bus::make_event("inventory", "inventory.project.created", *project_,
+                                               1,
+                                               {{"id", *project_},
+                                                {"code", "HX01"},
+                                                {"name", "华熙府一期"},
+                                                {"city", "成都"},
+                                                {"version", 1}}));
         ASSERT_TRUE(eventually([] { return rows("project_refs") == 1; }))
             << "project event not applied; log:\n"
-            << process_->log();
+            << stack_->log("customer");
     }
     static void TearDownTestSuite() {
-        delete publisher_;
-        delete pool_;
-        delete process_;
-        delete nats_server_;
-        for (auto* s : {db_, log_path_, project_})
-            delete s;
+        delete stack_;
+        delete project_;
     }
     void TearDown() override {
         if (HasFailure())
-            std::cerr << "---- customer log ----\n" << process_->log() << "\n";
+            std::cerr << stack_->logs() << "\n";
     }
 
-    static void publish(const std::string& subject, const sales::bus::Event& event) {
-        publisher_->publish(subject, sales::bus::to_json(event));
-    }
     static std::int64_t rows(const std::string& table, const std::string& where = "true",
                              const sales::db::Params& params = {}) {
-        return pool_->transaction([&](sales::db::Tx& tx) {
-            return tx.exec_one("SELECT count(*) FROM " + table + " WHERE " + where, params)
-                .int64(0);
-        });
+        return stack_->count("customer", "SELECT count(*) FROM " + table + " WHERE " + where,
+                             params);
     }
     static std::map<std::string, std::int64_t> counts() {
-        std::map<std::string, std::int64_t> out;
-        for (const char* t :
-             {"customers", "customer_events", "collisions", "outbox", "ownership_history",
-              "stage_history", "complaints", "corrections", "departures", "deals"}) {
-            out[t] = rows(t);
-        }
-        return out;
+        return stack_->row_counts("customer", {"customers", "customer_events", "collisions",
+                                               "outbox", "ownership_history", "stage_history",
+                                               "complaints", "corrections", "departures", "deals"});
     }
-    static sales::http::Headers auth(const std::string& user, const std::string& role) {
-        const auto token = sales::auth::mint(
-            {kSecret}, {user, {role}, {"*"}, std::chrono::system_clock::now() + 1h});
-        return {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
+    // A request as `user` holding `role` (all projects); `body` null sends none.
+    static sales::http::ClientResponse call(const std::string& method, const std::string& path,
+                                            const std::string& user, const std::string& role,
+                                            const json& body = nullptr) {
+        return stack_->call("customer", method, path, body, Stack::as(user, {role}));
     }
-    sales::http::ClientResponse call(const std::string& method, const std::string& path,
-                                     const std::string& user, const std::string& role,
-                                     const std::string& body = "") {
-        return client_.request(method, path, body, auth(user, role));
-    }
-    sales::http::ClientResponse post(const std::string& path, const json& body,
-                                     const std::string& user, const std::string& role) {
-        return call("POST", path, user, role, body.dump());
+    static sales::http::ClientResponse post(const std::string& path, const json& body,
+                                            const std::string& user, const std::string& role) {
+        return call("POST", path, user, role, body);
     }
     static std::string unique_mobile() {
         static std::atomic<int> n{0};
@@ -135,17 +104,8 @@ class CustomersApi : public ::testing::Test {
         EXPECT_EQ(r.status, 201) << r.body;
         return r.status == 201 ? r.json() : json::object();
     }
-    static void expect_error(const sales::http::ClientResponse& r, int status,
-                             const std::string& code) {
-        EXPECT_EQ(r.status, status) << r.body;
-        const auto body = json::parse(r.body, nullptr, false);
-        ASSERT_TRUE(body.is_object() && body.contains("error")) << r.body;
-        EXPECT_EQ(body["error"]["code"], code) << r.body;
-        EXPECT_TRUE(body["error"]["message"].is_string());
-        EXPECT_TRUE(body["error"]["details"].is_object());
-    }
     std::string stage_of(const std::string& customer_id) {
-        return pool_->transaction([&](sales::db::Tx& tx) {
+        return stack_->db("customer").transaction([&](sales::db::Tx& tx) {
             return tx.exec_one("SELECT stage FROM customers WHERE id = $1::uuid", {customer_id})
                 .text(0);
         });
@@ -183,15 +143,8 @@ class CustomersApi : public ::testing::Test {
         return rows("inbox", "event_id = $1::uuid", {event_id}) == 1;
     }
 
-    static inline sales::test::NatsServer* nats_server_ = nullptr;
-    static inline std::string* db_ = nullptr;
-    static inline std::string* log_path_ = nullptr;
-    static inline std::uint16_t port_ = 0;
-    static inline sales::test::Process* process_ = nullptr;
-    static inline sales::bus::Nats* publisher_ = nullptr;
-    static inline sales::db::Pool* pool_ = nullptr;
+    static inline Stack* stack_ = nullptr;
     static inline std::string* project_ = nullptr;
-    sales::http::Client client_{"127.0.0.1", port_};
 };
 
 // CUS-1/2: a customer is recorded with its first event; the phone is normalised; the owner sees
@@ -215,7 +168,7 @@ TEST_F(CustomersApi, RecordsCustomerWithFirstEventCus1Cus2) {
     ASSERT_EQ(events.json()["items"].size(), 1u);
     EXPECT_EQ(events.json()["items"][0]["kind"], "visit");
     EXPECT_EQ(events.json()["items"][0]["channel"], "visit");  // defaults to the source channel
-    const auto outbox = pool_->transaction([&](sales::db::Tx& tx) {
+    const auto outbox = stack_->db("customer").transaction([&](sales::db::Tx& tx) {
         return tx
             .exec_one(
                 "SELECT payload FROM outbox WHERE subject = 'customer.created' AND "
@@ -268,13 +221,14 @@ TEST_F(CustomersApi, BadInputIsRejectedAndNothingWritten) {
     for (const auto& [overrides, field] : cases) {
         const auto r =
             post("/api/v1/customers", new_customer(phone, overrides), "rep-bad", "sales_rep");
-        expect_error(r, 400, "validation_failed");
-        if (r.status == 400) {
-            EXPECT_EQ(r.json()["error"]["details"]["field"], field) << overrides.dump();
-        }
+        auto error = expect_error(r, 400, "validation_failed");
+        ASSERT_TRUE(error.is_object()) << overrides.dump();
+        EXPECT_EQ(error["details"]["field"], field) << overrides.dump();
     }
-    expect_error(call("POST", "/api/v1/customers", "rep-bad", "sales_rep", "{not json"), 400,
-                 "invalid_json");
+    expect_error(
+        stack_->http("customer")
+            .request("POST", "/api/v1/customers", "{not json", Stack::as("rep-bad", {"sales_rep"})),
+        400, "invalid_json");
     expect_error(post("/api/v1/customers", new_customer(phone, {{"project_id", sales::new_uuid()}}),
                       "rep-bad", "sales_rep"),
                  404, "project_not_found");
@@ -299,9 +253,9 @@ TEST_F(CustomersApi, FiftyRepsSamePhoneOneOwnerFortyNineCollisionsCus3) {
     std::vector<std::thread> threads;
     for (int i = 0; i < kReps; ++i) {
         threads.emplace_back([&, i] {
-            sales::http::Client client("127.0.0.1", port_);
+            sales::http::Client client("127.0.0.1", stack_->port("customer"));
             const auto body = new_customer(phone).dump();
-            const auto headers = auth("rep-race-" + std::to_string(i), "sales_rep");
+            const auto headers = Stack::as("rep-race-" + std::to_string(i), {"sales_rep"});
             start.arrive_and_wait();
             const auto r = client.request("POST", "/api/v1/customers", body, headers);
             statuses[i] = r.status;
@@ -322,7 +276,7 @@ TEST_F(CustomersApi, FiftyRepsSamePhoneOneOwnerFortyNineCollisionsCus3) {
     EXPECT_EQ(created, 1);
     EXPECT_EQ(collided, 49);
     EXPECT_EQ(rows("customers", "phone = $1", {phone}), 1);
-    const auto customer_id = pool_->transaction([&](sales::db::Tx& tx) {
+    const auto customer_id = stack_->db("customer").transaction([&](sales::db::Tx& tx) {
         return tx.exec_one("SELECT id::text, owner_id FROM customers WHERE phone = $1", {phone});
     });
     EXPECT_EQ(rows("collisions", "customer_id = $1::uuid", {customer_id.text(0)}), 49);
@@ -460,16 +414,16 @@ TEST_F(CustomersApi, ContractSignedClosesExactlyOnceUnderRedelivery) {
     const auto id = c["id"].get<std::string>();
     const auto subscription_id = sales::new_uuid();
     const auto contract_id = sales::new_uuid();
-    publish("contract.subscription.created",
-            subscription_event("contract.subscription.created", subscription_id, id, "rep-deal"));
+    stack_->publish(
+        subscription_event("contract.subscription.created", subscription_id, id, "rep-deal"));
     ASSERT_TRUE(eventually([&] { return stage_of(id) == "prospect"; }));
 
     const auto signed_ = signed_event(contract_id, subscription_id, id, "rep-deal");
-    publish("contract.signed", signed_);
-    publish("contract.signed", signed_);  // redelivery of the same event
+    stack_->publish(signed_);
+    stack_->publish(signed_);  // redelivery of the same event
     auto copy = signed_;
     copy.id = sales::new_uuid();  // the same fact under another event id
-    publish("contract.signed", copy);
+    stack_->publish(copy);
     ASSERT_TRUE(eventually([&] { return in_inbox(signed_.id) && in_inbox(copy.id); }));
     EXPECT_EQ(stage_of(id), "closed");
     EXPECT_EQ(rows("stage_history", "customer_id = $1::uuid AND to_stage = 'closed'", {id}), 1);
@@ -481,7 +435,7 @@ TEST_F(CustomersApi, ContractSignedClosesExactlyOnceUnderRedelivery) {
     // A late subscription event never reopens the closed customer.
     const auto late =
         subscription_event("contract.subscription.cancelled", subscription_id, id, "rep-deal");
-    publish("contract.subscription.cancelled", late);
+    stack_->publish(late);
     ASSERT_TRUE(eventually([&] { return in_inbox(late.id); }));
     EXPECT_EQ(stage_of(id), "closed");
     // Closed is never set or left by hand.
@@ -504,8 +458,8 @@ TEST_F(CustomersApi, CommissionValidityPerDealCus7) {
     const auto thin_contract = sales::new_uuid(), rich_contract = sales::new_uuid();
     const auto e1 = signed_event(thin_contract, thin_deal, thin, "rep-com");
     const auto e2 = signed_event(rich_contract, rich_deal, rich, "rep-com");
-    publish("contract.signed", e1);
-    publish("contract.signed", e2);
+    stack_->publish(e1);
+    stack_->publish(e2);
     ASSERT_TRUE(eventually([&] { return in_inbox(e1.id) && in_inbox(e2.id); }));
 
     auto v =
@@ -655,14 +609,14 @@ TEST_F(CustomersApi, CorrectionsSettingsAndArchiveCus9) {
         400, "validation_failed");
 
     const auto settings_path = "/api/v1/projects/" + *project_ + "/customer-settings";
-    expect_error(call("PATCH", settings_path, "rep-arch", "sales_rep",
-                      json{{"archive_after_days", 30}}.dump()),
-                 403, "forbidden");
-    expect_error(call("PATCH", settings_path, "mgr-6", "sales_manager",
-                      json{{"archive_after_days", 5}}.dump()),
-                 400, "validation_failed");
-    const auto patched = call("PATCH", settings_path, "mgr-6", "sales_manager",
-                              json{{"archive_after_days", 30}}.dump());
+    expect_error(
+        call("PATCH", settings_path, "rep-arch", "sales_rep", json{{"archive_after_days", 30}}),
+        403, "forbidden");
+    expect_error(
+        call("PATCH", settings_path, "mgr-6", "sales_manager", json{{"archive_after_days", 5}}),
+        400, "validation_failed");
+    const auto patched =
+        call("PATCH", settings_path, "mgr-6", "sales_manager", json{{"archive_after_days", 30}});
     ASSERT_EQ(patched.status, 200) << patched.body;
     EXPECT_EQ(patched.json()["archive_after_days"], 30);
     EXPECT_EQ(patched.json()["stale_days"], 14);
@@ -681,10 +635,10 @@ TEST_F(CustomersApi, CorrectionsSettingsAndArchiveCus9) {
     EXPECT_EQ(live["total"], 0);
     created("rep-arch", phone);
     // Put the default back for the other tests.
-    EXPECT_EQ(call("PATCH", settings_path, "mgr-6", "sales_manager",
-                   json{{"archive_after_days", 730}}.dump())
-                  .status,
-              200);
+    EXPECT_EQ(
+        call("PATCH", settings_path, "mgr-6", "sales_manager", json{{"archive_after_days", 730}})
+            .status,
+        200);
 }
 
 // Reports: calls and visits per day, rep and channel.

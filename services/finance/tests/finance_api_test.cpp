@@ -8,70 +8,51 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <thread>
 
-#include "sales/auth.hpp"
 #include "sales/bus.hpp"
 #include "sales/calendar.hpp"
 #include "sales/db.hpp"
 #include "sales/http.hpp"
 #include "sales/ids.hpp"
-#include "test_support.hpp"
+#include "stack.hpp"
 
 namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 using sales::test::eventually;
-
-const std::string kSecret = "finance-api-test-secret-0123456789abcdef";
+using sales::test::expect_error;
+using sales::test::Stack;
 
 std::string day_offset(int days) {
-    return sales::to_string(
-        sales::shanghai_date(std::chrono::system_clock::now() + std::chrono::hours(24) * days));
+    return Stack::date_in_days(days);
 }
 
 class FinanceApi : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        const auto suffix = sales::new_uuid().substr(0, 8);
-        nats_server_ = new sales::test::NatsServer();
-        db_ = new std::string(sales::test::fresh_database("t_fin_api_" + suffix));
-        port_ = sales::test::free_port();
-        log_path_ = new std::string(sales::test::temp_dir("fin-api") + "/finance.log");
-        start();
-        publisher_ = new sales::bus::Nats(sales::bus::NatsOptions{nats_server_->url(), "test"});
-        pool_ = new sales::db::Pool({*db_, 2});
-    }
-    static void start() {
-        process_ = sales::test::start_service("finance", port_,
-                                              {{"SALES_FINANCE_DB", *db_},
-                                               {"SALES_NATS_URL", nats_server_->url()},
-                                               {"SALES_JWT_SECRET", kSecret},
-                                               {"SALES_FINANCE_IO_THREADS", "4"},
-                                               {"SALES_FINANCE_ACK_WAIT", "2s"},
-                                               {"SALES_FINANCE_NAK_DELAY", "100ms"}},
-                                              *log_path_)
-                       .release();
+        stack_ = new Stack("fin_api", {"finance"},
+                           {{"SALES_FINANCE_IO_THREADS", "4"},
+                            {"SALES_FINANCE_ACK_WAIT", "2s"},
+                            {"SALES_FINANCE_NAK_DELAY", "100ms"}});
     }
     static void TearDownTestSuite() {
-        delete publisher_;
-        delete pool_;
-        delete process_;
-        delete nats_server_;
-        delete db_;
-        delete log_path_;
+        delete stack_;
+        stack_ = nullptr;
     }
     void TearDown() override {
         expect_ledger_equals_balances();
         if (HasFailure())
-            std::cerr << "---- finance log ----\n" << process_->log() << "\n";
+            std::cerr << "---- finance log ----\n" << stack_->log("finance") << "\n";
     }
 
     // ---- the money invariant, checked in every test --------------------------------------
     void expect_ledger_equals_balances() {
-        const auto contracts = pool_->transaction([](sales::db::Tx& tx) {
+        const auto contracts = stack_->db("finance").transaction([](sales::db::Tx& tx) {
             std::vector<std::pair<std::string, std::int64_t>> out;
             for (const auto& r : tx.exec(
                      "SELECT c.contract_id::text AS id, coalesce((SELECT sum(e.amount_fen) FROM "
@@ -87,27 +68,18 @@ class FinanceApi : public ::testing::Test {
             ASSERT_EQ(b.value("paid_fen", std::int64_t{-1}), ledger) << "contract " << id;
             in_balances += ledger;
         }
-        const auto totals = pool_->transaction([](sales::db::Tx& tx) {
-            return std::pair{
-                tx.exec_one("SELECT coalesce(sum(amount_fen), 0) FROM ledger_entries").int64(0),
-                tx.exec_one("SELECT coalesce(sum(amount_fen), 0) FROM ledger_entries e WHERE "
-                            "e.contract_id IS NULL AND NOT EXISTS (SELECT 1 FROM contracts c "
-                            "WHERE c.subscription_id = e.subscription_id)")
-                    .int64(0)};
-        });
-        EXPECT_EQ(totals.first, in_balances + totals.second) << "ledger fen not in any balance";
+        const auto all = rows("ledger_entries", "true", {}, "coalesce(sum(amount_fen), 0)");
+        const auto unattributed = rows("ledger_entries e",
+                                       "e.contract_id IS NULL AND NOT EXISTS (SELECT 1 FROM "
+                                       "contracts c WHERE c.subscription_id = e.subscription_id)",
+                                       {}, "coalesce(sum(amount_fen), 0)");
+        EXPECT_EQ(all, in_balances + unattributed) << "ledger fen not in any balance";
     }
 
     // ---- helpers ---------------------------------------------------------------------------
-    static sales::http::Headers auth(const std::string& role, const std::string& user = "u-1") {
-        const auto token = sales::auth::mint(
-            {kSecret}, {user, {role}, {"*"}, std::chrono::system_clock::now() + 1h});
-        return {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
-    }
     static sales::http::ClientResponse call(const std::string& method, const std::string& path,
                                             const std::string& role, const std::string& body = "") {
-        sales::http::Client client("127.0.0.1", port_);
-        return client.request(method, path, body, auth(role));
+        return stack_->http("finance").request(method, path, body, Stack::auth(role));
     }
     static json balance(const std::string& contract_id, const std::string& as_of = "") {
         const auto r = call("GET",
@@ -117,29 +89,24 @@ class FinanceApi : public ::testing::Test {
         EXPECT_EQ(r.status, 200) << r.body;
         return r.status == 200 ? r.json() : json::object();
     }
+    // `what` (count(*) unless given) over the rows of `table` matching `where`.
     static std::int64_t rows(const std::string& table, const std::string& where = "true",
-                             const sales::db::Params& params = {}) {
-        return pool_->transaction([&](sales::db::Tx& tx) {
-            return tx.exec_one("SELECT count(*) FROM " + table + " WHERE " + where, params)
-                .int64(0);
-        });
+                             const sales::db::Params& params = {},
+                             const std::string& what = "count(*)") {
+        return stack_->count("finance", "SELECT " + what + " FROM " + table + " WHERE " + where,
+                             params);
     }
     static std::map<std::string, std::int64_t> counts() {
-        std::map<std::string, std::int64_t> out;
-        for (const char* t : {"ledger_entries", "outbox", "refund_approvals", "contracts"})
-            out[t] = rows(t);
-        return out;
+        return stack_->row_counts("finance",
+                                  {"ledger_entries", "outbox", "refund_approvals", "contracts"});
     }
     static std::int64_t events(const std::string& type, const std::string& field,
                                const std::string& value) {
         return rows("outbox", "subject = $1 AND (payload::jsonb -> 'data' ->> $2) = $3",
                     {type, field, value});
     }
-    static void publish(const sales::bus::Event& event) {
-        // A request gets JetStream's publish ack: the event is stored in the CONTRACT stream.
-        const auto ack = publisher_->request(event.type, sales::bus::to_json(event), 5s);
-        ASSERT_TRUE(ack && ack->find("\"stream\"") != std::string::npos) << ack.value_or("none");
-    }
+    // Returns once the CONTRACT stream has stored the event.
+    static void publish(const sales::bus::Event& event) { stack_->publish(event); }
     static std::string subscription(const std::string& project_id) {
         const auto id = sales::new_uuid();
         publish(sales::bus::make_event("contract", "contract.subscription.created", id, 1,
@@ -213,24 +180,9 @@ class FinanceApi : public ::testing::Test {
         EXPECT_EQ(r.status, 201) << r.body;
         return r.status == 201 ? r.json() : json::object();
     }
-    static void expect_error(const sales::http::ClientResponse& r, int status,
-                             const std::string& code) {
-        EXPECT_EQ(r.status, status) << r.body;
-        const auto body = json::parse(r.body, nullptr, false);
-        ASSERT_TRUE(body.is_object() && body.contains("error")) << r.body;
-        EXPECT_EQ(body["error"]["code"], code) << r.body;
-        EXPECT_TRUE(body["error"]["message"].is_string());
-        EXPECT_TRUE(body["error"]["details"].is_object());
-    }
     static json one_off(const std::string& due) { return {{"kind", "one_off"}, {"due_date", due}}; }
 
-    static inline sales::test::NatsServer* nats_server_ = nullptr;
-    static inline std::string* db_ = nullptr;
-    static inline std::string* log_path_ = nullptr;
-    static inline std::uint16_t port_ = 0;
-    static inline sales::test::Process* process_ = nullptr;
-    static inline sales::bus::Nats* publisher_ = nullptr;
-    static inline sales::db::Pool* pool_ = nullptr;
+    static inline Stack* stack_ = nullptr;
 };
 
 // FIN-2: a deposit against a subscription is a ledger entry and emits finance.deposit.received
@@ -246,7 +198,7 @@ TEST_F(FinanceApi, DepositAgainstSubscriptionEmitsDepositReceivedFin2) {
     EXPECT_EQ(entry["category"], "deposit");
     EXPECT_TRUE(entry["contract_id"].is_null());
     ASSERT_EQ(events("finance.deposit.received", "subscription_id", sub), 1);
-    const auto payload = pool_->transaction([&](sales::db::Tx& tx) {
+    const auto payload = stack_->db("finance").transaction([&](sales::db::Tx& tx) {
         return json::parse(tx.exec_one("SELECT payload FROM outbox WHERE subject = "
                                        "'finance.deposit.received' AND (payload::jsonb -> 'data' "
                                        "->> 'subscription_id') = $1",
@@ -323,13 +275,15 @@ TEST_F(FinanceApi, SignedBuildsOneScheduleForEachPlanCreditingTheDepositFin1) {
 
     // A plan that does not add up is dead-lettered; no schedule.
     const auto bad = sales::new_uuid();
-    publish(signed_event(bad, subscription(project), project, 1'000'000, 0,
-                         {{"kind", "mortgage"},
-                          {"down_payment_fen", 300'000},
-                          {"down_payment_due_date", day_offset(7)},
-                          {"loan_fen", 600'000},
-                          {"loan_expected_date", day_offset(90)}}));
-    EXPECT_TRUE(eventually([&] { return rows("dead_letter", "event_id IS NOT NULL") >= 1; }));
+    const auto bad_event = signed_event(bad, subscription(project), project, 1'000'000, 0,
+                                        {{"kind", "mortgage"},
+                                         {"down_payment_fen", 300'000},
+                                         {"down_payment_due_date", day_offset(7)},
+                                         {"loan_fen", 600'000},
+                                         {"loan_expected_date", day_offset(90)}});
+    publish(bad_event);
+    EXPECT_TRUE(
+        eventually([&] { return rows("dead_letter", "event_id = $1", {bad_event.id}) == 1; }));
     EXPECT_EQ(rows("contracts", "contract_id = $1::uuid", {bad}), 0);
 }
 
@@ -387,7 +341,7 @@ TEST_F(FinanceApi, PayAllClearsOnceAndReversalUnclearsOnceFin7Fin3) {
     EXPECT_EQ(events("finance.contract.uncleared", "contract_id", contract), 1);
 
     // FIN-3 at the database: ledger rows cannot be updated or deleted.
-    EXPECT_THROW(pool_->transaction([&](sales::db::Tx& tx) {
+    EXPECT_THROW(stack_->db("finance").transaction([&](sales::db::Tx& tx) {
         tx.exec("UPDATE ledger_entries SET amount_fen = 1 WHERE id = $1::uuid",
                 {last["id"].get<std::string>()});
     }),
@@ -436,6 +390,44 @@ TEST_F(FinanceApi, DuplicateReceiptIs409AndWritesNothingFin2) {
     EXPECT_EQ(counts(), before);
     const auto other = sales::new_uuid();
     EXPECT_EQ(pay({{"subscription_id", subscription(other)}}, "deposit", 1'000, no).status, 201);
+
+    // Racing cashiers: the same new receipt number, and the same reversal, at once. The database
+    // decides (unique index): one succeeds, every other answers 409 with the rule's code.
+    // (Deposits on different subscriptions of one project: no row lock orders them.)
+    constexpr int kRacers = 6;
+    const auto race = [](const std::function<sales::http::ClientResponse(int)>& request,
+                         const std::string& code) {
+        std::vector<sales::http::ClientResponse> responses(kRacers);
+        std::vector<std::thread> racers;
+        for (int i = 0; i < kRacers; ++i)
+            racers.emplace_back([&, i] { responses[i] = request(i); });
+        for (auto& t : racers)
+            t.join();
+        int created = 0;
+        for (const auto& r : responses) {
+            if (r.status == 201)
+                ++created;
+            else
+                expect_error(r, 409, code);
+        }
+        EXPECT_EQ(created, 1);
+    };
+    const auto raced = receipt();
+    std::vector<std::string> subscriptions;
+    for (int i = 0; i < kRacers; ++i)
+        subscriptions.push_back(subscription(project));
+    race(
+        [&](int i) {
+            return pay({{"subscription_id", subscriptions[i]}}, "deposit", 1'000, raced);
+        },
+        "duplicate_receipt");
+    const auto entry = paid({{"contract_id", contract}}, "instalment", 2'000);
+    race(
+        [&](int) {
+            return call("POST", "/api/v1/entries/" + entry["id"].get<std::string>() + "/reverse",
+                        "cashier", json{{"reason", "重复录入"}}.dump());
+        },
+        "already_reversed");
 }
 
 // Bad input answers 4xx with the error envelope and writes nothing; never 500.
@@ -605,7 +597,7 @@ TEST_F(FinanceApi, ReportsSumExactlyToTheLedgerFin5Fin6) {
              "cashier");
     ASSERT_EQ(r.status, 200) << r.body;
     const auto report = r.json();
-    const auto ledger = pool_->transaction([&](sales::db::Tx& tx) {
+    const auto ledger = stack_->db("finance").transaction([&](sales::db::Tx& tx) {
         return tx
             .exec_one("SELECT sum(amount_fen) FROM ledger_entries WHERE project_id = $1::uuid",
                       {project})
@@ -626,6 +618,16 @@ TEST_F(FinanceApi, ReportsSumExactlyToTheLedgerFin5Fin6) {
     ASSERT_EQ(r.status, 200);
     EXPECT_EQ(r.json()["total"], 1);
     EXPECT_EQ(r.json()["sum_fen"], -5'000);
+    // The listing keeps to the caller's projects.
+    const auto listed = [&](const std::string& scope) {
+        const auto response =
+            stack_->http("finance").request("GET", "/api/v1/entries?contract_id=" + contract, "",
+                                            Stack::as("cashier-scoped", {"cashier"}, {scope}));
+        EXPECT_EQ(response.status, 200) << response.body;
+        return response.json().value("total", std::int64_t{-1});
+    };
+    EXPECT_EQ(listed(project), 4);
+    EXPECT_EQ(listed(sales::new_uuid()), 0);
 }
 
 // Fault: finance is killed -9 several times while 300 contract.signed events (and some
@@ -656,10 +658,7 @@ TEST_F(FinanceApi, KillMinus9WhileSignedEventsFlowGivesExactlyOneSchedulePerCont
     for (int kill = 0; kill < 3; ++kill) {
         const int target = (kill + 1) * kContracts / 4;
         ASSERT_TRUE(eventually([&] { return published.load() >= target; }, 60s));
-        process_->kill9();
-        delete process_;
-        process_ = nullptr;
-        start();
+        stack_->kill_and_restart("finance");
     }
     producer.join();
     ASSERT_TRUE(eventually(

@@ -6,10 +6,14 @@
 namespace {
 using namespace finance::domain;
 
+using Kind = sales::Failure::Kind;
+
+// The code of the rule (422) a posting breaks, or "ok".
 std::string code_of(const Posting& p) {
     try {
         booked_amount(p);
-    } catch (const RuleViolation& e) {
+    } catch (const sales::Failure& e) {
+        EXPECT_EQ(e.kind(), Kind::rule) << e.code();
         return e.code();
     }
     return "ok";
@@ -45,13 +49,15 @@ TEST(LedgerFin3, ReversalsAreNotPostedDirectlyAreOncePerEntryAndNeverReversed) {
     try {
         reversal_amount(Category::instalment, 1'000, true);
         FAIL();
-    } catch (const RuleViolation& e) {
+    } catch (const sales::Failure& e) {
+        EXPECT_EQ(e.kind(), Kind::conflict);
         EXPECT_EQ(e.code(), "already_reversed");
     }
     try {
         reversal_amount(Category::reversal, -1'000, false);
         FAIL();
-    } catch (const RuleViolation& e) {
+    } catch (const sales::Failure& e) {
+        EXPECT_EQ(e.kind(), Kind::conflict);
         EXPECT_EQ(e.code(), "cannot_reverse_reversal");
     }
 }

@@ -66,7 +66,8 @@ TEST(ScheduleFin1, RejectsPlansThatDoNotAddUpOrAreMalformed) {
     auto code = [](auto&& f) {
         try {
             f();
-        } catch (const RuleViolation& e) {
+        } catch (const sales::Failure& e) {
+            EXPECT_EQ(e.kind(), sales::Failure::Kind::rule);
             return e.code();
         }
         return std::string("none");

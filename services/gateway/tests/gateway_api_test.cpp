@@ -1,4 +1,4 @@
-// The gateway with real processes (tests/integration/stack.hpp), PostgreSQL and NATS: login and
+// The gateway with real processes (tests/support/stack.hpp), PostgreSQL and NATS: login and
 // token failures (SEC-1), revocation reaching the services, the proxy's failure answers, project
 // scope, the role × route matrix against libs/auth's table, rate limits, headers, and the
 // append-only audit log (SEC-2).
@@ -18,6 +18,7 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using sales::http::Headers;
 using sales::test::eventually;
+using sales::test::expect_error;
 using sales::test::Stack;
 
 json body_of(const sales::http::ClientResponse& r) {
@@ -110,9 +111,9 @@ TEST_F(GatewayTest, EveryLoginAndTokenFailureIs401WithoutTellingWhy) {
                          login("locked.user", password_of("locked.user")));
     answers.emplace_back("disabled", login("gone.user", password_of("gone.user")));
     for (const auto& [what, r] : answers) {
-        EXPECT_EQ(r.status, 401) << what << ": " << r.body;
-        EXPECT_EQ(body_of(r)["error"]["code"], "invalid_credentials") << what;
-        EXPECT_EQ(body_of(r)["error"]["message"], "invalid username or password") << what;
+        SCOPED_TRACE(what);
+        EXPECT_EQ(expect_error(r, 401, "invalid_credentials").value("message", ""),
+                  "invalid username or password");
     }
 
     const auto now = std::chrono::system_clock::now();
@@ -219,21 +220,17 @@ TEST_F(GatewayTest, RegionAdminManagesOnlyItsRegion) {
                           {"roles", {"cashier"}},
                           {"project_ids", {"*"}}},
                          Stack::bearer(admin_));
-    EXPECT_EQ(weak.status, 400) << weak.body;
-    EXPECT_EQ(body_of(weak)["error"]["code"], "weak_password");
+    expect_error(weak, 400, "weak_password");
 }
 
 TEST_F(GatewayTest, ProxyAnswersClearlyWhenAServiceIsDownOrTheBodyTooLarge) {
     const auto down = gw("GET", "/api/v1/entries", nullptr, Stack::bearer(admin_));
-    EXPECT_EQ(down.status, 503) << down.body;
-    EXPECT_EQ(body_of(down)["error"]["code"], "service_unavailable");
-    EXPECT_EQ(body_of(down)["error"]["details"]["service"], "finance");
+    EXPECT_EQ(expect_error(down, 503, "service_unavailable")["details"]["service"], "finance");
 
     const auto big = gw("POST", "/api/v1/projects",
                         {{"code", "BIG"}, {"name", std::string(8000, 'x')}, {"city", "成都"}},
                         Stack::bearer(admin_));
-    EXPECT_EQ(big.status, 413) << big.body;
-    EXPECT_EQ(body_of(big)["error"]["code"], "payload_too_large") << big.body;
+    expect_error(big, 413, "payload_too_large");
 }
 
 TEST_F(GatewayTest, RequestIdAndTraceReachTheServiceLog) {
@@ -268,8 +265,7 @@ TEST_F(GatewayTest, UserOfProjectAIsRefusedProjectB) {
     EXPECT_EQ(gw("GET", "/api/v1/projects/" + a + "/board", nullptr, Stack::bearer(token)).status,
               200);
     const auto other = gw("GET", "/api/v1/projects/" + b + "/board", nullptr, Stack::bearer(token));
-    EXPECT_EQ(other.status, 403) << other.body;
-    EXPECT_EQ(body_of(other)["error"]["code"], "project_forbidden");
+    expect_error(other, 403, "project_forbidden");
     const auto query =
         gw("GET", "/api/v1/subscriptions?project_id=" + b, nullptr, Stack::bearer(token));
     EXPECT_EQ(query.status, 403) << query.body;
@@ -425,8 +421,8 @@ TEST(GatewayMatrix, EveryRoleOnEveryRouteIsAllowedOrForbiddenAsTheTableSays) {
                     EXPECT_EQ(r.status, 200) << role << " " << rule.pattern << ": " << r.body;
                 }
             } else {
-                EXPECT_EQ(r.status, 403) << role << " " << rule.method << " " << rule.pattern;
-                EXPECT_EQ(body_of(r)["error"]["code"], "forbidden");
+                SCOPED_TRACE(role + " " + rule.method + " " + rule.pattern);
+                expect_error(r, 403, "forbidden");
                 EXPECT_EQ(stub.calls.load(), before) << "a forbidden request reached the service";
             }
             ++checked;
@@ -456,8 +452,7 @@ TEST(GatewayLimits, SlowServiceTimesOutAndRateLimitsAnswer429) {
                  {"SALES_GATEWAY_RATE_IP_PER_SECOND", "1"}});
     const auto started = std::chrono::steady_clock::now();
     const auto r = stack.http("gateway").get("/api/v1/customers", Stack::auth("sales_rep"));
-    EXPECT_EQ(r.status, 504) << r.body;
-    EXPECT_EQ(body_of(r)["error"]["code"], "upstream_timeout");
+    expect_error(r, 504, "upstream_timeout");
     EXPECT_LT(std::chrono::steady_clock::now() - started, 1400ms);
 
     const auto headers = Stack::auth("cashier");
@@ -468,7 +463,7 @@ TEST(GatewayLimits, SlowServiceTimesOutAndRateLimitsAnswer429) {
         if (x.status == 429) {
             ++limited;
             retry_after = x.headers.count("Retry-After") ? x.headers.at("Retry-After") : "";
-            EXPECT_EQ(body_of(x)["error"]["code"], "rate_limited");
+            expect_error(x, 429, "rate_limited");
         }
     }
     EXPECT_GE(limited, 2);

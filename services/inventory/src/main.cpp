@@ -13,7 +13,7 @@ int main() {
         spec.stream = {"INVENTORY", {"inventory.>"}};
         spec.upstream = {{"CONTRACT", {"contract.>"}}};  // subscriptions confirmed / cancelled
         sales::service::Service service(spec, config);
-        inventory::adapters::add_routes(service);
+        inventory::adapters::add_project_routes(service);
         inventory::adapters::add_unit_routes(service);
         inventory::adapters::add_pricing_routes(service);
         inventory::adapters::add_messaging(service);

@@ -1,14 +1,16 @@
-// Project settings, the INV-4 reservation rule, INV-2 price lists and change requests, and
-// RFC 3339 parsing of request timestamps.
+// Project settings, the INV-4 reservation rule, INV-2 price lists and change requests (refusals
+// as sales::Failure: kind and code), and RFC 3339 parsing of request timestamps.
 #include <gtest/gtest.h>
 
 #include "domain/pricing.hpp"
 #include "domain/settings.hpp"
-#include "domain/time.hpp"
+#include "sales/calendar.hpp"
 
 namespace {
 using namespace inventory::domain;
 using namespace std::chrono_literals;
+using sales::parse_rfc3339;
+using Kind = sales::Failure::Kind;
 
 TEST(ProjectSettings, DefaultsFollowTheDomainRules) {
     const ProjectSettings s;
@@ -51,8 +53,9 @@ TEST_F(Reservation, FirstWeekOnlyTheSalesManager) {
     EXPECT_FALSE(check_reservation(request(true, 1h)).has_value());
     const auto refused = check_reservation(request(false, 1h));
     ASSERT_TRUE(refused.has_value());
-    EXPECT_EQ(refused->code, "reservation_manager_only");
-    EXPECT_NE(refused->message.find("INV-4"), std::string::npos);
+    EXPECT_EQ(refused->code(), "reservation_manager_only");
+    EXPECT_EQ(refused->kind(), Kind::forbidden);
+    EXPECT_NE(std::string(refused->what()).find("INV-4"), std::string::npos);
     EXPECT_TRUE(check_reservation(request(false, 7 * 24h - 1h)).has_value());
 }
 
@@ -64,7 +67,7 @@ TEST_F(Reservation, AfterTheFirstWeekAnyAuthorisedRole) {
 TEST_F(Reservation, UnopenedProjectCountsAsOpeningAndWindowIsPerProject) {
     auto r = request(false, 100 * 24h);
     r.opened_at.reset();
-    EXPECT_EQ(check_reservation(r)->code, "reservation_manager_only");
+    EXPECT_EQ(check_reservation(r)->code(), "reservation_manager_only");
     r = request(false, 1h);
     r.manager_only_days = 0;
     EXPECT_FALSE(check_reservation(r).has_value());
@@ -73,20 +76,24 @@ TEST_F(Reservation, UnopenedProjectCountsAsOpeningAndWindowIsPerProject) {
 TEST_F(Reservation, ExpiryMustBeInTheFuture) {
     auto r = request(true, 10 * 24h);
     r.expires_at = r.now;
-    EXPECT_EQ(check_reservation(r)->code, "invalid_expiry");
+    EXPECT_EQ(check_reservation(r)->code(), "invalid_expiry");
+    EXPECT_EQ(check_reservation(r)->kind(), Kind::invalid);
 }
 
 TEST(PriceLists, DraftIsApprovedOnceAndLocksMasterData) {
     EXPECT_FALSE(check_master_data_editable(false).has_value());
     const auto locked = check_master_data_editable(true);
     ASSERT_TRUE(locked.has_value());
-    EXPECT_EQ(locked->code, "master_data_locked");
-    EXPECT_NE(locked->message.find("INV-2"), std::string::npos);
+    EXPECT_EQ(locked->code(), "master_data_locked");
+    EXPECT_EQ(locked->kind(), Kind::conflict);
+    EXPECT_NE(std::string(locked->what()).find("INV-2"), std::string::npos);
 
     EXPECT_FALSE(check_price_list_approval(PriceListStatus::draft, false).has_value());
-    EXPECT_EQ(check_price_list_approval(PriceListStatus::approved, false)->code,
+    EXPECT_EQ(check_price_list_approval(PriceListStatus::approved, false)->code(),
               "invalid_transition");
-    EXPECT_EQ(check_price_list_approval(PriceListStatus::draft, true)->code, "master_data_locked");
+    EXPECT_EQ(check_price_list_approval(PriceListStatus::approved, false)->kind(), Kind::conflict);
+    EXPECT_EQ(check_price_list_approval(PriceListStatus::draft, true)->code(),
+              "master_data_locked");
     EXPECT_EQ(parse_price_list_status("approved"), PriceListStatus::approved);
     EXPECT_FALSE(parse_price_list_status("locked").has_value());
 }
@@ -110,8 +117,10 @@ TEST(ChangeRequests, OnlyPendingRequestsAreDecided) {
             const auto t = decide(from, d);
             EXPECT_FALSE(t.to.has_value());
             ASSERT_TRUE(t.error.has_value());
-            EXPECT_EQ(t.error->code, "invalid_transition");
-            EXPECT_NE(t.error->message.find(std::string(name(from))), std::string::npos);
+            EXPECT_EQ(t.error->code(), "invalid_transition");
+            EXPECT_EQ(t.error->kind(), Kind::conflict);
+            EXPECT_NE(std::string(t.error->what()).find(std::string(name(from))),
+                      std::string::npos);
         }
     }
     EXPECT_EQ(parse_change_request_status("rejected"), CR::rejected);
@@ -131,9 +140,14 @@ TEST(Rfc3339, RejectsMalformedTimestamps) {
     for (const char* bad :
          {"", "2026-05-01", "2026-05-01 12:00:00Z", "2026-05-01T12:00:00", "2026-13-01T00:00:00Z",
           "2025-02-29T00:00:00Z", "2026-05-01T24:00:00Z", "2026-05-01T12:00:00.Z",
-          "2026-05-01T12:00:00Zjunk", "1969-12-31T23:59:59Z", "2026-05-01T12:00:00+8:00"}) {
+          "2026-05-01T12:00:00Zjunk", "2026-05-01T12:00:00+8:00"}) {
         EXPECT_FALSE(parse_rfc3339(bad).has_value()) << bad;
     }
+    // Well-formed but before 1970: read as a past instant, which hold_until and expires_at
+    // refuse as "must be in the future".
+    const auto past = parse_rfc3339("1969-12-31T23:59:59Z");
+    ASSERT_TRUE(past.has_value());
+    EXPECT_LT(*past, sales::TimePoint{});
 }
 
 }  // namespace

@@ -59,11 +59,12 @@ TEST(UnitStatus, EveryOtherPairIsRejectedWithAClearError) {
             ASSERT_TRUE(t.error.has_value());
             const bool takes =
                 action == A::hold || action == A::hold_reserved || action == A::take_subscribed;
-            EXPECT_EQ(t.error->code, takes ? "unit_not_available" : "invalid_transition");
-            EXPECT_NE(t.error->message.find(std::string(name(from))), std::string::npos)
-                << t.error->message;
-            EXPECT_NE(t.error->message.find(std::string(name(action))), std::string::npos);
-            EXPECT_NE(t.error->message.find("INV-4"), std::string::npos);
+            EXPECT_EQ(t.error->code(), takes ? "unit_not_available" : "invalid_transition");
+            EXPECT_EQ(t.error->kind(), sales::Failure::Kind::conflict);  // 409
+            const std::string message = t.error->what();
+            EXPECT_NE(message.find(std::string(name(from))), std::string::npos) << message;
+            EXPECT_NE(message.find(std::string(name(action))), std::string::npos);
+            EXPECT_NE(message.find("INV-4"), std::string::npos);
             ++rejected;
         }
     }

@@ -9,92 +9,61 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
-#include "sales/auth.hpp"
 #include "sales/bus.hpp"
 #include "sales/clock.hpp"
 #include "sales/db.hpp"
 #include "sales/http.hpp"
 #include "sales/ids.hpp"
-#include "test_support.hpp"
+#include "stack.hpp"
 
 namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
-const std::string kSecret = "inventory-units-test-secret-0123456789abcdef";
+using sales::test::expect_error;
+using sales::test::Stack;
 
 class UnitsApi : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        nats_server_ = new sales::test::NatsServer();
-        db_ = new std::string(
-            sales::test::fresh_database("inv_units_" + sales::new_uuid().substr(0, 8)));
-        port_ = sales::test::free_port();
-        process_ = sales::test::start_service("inventory", port_,
-                                              {{"SALES_INVENTORY_DB", *db_},
-                                               {"SALES_NATS_URL", nats_server_->url()},
-                                               {"SALES_JWT_SECRET", kSecret},
-                                               {"SALES_INVENTORY_IO_THREADS", "4"},
-                                               {"SALES_INVENTORY_SWEEP_INTERVAL", "100ms"}},
-                                              sales::test::temp_dir("inv-units") + "/inventory.log")
-                       .release();
-        nats_ = new sales::bus::Nats({nats_server_->url(), "units-api-test"});
-        nats_->ensure_stream({"CONTRACT", {"contract.>"}});
-        pool_ = new sales::db::Pool({*db_, 4});
+        stack_ = new Stack(
+            "inv_units", {"inventory"},
+            {{"SALES_INVENTORY_IO_THREADS", "4"}, {"SALES_INVENTORY_SWEEP_INTERVAL", "100ms"}});
+        stack_->nats().ensure_stream({"CONTRACT", {"contract.>"}});
     }
     static void TearDownTestSuite() {
-        delete pool_;
-        delete nats_;
-        delete process_;
-        delete db_;
-        delete nats_server_;
+        delete stack_;
+        stack_ = nullptr;
     }
 
-    static std::string token(const std::string& role, std::vector<std::string> projects = {"*"}) {
-        return sales::auth::mint(
-            {kSecret}, {"user-" + role, {role}, projects, std::chrono::system_clock::now() + 1h});
-    }
-
+    static sales::bus::Nats& nats() { return stack_->nats(); }
     sales::http::ClientResponse call(const std::string& method, const std::string& path,
                                      const std::string& body = "",
                                      const std::string& role = "admin",
                                      std::vector<std::string> projects = {"*"}) {
-        sales::http::Headers headers{{"Authorization", "Bearer " + token(role, projects)}};
-        if (!body.empty())
-            headers["Content-Type"] = "application/json";
-        return client_.request(method, path, body, headers);
+        return stack_->http("inventory")
+            .request(method, path, body, Stack::auth(role, std::move(projects)));
     }
     json ok(const std::string& method, const std::string& path, const json& body = nullptr,
             const std::string& role = "admin", int status = 200) {
-        const auto r = call(method, path, body.is_null() ? "" : body.dump(), role);
-        EXPECT_EQ(r.status, status) << method << " " << path << ": " << r.body;
-        return r.json();
-    }
-    void expect_error(const sales::http::ClientResponse& r, int status, const std::string& code) {
-        EXPECT_EQ(r.status, status) << r.body;
-        const auto body = r.json();
-        ASSERT_TRUE(body.contains("error")) << r.body;
-        EXPECT_EQ(body["error"]["code"], code) << r.body;
-        EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
+        return stack_->ok("inventory", method, path, body, role, status);
     }
 
     std::int64_t count(const std::string& sql, const sales::db::Params& params = {}) {
-        return pool_->transaction(
-            [&](sales::db::Tx& tx) { return tx.exec_one(sql, params).int64(0); });
+        return stack_->count("inventory", sql, params);
     }
-    // Row counts of every table a rejected request must leave untouched.
-    std::vector<std::int64_t> snapshot() {
-        std::vector<std::int64_t> out;
-        for (const char* table :
-             {"projects", "phases", "buildings", "units", "unit_history", "unit_prices",
-              "price_lists", "price_list_items", "change_requests", "outbox"}) {
-            out.push_back(count(std::string("SELECT count(*) FROM ") + table));
-        }
-        out.push_back(count("SELECT coalesce(sum(version), 0) FROM units"));
-        out.push_back(count("SELECT coalesce(sum(version), 0) FROM projects"));
+    // Row counts of every table a rejected request must leave untouched, and the versions.
+    std::map<std::string, std::int64_t> snapshot() {
+        auto out = stack_->row_counts(
+            "inventory", {"projects", "phases", "buildings", "units", "unit_history", "unit_prices",
+                          "price_lists", "price_list_items", "change_requests", "outbox"});
+        out["units.version"] = count("SELECT coalesce(sum(version), 0) FROM units");
+        out["projects.version"] = count("SELECT coalesce(sum(version), 0) FROM projects");
         return out;
     }
     std::int64_t events_for(const std::string& unit_id) {
@@ -146,7 +115,7 @@ class UnitsApi : public ::testing::Test {
     json unit(const std::string& id) { return ok("GET", "/api/v1/units/" + id); }
 
     json rpc(const std::string& subject, const json& request) {
-        const auto reply = nats_->request(subject, request.dump(), 5s);
+        const auto reply = nats().request(subject, request.dump(), 5s);
         EXPECT_TRUE(reply.has_value()) << subject << " timed out";
         return reply ? json::parse(*reply) : json::object();
     }
@@ -166,21 +135,15 @@ class UnitsApi : public ::testing::Test {
     std::string publish_contract_event(const std::string& type, const json& data) {
         const auto event = sales::bus::make_event(
             "contract", type, data["subscription_id"].get<std::string>(), 2, data);
-        nats_->publish(type, sales::bus::to_json(event));
+        stack_->publish(event);
         return event.id;
     }
     bool status_becomes(const std::string& unit_id, const std::string& status) {
         return sales::test::eventually([&] { return unit(unit_id)["status"] == status; });
     }
 
-    static inline sales::test::NatsServer* nats_server_ = nullptr;
-    static inline std::string* db_ = nullptr;
-    static inline std::uint16_t port_ = 0;
-    static inline sales::test::Process* process_ = nullptr;
-    static inline sales::bus::Nats* nats_ = nullptr;
-    static inline sales::db::Pool* pool_ = nullptr;
+    static inline Stack* stack_ = nullptr;
     static inline int projects_made_ = 0;
-    sales::http::Client client_{"127.0.0.1", port_};
 };
 
 TEST_F(UnitsApi, BulkCreatesAThirtyFloorSixUnitBuildingInOneRequest) {
@@ -575,7 +538,7 @@ TEST_F(UnitsApi, HoldAndReleaseRpcsAreIdempotent) {
     EXPECT_EQ(hold(sales::new_uuid(), s)["result"], "not_found");
     EXPECT_EQ(hold(u, s, -1s)["result"], "invalid");
     EXPECT_EQ(rpc("rpc.inventory.hold", {{"unit_id", u}})["result"], "invalid");
-    EXPECT_EQ(json::parse(*nats_->request("rpc.inventory.hold", "{oops", 5s))["result"], "invalid");
+    EXPECT_EQ(json::parse(*nats().request("rpc.inventory.hold", "{oops", 5s))["result"], "invalid");
     EXPECT_EQ(events_for(u), 2);  // release + hold, nothing for the refused ones
 
     const json release = {{"unit_id", u},
@@ -703,8 +666,8 @@ TEST_F(UnitsApi, ContractEventsConfirmAndCancelOnce) {
     const json data = {{"subscription_id", s}, {"unit_id", u}};
     const auto confirmed =
         sales::bus::make_event("contract", "contract.subscription.confirmed", s, 2, data);
-    nats_->publish(confirmed.type, sales::bus::to_json(confirmed));
-    nats_->publish(confirmed.type, sales::bus::to_json(confirmed));  // redelivered duplicate
+    stack_->publish(confirmed);
+    stack_->publish(confirmed);  // redelivered duplicate
     ASSERT_TRUE(status_becomes(u, "subscribed"));
     EXPECT_TRUE(unit(u)["hold_until"].is_null());
 
@@ -823,8 +786,8 @@ TEST_F(UnitsApi, ContractSignedHandedOverAndCancelledMoveTheUnitOnce) {
                               {"price_fen", 123'456'789}};
     const auto signed_event = sales::bus::make_event("contract", "contract.signed",
                                                      signed_data["contract_id"], 1, signed_data);
-    nats_->publish(signed_event.type, sales::bus::to_json(signed_event));
-    nats_->publish(signed_event.type, sales::bus::to_json(signed_event));  // duplicate
+    stack_->publish(signed_event);
+    stack_->publish(signed_event);  // duplicate
     ASSERT_TRUE(status_becomes(u, "signed"));
     EXPECT_EQ(unit(u)["deal_price_fen"], 123'456'789);
 

@@ -1,8 +1,21 @@
 #pragma once
-// A request the use cases turn down, by kind; nothing was written (the transaction rolled back).
-// Every service's HTTP adapter maps the kind to the same status with http_status().
+// The one error vocabulary of every service and the gateway: a request turned down, by kind.
+// Domain rules, use cases and adapters throw sales::Failure; the HTTP server (libs/http) turns it
+// into the error envelope {"error":{"code","message","details"}} with http_status(kind()).
+// Nothing was written when a Failure leaves a use case: its transaction rolled back.
+//
+//   invalid 400        the request is malformed: a field, a query parameter, the JSON itself
+//   unauthenticated 401  no valid credentials
+//   forbidden 403      authenticated, but the roles or the project scope do not allow it
+//   not_found 404      no such resource (or not in the caller's projects)
+//   conflict 409       the resource's state does not allow it now (invalid_transition, taken…)
+//   rule 422           well-formed but breaks a business rule of DOMAIN.md (REG-2 cap, …)
+//   too_large 413, unsupported_media 415, too_many_requests 429: protocol limits
+//   unavailable 503    a dependency (database, NATS, an upstream) is down; retry later
+//   timeout 504        an upstream did not answer in time
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -10,7 +23,19 @@ namespace sales {
 
 class Failure : public std::runtime_error {
   public:
-    enum class Kind { invalid, forbidden, not_found, conflict, rule, unavailable };
+    enum class Kind {
+        invalid,
+        unauthenticated,
+        forbidden,
+        not_found,
+        conflict,
+        rule,
+        too_large,
+        unsupported_media,
+        too_many_requests,
+        unavailable,
+        timeout
+    };
     Failure(Kind kind, std::string code, const std::string& message,
             nlohmann::json details = nlohmann::json::object())
         : std::runtime_error(message),
@@ -27,11 +52,12 @@ class Failure : public std::runtime_error {
     nlohmann::json details_;
 };
 
-// invalid 400, forbidden 403, not_found 404, conflict 409, rule 422, unavailable 503.
 constexpr int http_status(Failure::Kind kind) {
     switch (kind) {
         case Failure::Kind::invalid:
             return 400;
+        case Failure::Kind::unauthenticated:
+            return 401;
         case Failure::Kind::forbidden:
             return 403;
         case Failure::Kind::not_found:
@@ -40,10 +66,40 @@ constexpr int http_status(Failure::Kind kind) {
             return 409;
         case Failure::Kind::rule:
             return 422;
+        case Failure::Kind::too_large:
+            return 413;
+        case Failure::Kind::unsupported_media:
+            return 415;
+        case Failure::Kind::too_many_requests:
+            return 429;
+        case Failure::Kind::timeout:
+            return 504;
         case Failure::Kind::unavailable:
             break;
     }
     return 503;
+}
+
+// Shorthands for the common kinds.
+[[noreturn]] inline void fail_invalid(const std::string& field, const std::string& problem) {
+    throw Failure(Failure::Kind::invalid, "validation_failed", field + ": " + problem,
+                  {{"field", field}, {"problem", problem}});
+}
+[[noreturn]] inline void fail_not_found(const std::string& what, const std::string& id) {
+    throw Failure(Failure::Kind::not_found, what + "_not_found", "no " + what + " " + id,
+                  {{"id", id}});
+}
+[[noreturn]] inline void fail_forbidden(const std::string& code, const std::string& message,
+                                        nlohmann::json details = nlohmann::json::object()) {
+    throw Failure(Failure::Kind::forbidden, code, message, std::move(details));
+}
+[[noreturn]] inline void fail_conflict(const std::string& code, const std::string& message,
+                                       nlohmann::json details = nlohmann::json::object()) {
+    throw Failure(Failure::Kind::conflict, code, message, std::move(details));
+}
+[[noreturn]] inline void fail_rule(const std::string& code, const std::string& message,
+                                   nlohmann::json details = nlohmann::json::object()) {
+    throw Failure(Failure::Kind::rule, code, message, std::move(details));
 }
 
 }  // namespace sales

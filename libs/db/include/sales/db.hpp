@@ -13,10 +13,15 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace sales::db {
 
-// A statement parameter. Integers bind as int8, text as text, bool as bool; null binds NULL.
-using Param = std::variant<std::nullptr_t, std::int64_t, std::string, bool>;
+// A statement parameter. Integers bind as int8, text as text, bool as bool; null binds NULL;
+// a vector binds as an array literal, cast it in the SQL: ANY($1::uuid[]), $2::text[],
+// $3::bigint[].
+using Param = std::variant<std::nullptr_t, std::int64_t, std::string, bool,
+                           std::vector<std::string>, std::vector<std::int64_t>>;
 using Params = std::vector<Param>;
 inline Param param(std::int64_t v) {
     return v;
@@ -33,9 +38,32 @@ inline Param param(const char* v) {
 inline Param param(bool v) {
     return v;
 }
+inline Param param(std::vector<std::string> v) {
+    return v;
+}
+inline Param param(std::vector<std::int64_t> v) {
+    return v;
+}
 template <class T>
 Param param(const std::optional<T>& v) {
     return v ? param(*v) : Param{nullptr};
+}
+
+// SQL for a timestamptz column as RFC 3339 UTC text with milliseconds, named `alias`:
+// rfc3339("created_at", "created_at") → to_char(created_at AT TIME ZONE 'UTC', …) AS created_at.
+inline std::string rfc3339(const std::string& column, const std::string& alias) {
+    return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS " +
+           alias;
+}
+// SQL for a date column as YYYY-MM-DD, named `alias`.
+inline std::string iso_date(const std::string& column, const std::string& alias) {
+    return "to_char(" + column + ", 'YYYY-MM-DD') AS " + alias;
+}
+
+// A JSON value for an optional column: null or the value.
+template <class T>
+nlohmann::json nullable(const std::optional<T>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
 class Error : public std::runtime_error {

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sales/failure.hpp"
 #include "sales/principal.hpp"
 
 namespace sales::http {
@@ -41,9 +42,9 @@ struct Request {
 
     // Header value or empty.
     std::string header(const std::string& name) const;
-    // Parses the body as a JSON object; throws HttpError 400 "invalid_json" / 415.
+    // Parses the body as a JSON object; throws Failure invalid "invalid_json" / unsupported_media.
     nlohmann::json json() const;
-    // The authenticated caller; throws HttpError 401 if none.
+    // The authenticated caller; throws Failure unauthenticated if none.
     const Principal& caller() const;
 };
 
@@ -58,22 +59,8 @@ struct Response {
     // ARCHITECTURE.md envelope: {"error":{"code":..,"message":..,"details":{..}}}
     static Response error(int status, std::string_view code, std::string_view message,
                           const nlohmann::json& details = nlohmann::json::object());
-};
-
-// Throw from a handler to answer with the error envelope.
-class HttpError : public std::runtime_error {
-  public:
-    HttpError(int status, std::string code, std::string message,
-              nlohmann::json details = nlohmann::json::object());
-    int status() const { return status_; }
-    const std::string& code() const { return code_; }
-    const nlohmann::json& details() const { return details_; }
-    Response to_response() const;
-
-  private:
-    int status_;
-    std::string code_;
-    nlohmann::json details_;
+    // The envelope for a Failure, with http_status(kind).
+    static Response failure(const Failure& failure);
 };
 
 using Handler = std::function<Response(Request&)>;
@@ -127,7 +114,7 @@ struct ServerOptions {
     Headers response_headers;
 };
 
-// Verifies the caller of an authenticated route; throws HttpError(401) when not valid.
+// Verifies the caller of an authenticated route; throws Failure unauthenticated when not valid.
 using Authenticator = std::function<Principal(const Request&)>;
 // Readiness: returns an empty string when ready, otherwise what is not (e.g. "database").
 using ReadinessCheck = std::function<std::string()>;
@@ -135,7 +122,8 @@ using ReadinessCheck = std::function<std::string()>;
 // Built-in routes: GET /healthz (always 200 while running), GET /readyz (200 or 503 with the
 // reason), GET /metrics (Prometheus text). All others go through the router; unauthenticated
 // routes only when added with authenticated=false. Every response carries X-Request-Id.
-// An exception other than HttpError from a handler is logged and answered 500 "internal".
+// A sales::Failure from a handler becomes its envelope (sales/failure.hpp); any other exception
+// is logged and answered 500 "internal".
 class Server {
   public:
     Server(ServerOptions options, Router router, Authenticator authenticator,

@@ -23,6 +23,7 @@
 #include "sales/config.hpp"
 #include "sales/db.hpp"
 #include "sales/http.hpp"
+#include "sales/input.hpp"
 
 namespace sales::service {
 
@@ -41,11 +42,17 @@ class Service {
     Service(const Service&) = delete;
     Service& operator=(const Service&) = delete;
 
-    // Adds a route whose handler's dependency failures become clear errors: database or NATS
-    // unreachable → 503 "dependency_unavailable", persistent serialization conflicts → 503,
-    // a unique violation the handler did not translate → 409 "conflict".
-    void route(const std::string& method, const std::string& pattern, http::Handler handler,
-               bool authenticated = true);
+    // The one way to add a route. The caller must be authenticated and hold any one of
+    // `permissions` (DOMAIN.md roles → permissions, libs/auth); an empty list admits every
+    // authenticated caller. Failures become the error envelope (sales/failure.hpp); dependency
+    // failures too: database or NATS unreachable → 503 "dependency_unavailable", persistent
+    // serialization conflicts → 503 "busy", a unique violation the handler did not translate →
+    // 409 "conflict". Read bodies and queries with sales/input.hpp.
+    using RouteHandler = std::function<http::Response(http::Request&, const Principal&)>;
+    void route(const std::string& method, const std::string& pattern,
+               std::vector<std::string> permissions, RouteHandler handler);
+    // A route anyone may call without a token (login, token refresh, documentation).
+    void public_route(const std::string& method, const std::string& pattern, http::Handler handler);
     http::Router& router();
     db::Pool& db();
     bus::Nats& nats();
@@ -104,20 +111,10 @@ void load_denials(db::Pool& pool, auth::DenyList& list);
 // Runtime migrations (denied_principals), applied as set "runtime" after "bus".
 std::string runtime_migrations_directory();
 
-// The error mapping route() applies, for handlers registered another way.
+// The error mapping route() applies, for handlers registered on the router directly.
 http::Handler with_dependency_errors(http::Handler handler);
 
-// Helpers for handlers: common request validation with 400 "validation_failed" details.
-// Field must be a string of 1..max_length characters (UTF-8 code points).
-std::string required_string(const nlohmann::json& body, const std::string& field,
-                            std::size_t max_length);
-// Field must be a JSON integer (not a float, not a string) within [min, max].
-std::int64_t required_integer(const nlohmann::json& body, const std::string& field,
-                              std::int64_t min, std::int64_t max);
-// Query parameter `name` as a whole decimal integer within [min, max]; `fallback` when absent.
-std::int64_t query_integer(const http::Request& request, const std::string& name,
-                           std::int64_t fallback, std::int64_t min, std::int64_t max);
-// Only the listed fields may appear in the object.
-void reject_unknown_fields(const nlohmann::json& body, const std::vector<std::string>& allowed);
+// 403 "forbidden" unless `caller` holds one of `permissions` (none listed: anyone).
+void require_any(const Principal& caller, const std::vector<std::string>& permissions);
 
 }  // namespace sales::service

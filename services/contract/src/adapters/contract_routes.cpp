@@ -1,39 +1,60 @@
-// Contract routes (CON-3 … CON-9). Handlers check the permission and the body's JSON types;
-// the rules are the domain's, applied by app/contracts.cpp.
-#include <set>
-
+// Contract routes (CON-3 … CON-9): handlers read the request (sales/input.hpp) and call the use
+// cases of app/contracts.hpp, which apply the domain's rules.
 #include "adapters/http_routes.hpp"
-#include "adapters/route_support.hpp"
 #include "app/contracts.hpp"
-#include "sales/ids.hpp"
 
 namespace contract::adapters {
 namespace {
 using nlohmann::json;
-using sales::http::HttpError;
+using sales::Principal;
 using sales::http::Request;
 using sales::http::Response;
-using sales::service::query_integer;
-using sales::service::reject_unknown_fields;
-using sales::service::required_integer;
-using sales::service::required_string;
+using sales::service::Body;
+using sales::service::kMaxFen;
+using sales::service::read_body;
 
 // Contracts are read by every role that reads deals, and by the handover clerks.
-void require_read(const Request& request) {
-    if (!sales::auth::allowed(request.caller(), "subscription.read") &&
-        !sales::auth::allowed(request.caller(), "handover.manage")) {
-        require(request, "subscription.read");
+const std::vector<std::string> kRead = {"subscription.read", "handover.manage"};
+// CON-4: audit (sales) and review (finance); the step's role is the domain's check.
+const std::vector<std::string> kAudit = {"contract.review", "contract.audit"};
+
+// A payment plan read against today (CON-3: no date in the past); problems go to the body's.
+std::optional<domain::Plan> read_plan(const Body& b, sales::Date today) {
+    if (!b.has("plan"))
+        return std::nullopt;
+    std::vector<domain::FieldProblem> problems;
+    auto plan = domain::parse_plan(b.value("plan"), today, problems);
+    for (const auto& p : problems)
+        b.invalid(p.field, p.problem);
+    return plan;
+}
+
+// POST <path>/{id}/approve|reject with {"note"}: `decide(caller, id, approve, note)`.
+template <class Decide>
+void add_decisions(sales::service::Service& service, const std::string& path,
+                   std::vector<std::string> permissions, Decide decide) {
+    for (const bool approve : {true, false}) {
+        service.route("POST", path + (approve ? "approve" : "reject"), permissions,
+                      [decide, approve](Request& request, const Principal& caller) {
+                          const auto note = read_body(request, {"note"}, [](const Body& b) {
+                              return b.text("note", kMaxReasonLength);
+                          });
+                          return Response::json(
+                              200, decide(caller, request.params.at("id"), approve, note));
+                      });
     }
 }
 
-json checked_body(const Request& request, const std::vector<std::string>& fields) {
-    const auto body = request.json();
-    reject_unknown_fields(body, fields);
-    return body;
-}
-
-[[noreturn]] void contract_not_found(const std::string& id) {
-    throw HttpError(404, "contract_not_found", "no contract with id " + id, {{"contract_id", id}});
+// POST /api/v1/contracts/{id}/<verb> with a body of `fields`: `act(body, caller, id)` reads
+// them, checks the body and returns the contract (200).
+template <class Act>
+void add_step(sales::service::Service& service, const std::string& verb,
+              const std::string& permission, std::vector<std::string> fields, Act act) {
+    service.route("POST", "/api/v1/contracts/{id}/" + verb, {permission},
+                  [fields = std::move(fields), act](Request& request, const Principal& caller) {
+                      const Body body(request, fields);
+                      return Response::json(200, act(body, caller, request.params.at("id")));
+                  });
 }
 
 struct ApprovalRoute {
@@ -47,82 +68,145 @@ void add_approval_routes(sales::service::Service& service, const app::Context& c
                          const ApprovalRoute& route) {
     const bool on_contract = route.kind == domain::ApprovalKind::early_handover;
     const bool with_discount = route.kind == domain::ApprovalKind::discount_slip;
-    service.route("POST", route.path, [&ctx, route, on_contract, with_discount](Request& request) {
-        require(request, route.request_permission);
-        std::vector<std::string> fields = {on_contract ? "contract_id" : "subscription_id",
-                                           "reason"};
-        if (with_discount)
-            fields.push_back("discount_fen");
-        const auto body = checked_body(request, fields);
-        const auto subject = required_string(body, fields.front(), 64);
-        const auto reason = required_string(body, "reason", kMaxReasonLength);
-        std::optional<std::int64_t> discount;
-        if (with_discount)
-            discount = required_integer(body, "discount_fen", 0, kMaxMoneyFen);
-        return translated([&] {
-            auto r = Response::json(201, app::request_approval(ctx, request.caller(), route.kind,
-                                                               subject, discount, reason));
-            return r;
+    std::vector<std::string> fields = {on_contract ? "contract_id" : "subscription_id", "reason"};
+    if (with_discount)
+        fields.push_back("discount_fen");
+    service.route(
+        "POST", route.path, {route.request_permission},
+        [&ctx, route, fields, with_discount](Request& request, const Principal& caller) {
+            struct Ask {
+                std::string subject;
+                std::string reason;
+                std::optional<std::int64_t> discount;
+            };
+            const auto ask = read_body(request, fields, [&](const Body& b) {
+                return Ask{b.uuid(fields.front()), b.text("reason", kMaxReasonLength),
+                           with_discount ? std::optional(b.integer("discount_fen", 0, kMaxFen))
+                                         : std::nullopt};
+            });
+            return Response::json(201, app::request_approval(ctx, caller, route.kind, ask.subject,
+                                                             ask.discount, ask.reason));
         });
-    });
-    service.route("GET", route.path + "/{id}", [&ctx, route](Request& request) {
-        require_read(request);
-        const auto& id = request.params.at("id");
-        const auto found = app::find_approval(ctx, request.caller(), route.kind, id);
-        if (!found) {
-            throw HttpError(404, "approval_not_found", "no approval with id " + id,
-                            {{"approval_id", id}});
-        }
-        return Response::json(200, *found);
-    });
-    for (const bool approve : {true, false}) {
-        service.route("POST", route.path + "/{id}/" + (approve ? "approve" : "reject"),
-                      [&ctx, route, approve](Request& request) {
-                          require(request, route.decide_permission);
-                          const auto body = checked_body(request, {"note"});
-                          const auto note = required_string(body, "note", kMaxReasonLength);
-                          return translated([&] {
-                              return Response::json(
-                                  200,
-                                  app::decide_approval(ctx, request.caller(), route.kind,
-                                                       request.params.at("id"), approve, note));
-                          });
-                      });
-    }
+    service.route("GET", route.path + "/{id}", kRead,
+                  [&ctx, route](Request& request, const Principal& caller) {
+                      return Response::json(200, app::find_approval(ctx, caller, route.kind,
+                                                                    request.params.at("id")));
+                  });
+    add_decisions(service, route.path + "/{id}/", {route.decide_permission},
+                  [&ctx, route](const Principal& caller, const std::string& id, bool approve,
+                                const std::string& note) {
+                      return app::decide_approval(ctx, caller, route.kind, id, approve, note);
+                  });
 }
 
-std::optional<domain::Plan> plan_of(const json& body, const app::Context& ctx) {
-    if (!body.contains("plan"))
-        return std::nullopt;
-    std::vector<domain::FieldProblem> problems;
-    const auto plan =
-        domain::parse_plan(body["plan"], sales::shanghai_date(ctx.clock.now()), problems);
-    if (!plan)
-        invalid(problems.front().field, problems.front().problem);
-    return plan;
+void add_signing_and_audit_routes(sales::service::Service& service, const app::Context& ctx) {
+    // CON-3 signing.
+    service.route(
+        "POST", "/api/v1/subscriptions/{id}/sign", {"contract.sign"},
+        [&ctx](Request& request, const Principal& caller) {
+            const auto input =
+                read_body(request, {"plan", "discount_slip_id", "late_signing_approval_id"},
+                          [&](const Body& b) {
+                              if (!b.has("plan"))
+                                  b.invalid("plan", "is required");
+                              const auto plan = read_plan(b, ctx.today());
+                              return app::SignInput{plan.value_or(domain::Plan{}),
+                                                    b.opt_uuid("discount_slip_id"),
+                                                    b.opt_uuid("late_signing_approval_id")};
+                          });
+            const auto contract = app::sign_contract(ctx, caller, request.params.at("id"), input);
+            auto response = Response::json(201, contract);
+            response.headers["Location"] = "/api/v1/contracts/" + contract["id"].get<std::string>();
+            return response;
+        });
+
+    service.route(
+        "GET", "/api/v1/contracts/{id}", kRead, [&ctx](Request& request, const Principal& caller) {
+            return Response::json(200, app::find_contract(ctx, caller, request.params.at("id")));
+        });
+
+    // CON-4: audit (sales) and review (finance): the permission, then the step's role.
+    add_decisions(service, "/api/v1/contracts/{id}/audit/", kAudit,
+                  [&ctx](const Principal& caller, const std::string& id, bool approve,
+                         const std::string& note) {
+                      return app::decide_contract_audit(ctx, caller, id, approve, note);
+                  });
+    add_decisions(service, "/api/v1/amendments/{id}/audit/", kAudit,
+                  [&ctx](const Principal& caller, const std::string& id, bool approve,
+                         const std::string& note) {
+                      return app::decide_amendment_audit(ctx, caller, id, approve, note);
+                  });
+    add_step(service, "resubmit", "contract.sign", {"note"},
+             [&ctx](const Body& b, const Principal& caller, const std::string& id) {
+                 const auto note = b.text("note", kMaxReasonLength);
+                 b.check();
+                 return app::resubmit_contract(ctx, caller, id, note);
+             });
+    add_step(service, "stamp", "contract.stamp", {"stamped_on", "stamp_no"},
+             [&ctx](const Body& b, const Principal& caller, const std::string& id) {
+                 const auto stamped_on = b.date("stamped_on");
+                 const auto stamp_no = b.text("stamp_no", 64);
+                 b.check();
+                 return app::stamp_contract(ctx, caller, id, stamped_on, stamp_no);
+             });
+    add_step(service, "registration", "contract.register",
+             {"filed_at", "registration_date", "registration_no"},
+             [&ctx](const Body& b, const Principal& caller, const std::string& id) {
+                 const auto filed_at = b.time("filed_at");
+                 const auto date = b.date("registration_date");
+                 const auto number = b.text("registration_no", 64);
+                 b.check();
+                 return app::register_contract(ctx, caller, id, filed_at, date, number);
+             });
+}
+
+void add_amendment_cancellation_handover_routes(sales::service::Service& service,
+                                                const app::Context& ctx) {
+    // CON-5 amendments.
+    service.route(
+        "POST", "/api/v1/contracts/{id}/amendments", {"contract.amend"},
+        [&ctx](Request& request, const Principal& caller) {
+            const Body b(request, {"customer_id", "discount_fen", "plan", "reason"});
+            domain::AmendmentChange change;
+            change.customer_id = b.opt_uuid("customer_id");
+            change.discount_fen = b.opt_integer("discount_fen", 0, kMaxFen);
+            change.plan = read_plan(b, ctx.today());
+            const auto reason = b.text("reason", kMaxReasonLength);
+            b.check();
+            return Response::json(
+                201, app::request_amendment(ctx, caller, request.params.at("id"), change, reason));
+        });
+
+    // CON-6 cancellation after review: a refund request the finance director decides.
+    add_step(service, "cancellation", "refund.request", {"refund_fen", "reason"},
+             [&ctx](const Body& b, const Principal& caller, const std::string& id) {
+                 const auto refund = b.integer("refund_fen", 0, kMaxFen);
+                 const auto reason = b.text("reason", kMaxReasonLength);
+                 b.check();
+                 return app::request_contract_cancellation(ctx, caller, id, refund, reason);
+             });
+    add_decisions(service, "/api/v1/contracts/{id}/cancellation/", {"refund.approve"},
+                  [&ctx](const Principal& caller, const std::string& id, bool approve,
+                         const std::string& note) {
+                      return app::decide_contract_cancellation(ctx, caller, id, approve, note);
+                  });
+
+    // CON-9 handover.
+    add_step(service, "handover", "handover.manage",
+             {"notice_date", "handed_over_on", "confirmed_by"},
+             [&ctx](const Body& b, const Principal& caller, const std::string& id) {
+                 const auto notice = b.date("notice_date");
+                 const auto actual = b.date("handed_over_on");
+                 const auto confirmed_by = b.text("confirmed_by", 64);
+                 b.check();
+                 return app::hand_over(ctx, caller, id, notice, actual, confirmed_by);
+             });
 }
 
 }  // namespace
 
 void add_contract_routes(sales::service::Service& service, const app::Context& ctx) {
-    // CON-3 signing.
-    service.route("POST", "/api/v1/subscriptions/{id}/sign", [&ctx](Request& request) {
-        require(request, "contract.sign");
-        const auto body =
-            checked_body(request, {"plan", "discount_slip_id", "late_signing_approval_id"});
-        if (!body.contains("plan"))
-            invalid("plan", "is required");
-        app::SignInput input{body["plan"], optional_string(body, "discount_slip_id", 64),
-                             optional_string(body, "late_signing_approval_id", 64)};
-        return translated([&] {
-            const auto contract =
-                app::sign_contract(ctx, request.caller(), request.params.at("id"), input);
-            auto response = Response::json(201, contract);
-            response.headers["Location"] = "/api/v1/contracts/" + contract["id"].get<std::string>();
-            return response;
-        });
-    });
-
+    add_signing_and_audit_routes(service, ctx);
     add_approval_routes(service, ctx,
                         {domain::ApprovalKind::discount_slip, "/api/v1/discount-slips",
                          "approval.request", "contract.approve_discount"});
@@ -132,193 +216,52 @@ void add_contract_routes(sales::service::Service& service, const app::Context& c
     add_approval_routes(service, ctx,
                         {domain::ApprovalKind::early_handover, "/api/v1/early-handover-approvals",
                          "handover.manage", "handover.approve_early"});
-
-    service.route("GET", "/api/v1/contracts/{id}", [&ctx](Request& request) {
-        require_read(request);
-        const auto& id = request.params.at("id");
-        const auto found = app::find_contract(ctx, request.caller(), id);
-        if (!found)
-            contract_not_found(id);
-        return Response::json(200, *found);
-    });
-
-    // CON-4: audit (sales) and review (finance): the permission, then the step's role.
-    for (const bool approve : {true, false}) {
-        service.route(
-            "POST", std::string("/api/v1/contracts/{id}/audit/") + (approve ? "approve" : "reject"),
-            [&ctx, approve](Request& request) {
-                if (!sales::auth::allowed(request.caller(), "contract.review"))
-                    require(request, "contract.audit");
-                const auto body = checked_body(request, {"note"});
-                const auto note = required_string(body, "note", kMaxReasonLength);
-                return translated([&] {
-                    return Response::json(
-                        200, app::decide_contract_audit(ctx, request.caller(),
-                                                        request.params.at("id"), approve, note));
-                });
-            });
-        service.route(
-            "POST",
-            std::string("/api/v1/amendments/{id}/audit/") + (approve ? "approve" : "reject"),
-            [&ctx, approve](Request& request) {
-                if (!sales::auth::allowed(request.caller(), "contract.review"))
-                    require(request, "contract.audit");
-                const auto body = checked_body(request, {"note"});
-                const auto note = required_string(body, "note", kMaxReasonLength);
-                return translated([&] {
-                    return Response::json(
-                        200, app::decide_amendment_audit(ctx, request.caller(),
-                                                         request.params.at("id"), approve, note));
-                });
-            });
-    }
-    service.route("POST", "/api/v1/contracts/{id}/resubmit", [&ctx](Request& request) {
-        require(request, "contract.sign");
-        const auto body = checked_body(request, {"note"});
-        const auto note = required_string(body, "note", kMaxReasonLength);
-        return translated([&] {
-            return Response::json(
-                200, app::resubmit_contract(ctx, request.caller(), request.params.at("id"), note));
-        });
-    });
-    service.route("POST", "/api/v1/contracts/{id}/stamp", [&ctx](Request& request) {
-        require(request, "contract.stamp");
-        const auto body = checked_body(request, {"stamped_on", "stamp_no"});
-        const auto stamped_on = required_string(body, "stamped_on", 10);
-        const auto stamp_no = required_string(body, "stamp_no", 64);
-        return translated([&] {
-            return Response::json(
-                200, app::stamp_contract(ctx, request.caller(), request.params.at("id"), stamped_on,
-                                         stamp_no));
-        });
-    });
-    service.route("POST", "/api/v1/contracts/{id}/registration", [&ctx](Request& request) {
-        require(request, "contract.register");
-        const auto body =
-            checked_body(request, {"filed_at", "registration_date", "registration_no"});
-        const auto filed_at = required_string(body, "filed_at", 40);
-        const auto date = required_string(body, "registration_date", 10);
-        const auto number = required_string(body, "registration_no", 64);
-        return translated([&] {
-            return Response::json(
-                200, app::register_contract(ctx, request.caller(), request.params.at("id"),
-                                            filed_at, date, number));
-        });
-    });
-
-    // CON-5 amendments.
-    service.route("POST", "/api/v1/contracts/{id}/amendments", [&ctx](Request& request) {
-        require(request, "contract.amend");
-        const auto body = checked_body(request, {"customer_id", "discount_fen", "plan", "reason"});
-        domain::AmendmentChange change;
-        change.customer_id = optional_string(body, "customer_id", 64);
-        if (body.contains("discount_fen"))
-            change.discount_fen = required_integer(body, "discount_fen", 0, kMaxMoneyFen);
-        change.plan = plan_of(body, ctx);
-        const auto reason = required_string(body, "reason", kMaxReasonLength);
-        return translated([&] {
-            return Response::json(
-                201, app::request_amendment(ctx, request.caller(), request.params.at("id"), change,
-                                            reason));
-        });
-    });
-
-    // CON-6 cancellation after review: a refund request the finance director decides.
-    service.route("POST", "/api/v1/contracts/{id}/cancellation", [&ctx](Request& request) {
-        require(request, "refund.request");
-        const auto body = checked_body(request, {"refund_fen", "reason"});
-        const auto refund = required_integer(body, "refund_fen", 0, kMaxMoneyFen);
-        const auto reason = required_string(body, "reason", kMaxReasonLength);
-        return translated([&] {
-            return Response::json(
-                200, app::request_contract_cancellation(ctx, request.caller(),
-                                                        request.params.at("id"), refund, reason));
-        });
-    });
-    for (const bool approve : {true, false}) {
-        service.route(
-            "POST",
-            std::string("/api/v1/contracts/{id}/cancellation/") + (approve ? "approve" : "reject"),
-            [&ctx, approve](Request& request) {
-                require(request, "refund.approve");
-                const auto body = checked_body(request, {"note"});
-                const auto note = required_string(body, "note", kMaxReasonLength);
-                return translated([&] {
-                    return Response::json(
-                        200, app::decide_contract_cancellation(
-                                 ctx, request.caller(), request.params.at("id"), approve, note));
-                });
-            });
-    }
-
-    // CON-9 handover.
-    service.route("POST", "/api/v1/contracts/{id}/handover", [&ctx](Request& request) {
-        require(request, "handover.manage");
-        const auto body = checked_body(request, {"notice_date", "handed_over_on", "confirmed_by"});
-        const auto notice = required_string(body, "notice_date", 10);
-        const auto actual = required_string(body, "handed_over_on", 10);
-        const auto confirmed_by = required_string(body, "confirmed_by", 64);
-        return translated([&] {
-            return Response::json(
-                200, app::hand_over(ctx, request.caller(), request.params.at("id"), notice, actual,
-                                    confirmed_by));
-        });
-    });
+    add_amendment_cancellation_handover_routes(service, ctx);
 
     // Lists.
     for (const char* list :
          {"handover-eligible", "early-handover", "handed-over", "awaiting-audit"}) {
-        service.route(
-            "GET", std::string("/api/v1/contracts/") + list, [&ctx, list](Request& request) {
-                require_read(request);
-                static const std::set<std::string> known = {"project_id", "overdue", "limit",
-                                                            "offset"};
-                for (const auto& [name, value] : request.query) {
-                    if (!known.contains(name))
-                        invalid(name, "is not a known filter");
-                }
-                app::ContractListFilter filter;
-                if (const auto it = request.query.find("project_id"); it != request.query.end()) {
-                    if (!sales::is_uuid(it->second))
-                        invalid("project_id", "must be a UUID");
-                    filter.project_id = it->second;
-                }
-                if (const auto it = request.query.find("overdue"); it != request.query.end()) {
-                    if (it->second != "true" && it->second != "false")
-                        invalid("overdue", "must be true or false");
-                    filter.overdue_only = it->second == "true";
-                }
-                filter.limit = query_integer(request, "limit", 100, 1, 500);
-                filter.offset = query_integer(request, "offset", 0, 0, 1'000'000);
-                return Response::json(
-                    200, {{"items", app::list_contracts(ctx, request.caller(), list, filter)},
-                          {"limit", filter.limit},
-                          {"offset", filter.offset}});
-            });
+        service.route("GET", std::string("/api/v1/contracts/") + list, kRead,
+                      [&ctx, list](Request& request, const Principal& caller) {
+                          const auto filter = sales::service::read_query(
+                              request, {"project_id", "overdue", "limit", "offset"},
+                              [](const sales::service::Query& q) {
+                                  app::ContractListFilter f;
+                                  f.project_id = q.uuid("project_id");
+                                  f.overdue_only = q.boolean("overdue", false);
+                                  f.limit = q.integer("limit", 100, 1, 500);
+                                  f.offset = q.integer("offset", 0, 0, 1'000'000);
+                                  return f;
+                              });
+                          return Response::json(
+                              200, {{"items", app::list_contracts(ctx, caller, list, filter)},
+                                    {"limit", filter.limit},
+                                    {"offset", filter.offset}});
+                      });
     }
 
     // Per-project contract settings (CON-3, CON-4, FIN-5).
-    service.route("PATCH", "/api/v1/projects/{id}/contract-settings", [&ctx](Request& request) {
-        require(request, "contract.settings");
-        const auto body = checked_body(request, {"max_standard_discount_bp", "penalty_bp_per_day",
-                                                 "audit_deadline_working_days"});
-        app::ContractSettingsChange change;
-        if (body.contains("max_standard_discount_bp"))
-            change.max_standard_discount_bp =
-                required_integer(body, "max_standard_discount_bp", 0, 10'000);
-        if (body.contains("penalty_bp_per_day"))
-            change.penalty_bp_per_day = required_integer(body, "penalty_bp_per_day", 0, 1'000);
-        if (body.contains("audit_deadline_working_days"))
-            change.audit_deadline_working_days =
-                required_integer(body, "audit_deadline_working_days", 1, 30);
-        if (!change.max_standard_discount_bp && !change.penalty_bp_per_day &&
-            !change.audit_deadline_working_days)
-            invalid("body", "must name at least one setting");
-        return translated([&] {
-            return Response::json(200, app::change_contract_settings(
-                                           ctx, request.caller(), request.params.at("id"), change));
+    service.route(
+        "PATCH", "/api/v1/projects/{id}/contract-settings", {"contract.settings"},
+        [&ctx](Request& request, const Principal& caller) {
+            const auto change = read_body(
+                request,
+                {"max_standard_discount_bp", "penalty_bp_per_day", "audit_deadline_working_days"},
+                [](const Body& b) {
+                    app::ContractSettingsChange c;
+                    c.max_standard_discount_bp =
+                        b.opt_integer("max_standard_discount_bp", 0, 10'000);
+                    c.penalty_bp_per_day = b.opt_integer("penalty_bp_per_day", 0, 1'000);
+                    c.audit_deadline_working_days =
+                        b.opt_integer("audit_deadline_working_days", 1, 30);
+                    if (!c.max_standard_discount_bp && !c.penalty_bp_per_day &&
+                        !c.audit_deadline_working_days)
+                        b.invalid("body", "must name at least one setting");
+                    return c;
+                });
+            return Response::json(
+                200, app::change_contract_settings(ctx, caller, request.params.at("id"), change));
         });
-    });
 }
 
 }  // namespace contract::adapters

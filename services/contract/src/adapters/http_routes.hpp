@@ -1,10 +1,13 @@
 #pragma once
 #include <chrono>
 
-#include "app/subscriptions.hpp"
+#include "app/context.hpp"
 #include "sales/service.hpp"
 
 namespace contract::adapters {
+
+// Longest reason or note a request may carry.
+inline constexpr std::size_t kMaxReasonLength = 500;
 
 // /api/v1/subscriptions routes. `ctx` must outlive the service; inventory RPCs time out after
 // `rpc_timeout` (→ 503 dependency_unavailable).

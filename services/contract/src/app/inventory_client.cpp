@@ -2,24 +2,33 @@
 
 #include <functional>
 
+#include "sales/failure.hpp"
 #include "sales/log.hpp"
 
 namespace contract::app {
 namespace {
+
+// Inventory answered something that is not the agreed protocol: logged, and the caller is told
+// to retry (503), as for any dependency that misbehaves.
+[[noreturn]] void malformed(const std::string& problem) {
+    sales::log::error("inventory protocol error", {{"error", problem}});
+    throw sales::Failure(sales::Failure::Kind::unavailable, "dependency_unavailable",
+                         "inventory answered unexpectedly; retry shortly");
+}
 
 std::string string_field(const nlohmann::json& object, const char* field, bool required) {
     const auto it = object.find(field);
     if (it != object.end() && it->is_string())
         return it->get<std::string>();
     if (required)
-        throw ProtocolError(std::string("inventory reply lacks string field ") + field);
+        malformed(std::string("inventory reply lacks string field ") + field);
     return "";
 }
 
 HoldReply parse_hold_reply(const std::string& text) {
     const auto reply = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (!reply.is_object())
-        throw ProtocolError("inventory reply is not a JSON object: " + text.substr(0, 200));
+        malformed("inventory reply is not a JSON object: " + text.substr(0, 200));
     const auto result = string_field(reply, "result", true);
     HoldReply out;
     if (result == "held") {
@@ -27,7 +36,7 @@ HoldReply parse_hold_reply(const std::string& text) {
         if (unit == reply.end() || !unit->is_object() || !unit->contains("list_total_fen") ||
             !(*unit)["list_total_fen"].is_number_integer() ||
             (*unit)["list_total_fen"].get<std::int64_t>() < 0) {
-            throw ProtocolError("inventory 'held' reply lacks unit.list_total_fen");
+            malformed("inventory 'held' reply lacks unit.list_total_fen");
         }
         out.result = HoldReply::Result::held;
         out.unit = HeldUnit{
@@ -43,7 +52,7 @@ HoldReply parse_hold_reply(const std::string& text) {
         out.result = HoldReply::Result::invalid;
         out.message = string_field(reply, "message", false);
     } else {
-        throw ProtocolError("inventory reply has unknown result '" + result + "'");
+        malformed("inventory reply has unknown result '" + result + "'");
     }
     return out;
 }

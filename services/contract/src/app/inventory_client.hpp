@@ -1,10 +1,9 @@
 #pragma once
-// The inventory service's request/reply API (ISSUE3-SPEC "RPC payloads"): hold, release and
+// The inventory service's request/reply API (docs/events.md, RPC payloads): hold, release and
 // swap a unit for a subscription. Inventory owns unit status (INV-4); contract only asks.
 #include <chrono>
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -35,19 +34,14 @@ struct HoldReply {
 // Project ids a request is limited to; nullopt = every project.
 using ProjectScope = std::optional<std::vector<std::string>>;
 
-// Inventory answered something that is not the agreed protocol.
-class ProtocolError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
-
 class InventoryClient {
   public:
     InventoryClient(sales::bus::Nats& nats, std::chrono::milliseconds timeout)
         : nats_(nats), timeout_(timeout) {}
 
     // nullopt: no answer within the timeout (the hold may still have happened: release it).
-    // Throws ProtocolError for a malformed reply, NatsError when NATS is down.
+    // A malformed reply is logged and throws sales::Failure unavailable "dependency_unavailable";
+    // NatsError when NATS is down.
     // `project_ids`: the caller's projects (nullopt = all); inventory answers not_found for a
     // unit outside them and holds nothing (SEC-1).
     std::optional<HoldReply> hold(const std::string& unit_id, const std::string& subscription_id,

@@ -6,46 +6,27 @@
 #include <stdexcept>
 #include <utility>
 
-#include "sales/money.hpp"
+#include "sales/enum_names.hpp"
 
 namespace contract::domain {
 namespace {
 
-template <class Enum, std::size_t N>
-std::string_view name_in(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum e) {
-    for (const auto& [value, name] : table) {
-        if (value == e)
-            return name;
-    }
-    return "unknown";
-}
-
-template <class Enum, std::size_t N>
-std::optional<Enum> value_in(const std::array<std::pair<Enum, std::string_view>, N>& table,
-                             std::string_view text) {
-    for (const auto& [value, name] : table) {
-        if (name == text)
-            return value;
-    }
-    return std::nullopt;
-}
-
-constexpr std::array<std::pair<ApprovalKind, std::string_view>, 3> kApprovalKinds{{
+constexpr sales::EnumNames<ApprovalKind, 3> kApprovalKinds{{{
     {ApprovalKind::discount_slip, "discount_slip"},
     {ApprovalKind::late_signing, "late_signing"},
     {ApprovalKind::early_handover, "early_handover"},
-}};
+}}};
 
-constexpr std::array<std::pair<ContractStatus, std::string_view>, 6> kContractStatuses{{
+constexpr sales::EnumNames<ContractStatus, 6> kContractStatuses{{{
     {ContractStatus::in_audit, "in_audit"},
     {ContractStatus::rejected, "rejected"},
     {ContractStatus::reviewed, "reviewed"},
     {ContractStatus::stamped, "stamped"},
     {ContractStatus::registered, "registered"},
     {ContractStatus::cancelled, "cancelled"},
-}};
+}}};
 
-constexpr std::array<std::pair<ContractAction, std::string_view>, 7> kContractActions{{
+constexpr sales::EnumNames<ContractAction, 7> kContractActions{{{
     {ContractAction::approve_audit, "approve_audit"},
     {ContractAction::complete_audit, "complete_audit"},
     {ContractAction::reject_audit, "reject_audit"},
@@ -53,14 +34,14 @@ constexpr std::array<std::pair<ContractAction, std::string_view>, 7> kContractAc
     {ContractAction::stamp, "stamp"},
     {ContractAction::register_, "register"},
     {ContractAction::cancel, "cancel"},
-}};
+}}};
 
-constexpr std::array<std::pair<HandoverState, std::string_view>, 4> kHandoverStates{{
+constexpr sales::EnumNames<HandoverState, 4> kHandoverStates{{{
     {HandoverState::not_eligible, "not_eligible"},
     {HandoverState::eligible, "eligible"},
     {HandoverState::early_eligible, "early_eligible"},
     {HandoverState::handed_over, "handed_over"},
-}};
+}}};
 
 struct ContractEdge {
     ContractStatus from;
@@ -83,54 +64,6 @@ constexpr std::array<ContractEdge, 9> kContractEdges{{
 constexpr std::array<std::string_view, kAuditSteps> kAuditRoles{
     "sales_supervisor", "sales_manager", "finance_supervisor", "finance_director"};
 
-void problem(std::vector<FieldProblem>& problems, const std::string& field,
-             const std::string& what) {
-    problems.push_back({field, what});
-}
-
-std::optional<std::string> date_field(const nlohmann::json& json, const std::string& field,
-                                      const std::string& path, Date today,
-                                      std::vector<FieldProblem>& problems) {
-    const auto it = json.find(field);
-    if (it == json.end() || !it->is_string()) {
-        problem(problems, path + field, "must be a calendar date YYYY-MM-DD");
-        return std::nullopt;
-    }
-    const auto date = parse_date(it->get<std::string>());
-    if (!date) {
-        problem(problems, path + field, "must be a calendar date YYYY-MM-DD");
-        return std::nullopt;
-    }
-    if (*date < today) {
-        problem(problems, path + field,
-                "must not be before today (" + to_string(today) + " in Asia/Shanghai)");
-        return std::nullopt;
-    }
-    return it->get<std::string>();
-}
-
-std::optional<std::int64_t> amount_field(const nlohmann::json& json, const std::string& field,
-                                         const std::string& path,
-                                         std::vector<FieldProblem>& problems) {
-    constexpr std::int64_t kMax = 1'000'000'000'000'000;
-    const auto it = json.find(field);
-    if (it == json.end() || !it->is_number_integer() || it->get<std::int64_t>() <= 0 ||
-        it->get<std::int64_t>() > kMax ||
-        (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(kMax))) {
-        problem(problems, path + field, "must be a positive integer (fen)");
-        return std::nullopt;
-    }
-    return it->get<std::int64_t>();
-}
-
-void only_fields(const nlohmann::json& json, const std::vector<std::string>& allowed,
-                 const std::string& path, std::vector<FieldProblem>& problems) {
-    for (const auto& [key, value] : json.items()) {
-        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-            problem(problems, path + key, "is not a known field");
-    }
-}
-
 }  // namespace
 
 std::string contract_number(int year, std::string_view project_code, std::int64_t serial) {
@@ -143,131 +76,6 @@ std::string contract_number(int year, std::string_view project_code, std::int64_
     char digits[32];
     std::snprintf(digits, sizeof digits, "%06lld", static_cast<long long>(serial));
     return std::to_string(year) + "-" + std::string(project_code) + "-" + digits;
-}
-
-std::optional<Plan> parse_plan(const nlohmann::json& json, Date today,
-                               std::vector<FieldProblem>& problems) {
-    const auto before = problems.size();
-    if (!json.is_object()) {
-        problem(problems, "plan", "must be an object with a kind");
-        return std::nullopt;
-    }
-    const auto kind_it = json.find("kind");
-    const auto kind = kind_it != json.end() && kind_it->is_string()
-                          ? parse_payment_plan(kind_it->get<std::string>())
-                          : std::nullopt;
-    if (!kind) {
-        problem(problems, "plan.kind", "must be one of one_off, instalments, mortgage");
-        return std::nullopt;
-    }
-    Plan plan;
-    plan.kind = *kind;
-    switch (*kind) {
-        case PaymentPlan::one_off: {
-            only_fields(json, {"kind", "due_date"}, "plan.", problems);
-            if (const auto d = date_field(json, "due_date", "plan.", today, problems))
-                plan.due_date = *d;
-            break;
-        }
-        case PaymentPlan::instalments: {
-            only_fields(json, {"kind", "instalments"}, "plan.", problems);
-            const auto it = json.find("instalments");
-            if (it == json.end() || !it->is_array() || it->size() < kMinInstalments ||
-                it->size() > kMaxInstalments) {
-                problem(problems, "plan.instalments", "must be a list of 2–60 instalments");
-                break;
-            }
-            for (std::size_t i = 0; i < it->size(); ++i) {
-                const auto& item = (*it)[i];
-                const std::string path = "plan.instalments[" + std::to_string(i) + "].";
-                if (!item.is_object()) {
-                    problem(problems, path.substr(0, path.size() - 1),
-                            "must be an object {due_date, amount_fen}");
-                    continue;
-                }
-                only_fields(item, {"due_date", "amount_fen"}, path, problems);
-                const auto d = date_field(item, "due_date", path, today, problems);
-                const auto a = amount_field(item, "amount_fen", path, problems);
-                if (d && a) {
-                    if (!plan.instalments.empty() && *d < plan.instalments.back().due_date)
-                        problem(problems, path + "due_date", "must not be before the previous one");
-                    plan.instalments.push_back({*d, *a});
-                }
-            }
-            break;
-        }
-        case PaymentPlan::mortgage: {
-            only_fields(json,
-                        {"kind", "down_payment_fen", "down_payment_due_date", "loan_fen",
-                         "loan_expected_date"},
-                        "plan.", problems);
-            if (const auto a = amount_field(json, "down_payment_fen", "plan.", problems))
-                plan.down_payment_fen = *a;
-            if (const auto d = date_field(json, "down_payment_due_date", "plan.", today, problems))
-                plan.down_payment_due_date = *d;
-            if (const auto a = amount_field(json, "loan_fen", "plan.", problems))
-                plan.loan_fen = *a;
-            if (const auto d = date_field(json, "loan_expected_date", "plan.", today, problems))
-                plan.loan_expected_date = *d;
-            break;
-        }
-    }
-    if (problems.size() != before)
-        return std::nullopt;
-    return plan;
-}
-
-nlohmann::json to_json(const Plan& plan) {
-    switch (plan.kind) {
-        case PaymentPlan::one_off:
-            return {{"kind", "one_off"}, {"due_date", plan.due_date}};
-        case PaymentPlan::instalments: {
-            nlohmann::json items = nlohmann::json::array();
-            for (const auto& i : plan.instalments)
-                items.push_back({{"due_date", i.due_date}, {"amount_fen", i.amount_fen}});
-            return {{"kind", "instalments"}, {"instalments", items}};
-        }
-        case PaymentPlan::mortgage:
-            return {{"kind", "mortgage"},
-                    {"down_payment_fen", plan.down_payment_fen},
-                    {"down_payment_due_date", plan.down_payment_due_date},
-                    {"loan_fen", plan.loan_fen},
-                    {"loan_expected_date", plan.loan_expected_date}};
-    }
-    return nlohmann::json::object();
-}
-
-std::int64_t plan_total(const Plan& plan, std::int64_t price_fen) {
-    switch (plan.kind) {
-        case PaymentPlan::one_off:
-            return price_fen;
-        case PaymentPlan::instalments: {
-            std::int64_t total = 0;
-            for (const auto& i : plan.instalments)
-                total = sales::checked_add(total, i.amount_fen);
-            return total;
-        }
-        case PaymentPlan::mortgage:
-            return sales::checked_add(plan.down_payment_fen, plan.loan_fen);
-    }
-    return 0;
-}
-
-void check_plan(const Plan& plan, PaymentPlan expected_kind, std::int64_t price_fen) {
-    if (plan.kind != expected_kind) {
-        throw RuleViolation(
-            "plan_kind_mismatch",
-            "the plan must be the subscription's payment plan (" +
-                std::string(to_string(expected_kind)) + ")",
-            {{"expected", to_string(expected_kind)}, {"got", to_string(plan.kind)}});
-    }
-    const auto total = plan_total(plan, price_fen);
-    if (total != price_fen) {
-        throw RuleViolation("plan_does_not_sum_to_price",
-                            "the plan's amounts add up to " + std::to_string(total) +
-                                " fen, the price is " + std::to_string(price_fen) + " fen (CON-3)",
-                            {{"plan_total_fen", total}, {"price_fen", price_fen}});
-    }
 }
 
 bool discount_needs_slip(std::int64_t discount_fen, std::int64_t list_total_fen,
@@ -283,19 +91,19 @@ bool signing_is_late(Date subscribed_on, Date signing_day, std::int64_t signing_
 }
 
 std::string_view to_string(ApprovalKind kind) {
-    return name_in(kApprovalKinds, kind);
+    return kApprovalKinds.name(kind);
 }
 
 std::optional<ApprovalKind> parse_approval_kind(std::string_view text) {
-    return value_in(kApprovalKinds, text);
+    return kApprovalKinds.parse(text);
 }
 
 void check_approval(const Approval& approval, ApprovalKind kind, const std::string& subscription_id,
                     std::int64_t discount_fen) {
     const auto refuse = [&](const std::string& why) {
-        throw RuleViolation("approval_not_usable",
-                            std::string(to_string(kind)) + " " + approval.id + ": " + why,
-                            {{"approval_id", approval.id}, {"kind", to_string(kind)}});
+        sales::fail_rule("approval_not_usable",
+                         std::string(to_string(kind)) + " " + approval.id + ": " + why,
+                         {{"approval_id", approval.id}, {"kind", to_string(kind)}});
     };
     if (approval.kind != kind)
         refuse("is a " + std::string(to_string(approval.kind)));
@@ -310,11 +118,11 @@ void check_approval(const Approval& approval, ApprovalKind kind, const std::stri
 }
 
 std::string_view to_string(ContractStatus status) {
-    return name_in(kContractStatuses, status);
+    return kContractStatuses.name(status);
 }
 
 std::optional<ContractStatus> parse_contract_status(std::string_view text) {
-    return value_in(kContractStatuses, text);
+    return kContractStatuses.parse(text);
 }
 
 bool is_reviewed(ContractStatus status) {
@@ -323,21 +131,18 @@ bool is_reviewed(ContractStatus status) {
 }
 
 std::string_view to_string(ContractAction action) {
-    return name_in(kContractActions, action);
+    return kContractActions.name(action);
 }
-
-ContractTransitionError::ContractTransitionError(ContractStatus from, ContractAction action)
-    : std::runtime_error("cannot " + std::string(to_string(action)) + " a contract that is " +
-                         std::string(to_string(from))),
-      from_(from),
-      action_(action) {}
 
 ContractStatus next_status(ContractStatus from, ContractAction action) {
     for (const auto& edge : kContractEdges) {
         if (edge.from == from && edge.action == action)
             return edge.to;
     }
-    throw ContractTransitionError(from, action);
+    sales::fail_conflict("invalid_transition",
+                         "cannot " + std::string(to_string(action)) + " a contract that is " +
+                             std::string(to_string(from)),
+                         {{"status", to_string(from)}, {"action", to_string(action)}});
 }
 
 std::string_view audit_role(int step) {
@@ -346,14 +151,10 @@ std::string_view audit_role(int step) {
     return kAuditRoles[static_cast<std::size_t>(step - 1)];
 }
 
-AuditError::AuditError(std::string code, const std::string& message, nlohmann::json details)
-    : std::runtime_error(message), code_(std::move(code)), details_(std::move(details)) {}
-
 AuditOutcome decide_audit(const std::vector<AuditStep>& round, const std::string& actor,
                           const std::vector<std::string>& roles, bool approve) {
     if (round.empty() || round.back().decision) {
-        throw AuditError("no_open_step", "no audit step is waiting for a decision",
-                         nlohmann::json::object());
+        sales::fail_conflict("no_open_step", "no audit step is waiting for a decision");
     }
     const auto& open = round.back();
     // The chain is strictly ordered: every step before the open one was approved (CON-4).
@@ -365,7 +166,7 @@ AuditOutcome decide_audit(const std::vector<AuditStep>& round, const std::string
         throw std::logic_error("audit round out of order");
     const bool admin = std::find(roles.begin(), roles.end(), "admin") != roles.end();
     if (!admin && std::find(roles.begin(), roles.end(), open.role) == roles.end()) {
-        throw AuditError("wrong_role",
+        sales::fail_rule("wrong_role",
                          "step " + std::to_string(open.step) + " is decided by the " + open.role +
                              " (CON-4 order: sales supervisor, sales manager, finance supervisor, "
                              "finance director)",
@@ -373,7 +174,7 @@ AuditOutcome decide_audit(const std::vector<AuditStep>& round, const std::string
     }
     for (std::size_t i = 0; i + 1 < round.size(); ++i) {
         if (round[i].actor == actor) {
-            throw AuditError("same_person",
+            sales::fail_rule("same_person",
                              "you already decided step " + std::to_string(round[i].step) +
                                  " of this contract; another person decides step " +
                                  std::to_string(open.step),
@@ -410,16 +211,16 @@ bool is_overdue(Date due_on, Date today) {
 ContractTerms amended_terms(const ContractTerms& current, const AmendmentChange& change,
                             std::int64_t deposit_paid_fen) {
     if (change.empty())
-        throw RuleViolation("no_change", "the amendment changes nothing", nlohmann::json::object());
+        sales::fail_rule("no_change", "the amendment changes nothing", nlohmann::json::object());
     ContractTerms next = current;
     if (change.customer_id)
         next.customer_id = *change.customer_id;
     if (change.discount_fen) {
         if (*change.discount_fen < 0 || *change.discount_fen > current.list_total_fen) {
-            throw RuleViolation("discount_exceeds_list_total",
-                                "the discount must lie between 0 and the list total",
-                                {{"list_total_fen", current.list_total_fen},
-                                 {"discount_fen", *change.discount_fen}});
+            sales::fail_rule("discount_exceeds_list_total",
+                             "the discount must lie between 0 and the list total",
+                             {{"list_total_fen", current.list_total_fen},
+                              {"discount_fen", *change.discount_fen}});
         }
         next.discount_fen = *change.discount_fen;
         next.price_fen = current.list_total_fen - *change.discount_fen;
@@ -427,29 +228,28 @@ ContractTerms amended_terms(const ContractTerms& current, const AmendmentChange&
     if (change.plan) {
         next.plan = *change.plan;
     } else if (next.price_fen != current.price_fen && next.plan.kind != PaymentPlan::one_off) {
-        throw RuleViolation("plan_required",
-                            "a new price needs a new plan that adds up to it (CON-5)",
-                            {{"price_fen", next.price_fen}});
+        sales::fail_rule("plan_required", "a new price needs a new plan that adds up to it (CON-5)",
+                         {{"price_fen", next.price_fen}});
     }
     check_plan(next.plan, current.plan.kind, next.price_fen);
     if (deposit_paid_fen > next.price_fen) {
-        throw RuleViolation(
-            "price_below_deposit_paid", "the new price is below the deposit already paid",
-            {{"price_fen", next.price_fen}, {"deposit_paid_fen", deposit_paid_fen}});
+        sales::fail_rule("price_below_deposit_paid",
+                         "the new price is below the deposit already paid",
+                         {{"price_fen", next.price_fen}, {"deposit_paid_fen", deposit_paid_fen}});
     }
     if (next.customer_id == current.customer_id && next.discount_fen == current.discount_fen &&
         to_json(next.plan) == to_json(current.plan)) {
-        throw RuleViolation("no_change", "the amendment changes nothing", nlohmann::json::object());
+        sales::fail_rule("no_change", "the amendment changes nothing", nlohmann::json::object());
     }
     return next;
 }
 
 std::string_view to_string(HandoverState state) {
-    return name_in(kHandoverStates, state);
+    return kHandoverStates.name(state);
 }
 
 std::optional<HandoverState> parse_handover_state(std::string_view text) {
-    return value_in(kHandoverStates, text);
+    return kHandoverStates.parse(text);
 }
 
 std::optional<HandoverState> on_cleared(HandoverState current) {
@@ -475,17 +275,17 @@ std::optional<HandoverState> on_early_approved(HandoverState current) {
 
 void check_handover(HandoverState state, ContractStatus status) {
     if (state != HandoverState::eligible && state != HandoverState::early_eligible) {
-        throw RuleViolation("not_eligible_for_handover",
-                            "the contract is " + std::string(to_string(state)) +
-                                ": handover needs finance's clearance or an approved early "
-                                "handover (CON-9)",
-                            {{"handover_state", to_string(state)}});
+        sales::fail_rule("not_eligible_for_handover",
+                         "the contract is " + std::string(to_string(state)) +
+                             ": handover needs finance's clearance or an approved early "
+                             "handover (CON-9)",
+                         {{"handover_state", to_string(state)}});
     }
     if (status != ContractStatus::stamped && status != ContractStatus::registered) {
-        throw RuleViolation("contract_not_in_force",
-                            "the contract is " + std::string(to_string(status)) +
-                                ": only a stamped contract is handed over (CON-4, CON-9)",
-                            {{"status", to_string(status)}});
+        sales::fail_rule("contract_not_in_force",
+                         "the contract is " + std::string(to_string(status)) +
+                             ": only a stamped contract is handed over (CON-4, CON-9)",
+                         {{"status", to_string(status)}});
     }
 }
 

@@ -1,6 +1,9 @@
 #pragma once
 // Contracts 合同 (CON-3 … CON-7, CON-9): numbering, the payment plan, signing rules, the audit
-// chain, amendments, cancellation after review and handover eligibility. Pure: no I/O.
+// chain, amendments, cancellation after review and handover eligibility; each change of a
+// contract returns what it records (contract_changes.cpp). Pure: no I/O. Refusals are
+// sales::Failure: rule (422) for a broken DOMAIN.md rule, conflict (409) for a state that does
+// not allow the change.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/calendar.hpp"
+#include "domain/event.hpp"
 #include "domain/subscription.hpp"
 
 namespace contract::domain {
@@ -19,7 +23,7 @@ namespace contract::domain {
 // std::invalid_argument for a serial < 1 or a year outside 1000..9999.
 std::string contract_number(int year, std::string_view project_code, std::int64_t serial);
 
-// ---- The payment plan (INV-3, ISSUE4-SPEC `plan`) ----
+// ---- The payment plan (INV-3; docs/events.md `plan`) ---- (plan.cpp)
 struct Instalment {
     std::string due_date;  // YYYY-MM-DD
     std::int64_t amount_fen = 0;
@@ -44,8 +48,8 @@ std::optional<Plan> parse_plan(const nlohmann::json& json, Date today,
 nlohmann::json to_json(const Plan& plan);
 // The plan's amounts in total (one_off: `price_fen`, by definition).
 std::int64_t plan_total(const Plan& plan, std::int64_t price_fen);
-// CON-3 / ISSUE4-SPEC invariant: the plan is of the subscription's kind and its amounts sum to
-// the price. RuleViolation "plan_kind_mismatch" / "plan_does_not_sum_to_price".
+// CON-3 invariant: the plan is of the subscription's kind and its amounts sum to the price.
+// Failure rule "plan_kind_mismatch" / "plan_does_not_sum_to_price".
 void check_plan(const Plan& plan, PaymentPlan expected_kind, std::int64_t price_fen);
 
 // ---- Per-project contract settings (DOMAIN.md: defaults, configurable per project) ----
@@ -80,7 +84,7 @@ struct Approval {
 };
 
 // The approval a signing names must be of `kind`, approved, for this subscription, unused and
-// (discount slip) cover the discount. RuleViolation otherwise ("approval_not_usable").
+// (discount slip) cover the discount. Failure rule otherwise ("approval_not_usable").
 void check_approval(const Approval& approval, ApprovalKind kind, const std::string& subscription_id,
                     std::int64_t discount_fen);
 
@@ -105,16 +109,7 @@ enum class ContractAction {
 };
 std::string_view to_string(ContractAction action);
 
-class ContractTransitionError : public std::runtime_error {
-  public:
-    ContractTransitionError(ContractStatus from, ContractAction action);
-    ContractStatus from() const { return from_; }
-    ContractAction action() const { return action_; }
-
-  private:
-    ContractStatus from_;
-    ContractAction action_;
-};
+// Failure conflict "invalid_transition" (details: status, action) for an illegal pair.
 ContractStatus next_status(ContractStatus from, ContractAction action);
 
 // ---- CON-4 audit chain ----
@@ -139,22 +134,11 @@ struct AuditOutcome {
     std::optional<int> next_step;  // opened by this approval
 };
 
-class AuditError : public std::runtime_error {
-  public:
-    AuditError(std::string code, const std::string& message, nlohmann::json details);
-    const std::string& code() const { return code_; }
-    const nlohmann::json& details() const { return details_; }
-
-  private:
-    std::string code_;
-    nlohmann::json details_;
-};
-
 // Decides the open step of `round` (steps in order; the last one open) as `actor` with `roles`.
 // The steps go strictly in order: the caller must hold the open step's role (admin may act for
 // any), must not have decided an earlier step of this round (four eyes), and a note is
-// required. AuditError "no_open_step" (nothing to decide), "wrong_role" (403-like),
-// "same_person".
+// required. Failure conflict "no_open_step" (nothing to decide), rule "wrong_role",
+// rule "same_person".
 AuditOutcome decide_audit(const std::vector<AuditStep>& round, const std::string& actor,
                           const std::vector<std::string>& roles, bool approve);
 
@@ -184,7 +168,7 @@ struct AmendmentChange {
 
 // The terms an amendment would produce: price = list total − new discount; the plan must be
 // given when the price changes and must sum to the new price (same kind as before).
-// RuleViolation "no_change", "discount_exceeds_list_total", "plan_required",
+// Failure rule "no_change", "discount_exceeds_list_total", "plan_required",
 // "plan_does_not_sum_to_price", "plan_kind_mismatch"; the deposit already paid may not exceed
 // the new price ("price_below_deposit_paid").
 ContractTerms amended_terms(const ContractTerms& current, const AmendmentChange& change,
@@ -203,7 +187,100 @@ std::optional<HandoverState> on_cleared(HandoverState current);
 std::optional<HandoverState> on_uncleared(HandoverState current, bool early_approved);
 std::optional<HandoverState> on_early_approved(HandoverState current);
 // A handover needs eligibility (normal or early) and a contract in force (stamped/registered).
-// RuleViolation "not_eligible_for_handover" / "contract_not_in_force".
+// Failure rule "not_eligible_for_handover" / "contract_not_in_force".
 void check_handover(HandoverState state, ContractStatus status);
+
+// ---- The contract and its changes (contract_changes.cpp) ----
+struct Contract {
+    std::string id;
+    std::string contract_no;
+    std::string project_id;
+    std::string subscription_id;
+    std::string unit_id;
+    std::string rep_id;
+    ContractStatus status = ContractStatus::in_audit;
+    HandoverState handover = HandoverState::not_eligible;
+    std::int64_t version = 1;
+    std::int64_t audit_round = 1;
+    ContractTerms terms;
+    std::int64_t deposit_paid_fen = 0;
+    std::int64_t penalty_bp_per_day = 0;
+    std::string signed_at;           // RFC 3339
+    bool discount_contract = false;  // signed with a discount slip
+    bool early_approved = false;     // an early handover was approved
+};
+
+// A handover-eligibility change (CON-9): the handover_eligibility_history row.
+struct HandoverChange {
+    HandoverState from = HandoverState::not_eligible;
+    HandoverState to = HandoverState::not_eligible;
+    std::string cause;
+    std::optional<std::string> event_id;  // the finance event that caused it
+    std::string at;                       // RFC 3339: eligible_at when eligible
+};
+
+// What one change records: the contract row (status, version), the contract_history row
+// (SEC-2), the eligibility change if any, and the event if any. Written by one helper in the
+// transaction of the change (adapters/contract_store).
+struct ContractChange {
+    std::string contract_id;
+    std::optional<ContractStatus> from;  // nullopt: signed (created)
+    ContractStatus to = ContractStatus::in_audit;
+    std::int64_t from_version = 0;  // the version the change was made on (0: created)
+    std::int64_t version = 1;
+    std::string action;  // "sign", "approve_audit", "stamp", "handover_eligible", …
+    std::string actor;
+    std::optional<std::string> reason;
+    nlohmann::json details = nlohmann::json::object();
+    std::optional<HandoverChange> handover;
+    std::optional<Event> event;
+};
+
+// The refund request a cancellation decides (CON-6).
+struct RefundRequest {
+    std::string id;
+    std::int64_t refund_fen = 0;
+    std::string reason;
+};
+
+// Each change below checks what it needs (Failure as documented), changes `c` (status,
+// version, round, handover state) and returns what it records. `by.reason` is the note/reason.
+// CON-3: the new contract (version 1, in_audit); contract.signed.
+ContractChange signed_contract(const Contract& c, const By& by);
+// CON-4: a decided audit step of the current round; contract.audit.approved / rejected.
+ContractChange audit_decided(Contract& c, const AuditOutcome& outcome, const By& by);
+// CON-4: rejected → in_audit, a new round (no event).
+ContractChange resubmitted(Contract& c, const By& by);
+// CON-4 stamping (reviewed only): contract.stamped.
+ContractChange stamped(Contract& c, const std::string& stamped_on, const std::string& stamp_no,
+                       const By& by);
+// CON-7 registration (stamped only): contract.registered.
+ContractChange registered(Contract& c, const std::string& filed_at,
+                          const std::string& registration_date, const std::string& registration_no,
+                          const By& by);
+// CON-5: only a reviewed contract in force is amended (Failure conflict "invalid_transition").
+void check_amendable(const Contract& c);
+// CON-5: an amendment entered its audit: contract.amendment.requested.
+ContractChange amendment_requested(Contract& c, const std::string& amendment_id,
+                                   const nlohmann::json& changes, const By& by);
+// CON-5: a decided step of an amendment's chain: contract.audit.approved (a step before the
+// last), contract.amendment.approved (the last: `new_terms` apply now) or .rejected.
+ContractChange amendment_decided(Contract& c, const std::string& amendment_id,
+                                 const AuditOutcome& outcome, const nlohmann::json& new_terms,
+                                 const By& by);
+// CON-6: a cancellation is requested (checks that the contract could be cancelled; no event).
+ContractChange cancellation_requested(Contract& c, const std::string& request_id,
+                                      std::int64_t refund_fen, const By& by);
+// CON-6: the finance director rejects it (no event) or approves it: contract.cancelled.
+ContractChange cancellation_rejected(Contract& c, const std::string& request_id, const By& by);
+ContractChange cancelled(Contract& c, const RefundRequest& request, const By& by);
+// CON-9: eligibility changes to `to` (cause = by.reason): contract.handover.eligible /
+// .withdrawn.
+ContractChange handover_changed(Contract& c, HandoverState to,
+                                const std::optional<std::string>& event_id, const By& by);
+// CON-9: the unit is handed over (check_handover): contract.handed_over.
+ContractChange handed_over(Contract& c, const std::string& notice_date,
+                           const std::string& handed_over_on, const std::string& confirmed_by,
+                           const By& by);
 
 }  // namespace contract::domain

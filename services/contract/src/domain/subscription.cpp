@@ -3,45 +3,39 @@
 #include <array>
 #include <utility>
 
+#include "sales/enum_names.hpp"
 #include "sales/ids.hpp"
-#include "sales/money.hpp"
 #include "sales/text.hpp"
 
 namespace contract::domain {
 namespace {
 
-constexpr std::array<std::pair<Status, std::string_view>, 5> kStatuses{{
+constexpr sales::EnumNames<Status, 5> kStatuses{{{
     {Status::pending_deposit, "pending_deposit"},
     {Status::confirmed, "confirmed"},
     {Status::cancellation_requested, "cancellation_requested"},
     {Status::cancelled, "cancelled"},
     {Status::signed_, "signed"},
-}};
+}}};
 
-constexpr std::array<std::pair<PaymentPlan, std::string_view>, 3> kPlans{{
+constexpr sales::EnumNames<Action, 10> kActions{{{
+    {Action::confirm_deposit, "confirm_deposit"},
+    {Action::record_partial_deposit, "record_partial_deposit"},
+    {Action::expire, "expire"},
+    {Action::cancel, "cancel"},
+    {Action::approve_cancellation, "approve_cancellation"},
+    {Action::reject_cancellation, "reject_cancellation"},
+    {Action::rename, "rename"},
+    {Action::swap, "swap"},
+    {Action::record_orphaned_deposit, "record_orphaned_deposit"},
+    {Action::sign, "sign"},
+}}};
+
+constexpr sales::EnumNames<PaymentPlan, 3> kPlans{{{
     {PaymentPlan::one_off, "one_off"},
     {PaymentPlan::instalments, "instalments"},
     {PaymentPlan::mortgage, "mortgage"},
-}};
-
-template <class Enum, std::size_t N>
-std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum e) {
-    for (const auto& [value, name] : table) {
-        if (value == e)
-            return name;
-    }
-    return "unknown";
-}
-
-template <class Enum, std::size_t N>
-std::optional<Enum> value_of(const std::array<std::pair<Enum, std::string_view>, N>& table,
-                             std::string_view text) {
-    for (const auto& [value, name] : table) {
-        if (name == text)
-            return value;
-    }
-    return std::nullopt;
-}
+}}};
 
 // The whole state machine: (from, action) → to. Anything not listed is illegal.
 struct Edge {
@@ -71,25 +65,18 @@ constexpr std::array<Edge, 16> kEdges{{
     {Status::signed_, Action::record_orphaned_deposit, Status::signed_},
 }};
 
-void transition(Subscription& s, Action action) {
-    s.status = next_status(s.status, action);
-}
-
 }  // namespace
 
 std::string_view to_string(Status status) {
-    return name_of(kStatuses, status);
+    return kStatuses.name(status);
 }
 
 std::optional<Status> parse_status(std::string_view text) {
-    return value_of(kStatuses, text);
+    return kStatuses.parse(text);
 }
 
 std::string status_names() {
-    std::string out;
-    for (const auto& [value, name] : kStatuses)
-        out += (out.empty() ? "" : ", ") + std::string(name);
-    return out;
+    return kStatuses.list();
 }
 
 bool is_live(Status status) {
@@ -98,51 +85,26 @@ bool is_live(Status status) {
 }
 
 std::string_view to_string(Action action) {
-    switch (action) {
-        case Action::confirm_deposit:
-            return "confirm_deposit";
-        case Action::record_partial_deposit:
-            return "record_partial_deposit";
-        case Action::expire:
-            return "expire";
-        case Action::cancel:
-            return "cancel";
-        case Action::approve_cancellation:
-            return "approve_cancellation";
-        case Action::reject_cancellation:
-            return "reject_cancellation";
-        case Action::rename:
-            return "rename";
-        case Action::swap:
-            return "swap";
-        case Action::record_orphaned_deposit:
-            return "record_orphaned_deposit";
-        case Action::sign:
-            return "sign";
-    }
-    return "unknown";
+    return kActions.name(action);
 }
-
-TransitionError::TransitionError(Status from, Action action)
-    : std::runtime_error("cannot " + std::string(to_string(action)) + " a subscription that is " +
-                         std::string(to_string(from))),
-      from_(from),
-      action_(action) {}
 
 Status next_status(Status from, Action action) {
     for (const auto& edge : kEdges) {
         if (edge.from == from && edge.action == action)
             return edge.to;
     }
-    throw TransitionError(from, action);
+    sales::fail_conflict("invalid_transition",
+                         "cannot " + std::string(to_string(action)) + " a subscription that is " +
+                             std::string(to_string(from)),
+                         {{"status", to_string(from)}, {"action", to_string(action)}});
 }
 
 std::string_view to_string(PaymentPlan plan) {
-    return name_of(kPlans, plan);
+    return kPlans.name(plan);
 }
 
 std::optional<PaymentPlan> parse_payment_plan(std::string_view text) {
-    return value_of(kPlans, text);
+    return kPlans.parse(text);
 }
 
 std::vector<FieldProblem> validate(const NewSubscription& input, Date today) {
@@ -171,9 +133,6 @@ std::vector<FieldProblem> validate(const NewSubscription& input, Date today) {
     return problems;
 }
 
-RuleViolation::RuleViolation(std::string code, const std::string& message, nlohmann::json details)
-    : std::runtime_error(message), code_(std::move(code)), details_(std::move(details)) {}
-
 bool deposit_within_cap(std::int64_t deposit_fen, std::int64_t price_fen,
                         std::int64_t cap_percent) {
     // 128-bit products: exact for every int64 amount, no rounding at the boundary.
@@ -188,14 +147,14 @@ std::int64_t max_deposit_fen(std::int64_t price_fen, std::int64_t cap_percent) {
 PriceTerms price_terms(std::int64_t list_total_fen, std::int64_t discount_fen,
                        std::int64_t deposit_fen, std::int64_t cap_percent) {
     if (discount_fen > list_total_fen) {
-        throw RuleViolation("discount_exceeds_list_total",
-                            "the discount is larger than the unit's list total",
-                            {{"list_total_fen", list_total_fen}, {"discount_fen", discount_fen}});
+        sales::fail_rule("discount_exceeds_list_total",
+                         "the discount is larger than the unit's list total",
+                         {{"list_total_fen", list_total_fen}, {"discount_fen", discount_fen}});
     }
     const std::int64_t price_fen = list_total_fen - discount_fen;
     // REG-2: a deposit (定金) may not exceed cap_percent (20% by law) of the price.
     if (!deposit_within_cap(deposit_fen, price_fen, cap_percent)) {
-        throw RuleViolation(
+        sales::fail_rule(
             "deposit_exceeds_cap",
             "the deposit exceeds " + std::to_string(cap_percent) + "% of the price (REG-2)",
             {{"cap_percent", cap_percent},
@@ -210,86 +169,31 @@ sales::TimePoint deposit_deadline(sales::TimePoint created_at, const ProjectSett
     return created_at + std::chrono::seconds(settings.deposit_deadline_seconds);
 }
 
-void rename(Subscription& s, const std::string& customer_id) {
-    transition(s, Action::rename);
-    if (customer_id == s.customer_id) {
-        throw RuleViolation("no_change", "the subscription already belongs to this customer",
-                            {{"customer_id", customer_id}});
-    }
-    s.customer_id = customer_id;
-}
-
-void swap(Subscription& s, const std::string& new_unit_id, std::int64_t new_list_total_fen,
-          std::int64_t cap_percent) {
-    transition(s, Action::swap);
-    s.terms =
-        price_terms(new_list_total_fen, s.terms.discount_fen, s.terms.deposit_fen, cap_percent);
-    s.unit_id = new_unit_id;
-}
-
-void sign(Subscription& s) {
-    transition(s, Action::sign);
-}
-
-void expire(Subscription& s) {
-    transition(s, Action::expire);
-    s.cancellation_reason = kReasonDeadlinePassed;
-    s.refund_due_fen = s.deposit_paid_fen;
-}
-
-void cancel(Subscription& s, const std::string& actor, const std::string& note) {
-    transition(s, Action::cancel);
-    s.cancellation_note = note;
-    s.cancellation_requested_by = actor;
-    if (s.status == Status::cancelled) {
-        s.cancellation_reason = kReasonCancelledBeforeDeposit;
-        s.refund_due_fen = s.deposit_paid_fen;
-    }
-}
-
-void decide_cancellation(Subscription& s, bool approve, const std::string& actor,
-                         const std::string& note) {
-    transition(s, approve ? Action::approve_cancellation : Action::reject_cancellation);
-    s.cancellation_decided_by = actor;
-    s.cancellation_decision_note = note;
-    if (approve) {
-        s.cancellation_reason = kReasonCancellationApproved;
-        s.refund_due_fen = s.deposit_paid_fen;  // CON-2: the paid deposit is refunded
-    }
-}
-
-std::string_view to_string(DepositOutcome outcome) {
-    switch (outcome) {
-        case DepositOutcome::confirmed:
-            return "confirmed";
-        case DepositOutcome::partial:
-            return "partial";
-        case DepositOutcome::orphaned:
-            return "orphaned";
-        case DepositOutcome::duplicate:
-            return "duplicate";
-    }
-    return "unknown";
-}
-
-DepositOutcome receive_deposit(Subscription& s, std::int64_t amount_fen) {
-    // Money received is never lost: what the deal cannot take is flagged for refund.
-    if (s.status != Status::pending_deposit) {
-        const bool cancelled = s.status == Status::cancelled;
-        transition(s, Action::record_orphaned_deposit);
-        s.refund_due_fen = sales::checked_add(s.refund_due_fen, amount_fen);
-        return cancelled ? DepositOutcome::orphaned : DepositOutcome::duplicate;
-    }
-    const std::int64_t outstanding = s.terms.deposit_fen - s.deposit_paid_fen;
-    if (amount_fen < outstanding) {
-        transition(s, Action::record_partial_deposit);
-        s.deposit_paid_fen = sales::checked_add(s.deposit_paid_fen, amount_fen);
-        return DepositOutcome::partial;
-    }
-    transition(s, Action::confirm_deposit);
-    s.deposit_paid_fen = s.terms.deposit_fen;  // REG-2: the deposit never exceeds the agreed one
-    s.refund_due_fen = sales::checked_add(s.refund_due_fen, amount_fen - outstanding);
-    return DepositOutcome::confirmed;
+nlohmann::json to_json(const Subscription& s) {
+    return {{"id", s.id},
+            {"project_id", s.project_id},
+            {"unit_id", s.unit_id},
+            {"customer_id", s.customer_id},
+            {"rep_id", s.rep_id},
+            {"status", to_string(s.status)},
+            {"payment_plan", to_string(s.payment_plan)},
+            {"list_total_fen", s.terms.list_total_fen},
+            {"discount_fen", s.terms.discount_fen},
+            {"price_fen", s.terms.price_fen},
+            {"deposit_fen", s.terms.deposit_fen},
+            {"deposit_paid_fen", s.deposit_paid_fen},
+            {"refund_due_fen", s.refund_due_fen},
+            {"deposit_deadline", sales::to_rfc3339(s.deposit_deadline)},
+            {"signing_deadline", s.signing_deadline},
+            {"cancellation_reason", nullable(s.cancellation_reason)},
+            {"cancellation_note", nullable(s.cancellation_note)},
+            {"cancellation_requested_by", nullable(s.cancellation_requested_by)},
+            {"cancellation_decided_by", nullable(s.cancellation_decided_by)},
+            {"cancellation_decision_note", nullable(s.cancellation_decision_note)},
+            {"version", s.version},
+            {"created_by", s.created_by},
+            {"created_at", s.created_at},
+            {"updated_at", s.updated_at}};
 }
 
 }  // namespace contract::domain

@@ -12,8 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/calendar.hpp"
+#include "domain/event.hpp"
 #include "domain/project_ref.hpp"
 #include "sales/clock.hpp"
+#include "sales/failure.hpp"
 
 namespace contract::domain {
 
@@ -42,18 +44,8 @@ enum class Action {
 };
 std::string_view to_string(Action action);
 
-class TransitionError : public std::runtime_error {
-  public:
-    TransitionError(Status from, Action action);
-    Status from() const { return from_; }
-    Action action() const { return action_; }
-
-  private:
-    Status from_;
-    Action action_;
-};
-
-// The state `action` leads to from `from`; throws TransitionError when it is not allowed.
+// The state `action` leads to from `from`; throws sales::Failure conflict "invalid_transition"
+// (details: status, action) when it is not allowed.
 Status next_status(Status from, Action action);
 
 enum class PaymentPlan { one_off, instalments, mortgage };  // INV-3
@@ -81,18 +73,6 @@ struct NewSubscription {
 // `today` (Asia/Shanghai). Every problem found, in field order; empty when valid.
 std::vector<FieldProblem> validate(const NewSubscription& input, Date today);
 
-// A broken business rule (HTTP 422): code, message and details for the caller.
-class RuleViolation : public std::runtime_error {
-  public:
-    RuleViolation(std::string code, const std::string& message, nlohmann::json details);
-    const std::string& code() const { return code_; }
-    const nlohmann::json& details() const { return details_; }
-
-  private:
-    std::string code_;
-    nlohmann::json details_;
-};
-
 struct PriceTerms {
     std::int64_t list_total_fen = 0;
     std::int64_t discount_fen = 0;
@@ -105,7 +85,7 @@ bool deposit_within_cap(std::int64_t deposit_fen, std::int64_t price_fen, std::i
 // The largest deposit REG-2 allows: floor(price * cap_percent / 100).
 std::int64_t max_deposit_fen(std::int64_t price_fen, std::int64_t cap_percent);
 
-// price = list total − discount. Throws RuleViolation "discount_exceeds_list_total" when the
+// price = list total − discount. Throws sales::Failure rule "discount_exceeds_list_total" when the
 // discount is larger than the list total, "deposit_exceeds_cap" (REG-2, details: cap_percent,
 // max_deposit_fen, price_fen, deposit_fen) when the deposit is over the cap.
 PriceTerms price_terms(std::int64_t list_total_fen, std::int64_t discount_fen,
@@ -143,23 +123,44 @@ struct Subscription {
     std::string updated_at;
 };
 
-// The changes below check the transition first (TransitionError) and change only `s`.
-// CON-2 rename: a new customer. Same customer → RuleViolation "no_change".
-void rename(Subscription& s, const std::string& customer_id);
+// The subscription as the API shows it (GET /api/v1/subscriptions/{id}).
+nlohmann::json to_json(const Subscription& s);
+
+// What one change records besides the new state: the history row (SEC-2) and the event, whose
+// data is the subscription snapshot after the change (`id` named `subscription_id`) plus the
+// change's extra fields (`details`, also the history row's details). Written by one helper, in
+// the transaction of the change (adapters/subscription_store).
+struct SubscriptionChange {
+    std::optional<Status> from;     // nullopt: created
+    std::int64_t from_version = 0;  // the version the change was made on (0: created)
+    std::string action;             // "create", "rename", "confirm_deposit", …
+    std::string actor;
+    std::optional<std::string> reason;
+    nlohmann::json details = nlohmann::json::object();
+    Event event;
+};
+
+// A new subscription (version 1, pending_deposit, created and updated `by.at`).
+SubscriptionChange create(Subscription& s, const By& by);
+
+// The changes below check the transition first (Failure "invalid_transition"), then change `s`
+// (version + 1, updated_at = by.at) and return what they record.
+// CON-2 rename: a new customer. Same customer → Failure rule "no_change".
+SubscriptionChange rename(Subscription& s, const std::string& customer_id, const By& by);
 // CON-2 swap: the new unit, its list total, price re-computed with the same discount and the
-// REG-2 cap re-checked (RuleViolation as in price_terms).
-void swap(Subscription& s, const std::string& new_unit_id, std::int64_t new_list_total_fen,
-          std::int64_t cap_percent);
+// REG-2 cap re-checked (Failure rule as in price_terms; `s` is then unchanged).
+SubscriptionChange swap(Subscription& s, const std::string& new_unit_id,
+                        std::int64_t new_list_total_fen, std::int64_t cap_percent, const By& by);
 // CON-3: the subscription became a contract (confirmed → signed).
-void sign(Subscription& s);
+SubscriptionChange sign(Subscription& s, const std::string& contract_id,
+                        const std::string& contract_no, const By& by);
 // CON-1: the deposit deadline passed; anything already paid is due back.
-void expire(Subscription& s);
+SubscriptionChange expire(Subscription& s, const By& by);
 // pending_deposit: cancelled at once (anything paid is due back); confirmed: a cancellation
-// request awaiting the finance director (CON-2).
-void cancel(Subscription& s, const std::string& actor, const std::string& note);
+// request awaiting the finance director (CON-2). The note is `by.reason`.
+SubscriptionChange cancel(Subscription& s, const By& by);
 // CON-2: approved → cancelled with the paid deposit due back; rejected → confirmed again.
-void decide_cancellation(Subscription& s, bool approve, const std::string& actor,
-                         const std::string& note);
+SubscriptionChange decide_cancellation(Subscription& s, bool approve, const By& by);
 
 enum class DepositOutcome {
     confirmed,  // pending_deposit and now paid in full
@@ -168,8 +169,18 @@ enum class DepositOutcome {
     duplicate   // confirmed / cancellation_requested: already paid; flagged for refund
 };
 std::string_view to_string(DepositOutcome outcome);
-// Applies a received deposit of `amount_fen` (> 0) to `s`. Whatever exceeds the agreed deposit
-// (an overpayment, a second payment, a payment after cancellation) goes to refund_due_fen.
-DepositOutcome receive_deposit(Subscription& s, std::int64_t amount_fen);
+// A finance.deposit.received as the subscription sees it.
+struct DepositReceipt {
+    std::int64_t amount_fen = 0;  // > 0
+    std::string receipt_no;
+    std::string paid_at;  // RFC 3339
+};
+struct DepositApplied {
+    DepositOutcome outcome = DepositOutcome::confirmed;
+    SubscriptionChange change;
+};
+// Applies a received deposit to `s`. Whatever exceeds the agreed deposit (an overpayment, a
+// second payment, a payment after cancellation) goes to refund_due_fen.
+DepositApplied receive_deposit(Subscription& s, const DepositReceipt& receipt, const By& by);
 
 }  // namespace contract::domain

@@ -1,5 +1,7 @@
 #pragma once
 // The customer service's HTTP routes (/api/v1/...). `ctx` must outlive the service.
+#include <string>
+
 #include "app/support.hpp"
 #include "sales/service.hpp"
 
@@ -10,5 +12,19 @@ void add_customer_routes(sales::service::Service& service, const app::Context& c
 // Sales-manager work: collisions, reassignment, stale list, departures, tasks, deals and
 // commission validity, settings, export, archive, reports (CUS-3..9).
 void add_manager_routes(sales::service::Service& service, const app::Context& ctx);
+
+// The caller of a request as the use cases see them; `route` ("GET /api/v1/customers/{id}")
+// goes to the CUS-8 audit of full PII reads.
+// What both route files use.
+using sales::Principal;
+using sales::http::Request;
+using sales::http::Response;
+using sales::service::Body;
+using sales::service::Query;
+using sales::service::read_body;
+using sales::service::read_query;
+
+app::Caller caller_of(const sales::http::Request& request, const sales::Principal& principal,
+                      std::string route = {});
 
 }  // namespace customer::adapters

@@ -114,8 +114,6 @@ nlohmann::json resolve_collision(const Context& ctx, const Caller& caller, const
                                  domain::CollisionDecision decision, const std::string& note);
 
 // Internal, shared with the other use cases (inside the caller's transaction):
-// the customer's columns for customer_json().
-const std::string& customer_columns();  // "c" is the customers alias
 nlohmann::json customer_json(const sales::db::Row& row, domain::PiiView view);
 // Changes the owner, history row and customer.reassigned event; returns the new version.
 std::int64_t move_owner(sales::db::Tx& tx, const std::string& customer_id,
@@ -130,6 +128,12 @@ sales::db::Row load_customer(sales::db::Tx& tx, const Caller& caller, const std:
                              bool for_update);
 // 403 not_owner unless the caller owns the customer or is a sales manager.
 void require_owner_or_manager(const Caller& caller, const sales::db::Row& customer);
+// CUS-8: how a single record shows to the caller; a privileged full read is audit-logged.
+domain::PiiView detail_view(sales::db::Tx& tx, const Caller& caller,
+                            const sales::db::Row& customer);
+// CUS-2/10: 400 for a complaint (its own route) or an event breaking validate_event; field
+// names start with `prefix` ("first_event.").
+void check_event(const NewEvent& event, sales::TimePoint now, const std::string& prefix);
 // Inserts an event row and updates last_event_at / event_count; returns the event as JSON.
 nlohmann::json insert_event(sales::db::Tx& tx, const std::string& customer_id,
                             const std::string& project_id, const NewEvent& event,

@@ -1,6 +1,8 @@
 #include "app/projects.hpp"
 
+#include "adapters/project_store.hpp"
 #include "sales/ids.hpp"
+#include "sales/input.hpp"
 #include "sales/log.hpp"
 
 namespace customer::app {
@@ -14,17 +16,6 @@ nlohmann::json settings_json(const std::string& project_id, const domain::Settin
             {"complaint_final_days", s.complaint_final_days},
             {"archive_after_days", s.archive_after_days},
             {"commission_min_events", s.commission_min_events}};
-}
-
-void write_settings(sales::db::Tx& tx, const std::string& project_id, const domain::Settings& s,
-                    const std::string& actor) {
-    tx.exec(
-        "UPDATE project_refs SET stale_days = $2, follow_up_days = $3, "
-        "complaint_first_response_days = $4, complaint_final_days = $5, archive_after_days = $6, "
-        "commission_min_events = $7, settings_changed_by = $8, updated_at = now() "
-        "WHERE project_id = $1::uuid",
-        {project_id, s.stale_days, s.follow_up_days, s.complaint_first_response_days,
-         s.complaint_final_days, s.archive_after_days, s.commission_min_events, actor});
 }
 
 // The customer settings an inventory event may carry; a mistyped one makes the event poison.
@@ -82,27 +73,18 @@ void apply_project_event(sales::db::Tx& tx, const sales::bus::Event& event) {
     const auto version = data["version"].get<std::int64_t>();
     const auto change = change_from_event(data, where);
 
-    const auto held = tx.exec_maybe_one(std::string("SELECT version, ") + kSettingsColumns +
-                                            " FROM project_refs WHERE project_id = $1::uuid "
-                                            "FOR UPDATE",
-                                        {project_id});
+    const auto held = adapters::lock_project(tx, project_id);
     if (!held) {
         if (!code || !name)
             throw sales::bus::RetryLater(where + ": project " + project_id + " is not known yet");
-        tx.exec(
-            "INSERT INTO project_refs (project_id, code, name, version) VALUES ($1::uuid, $2, $3, "
-            "$4)",
-            {project_id, *code, *name, version});
-    } else if (version > held->int64("version")) {
-        tx.exec(
-            "UPDATE project_refs SET code = coalesce($2, code), name = coalesce($3, name), "
-            "version = $4, updated_at = now() WHERE project_id = $1::uuid",
-            {project_id, sales::db::param(code), sales::db::param(name), version});
+        adapters::insert_project(tx, project_id, *code, *name, version);
+    } else if (version > held->version) {
+        adapters::update_project(tx, project_id, code, name, version);
     } else {
         return;  // older or repeated: never roll a project back
     }
     std::vector<domain::FieldProblem> problems;
-    const auto current = held ? settings_from_row(*held) : domain::Settings{};
+    const auto current = held ? held->settings : domain::Settings{};
     const auto next = domain::apply(current, change, problems);
     if (!problems.empty()) {
         // Keep the project (code/name), ignore settings the customer service cannot accept.
@@ -112,7 +94,7 @@ void apply_project_event(sales::db::Tx& tx, const sales::bus::Event& event) {
                           {"field", problems[0].field},
                           {"problem", problems[0].problem}});
     } else {
-        write_settings(tx, project_id, next, "inventory");
+        adapters::write_settings(tx, project_id, next, "inventory");
     }
     sales::log::info("project event applied",
                      {{"event_id", event.id}, {"project_id", project_id}, {"version", version}});
@@ -131,17 +113,11 @@ nlohmann::json patch_settings(const Context& ctx, const Caller& caller,
         const auto current = project_settings(tx, caller, project_id);
         std::vector<domain::FieldProblem> problems;
         const auto next = domain::apply(current, change, problems);
-        if (!problems.empty()) {
-            nlohmann::json list = nlohmann::json::array();
-            for (const auto& p : problems)
-                list.push_back({{"field", p.field}, {"problem", p.problem}});
-            throw Failure(Failure::Kind::invalid, "validation_failed",
-                          problems[0].field + ": " + problems[0].problem,
-                          {{"field", problems[0].field},
-                           {"problem", problems[0].problem},
-                           {"problems", list}});
-        }
-        write_settings(tx, project_id, next, caller.id());
+        sales::service::Problems refused;
+        for (const auto& p : problems)
+            refused.add(p.field, p.problem);
+        refused.check();
+        adapters::write_settings(tx, project_id, next, caller.id());
         sales::log::info("customer settings changed",
                          {{"project_id", project_id}, {"by", caller.id()}});
         return settings_json(project_id, next);

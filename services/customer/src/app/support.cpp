@@ -1,24 +1,11 @@
 #include "app/support.hpp"
 
+#include "adapters/project_store.hpp"
 #include "sales/auth.hpp"
 #include "sales/calendar.hpp"
 #include "sales/ids.hpp"
 
 namespace customer::app {
-
-const char* const kSettingsColumns =
-    "stale_days, follow_up_days, complaint_first_response_days, complaint_final_days, "
-    "archive_after_days, commission_min_events";
-
-void invalid(const std::string& field, const std::string& problem) {
-    throw Failure(Failure::Kind::invalid, "validation_failed", field + ": " + problem,
-                  {{"field", field}, {"problem", problem}});
-}
-
-void not_found(const std::string& what, const std::string& id) {
-    throw Failure(Failure::Kind::not_found, what + "_not_found", "no " + what + " with id " + id,
-                  {{what + "_id", id}});
-}
 
 Caller caller_from(const sales::Principal& principal, std::string request_id, std::string route) {
     Caller c;
@@ -31,45 +18,31 @@ Caller caller_from(const sales::Principal& principal, std::string request_id, st
     return c;
 }
 
-domain::Settings settings_from_row(const sales::db::Row& row) {
-    return {row.int64("stale_days"),
-            row.int64("follow_up_days"),
-            row.int64("complaint_first_response_days"),
-            row.int64("complaint_final_days"),
-            row.int64("archive_after_days"),
-            row.int64("commission_min_events")};
-}
-
 domain::Settings project_settings(sales::db::Tx& tx, const Caller& caller,
                                   const std::string& project_id) {
     if (!sales::is_uuid(project_id))
-        invalid("project_id", "must be a UUID");
-    const auto row = caller.in_project(project_id)
-                         ? tx.exec_maybe_one(std::string("SELECT ") + kSettingsColumns +
-                                                 " FROM project_refs WHERE project_id = $1::uuid",
-                                             {project_id})
-                         : std::nullopt;
-    if (!row) {
-        throw Failure(Failure::Kind::not_found, "project_not_found",
-                      "project " + project_id +
-                          " is not known to the customer service (it learns projects from "
-                          "inventory.project.created) or is outside your projects",
-                      {{"project_id", project_id}});
+        sales::fail_invalid("project_id", "must be a UUID");
+    const auto settings = caller.in_project(project_id)
+                              ? adapters::find_project_settings(tx, project_id)
+                              : std::nullopt;
+    if (!settings) {
+        throw sales::Failure(sales::Failure::Kind::not_found, "project_not_found",
+                             "project " + project_id +
+                                 " is not known to the customer service (it learns projects "
+                                 "from inventory.project.created) or is outside your projects",
+                             {{"project_id", project_id}});
     }
-    return settings_from_row(*row);
+    return *settings;
 }
 
-std::string iso(const std::string& column, const std::string& alias) {
-    return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS " +
-           alias;
-}
-
-nlohmann::json nullable(const std::optional<std::string>& value) {
-    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
-
-nlohmann::json nullable(const std::optional<std::int64_t>& value) {
-    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+nlohmann::json row_json(const sales::db::Row& row, std::initializer_list<const char*> texts,
+                        std::initializer_list<const char*> nullable_texts) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const char* column : texts)
+        out[column] = row.text(column);
+    for (const char* column : nullable_texts)
+        out[column] = sales::db::nullable(row.opt_text(column));
+    return out;
 }
 
 sales::TimePoint time_of(const std::string& rfc3339) {

@@ -1,13 +1,12 @@
 #pragma once
 // What the customer use cases share: the context, who is calling (with the permissions the
-// rules need), one error type the adapters map to HTTP statuses, the project lookup with its
-// settings, and the outbox helper.
+// rules need), the project lookup with its settings, and the outbox helper. Use cases refuse
+// requests with sales::Failure (sales/failure.hpp).
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
-#include <stdexcept>
 #include <string>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +15,7 @@
 #include "sales/clock.hpp"
 #include "sales/db.hpp"
 #include "sales/failure.hpp"
+#include "sales/ids.hpp"
 #include "sales/principal.hpp"
 
 namespace customer::app {
@@ -25,12 +25,6 @@ struct Context {
     const sales::Clock& clock;
     std::chrono::hours departure_deadline{48};  // CUS-5: reassign a leaver's customers in 2 days
 };
-
-// A request the use cases turn down (sales/failure.hpp).
-using Failure = sales::Failure;
-
-[[noreturn]] void invalid(const std::string& field, const std::string& problem);
-[[noreturn]] void not_found(const std::string& what, const std::string& id);
 
 // The caller as the rules see them.
 struct Caller {
@@ -52,13 +46,36 @@ Caller caller_from(const sales::Principal& principal, std::string request_id, st
 // projects.
 domain::Settings project_settings(sales::db::Tx& tx, const Caller& caller,
                                   const std::string& project_id);
-domain::Settings settings_from_row(const sales::db::Row& row);
-extern const char* const kSettingsColumns;  // the settings columns of project_refs, comma-separated
 
-// SQL: a timestamptz column as RFC 3339 UTC text with milliseconds ("... AS <alias>").
-std::string iso(const std::string& column, const std::string& alias);
-nlohmann::json nullable(const std::optional<std::string>& value);
-nlohmann::json nullable(const std::optional<std::int64_t>& value);
+// The row `find()` returns for `id` when `id` is a UUID and the row (with a project_id column)
+// is in the caller's projects; 404 "<what>_not_found" otherwise.
+template <class Find>
+sales::db::Row load_scoped(const Caller& caller, const std::string& what, const std::string& id,
+                           Find&& find) {
+    std::optional<sales::db::Row> row;
+    if (sales::is_uuid(id))
+        row = find();
+    if (!row || !caller.in_project(row->text("project_id")))
+        sales::fail_not_found(what, id);
+    return *row;
+}
+
+// The rows (with a project_id column) in the caller's projects, each as `to_json` makes it.
+template <class ToJson>
+nlohmann::json in_projects(const Caller& caller, const sales::db::Result& rows, ToJson&& to_json) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& row : rows) {
+        if (caller.in_project(row.text("project_id")))
+            items.push_back(to_json(row));
+    }
+    return items;
+}
+
+// {column: its text} for each of `texts` and {column: its text or null} for each of
+// `nullable_texts`: the common part of a row's JSON.
+nlohmann::json row_json(const sales::db::Row& row, std::initializer_list<const char*> texts,
+                        std::initializer_list<const char*> nullable_texts = {});
+
 sales::TimePoint time_of(const std::string& rfc3339);
 
 // Writes a customer.* event to the outbox in the caller's transaction.

@@ -3,80 +3,55 @@
 #include <array>
 #include <utility>
 
+#include "sales/enum_names.hpp"
+#include "sales/failure.hpp"
+
 namespace customer::domain {
 namespace {
 
-template <class E, std::size_t N>
-using Names = std::array<std::pair<E, std::string_view>, N>;
-
-constexpr Names<Gender, 2> kGenders{{{Gender::male, "male"}, {Gender::female, "female"}}};
-constexpr Names<Channel, 5> kChannels{{{Channel::visit, "visit"},
-                                       {Channel::call, "call"},
-                                       {Channel::online, "online"},
-                                       {Channel::referral, "referral"},
-                                       {Channel::event, "event"}}};
-constexpr Names<CustomerType, 3> kTypes{{{CustomerType::first_home, "first_home"},
-                                         {CustomerType::upgrade, "upgrade"},
-                                         {CustomerType::investment, "investment"}}};
-constexpr Names<Stage, 4> kStages{{{Stage::potential, "potential"},
-                                   {Stage::intent, "intent"},
-                                   {Stage::prospect, "prospect"},
-                                   {Stage::closed, "closed"}}};
-constexpr Names<Horizon, 4> kHorizons{{{Horizon::within_3_months, "within_3_months"},
-                                       {Horizon::within_6_months, "within_6_months"},
-                                       {Horizon::within_1_year, "within_1_year"},
-                                       {Horizon::later, "later"}}};
-constexpr Names<EventKind, 8> kKinds{{{EventKind::visit, "visit"},
-                                      {EventKind::call_in, "call_in"},
-                                      {EventKind::call_out, "call_out"},
-                                      {EventKind::follow_up, "follow_up"},
-                                      {EventKind::event_attended, "event_attended"},
-                                      {EventKind::complaint, "complaint"},
-                                      {EventKind::survey, "survey"},
-                                      {EventKind::post_purchase_visit, "post_purchase_visit"}}};
-constexpr Names<ComplaintCategory, 7> kCategories{{{ComplaintCategory::quality, "quality"},
-                                                   {ComplaintCategory::delivery, "delivery"},
-                                                   {ComplaintCategory::service, "service"},
-                                                   {ComplaintCategory::contract, "contract"},
-                                                   {ComplaintCategory::payment, "payment"},
-                                                   {ComplaintCategory::property, "property"},
-                                                   {ComplaintCategory::other, "other"}}};
-constexpr Names<ComplaintStatus, 3> kComplaintStatuses{{{ComplaintStatus::open, "open"},
-                                                        {ComplaintStatus::responded, "responded"},
-                                                        {ComplaintStatus::resolved, "resolved"}}};
-constexpr Names<CollisionStatus, 3> kCollisionStatuses{
-    {{CollisionStatus::open, "open"},
-     {CollisionStatus::confirmed, "confirmed"},
-     {CollisionStatus::reassigned, "reassigned"}}};
-
-template <class E, std::size_t N>
-std::string_view name_of(const Names<E, N>& names, E value) {
-    for (const auto& [v, n] : names) {
-        if (v == value)
-            return n;
-    }
-    return "unknown";
-}
-
-template <class E, std::size_t N>
-std::optional<E> parse(const Names<E, N>& names, std::string_view text) {
-    for (const auto& [v, n] : names) {
-        if (n == text)
-            return v;
-    }
-    return std::nullopt;
-}
-
-template <class E, std::size_t N>
-std::string list(const Names<E, N>& names) {
-    std::string out;
-    for (const auto& [v, n] : names) {
-        if (!out.empty())
-            out += ", ";
-        out += n;
-    }
-    return out;
-}
+constexpr sales::EnumNames<Gender, 2> kGenders{
+    {{{Gender::male, "male"}, {Gender::female, "female"}}}};
+constexpr sales::EnumNames<Channel, 5> kChannels{{{{Channel::visit, "visit"},
+                                                   {Channel::call, "call"},
+                                                   {Channel::online, "online"},
+                                                   {Channel::referral, "referral"},
+                                                   {Channel::event, "event"}}}};
+constexpr sales::EnumNames<CustomerType, 3> kTypes{{{{CustomerType::first_home, "first_home"},
+                                                     {CustomerType::upgrade, "upgrade"},
+                                                     {CustomerType::investment, "investment"}}}};
+constexpr sales::EnumNames<Stage, 4> kStages{{{{Stage::potential, "potential"},
+                                               {Stage::intent, "intent"},
+                                               {Stage::prospect, "prospect"},
+                                               {Stage::closed, "closed"}}}};
+constexpr sales::EnumNames<Horizon, 4> kHorizons{{{{Horizon::within_3_months, "within_3_months"},
+                                                   {Horizon::within_6_months, "within_6_months"},
+                                                   {Horizon::within_1_year, "within_1_year"},
+                                                   {Horizon::later, "later"}}}};
+constexpr sales::EnumNames<EventKind, 8> kKinds{
+    {{{EventKind::visit, "visit"},
+      {EventKind::call_in, "call_in"},
+      {EventKind::call_out, "call_out"},
+      {EventKind::follow_up, "follow_up"},
+      {EventKind::event_attended, "event_attended"},
+      {EventKind::complaint, "complaint"},
+      {EventKind::survey, "survey"},
+      {EventKind::post_purchase_visit, "post_purchase_visit"}}}};
+constexpr sales::EnumNames<ComplaintCategory, 7> kCategories{
+    {{{ComplaintCategory::quality, "quality"},
+      {ComplaintCategory::delivery, "delivery"},
+      {ComplaintCategory::service, "service"},
+      {ComplaintCategory::contract, "contract"},
+      {ComplaintCategory::payment, "payment"},
+      {ComplaintCategory::property, "property"},
+      {ComplaintCategory::other, "other"}}}};
+constexpr sales::EnumNames<ComplaintStatus, 3> kComplaintStatuses{
+    {{{ComplaintStatus::open, "open"},
+      {ComplaintStatus::responded, "responded"},
+      {ComplaintStatus::resolved, "resolved"}}}};
+constexpr sales::EnumNames<CollisionStatus, 3> kCollisionStatuses{
+    {{{CollisionStatus::open, "open"},
+      {CollisionStatus::confirmed, "confirmed"},
+      {CollisionStatus::reassigned, "reassigned"}}}};
 
 int rank(Stage s) {
     return static_cast<int>(s);
@@ -85,76 +60,79 @@ int rank(Stage s) {
 }  // namespace
 
 std::string_view to_string(Gender v) {
-    return name_of(kGenders, v);
+    return kGenders.name(v);
 }
 std::string_view to_string(Channel v) {
-    return name_of(kChannels, v);
+    return kChannels.name(v);
 }
 std::string_view to_string(CustomerType v) {
-    return name_of(kTypes, v);
+    return kTypes.name(v);
 }
 std::string_view to_string(Stage v) {
-    return name_of(kStages, v);
+    return kStages.name(v);
 }
 std::string_view to_string(Horizon v) {
-    return name_of(kHorizons, v);
+    return kHorizons.name(v);
 }
 std::string_view to_string(EventKind v) {
-    return name_of(kKinds, v);
+    return kKinds.name(v);
 }
 std::string_view to_string(ComplaintCategory v) {
-    return name_of(kCategories, v);
+    return kCategories.name(v);
 }
 std::string_view to_string(ComplaintStatus v) {
-    return name_of(kComplaintStatuses, v);
+    return kComplaintStatuses.name(v);
 }
 std::string_view to_string(CollisionStatus v) {
-    return name_of(kCollisionStatuses, v);
+    return kCollisionStatuses.name(v);
 }
 std::optional<Gender> parse_gender(std::string_view text) {
-    return parse(kGenders, text);
+    return kGenders.parse(text);
 }
 std::optional<Channel> parse_channel(std::string_view text) {
-    return parse(kChannels, text);
+    return kChannels.parse(text);
 }
 std::optional<CustomerType> parse_type(std::string_view text) {
-    return parse(kTypes, text);
+    return kTypes.parse(text);
 }
 std::optional<Stage> parse_stage(std::string_view text) {
-    return parse(kStages, text);
+    return kStages.parse(text);
 }
 std::optional<Horizon> parse_horizon(std::string_view text) {
-    return parse(kHorizons, text);
+    return kHorizons.parse(text);
 }
 std::optional<EventKind> parse_event_kind(std::string_view text) {
-    return parse(kKinds, text);
+    return kKinds.parse(text);
 }
 std::optional<ComplaintCategory> parse_complaint_category(std::string_view text) {
-    return parse(kCategories, text);
+    return kCategories.parse(text);
 }
 std::optional<ComplaintStatus> parse_complaint_status(std::string_view text) {
-    return parse(kComplaintStatuses, text);
+    return kComplaintStatuses.parse(text);
+}
+std::optional<CollisionStatus> parse_collision_status(std::string_view text) {
+    return kCollisionStatuses.parse(text);
 }
 std::string gender_names() {
-    return list(kGenders);
+    return kGenders.list();
 }
 std::string channel_names() {
-    return list(kChannels);
+    return kChannels.list();
 }
 std::string type_names() {
-    return list(kTypes);
+    return kTypes.list();
 }
 std::string stage_names() {
-    return list(kStages);
+    return kStages.list();
 }
 std::string horizon_names() {
-    return list(kHorizons);
+    return kHorizons.list();
 }
 std::string event_kind_names() {
-    return list(kKinds);
+    return kKinds.list();
 }
 std::string complaint_category_names() {
-    return list(kCategories);
+    return kCategories.list();
 }
 
 bool is_call(EventKind kind) {
@@ -236,8 +214,8 @@ ClaimOutcome decide_claim(const std::optional<std::string>& existing_owner,
 
 CollisionStatus resolve(CollisionStatus current, CollisionDecision decision) {
     if (current != CollisionStatus::open) {
-        throw RuleViolation("collision_resolved", "the collision was already resolved (" +
-                                                      std::string(to_string(current)) + ")");
+        sales::fail_conflict("collision_resolved", "the collision was already resolved (" +
+                                                       std::string(to_string(current)) + ")");
     }
     return decision == CollisionDecision::confirm ? CollisionStatus::confirmed
                                                   : CollisionStatus::reassigned;
@@ -249,9 +227,9 @@ std::optional<Stage> next_stage(Stage current, const StageInput& input) {
             if (!input.target)
                 throw std::invalid_argument("manual stage change without a target");
             if (*input.target == Stage::closed || current == Stage::closed) {
-                throw RuleViolation("stage_closed_by_signing",
-                                    "stage closed is set only by a signed contract "
-                                    "(contract.signed) and cannot be set or left by hand");
+                sales::fail_conflict("stage_closed_by_signing",
+                                     "stage closed is set only by a signed contract "
+                                     "(contract.signed) and cannot be set or left by hand");
             }
             if (*input.target == current)
                 return std::nullopt;
@@ -324,11 +302,11 @@ ComplaintDeadlines complaint_deadlines(sales::Date received, const Settings& set
 
 ComplaintStatus complaint_next(ComplaintStatus current, ComplaintAction action) {
     if (current == ComplaintStatus::resolved) {
-        throw RuleViolation("complaint_closed", "the complaint is resolved already");
+        sales::fail_conflict("complaint_closed", "the complaint is resolved already");
     }
     if (action == ComplaintAction::respond) {
         if (current != ComplaintStatus::open)
-            throw RuleViolation("complaint_closed", "the first response is recorded already");
+            sales::fail_conflict("complaint_closed", "the first response is recorded already");
         return ComplaintStatus::responded;
     }
     return ComplaintStatus::resolved;

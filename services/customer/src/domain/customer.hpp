@@ -4,7 +4,6 @@
 // complaint deadlines. Pure: no I/O; time and settings come in as arguments.
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,17 +54,6 @@ std::string event_kind_names();
 // Calls and visits are what the calls/visits report counts (CUS-2, seed 003 §4).
 bool is_call(EventKind kind);
 bool is_visit(EventKind kind);
-
-// A request refused by a rule in the current state (→ 409 or 422 with this code).
-class RuleViolation : public std::runtime_error {
-  public:
-    RuleViolation(std::string code, const std::string& message)
-        : std::runtime_error(message), code_(std::move(code)) {}
-    const std::string& code() const { return code_; }
-
-  private:
-    std::string code_;
-};
 
 // ---- Per-project settings (DOMAIN.md: defaults, configurable per project) -------------------
 struct Settings {
@@ -122,9 +110,10 @@ ClaimOutcome decide_claim(const std::optional<std::string>& existing_owner,
 
 enum class CollisionStatus { open, confirmed, reassigned };
 std::string_view to_string(CollisionStatus v);
+std::optional<CollisionStatus> parse_collision_status(std::string_view text);
 enum class CollisionDecision { confirm, reassign };
-// The status a sales manager's decision leads to; RuleViolation "collision_resolved" unless
-// the collision is open.
+// The status a sales manager's decision leads to; sales::Failure conflict "collision_resolved"
+// unless the collision is open.
 CollisionStatus resolve(CollisionStatus current, CollisionDecision decision);
 
 // ---- Stage machine (CUS-1: potential → intent → prospect → closed) -------------------------
@@ -141,8 +130,9 @@ struct StageInput {
 };
 // The new stage, or nullopt when nothing changes. Manual changes move among potential, intent
 // and prospect; `closed` comes only from a signed contract and is never left by hand
-// (RuleViolation "stage_closed_by_signing"). A subscription lifts potential/intent to prospect;
-// its cancellation brings prospect back to intent when no other deal is live; signing closes.
+// (sales::Failure conflict "stage_closed_by_signing"). A subscription lifts potential/intent to
+// prospect; its cancellation brings prospect back to intent when no other deal is live; signing
+// closes.
 std::optional<Stage> next_stage(Stage current, const StageInput& input);
 
 // ---- CUS-4 follow-up ---------------------------------------------------------------------
@@ -194,8 +184,8 @@ struct ComplaintDeadlines {
 // First response within N working days and final result within M working days of receipt.
 ComplaintDeadlines complaint_deadlines(sales::Date received, const Settings& settings);
 enum class ComplaintAction { respond, resolve };
-// RuleViolation "complaint_closed" when the complaint is resolved already, or when responding
-// twice.
+// sales::Failure conflict "complaint_closed" when the complaint is resolved already, or when
+// responding twice.
 ComplaintStatus complaint_next(ComplaintStatus current, ComplaintAction action);
 // Overdue: past a due day (Asia/Shanghai) without the matching answer.
 bool complaint_overdue(ComplaintStatus status, const ComplaintDeadlines& due, sales::Date today);

@@ -1,13 +1,19 @@
 #include "app/events.hpp"
 
+#include "adapters/ledger_store.hpp"
+#include "adapters/schedule_store.hpp"
+#include "adapters/subscription_store.hpp"
 #include "app/support.hpp"
+#include "sales/failure.hpp"
 #include "sales/ids.hpp"
+#include "sales/input.hpp"
 #include "sales/log.hpp"
 
 namespace finance::app {
 namespace {
 using sales::bus::PoisonMessage;
 using sales::db::Tx;
+constexpr std::int64_t kMax = sales::service::kMaxFen;
 
 [[noreturn]] void poison(const sales::bus::Event& event, const std::string& problem) {
     throw PoisonMessage(event.type + " " + event.id + ": " + problem);
@@ -79,7 +85,6 @@ domain::Plan plan_of(const sales::bus::Event& event, const nlohmann::json& data,
     const auto plan_kind = domain::parse_plan_kind(text_of(event, plan, "kind", "data.plan."));
     if (!plan_kind || *plan_kind != kind)
         poison(event, "data.plan.kind must equal data.payment_plan");
-    constexpr std::int64_t kMax = 1'000'000'000'000'000;
     switch (kind) {
         case domain::PlanKind::one_off:
             return domain::one_off_plan(date_field(event, plan, "due_date", "data.plan."),
@@ -116,20 +121,9 @@ void apply_subscription_event(Tx& tx, const sales::bus::Event& event) {
     const auto status = d.contains("status") && d["status"].is_string()
                             ? std::optional<std::string>(d["status"].get<std::string>())
                             : std::nullopt;
-    tx.exec(
-        "INSERT INTO subscriptions (subscription_id, project_id, unit_id, customer_id, price_fen, "
-        "deposit_fen, status, version) VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6, "
-        "$7, $8) ON CONFLICT (subscription_id) DO UPDATE SET project_id = excluded.project_id, "
-        "unit_id = coalesce(excluded.unit_id, subscriptions.unit_id), customer_id = "
-        "coalesce(excluded.customer_id, subscriptions.customer_id), price_fen = "
-        "coalesce(excluded.price_fen, subscriptions.price_fen), deposit_fen = "
-        "coalesce(excluded.deposit_fen, subscriptions.deposit_fen), status = "
-        "coalesce(excluded.status, subscriptions.status), version = excluded.version, updated_at "
-        "= now() WHERE subscriptions.version < excluded.version",
-        {id, project_id, sales::db::param(opt_uuid(d, "unit_id")),
-         sales::db::param(opt_uuid(d, "customer_id")),
-         sales::db::param(opt_integer(d, "price_fen")),
-         sales::db::param(opt_integer(d, "deposit_fen")), sales::db::param(status), version});
+    adapters::upsert_subscription(
+        tx, {id, project_id, opt_uuid(d, "unit_id"), opt_uuid(d, "customer_id"),
+             opt_integer(d, "price_fen"), opt_integer(d, "deposit_fen"), status, version});
 }
 
 void apply_contract_signed(Tx& tx, const sales::Clock& clock, const sales::bus::Event& event) {
@@ -144,7 +138,6 @@ void apply_contract_signed(Tx& tx, const sales::Clock& clock, const sales::bus::
     const auto signed_at = text_of(event, d, "signed_at");
     if (!sales::is_rfc3339(signed_at))
         poison(event, "data.signed_at must be an RFC 3339 timestamp");
-    constexpr std::int64_t kMax = 1'000'000'000'000'000;
     const auto price = integer_of(event, d, "price_fen", 1, kMax);
     const auto reported_deposit = integer_of(event, d, "deposit_paid_fen", 0, kMax);
     const auto bp = integer_of(event, d, "penalty_bp_per_day", 0, domain::kMaxPenaltyBpPerDay);
@@ -154,35 +147,26 @@ void apply_contract_signed(Tx& tx, const sales::Clock& clock, const sales::bus::
     const auto plan = plan_of(event, d, *kind, price);
     try {
         domain::build_schedule(plan, price, 0);  // validates before anything is written
-    } catch (const domain::RuleViolation& e) {
+    } catch (const sales::Failure& e) {
         poison(event, e.what());
     }
 
     // Serialise with deposit postings of the same subscription (they lock this row too).
-    tx.exec("SELECT 1 FROM subscriptions WHERE subscription_id = $1::uuid FOR UPDATE",
-            {subscription_id});
-    const auto existing = tx.exec_maybe_one(
-        "SELECT contract_id::text AS contract_id FROM contracts WHERE contract_id = $1::uuid OR "
-        "subscription_id = $2::uuid",
-        {contract_id, subscription_id});
-    if (existing) {
-        if (existing->text("contract_id") == contract_id) {
+    adapters::subscription_project(tx, subscription_id, adapters::Lock::for_update);
+    if (const auto existing =
+            adapters::contract_by_id_or_subscription(tx, contract_id, subscription_id)) {
+        if (*existing == contract_id) {
             sales::log::info("contract.signed for a contract already scheduled; ignored",
                              {{"contract_id", contract_id}, {"event_id", event.id}});
             return;  // FIN-1: exactly one schedule per contract
         }
-        poison(event, "subscription " + subscription_id + " already belongs to contract " +
-                          existing->text("contract_id"));
+        poison(event,
+               "subscription " + subscription_id + " already belongs to contract " + *existing);
     }
 
     // FIN-1 credit: the deposit the ledger holds for the subscription (source of truth);
     // contract's deposit_paid_fen is stored for reference and a difference is logged.
-    const auto ledger_deposit =
-        tx.exec_one(
-              "SELECT coalesce(sum(amount_fen), 0) FROM ledger_entries WHERE contract_id IS NULL "
-              "AND subscription_id = $1::uuid",
-              {subscription_id})
-            .int64(0);
+    const auto ledger_deposit = adapters::subscription_sum(tx, subscription_id);
     if (ledger_deposit != reported_deposit) {
         sales::log::warn("contract.signed deposit differs from the ledger; the ledger counts",
                          {{"contract_id", contract_id},
@@ -190,28 +174,17 @@ void apply_contract_signed(Tx& tx, const sales::Clock& clock, const sales::bus::
                           {"ledger_deposit_fen", ledger_deposit}});
     }
     const auto schedule = domain::build_schedule(plan, price, ledger_deposit);
-    const auto inserted = tx.exec(
-        "INSERT INTO contracts (contract_id, contract_no, subscription_id, project_id, unit_id, "
-        "customer_id, rep_id, price_fen, reported_deposit_paid_fen, ledger_deposit_fen, "
-        "penalty_bp_per_day, payment_plan, signed_at, source_event_id) VALUES ($1::uuid, $2, "
-        "$3::uuid, $4::uuid, $5::uuid, $6::uuid, $7, $8, $9, $10, $11, $12, $13::timestamptz, "
-        "$14::uuid) ON CONFLICT DO NOTHING",
-        {contract_id, contract_no, subscription_id, project_id, unit_id, customer_id, rep_id, price,
-         reported_deposit, ledger_deposit, bp, std::string(domain::to_string(*kind)), signed_at,
-         event.id});
-    if (inserted.affected_rows() == 0)
+    if (!adapters::insert_contract(
+            tx, {contract_id, contract_no, subscription_id, project_id, unit_id, customer_id,
+                 rep_id, price, reported_deposit, ledger_deposit, bp,
+                 std::string(domain::to_string(*kind)), signed_at, event.id}))
         throw sales::bus::RetryLater("contract " + contract_id + " inserted concurrently");
     nlohmann::json items = nlohmann::json::array();
     for (const auto& item : schedule) {
-        const auto due = sales::to_string(item.due_date);
-        tx.exec(
-            "INSERT INTO schedule_items (contract_id, seq, kind, due_date, amount_fen, "
-            "credited_fen) VALUES ($1::uuid, $2, $3, $4::date, $5, $6)",
-            {contract_id, item.seq, std::string(domain::to_string(item.kind)), due, item.amount_fen,
-             item.credited_fen});
+        adapters::insert_schedule_item(tx, contract_id, item);
         items.push_back({{"seq", item.seq},
                          {"kind", domain::to_string(item.kind)},
-                         {"due_date", due},
+                         {"due_date", sales::to_string(item.due_date)},
                          {"amount_fen", item.amount_fen},
                          {"credited_fen", item.credited_fen}});
     }
@@ -222,7 +195,7 @@ void apply_contract_signed(Tx& tx, const sales::Clock& clock, const sales::bus::
           {"total_fen", price},
           {"created_at", sales::to_rfc3339(clock.now())}});
     // A deposit covering the whole price clears the contract at once.
-    if (const auto book = load_book(tx, contract_id, true))
+    if (const auto book = adapters::load_book(tx, contract_id, adapters::Lock::for_update))
         recompute_clearance(tx, clock, *book, "contract signed");
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Events finance consumes from the CONTRACT stream (.run/ISSUE4-SPEC.md, docs/events.md).
+// Events finance consumes from the CONTRACT stream (docs/events.md): DOMAIN.md FIN-1.
 #include "sales/bus.hpp"
 #include "sales/clock.hpp"
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/ledger_store.hpp"
 #include "app/support.hpp"
 #include "domain/ledger.hpp"
 #include "sales/principal.hpp"
@@ -28,11 +29,12 @@ struct PaymentInput {
 };
 
 // 201 body: the entry. Failures: 404 subscription/contract/approval not found (or outside the
-// caller's projects), 409 duplicate_receipt, 422 rule violations.
+// caller's projects), 409 duplicate_receipt, 422 rule violations (FIN-2, FIN-4).
 nlohmann::json post_payment(const Context& ctx, const sales::Principal& caller,
                             const PaymentInput& input);
 
-// FIN-3 red-ink reversal of entry `entry_id`.
+// FIN-3 red-ink reversal of entry `entry_id`. Failures: 404 entry_not_found, 409
+// already_reversed / cannot_reverse_reversal / duplicate_receipt.
 nlohmann::json reverse_entry(const Context& ctx, const sales::Principal& caller,
                              const std::string& entry_id, const std::string& reason,
                              const std::optional<std::string>& receipt_no);
@@ -50,18 +52,10 @@ nlohmann::json approve_refund(const Context& ctx, const sales::Principal& caller
 nlohmann::json get_entry(const Context& ctx, const sales::Principal& caller,
                          const std::string& entry_id);
 
-struct EntryFilter {
-    std::optional<std::string> project_id;
-    std::optional<std::string> contract_id;
-    std::optional<std::string> subscription_id;
-    std::optional<std::string> category;
-    std::optional<sales::Date> from;  // booked_on ≥
-    std::optional<sales::Date> to;    // booked_on ≤
-    std::int64_t limit = 100;
-    std::int64_t offset = 0;
-};
+// The caller's projects limit the listing; `filter.all_projects` and `filter.projects` are set
+// from the caller.
 nlohmann::json list_entries(const Context& ctx, const sales::Principal& caller,
-                            const EntryFilter& filter);
+                            adapters::EntryFilter filter);
 
 // FIN-5/FIN-7: due, paid, overdue, penalty and items as of `as_of` (default: today).
 nlohmann::json contract_balance(const Context& ctx, const sales::Principal& caller,

@@ -1,12 +1,11 @@
 #include "domain/ledger.hpp"
 
-#include <array>
-#include <utility>
+#include "sales/enum_names.hpp"
 
 namespace finance::domain {
 namespace {
 
-constexpr std::array<std::pair<Category, std::string_view>, 9> kCategories{{
+constexpr sales::EnumNames<Category, 9> kCategories{{{
     {Category::deposit, "deposit"},
     {Category::down_payment, "down_payment"},
     {Category::instalment, "instalment"},
@@ -16,49 +15,37 @@ constexpr std::array<std::pair<Category, std::string_view>, 9> kCategories{{
     {Category::penalty, "penalty"},
     {Category::refund, "refund"},
     {Category::reversal, "reversal"},
-}};
+}}};
 
-constexpr std::array<std::pair<Method, std::string_view>, 5> kMethods{{
+constexpr sales::EnumNames<Method, 5> kMethods{{{
     {Method::cash, "cash"},
     {Method::card, "card"},
     {Method::transfer, "transfer"},
     {Method::cheque, "cheque"},
     {Method::bank_loan, "bank_loan"},
-}};
+}}};
 
 }  // namespace
 
 std::string_view to_string(Category v) {
-    for (const auto& [c, name] : kCategories)
-        if (c == v)
-            return name;
-    return "?";
+    return kCategories.name(v);
 }
 
 std::string_view to_string(Method v) {
-    for (const auto& [m, name] : kMethods)
-        if (m == v)
-            return name;
-    return "?";
+    return kMethods.name(v);
 }
 
 std::optional<Category> parse_category(std::string_view text) {
-    for (const auto& [c, name] : kCategories)
-        if (name == text)
-            return c;
-    return std::nullopt;
+    return kCategories.parse(text);
 }
 
 std::optional<Method> parse_method(std::string_view text) {
-    for (const auto& [m, name] : kMethods)
-        if (name == text)
-            return m;
-    return std::nullopt;
+    return kMethods.parse(text);
 }
 
 std::string category_names() {
     std::string out;
-    for (const auto& [c, name] : kCategories) {
+    for (const auto& [c, name] : kCategories.items) {
         if (c == Category::reversal)
             continue;
         out += (out.empty() ? "" : ", ") + std::string(name);
@@ -67,39 +54,36 @@ std::string category_names() {
 }
 
 std::string method_names() {
-    std::string out;
-    for (const auto& [m, name] : kMethods)
-        out += (out.empty() ? "" : ", ") + std::string(name);
-    return out;
+    return kMethods.list();
 }
 
 std::int64_t booked_amount(const Posting& p) {
     if (p.amount_fen <= 0)
-        throw RuleViolation("invalid_amount", "amount_fen must be a positive number of fen");
+        sales::fail_rule("invalid_amount", "amount_fen must be a positive number of fen");
     switch (p.category) {
         case Category::reversal:
-            throw RuleViolation("reversal_not_posted",
-                                "a reversal (红冲) is made with POST /api/v1/entries/{id}/reverse");
+            sales::fail_rule("reversal_not_posted",
+                             "a reversal (红冲) is made with POST /api/v1/entries/{id}/reverse");
         case Category::refund:
             // FIN-4: refunds need an approved refund request.
             if (!p.has_approval)
-                throw RuleViolation("refund_needs_approval",
-                                    "a refund needs approval_ref: an approved refund request");
+                sales::fail_rule("refund_needs_approval",
+                                 "a refund needs approval_ref: an approved refund request");
             return -p.amount_fen;
         case Category::deposit:
             if (p.target != Target::subscription)
-                throw RuleViolation("deposit_needs_subscription",
-                                    "a deposit is paid against a subscription (subscription_id)");
+                sales::fail_rule("deposit_needs_subscription",
+                                 "a deposit is paid against a subscription (subscription_id)");
             break;
         default:
             if (p.target != Target::contract)
-                throw RuleViolation("payment_needs_contract",
-                                    "only deposits and refunds are posted against a subscription; "
-                                    "this category needs contract_id");
+                sales::fail_rule("payment_needs_contract",
+                                 "only deposits and refunds are posted against a subscription; "
+                                 "this category needs contract_id");
             break;
     }
     if (p.has_approval)
-        throw RuleViolation("approval_not_expected", "approval_ref is only for refunds");
+        sales::fail_rule("approval_not_expected", "approval_ref is only for refunds");
     return p.amount_fen;
 }
 
@@ -108,10 +92,10 @@ std::int64_t reversal_amount(Category original, std::int64_t original_amount_fen
     // FIN-3: reversals are never reversed themselves (re-enter the entry instead), and an entry
     // is reversed at most once.
     if (original == Category::reversal)
-        throw RuleViolation("cannot_reverse_reversal",
-                            "a reversal is never reversed; post the entry again instead");
+        sales::fail_conflict("cannot_reverse_reversal",
+                             "a reversal is never reversed; post the entry again instead");
     if (already_reversed)
-        throw RuleViolation("already_reversed", "this entry has already been reversed");
+        sales::fail_conflict("already_reversed", "this entry has already been reversed");
     return -original_amount_fen;
 }
 

@@ -4,22 +4,12 @@
 // Pure: no I/O.
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "sales/failure.hpp"
+
 namespace finance::domain {
-
-// A request refused by a rule (→ 409/422 with this code); nothing is written.
-class RuleViolation : public std::runtime_error {
-  public:
-    RuleViolation(std::string code, const std::string& message)
-        : std::runtime_error(message), code_(std::move(code)) {}
-    const std::string& code() const { return code_; }
-
-  private:
-    std::string code_;
-};
 
 // FIN-2 categories; refund (FIN-4) and reversal (FIN-3) are entries of their own.
 enum class Category {
@@ -54,7 +44,7 @@ struct Posting {
 };
 
 // FIN-2/FIN-4: checks a payment or refund and returns the signed amount the ledger books
-// (receipts positive, refunds negative). Throws RuleViolation:
+// (receipts positive, refunds negative). Throws sales::Failure rule (422):
 //   invalid_amount      amount ≤ 0
 //   reversal_not_posted reversal is not posted directly (POST /entries/{id}/reverse)
 //   deposit_needs_subscription / payment_needs_contract: deposits are paid against a
@@ -64,7 +54,8 @@ struct Posting {
 std::int64_t booked_amount(const Posting& posting);
 
 // FIN-3: a posted entry is reversed by a new entry of the opposite amount that references it.
-// Throws RuleViolation cannot_reverse_reversal / already_reversed. Returns the reversal's amount.
+// Throws sales::Failure conflict (409) cannot_reverse_reversal / already_reversed. Returns the
+// reversal's amount.
 std::int64_t reversal_amount(Category original, std::int64_t original_amount_fen,
                              bool already_reversed);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sales/enum_names.hpp"
 #include "sales/money.hpp"
 
 namespace finance::domain {
@@ -14,49 +15,38 @@ std::int64_t day_number(Date d) {
 }
 
 [[noreturn]] void invalid_plan(const std::string& message) {
-    throw RuleViolation("invalid_plan", message);
+    sales::fail_rule("invalid_plan", message);
 }
+
+constexpr sales::EnumNames<PlanKind, 3> kPlanKinds{{{
+    {PlanKind::one_off, "one_off"},
+    {PlanKind::instalments, "instalments"},
+    {PlanKind::mortgage, "mortgage"},
+}}};
+
+constexpr sales::EnumNames<ItemKind, 4> kItemKinds{{{
+    {ItemKind::one_off, "one_off"},
+    {ItemKind::instalment, "instalment"},
+    {ItemKind::down_payment, "down_payment"},
+    {ItemKind::loan, "loan"},
+}}};
 
 }  // namespace
 
 std::string_view to_string(PlanKind v) {
-    switch (v) {
-        case PlanKind::one_off:
-            return "one_off";
-        case PlanKind::instalments:
-            return "instalments";
-        case PlanKind::mortgage:
-            return "mortgage";
-    }
-    return "?";
+    return kPlanKinds.name(v);
 }
 
 std::string_view to_string(ItemKind v) {
-    switch (v) {
-        case ItemKind::one_off:
-            return "one_off";
-        case ItemKind::instalment:
-            return "instalment";
-        case ItemKind::down_payment:
-            return "down_payment";
-        case ItemKind::loan:
-            return "loan";
-    }
-    return "?";
+    return kItemKinds.name(v);
 }
 
 std::optional<PlanKind> parse_plan_kind(std::string_view text) {
-    for (auto k : {PlanKind::one_off, PlanKind::instalments, PlanKind::mortgage})
-        if (to_string(k) == text)
-            return k;
-    return std::nullopt;
+    return kPlanKinds.parse(text);
 }
 
 std::optional<ItemKind> parse_item_kind(std::string_view text) {
-    for (auto k : {ItemKind::one_off, ItemKind::instalment, ItemKind::down_payment, ItemKind::loan})
-        if (to_string(k) == text)
-            return k;
-    return std::nullopt;
+    return kItemKinds.parse(text);
 }
 
 Plan one_off_plan(Date due_date, std::int64_t price_fen) {

@@ -66,7 +66,7 @@ struct ScheduleItem {
     std::int64_t credited_fen = 0;
 };
 
-// FIN-1. Throws RuleViolation invalid_plan when the price is not positive, an amount is not
+// FIN-1. Throws sales::Failure rule invalid_plan when the price is not positive, an amount is not
 // positive, instalments are not 2..60, or the amounts do not sum to the price.
 std::vector<ScheduleItem> build_schedule(const Plan& plan, std::int64_t price_fen,
                                          std::int64_t deposit_paid_fen);

@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <fstream>
 
+#include "adapters/session_store.hpp"
+#include "adapters/user_store.hpp"
 #include "sales/bus.hpp"
-#include "sales/http.hpp"
+#include "sales/failure.hpp"
 #include "sales/ids.hpp"
 #include "sales/log.hpp"
 #include "sales/service.hpp"
@@ -14,52 +16,18 @@
 namespace gateway::app {
 namespace {
 using nlohmann::json;
-using sales::http::HttpError;
 using Clock = std::chrono::system_clock;
+namespace users = adapters::user_store;
+namespace sessions = adapters::session_store;
 
 [[noreturn]] void invalid_credentials() {
-    throw HttpError(401, "invalid_credentials", "invalid username or password");
+    throw sales::Failure(sales::Failure::Kind::unauthenticated, "invalid_credentials",
+                         "invalid username or password");
 }
 
-std::string pg_array(const std::vector<std::string>& items) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i)
-            out += ",";
-        out += "\"";
-        for (char c : items[i]) {
-            if (c == '"' || c == '\\')
-                out += '\\';
-            out += c;
-        }
-        out += "\"";
-    }
-    return out + "}";
-}
-
-std::vector<std::string> from_json_array(const json& a) {
-    return a.is_array() ? a.get<std::vector<std::string>>() : std::vector<std::string>{};
-}
-
-const char* kUserColumns =
-    "id::text AS id, username, display_name, to_json(roles)::text AS roles, "
-    "to_json(project_ids)::text AS project_ids, region, disabled, created_by, "
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created_at";
-
-json user_json(const sales::db::Row& row) {
-    return {{"id", row.text("id")},
-            {"username", row.text("username")},
-            {"display_name", row.text("display_name")},
-            {"roles", json::parse(row.text("roles"))},
-            {"project_ids", json::parse(row.text("project_ids"))},
-            {"region", row.text("region")},
-            {"disabled", row.boolean("disabled")},
-            {"created_by", row.text("created_by")},
-            {"created_at", row.text("created_at")}};
-}
-
-std::int64_t unix_seconds(Clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+[[noreturn]] void invalid_refresh_token() {
+    throw sales::Failure(sales::Failure::Kind::unauthenticated, "invalid_refresh_token",
+                         "the refresh token is not valid");
 }
 
 json issue(const Context& ctx, const std::string& session_id, const std::string& user_id,
@@ -80,40 +48,24 @@ void publish(sales::db::Tx& tx, const std::string& type, const std::string& subj
 
 // The caller as an administrator (roles from the token, region from the database).
 domain::Admin admin_of(sales::db::Tx& tx, const sales::Principal& caller) {
-    const auto row =
-        tx.exec_maybe_one("SELECT region FROM users WHERE id::text = $1", {caller.user_id});
-    return {caller.roles, row ? row->text(0) : ""};
+    return {caller.roles, users::region_of(tx, caller.user_id)};
+}
+
+void check_administration(const domain::Admin& actor, const domain::Target& target) {
+    if (auto problem = domain::administration_problem(actor, target); !problem.empty())
+        sales::fail_forbidden("forbidden", problem);
+}
+
+[[noreturn]] void user_not_found(const std::string& id) {
+    sales::fail_not_found("user", id);
 }
 
 }  // namespace
 
 json login(const Context& ctx, const std::string& username, const std::string& password) {
-    struct Found {
-        std::string id, hash;
-        std::vector<std::string> roles, projects;
-        bool disabled;
-        domain::LoginState state;
-    };
     const auto now = Clock::now();
-    auto found = ctx.db.transaction([&](sales::db::Tx& tx) -> std::optional<Found> {
-        const auto row = tx.exec_maybe_one(
-            "SELECT id::text, password_hash, to_json(roles)::text, to_json(project_ids)::text, "
-            "disabled, failed_attempts, "
-            "COALESCE(extract(epoch FROM locked_until)::bigint, 0) FROM users WHERE username = $1",
-            {username});
-        if (!row)
-            return std::nullopt;
-        Found f{row->text(0),
-                row->text(1),
-                from_json_array(json::parse(row->text(2))),
-                from_json_array(json::parse(row->text(3))),
-                row->boolean(4),
-                {}};
-        f.state.failed_attempts = static_cast<int>(row->int64(5));
-        if (row->int64(6) > 0)
-            f.state.locked_until = Clock::time_point(std::chrono::seconds(row->int64(6)));
-        return f;
-    });
+    const auto found = ctx.db.transaction(
+        [&](sales::db::Tx& tx) { return users::find_credentials(tx, username); });
     if (!found) {
         // Same work as a real check, so that timing does not tell whether the user exists.
         static const std::string dummy = sales::auth::hash_password("dummy-Password-1");
@@ -125,15 +77,10 @@ json login(const Context& ctx, const std::string& username, const std::string& p
         sales::log::info("login failed", {{"reason", "locked"}, {"user_id", found->id}});
         invalid_credentials();
     }
-    if (!sales::auth::verify_password(found->hash, password)) {
+    if (!sales::auth::verify_password(found->password_hash, password)) {
         const auto next = domain::after_failure(found->state, ctx.settings.lockout, now);
-        ctx.db.transaction([&](sales::db::Tx& tx) {
-            tx.exec(
-                "UPDATE users SET failed_attempts = $2, locked_until = CASE WHEN $3 > 0 "
-                "THEN to_timestamp($3) ELSE NULL END WHERE id::text = $1",
-                {found->id, std::int64_t{next.failed_attempts},
-                 next.locked_until ? unix_seconds(*next.locked_until) : std::int64_t{0}});
-        });
+        ctx.db.transaction(
+            [&](sales::db::Tx& tx) { users::save_login_state(tx, found->id, next); });
         sales::log::info("login failed", {{"reason", "wrong password"}, {"user_id", found->id}});
         invalid_credentials();
     }
@@ -144,45 +91,30 @@ json login(const Context& ctx, const std::string& username, const std::string& p
     const auto session = sales::new_uuid();
     const auto secret = sales::auth::random_token();
     ctx.db.transaction([&](sales::db::Tx& tx) {
-        tx.exec("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id::text = $1",
-                {found->id});
-        tx.exec(
-            "INSERT INTO sessions (id, user_id, refresh_hash, expires_at) VALUES "
-            "($1::uuid, $2::uuid, $3, now() + make_interval(secs => $4))",
-            {session, found->id, sales::auth::sha256_hex(secret),
-             static_cast<std::int64_t>(ctx.settings.refresh_ttl.count())});
+        users::save_login_state(tx, found->id, {});
+        sessions::insert(tx, session, found->id, sales::auth::sha256_hex(secret),
+                         ctx.settings.refresh_ttl);
     });
     sales::log::info("login", {{"user_id", found->id}, {"session_id", session}});
-    return issue(ctx, session, found->id, found->roles, found->projects, secret);
+    return issue(ctx, session, found->id, found->roles, found->project_ids, secret);
 }
 
 json refresh(const Context& ctx, const std::string& refresh_token) {
     const auto dot = refresh_token.find('.');
-    const auto fail = [] {
-        throw HttpError(401, "invalid_refresh_token", "the refresh token is not valid");
-    };
     if (dot == std::string::npos || !sales::is_uuid(refresh_token.substr(0, dot)))
-        fail();
+        invalid_refresh_token();
     const auto session = refresh_token.substr(0, dot);
     const auto secret = sales::auth::random_token();
-    std::optional<json> out;
-    ctx.db.transaction([&](sales::db::Tx& tx) {
-        const auto row = tx.exec_maybe_one(
-            "SELECT s.user_id::text, s.refresh_hash, to_json(u.roles)::text, "
-            "to_json(u.project_ids)::text FROM sessions s JOIN users u ON u.id = s.user_id "
-            "WHERE s.id = $1::uuid AND s.revoked_at IS NULL AND s.expires_at > now() "
-            "AND NOT u.disabled FOR UPDATE OF s",
-            {session});
-        if (!row || row->text(1) != sales::auth::sha256_hex(refresh_token.substr(dot + 1)))
-            return;
+    auto out = ctx.db.transaction([&](sales::db::Tx& tx) -> std::optional<json> {
+        const auto live = sessions::lock_live(tx, session);
+        if (!live || live->refresh_hash != sales::auth::sha256_hex(refresh_token.substr(dot + 1)))
+            return std::nullopt;
         // Rotation: the old refresh token stops working.
-        tx.exec("UPDATE sessions SET refresh_hash = $2 WHERE id = $1::uuid",
-                {session, sales::auth::sha256_hex(secret)});
-        out = issue(ctx, session, row->text(0), from_json_array(json::parse(row->text(2))),
-                    from_json_array(json::parse(row->text(3))), secret);
+        sessions::set_refresh_hash(tx, session, sales::auth::sha256_hex(secret));
+        return issue(ctx, session, live->user_id, live->roles, live->project_ids, secret);
     });
     if (!out)
-        fail();
+        invalid_refresh_token();
     return *out;
 }
 
@@ -190,8 +122,7 @@ void logout(const Context& ctx, const sales::Principal& caller) {
     if (caller.session_id.empty())
         return;  // a token without session (service tooling) has nothing to revoke
     ctx.db.transaction([&](sales::db::Tx& tx) {
-        tx.exec("UPDATE sessions SET revoked_at = now() WHERE id::text = $1 AND revoked_at IS NULL",
-                {caller.session_id});
+        sessions::revoke(tx, caller.session_id);
         sales::service::record_denial(tx, "session", caller.session_id, true);
         publish(tx, "identity.session.revoked", caller.session_id,
                 {{"session_id", caller.session_id}, {"user_id", caller.user_id}});
@@ -202,132 +133,75 @@ void logout(const Context& ctx, const sales::Principal& caller) {
 void change_password(const Context& ctx, const sales::Principal& caller, const std::string& current,
                      const std::string& replacement) {
     ctx.db.transaction([&](sales::db::Tx& tx) {
-        const auto row = tx.exec_maybe_one(
-            "SELECT username, password_hash FROM users WHERE id::text = $1 FOR UPDATE",
-            {caller.user_id});
-        if (!row || !sales::auth::verify_password(row->text(1), current))
+        const auto stored = users::lock_password(tx, caller.user_id);
+        if (!stored || !sales::auth::verify_password(stored->hash, current))
             invalid_credentials();
-        if (auto problem = domain::password_problem(replacement, row->text(0)); !problem.empty())
-            throw HttpError(400, "weak_password", problem);
-        tx.exec("UPDATE users SET password_hash = $2, updated_at = now() WHERE id::text = $1",
-                {caller.user_id, sales::auth::hash_password(replacement)});
+        if (auto problem = domain::password_problem(replacement, stored->username);
+            !problem.empty())
+            throw sales::Failure(sales::Failure::Kind::invalid, "weak_password", problem);
+        users::set_password(tx, caller.user_id, sales::auth::hash_password(replacement));
     });
 }
 
-json create_user(const Context& ctx, const sales::Principal& caller, const json& body) {
-    sales::service::reject_unknown_fields(
-        body, {"username", "display_name", "password", "roles", "project_ids", "region"});
-    const auto username = sales::service::required_string(body, "username", 64);
-    if (!domain::valid_username(username))
-        throw HttpError(400, "validation_failed", "username must be 3..64 of [a-z0-9._-]",
-                        {{"field", "username"}});
-    const auto display = sales::service::required_string(body, "display_name", 100);
-    const auto password = sales::service::required_string(body, "password", 128);
-    if (auto problem = domain::password_problem(password, username); !problem.empty())
-        throw HttpError(400, "weak_password", problem, {{"field", "password"}});
-    const auto strings = [&](const char* field) {
-        auto it = body.find(field);
-        if (it == body.end() || !it->is_array() || it->empty() ||
-            !std::all_of(it->begin(), it->end(), [](const json& v) {
-                return v.is_string() && !v.get<std::string>().empty() &&
-                       v.get<std::string>().size() <= 64;
-            }))
-            throw HttpError(400, "validation_failed",
-                            std::string(field) + " must be a non-empty array of strings",
-                            {{"field", field}});
-        return it->get<std::vector<std::string>>();
-    };
-    const auto roles = strings("roles");
-    const auto& known = sales::auth::known_roles();
-    for (const auto& role : roles)
-        if (std::find(known.begin(), known.end(), role) == known.end())
-            throw HttpError(400, "validation_failed", "unknown role " + role,
-                            {{"field", "roles"}, {"role", role}});
-    const auto projects = strings("project_ids");
-    std::string region;
-    if (body.contains("region"))
-        region = body["region"].is_string() ? body["region"].get<std::string>() : "\x01";
-    if (region.size() > 64 || region == "\x01")
-        throw HttpError(400, "validation_failed", "region must be a string", {{"field", "region"}});
+json create_user(const Context& ctx, const sales::Principal& caller, const NewUser& user) {
+    if (auto problem = domain::password_problem(user.password, user.username); !problem.empty())
+        throw sales::Failure(sales::Failure::Kind::invalid, "weak_password", problem,
+                             {{"field", "password"}});
     const auto id = sales::new_uuid();
-    const auto hash = sales::auth::hash_password(password);
+    const auto hash = sales::auth::hash_password(user.password);
     return ctx.db.transaction([&](sales::db::Tx& tx) {
         const auto actor = admin_of(tx, caller);
         // A region admin's users belong to its region.
-        const std::string target_region =
-            !actor.region.empty() && region.empty() ? actor.region : region;
-        if (auto problem = domain::administration_problem(actor, {roles, target_region});
-            !problem.empty())
-            throw HttpError(403, "forbidden", problem);
-        if (tx.exec_maybe_one("SELECT 1 FROM users WHERE username = $1", {username}))
-            throw HttpError(409, "username_taken", "username " + username + " is taken");
-        tx.exec(
-            "INSERT INTO users (id, username, display_name, password_hash, roles, "
-            "project_ids, region, created_by) VALUES ($1::uuid, $2, $3, $4, $5::text[], "
-            "$6::text[], $7, $8)",
-            {id, username, display, hash, pg_array(roles), pg_array(projects), target_region,
-             caller.user_id});
+        const auto region =
+            !actor.region.empty() && user.region.empty() ? actor.region : user.region;
+        check_administration(actor, {user.roles, region});
+        if (users::username_taken(tx, user.username))
+            sales::fail_conflict("username_taken", "username " + user.username + " is taken");
+        users::insert(tx, {id, user.username, user.display_name, hash, user.roles, user.project_ids,
+                           region, caller.user_id});
         publish(tx, "identity.user.created", id,
-                {{"user_id", id}, {"username", username}, {"roles", roles}});
-        return user_json(tx.exec_one(
-            std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1::uuid", {id}));
+                {{"user_id", id}, {"username", user.username}, {"roles", user.roles}});
+        return *users::find(tx, id);
     });
 }
 
 json list_users(const Context& ctx, const sales::Principal& caller) {
     return ctx.db.transaction([&](sales::db::Tx& tx) {
-        const auto actor = admin_of(tx, caller);
-        json items = json::array();
-        for (const auto row : tx.exec(std::string("SELECT ") + kUserColumns +
-                                          " FROM users WHERE $1 = '' OR region = $1 "
-                                          "ORDER BY username",
-                                      {actor.region}))
-            items.push_back(user_json(row));
-        return json{{"items", items}};
+        return json{{"items", users::list(tx, admin_of(tx, caller).region)}};
     });
 }
 
 json get_user(const Context& ctx, const sales::Principal& caller, const std::string& id) {
     if (!sales::is_uuid(id))
-        throw HttpError(404, "user_not_found", "no user " + id);
+        user_not_found(id);
     return ctx.db.transaction([&](sales::db::Tx& tx) {
         const auto actor = admin_of(tx, caller);
-        const auto row = tx.exec_maybe_one(
-            std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1::uuid", {id});
-        if (!row || (!actor.region.empty() && row->text("region") != actor.region))
-            throw HttpError(404, "user_not_found", "no user " + id);
-        return user_json(*row);
+        auto user = users::find(tx, id);
+        if (!user || (!actor.region.empty() && (*user)["region"] != actor.region))
+            user_not_found(id);
+        return std::move(*user);
     });
 }
 
 json set_disabled(const Context& ctx, const sales::Principal& caller, const std::string& id,
                   bool disabled, const std::string& reason) {
     if (!sales::is_uuid(id))
-        throw HttpError(404, "user_not_found", "no user " + id);
+        user_not_found(id);
     if (id == caller.user_id)
-        throw HttpError(422, "cannot_disable_self", "an administrator cannot disable itself");
+        sales::fail_rule("cannot_disable_self", "an administrator cannot disable itself");
     auto out = ctx.db.transaction([&](sales::db::Tx& tx) {
         const auto actor = admin_of(tx, caller);
-        const auto row = tx.exec_maybe_one(
-            "SELECT to_json(roles)::text, region FROM users WHERE id = $1::uuid FOR UPDATE", {id});
-        if (!row)
-            throw HttpError(404, "user_not_found", "no user " + id);
-        if (auto problem = domain::administration_problem(
-                actor, {from_json_array(json::parse(row->text(0))), row->text(1)});
-            !problem.empty())
-            throw HttpError(403, "forbidden", problem);
-        tx.exec("UPDATE users SET disabled = $2, updated_at = now() WHERE id = $1::uuid",
-                {id, disabled});
+        const auto target = users::lock_target(tx, id);
+        if (!target)
+            user_not_found(id);
+        check_administration(actor, *target);
+        users::set_disabled(tx, id, disabled);
         if (disabled)
-            tx.exec(
-                "UPDATE sessions SET revoked_at = now() WHERE user_id = $1::uuid AND "
-                "revoked_at IS NULL",
-                {id});
+            sessions::revoke_all_of(tx, id);
         sales::service::record_denial(tx, "user", id, disabled);
         publish(tx, disabled ? "identity.user.disabled" : "identity.user.enabled", id,
                 {{"user_id", id}, {"reason", reason}, {"by", caller.user_id}});
-        return user_json(tx.exec_one(
-            std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1::uuid", {id}));
+        return *users::find(tx, id);
     });
     if (disabled)
         ctx.deny.deny_user(id);
@@ -338,9 +212,7 @@ json set_disabled(const Context& ctx, const sales::Principal& caller, const std:
 
 bool bootstrap_admin(const Context& ctx, const std::string& configured,
                      const std::string& password_file) {
-    if (ctx.db.transaction([](sales::db::Tx& tx) {
-            return tx.exec_one("SELECT count(*) FROM users").int64(0);
-        }) > 0)
+    if (ctx.db.transaction([](sales::db::Tx& tx) { return users::count(tx); }) > 0)
         return false;
     std::string password = configured;
     const bool generated = password.empty();
@@ -351,14 +223,11 @@ bool bootstrap_admin(const Context& ctx, const std::string& configured,
     const auto id = sales::new_uuid();
     const auto hash = sales::auth::hash_password(password);
     const bool created = ctx.db.transaction([&](sales::db::Tx& tx) {
-        tx.exec("LOCK TABLE users IN EXCLUSIVE MODE");
-        if (tx.exec_one("SELECT count(*) FROM users").int64(0) > 0)
+        users::lock_table(tx);
+        if (users::count(tx) > 0)
             return false;  // another replica won
-        tx.exec(
-            "INSERT INTO users (id, username, display_name, password_hash, roles, "
-            "project_ids, region, created_by) VALUES ($1::uuid, 'admin', "
-            "'Group administrator', $2, '{admin}', '{*}', '', 'bootstrap')",
-            {id, hash});
+        users::insert(
+            tx, {id, "admin", "Group administrator", hash, {"admin"}, {"*"}, "", "bootstrap"});
         publish(tx, "identity.user.created", id,
                 {{"user_id", id}, {"username", "admin"}, {"roles", {"admin"}}});
         return true;

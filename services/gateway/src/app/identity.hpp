@@ -4,6 +4,7 @@
 // runtime's deny list), hierarchical user administration, the first administrator.
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -35,8 +36,16 @@ void logout(const Context& ctx, const sales::Principal& caller);
 void change_password(const Context& ctx, const sales::Principal& caller, const std::string& current,
                      const std::string& replacement);
 
-nlohmann::json create_user(const Context& ctx, const sales::Principal& caller,
-                           const nlohmann::json& body);
+// A user to create, as read from the request (username and password policy checked here).
+struct NewUser {
+    std::string username;
+    std::string display_name;
+    std::string password;
+    std::vector<std::string> roles;
+    std::vector<std::string> project_ids;
+    std::string region;  // "" = the creator's region (group level for a group admin)
+};
+nlohmann::json create_user(const Context& ctx, const sales::Principal& caller, const NewUser& user);
 nlohmann::json list_users(const Context& ctx, const sales::Principal& caller);
 nlohmann::json get_user(const Context& ctx, const sales::Principal& caller, const std::string& id);
 nlohmann::json set_disabled(const Context& ctx, const sales::Principal& caller,

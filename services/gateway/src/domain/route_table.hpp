@@ -1,6 +1,6 @@
 #pragma once
 // The gateway's route table: every route the gateway serves, its upstream service and the
-// permission it needs (seed 003 §3.1.6, the names libs/auth's role table grants). The gateway
+// permission it needs (SEC-1: the names libs/auth's role table grants). The gateway
 // checks it before forwarding; each service checks the same permission again on the same token
 // (defence in depth, SEC-1). Where a service decides between several permissions (e.g. a
 // contract audit step is contract.audit or contract.review), the row lists them all and the

@@ -1,13 +1,14 @@
 #include "adapters/messaging.hpp"
 
-#include "adapters/request.hpp"
+#include "app/contract_events.hpp"
 #include "app/holds.hpp"
-#include "app/units.hpp"
+#include "app/sales_control.hpp"
 #include "sales/log.hpp"
 
 namespace inventory::adapters {
 namespace {
 using Result = app::DealOutcome::Result;
+using sales::service::Body;
 
 nlohmann::json render(const app::DealOutcome& o) {
     switch (o.result) {
@@ -22,7 +23,7 @@ nlohmann::json render(const app::DealOutcome& o) {
                       {"gross_area_centi_m2", u.gross_area_centi_m2},
                       {"list_unit_price_fen_per_m2", u.list_unit_price_fen_per_m2},
                       {"list_total_fen", u.list_total_fen},
-                      {"price_list_id", app::nullable(u.price_list_id)}}}};
+                      {"price_list_id", sales::db::nullable(u.price_list_id)}}}};
         }
         case Result::conflict:
             return {{"result", "conflict"}, {"status", o.status}};
@@ -39,28 +40,33 @@ nlohmann::json render(const app::DealOutcome& o) {
 }
 
 // hold_until must lie in the future, or the sweeper would free the unit at once.
-std::string future_time(const Fields& f, const std::string& name, const sales::Clock& clock) {
-    const auto t = f.time(name);
-    if (t <= clock.now()) {
-        throw sales::http::HttpError(400, "validation_failed", name + ": must be in the future",
-                                     {{"field", name}});
-    }
+std::string future_time(const Body& b, const std::string& name, const sales::Clock& clock) {
+    const auto t = b.time(name);
+    if (b.has(name) && t <= clock.now())
+        b.invalid(name, "must be in the future");
     return sales::to_rfc3339(t);
 }
 
-// Parses the request, runs the use case; a malformed request answers "invalid" and a failure
-// "error" (the reply always has "result").
-std::function<std::string(const std::string&)> responder(
-    const std::string& subject, std::function<app::DealOutcome(const nlohmann::json&)> handle) {
-    return [subject, handle = std::move(handle)](const std::string& payload) {
+// Reads the request (`parse`: Body → use case request, every problem checked), runs the use
+// case; a malformed request answers "invalid" and a failure "error" (the reply always has
+// "result").
+template <class Parse, class Run>
+std::function<std::string(const std::string&)> responder(const std::string& subject,
+                                                         std::vector<std::string> allowed,
+                                                         Parse parse, Run run) {
+    return [subject, allowed = std::move(allowed), parse, run](const std::string& payload) {
         nlohmann::json reply;
         try {
-            const auto request = nlohmann::json::parse(payload, nullptr, false);
-            if (request.is_discarded())
+            auto request = nlohmann::json::parse(payload, nullptr, false);
+            if (request.is_discarded()) {
                 reply = {{"result", "invalid"}, {"message", "the request is not JSON"}};
-            else
-                reply = render(handle(request));
-        } catch (const sales::http::HttpError& e) {
+            } else {
+                const Body body(std::move(request), allowed);
+                auto command = parse(body);
+                body.check();
+                reply = render(run(command));
+            }
+        } catch (const sales::Failure& e) {
             reply = {{"result", "invalid"}, {"message", e.what()}};
         } catch (const std::exception& e) {
             sales::log::error("request failed", {{"subject", subject}, {"error", e.what()}});
@@ -71,10 +77,10 @@ std::function<std::string(const std::string&)> responder(
 }
 
 // Optional "project_ids": the caller's projects (absent = every project).
-std::optional<std::vector<std::string>> project_scope(const Fields& f) {
-    if (!f.has("project_ids"))
+std::optional<std::vector<std::string>> project_scope(const Body& b) {
+    if (!b.has("project_ids"))
         return std::nullopt;
-    return f.uuids("project_ids", 10'000);
+    return b.uuids("project_ids", 10'000);
 }
 
 void sweep(const char* what, std::size_t count) {
@@ -87,47 +93,48 @@ void add_messaging(sales::service::Service& service) {
     auto& db = service.db();
     const auto& clock = service.clock();
     const auto& config = service.config();
-    using Handle = std::function<app::DealOutcome(const nlohmann::json&)>;
+    using sales::service::kMaxFen;
 
-    const std::vector<std::pair<std::string, Handle>> rpcs = {
-        {"rpc.inventory.hold",
-         [&db, &clock](const nlohmann::json& body) {
-             const Fields f(body, "",
-                            {"unit_id", "subscription_id", "hold_until", "actor", "reservation_id",
-                             "deal_price_fen", "project_ids"});
-             app::HoldRequest r{f.uuid("unit_id"),
-                                f.uuid("subscription_id"),
-                                future_time(f, "hold_until", clock),
-                                f.text("actor", 200),
-                                f.opt_uuid("reservation_id"),
-                                f.opt_integer("deal_price_fen"),
-                                project_scope(f)};
-             if (r.deal_price_fen && *r.deal_price_fen < 0)
-                 return app::DealOutcome{Result::invalid, {}, "", "deal_price_fen must be >= 0"};
-             return app::hold(db, r);
-         }},
-        {"rpc.inventory.release",
-         [&db](const nlohmann::json& body) {
-             const Fields f(body, "", {"unit_id", "subscription_id", "actor", "reason"});
-             return app::release(db, {f.uuid("unit_id"), f.uuid("subscription_id"),
-                                      f.text("actor", 200), f.text("reason", 500)});
-         }},
-        {"rpc.inventory.swap",
-         [&db, &clock](const nlohmann::json& body) {
-             const Fields f(body, "",
-                            {"subscription_id", "old_unit_id", "new_unit_id", "hold_until", "actor",
-                             "project_ids"});
-             return app::swap(
-                 db, {f.uuid("subscription_id"), f.uuid("old_unit_id"), f.uuid("new_unit_id"),
-                      future_time(f, "hold_until", clock), f.text("actor", 200), project_scope(f)});
-         }},
-    };
+    const auto hold = responder(
+        "rpc.inventory.hold",
+        {"unit_id", "subscription_id", "hold_until", "actor", "reservation_id", "deal_price_fen",
+         "project_ids"},
+        [&clock](const Body& b) {
+            return app::HoldRequest{b.uuid("unit_id"),
+                                    b.uuid("subscription_id"),
+                                    future_time(b, "hold_until", clock),
+                                    b.text("actor", 200),
+                                    b.opt_uuid("reservation_id"),
+                                    b.opt_integer("deal_price_fen", 0, kMaxFen),
+                                    project_scope(b)};
+        },
+        [&db](const app::HoldRequest& r) { return app::hold(db, r); });
+    const auto release = responder(
+        "rpc.inventory.release", {"unit_id", "subscription_id", "actor", "reason"},
+        [](const Body& b) {
+            return app::ReleaseRequest{b.uuid("unit_id"), b.uuid("subscription_id"),
+                                       b.text("actor", 200), b.text("reason", 500)};
+        },
+        [&db](const app::ReleaseRequest& r) { return app::release(db, r); });
+    const auto swap = responder(
+        "rpc.inventory.swap",
+        {"subscription_id", "old_unit_id", "new_unit_id", "hold_until", "actor", "project_ids"},
+        [&clock](const Body& b) {
+            return app::SwapRequest{b.uuid("subscription_id"), b.uuid("old_unit_id"),
+                                    b.uuid("new_unit_id"),     future_time(b, "hold_until", clock),
+                                    b.text("actor", 200),      project_scope(b)};
+        },
+        [&db](const app::SwapRequest& r) { return app::swap(db, r); });
+    const std::vector<std::pair<std::string, std::function<std::string(const std::string&)>>> rpcs =
+        {{"rpc.inventory.hold", hold},
+         {"rpc.inventory.release", release},
+         {"rpc.inventory.swap", swap}};
     // Each subscription of the queue group is served on its own thread: several per subject so
     // that requests run concurrently (the conditional UPDATE keeps them correct).
     const auto workers = config.integer("SALES_INVENTORY_RPC_WORKERS", 4, 1, 64);
     for (std::int64_t i = 0; i < workers; ++i) {
-        for (const auto& [subject, handle] : rpcs)
-            service.serve(subject, responder(subject, handle));
+        for (const auto& [subject, respond] : rpcs)
+            service.serve(subject, respond);
     }
 
     // One consumer for every contract event keeps the stream's order between a subscription's

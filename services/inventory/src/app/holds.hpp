@@ -1,14 +1,13 @@
 #pragma once
-// Deals on units, driven by the contract service (ISSUE3-SPEC "RPC payloads"): hold, release
-// and swap over NATS request/reply; confirmation and cancellation from contract events; and the
-// hold-expiry sweeper that frees units whose hold_until passed (CON-1 safety net).
+// Deals on units, driven by the contract service: hold, release and swap over NATS
+// request/reply (CON-1, CON-2), and the hold-expiry sweeper that frees units whose hold_until
+// passed (CON-1 safety net). Contract events: app/contract_events.hpp.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "app/status_changes.hpp"
-#include "sales/bus.hpp"
 #include "sales/db.hpp"
 
 namespace inventory::app {
@@ -57,30 +56,6 @@ DealOutcome release(sales::db::Pool& db, const ReleaseRequest& request);
 // CON-2 swap in one transaction: the new unit takes the old one's state (held or subscribed),
 // the old one becomes available. Idempotent when already swapped.
 DealOutcome swap(sales::db::Pool& db, const SwapRequest& request);
-
-// contract.subscription.confirmed: the subscription's held unit → subscribed.
-// contract.subscription.cancelled: the subscription's unit → available.
-// contract.subscription.swapped: a subscribed unit takes the repriced deal price.
-// All match on the subscription (it holds at most one unit), are idempotent, and throw
-// PoisonMessage for unreadable data.
-void on_subscription_confirmed(sales::db::Tx& tx, const sales::bus::Event& event);
-void on_subscription_cancelled(sales::db::Tx& tx, const sales::bus::Event& event);
-void on_subscription_swapped(sales::db::Tx& tx, const sales::bus::Event& event);
-// Dispatches contract.subscription.* by type to the three above; other types change nothing.
-void on_subscription_event(sales::db::Tx& tx, const sales::bus::Event& event);
-
-// Contract events (CON-3, CON-6, CON-9), matched on data.subscription_id (the deal's
-// subscription stays on the unit as hold_subscription_id):
-// contract.signed: subscribed → signed, deal price = data.price_fen;
-// contract.cancelled: signed (or still subscribed) → available, the deal cleared;
-// contract.handed_over: signed → handed_over. Idempotent; PoisonMessage for unreadable data.
-void on_contract_signed(sales::db::Tx& tx, const sales::bus::Event& event);
-void on_contract_cancelled(sales::db::Tx& tx, const sales::bus::Event& event);
-void on_contract_handed_over(sales::db::Tx& tx, const sales::bus::Event& event);
-// The one consumer of contract.> (stream order between a subscription's and its contract's
-// events): contract.subscription.* → on_subscription_event, the three above; other types change
-// nothing.
-void on_contract_event(sales::db::Tx& tx, const sales::bus::Event& event);
 
 // Sweeper: held units whose hold_until passed → available. Returns how many.
 std::size_t expire_holds(sales::db::Pool& db, int batch);

@@ -8,29 +8,30 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/support.hpp"
 #include "domain/pricing.hpp"
 #include "domain/unit.hpp"
 #include "sales/db.hpp"
+#include "sales/principal.hpp"
 
 namespace inventory::app {
 
 inline constexpr const char* kPriceListApproved = "inventory.price_list.approved";
 
 nlohmann::json create_price_list(sales::db::Pool& db, const std::string& project_id,
-                                 const Caller& caller, const std::string& name,
+                                 const sales::Principal& caller, const std::string& name,
                                  const std::vector<domain::PriceListItem>& items);
 nlohmann::json get_price_list(sales::db::Pool& db, const std::string& price_list_id,
-                              const Caller& caller);
+                              const sales::Principal& caller);
 nlohmann::json approve_price_list(sales::db::Pool& db, const std::string& price_list_id,
-                                  const Caller& caller);
+                                  const sales::Principal& caller);
 
 // `edit` carries only price and areas (the adapter admits nothing else).
 nlohmann::json create_change_request(sales::db::Pool& db, const std::string& unit_id,
-                                     const Caller& caller, const domain::UnitEdit& edit,
+                                     const sales::Principal& caller, const domain::UnitEdit& edit,
                                      const std::string& reason);
 nlohmann::json decide_change_request(sales::db::Pool& db, const std::string& change_request_id,
-                                     const Caller& caller, domain::ChangeDecision decision,
+                                     const sales::Principal& caller,
+                                     domain::ChangeDecision decision,
                                      const std::optional<std::string>& note);
 
 }  // namespace inventory::app

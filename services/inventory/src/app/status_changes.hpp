@@ -1,13 +1,15 @@
 #pragma once
-// INV-4: the one way a unit's status changes. A conditional UPDATE moves the matching units
-// whose status is a legal source of the action (domain::sources) to its target; in the same
-// statement a unit_history row is written per unit, and an outbox event
-// inventory.unit.status_changed per unit follows in the same transaction.
+// INV-4: the one way a unit's status changes. One conditional UPDATE (adapters/unit_store
+// update_status) moves the matching units whose status is a legal source of the action
+// (domain::sources) to its target and writes a unit_history row per unit in the same
+// statement; an outbox event inventory.unit.status_changed per unit follows in the same
+// transaction.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "adapters/unit_store.hpp"
 #include "domain/unit_status.hpp"
 #include "sales/db.hpp"
 
@@ -36,11 +38,8 @@ struct StatusChange {
     std::vector<domain::UnitAction> actions{};
     std::string actor{};
     std::string reason{};
-    // SQL condition on table `units` selecting the candidates, with the caller's $1..$n params.
-    std::string match{};
-    sales::db::Params params{};
-    // Extra assignments for the UPDATE (", hold_until = NULL"), using the same params.
-    std::string set{};
+    // The candidate units and what else the UPDATE writes (adapters::unit_updates).
+    adapters::UnitUpdate which{};
     int limit = 0;             // 0: every match; sweepers take batches
     bool skip_locked = false;  // sweepers: rows another replica holds are left for it
 };
@@ -49,11 +48,13 @@ struct StatusChange {
 // source are left untouched (the caller reports them).
 std::vector<ChangedUnit> change_status(sales::db::Tx& tx, const StatusChange& change);
 
-// SQL assignments that clear a unit's deal (hold/subscription) or its reservation.
-inline constexpr const char* kClearDeal =
-    ", hold_subscription_id = NULL, hold_until = NULL, deal_price_fen = NULL";
-inline constexpr const char* kClearReservation =
-    ", reservation_id = NULL, reserved_by = NULL, reserved_for = NULL, "
-    "reservation_expires_at = NULL";
+// Sweepers: `action` on up to `batch` units matching `which` in one transaction, leaving rows
+// another replica holds for it. Returns how many changed.
+std::size_t sweep(sales::db::Pool& db, domain::UnitAction action, const std::string& actor,
+                  const std::string& reason, const adapters::UnitUpdate& which, int batch);
+
+// Throws the 409 that explains why `action` matched nothing on the unit: its current status
+// (INV-4), or a unit that changed while the request ran.
+[[noreturn]] void refuse(sales::db::Tx& tx, const std::string& unit_id, domain::UnitAction action);
 
 }  // namespace inventory::app

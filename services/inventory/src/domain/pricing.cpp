@@ -3,34 +3,43 @@
 #include <set>
 
 #include "domain/unit.hpp"
+#include "sales/enum_names.hpp"
 
 namespace inventory::domain {
+namespace {
+constexpr sales::EnumNames<PriceListStatus, 2> kPriceListStatuses{
+    {{{PriceListStatus::draft, "draft"}, {PriceListStatus::approved, "approved"}}}};
+constexpr sales::EnumNames<ChangeRequestStatus, 3> kChangeRequestStatuses{
+    {{{ChangeRequestStatus::pending, "pending"},
+      {ChangeRequestStatus::approved, "approved"},
+      {ChangeRequestStatus::rejected, "rejected"}}}};
+
+sales::Failure invalid_transition(const std::string& message) {
+    return sales::Failure(sales::Failure::Kind::conflict, "invalid_transition", message);
+}
+}  // namespace
 
 std::string_view name(PriceListStatus status) {
-    return status == PriceListStatus::draft ? "draft" : "approved";
+    return kPriceListStatuses.name(status);
 }
 
 std::optional<PriceListStatus> parse_price_list_status(std::string_view text) {
-    if (text == "draft")
-        return PriceListStatus::draft;
-    if (text == "approved")
-        return PriceListStatus::approved;
-    return std::nullopt;
+    return kPriceListStatuses.parse(text);
 }
 
-std::optional<RuleError> check_master_data_editable(bool locked) {
+std::optional<sales::Failure> check_master_data_editable(bool locked) {
     if (!locked)
         return std::nullopt;
-    return RuleError{"master_data_locked",
-                     "INV-2: the project's price list is approved, unit master data and prices are "
-                     "read-only; submit a change request instead"};
+    return sales::Failure(
+        sales::Failure::Kind::conflict, "master_data_locked",
+        "INV-2: the project's price list is approved, unit master data and prices are "
+        "read-only; submit a change request instead");
 }
 
-std::optional<RuleError> check_price_list_approval(PriceListStatus status, bool locked) {
+std::optional<sales::Failure> check_price_list_approval(PriceListStatus status, bool locked) {
     if (status != PriceListStatus::draft) {
-        return RuleError{"invalid_transition",
-                         "INV-2: only a draft price list can be approved; this one is " +
-                             std::string(name(status))};
+        return invalid_transition("INV-2: only a draft price list can be approved; this one is " +
+                                  std::string(name(status)));
     }
     return check_master_data_editable(locked);
 }
@@ -56,31 +65,17 @@ std::vector<FieldProblem> validate(const std::vector<PriceListItem>& items) {
 }
 
 std::string_view name(ChangeRequestStatus status) {
-    switch (status) {
-        case ChangeRequestStatus::pending:
-            return "pending";
-        case ChangeRequestStatus::approved:
-            return "approved";
-        case ChangeRequestStatus::rejected:
-            return "rejected";
-    }
-    return "unknown";
+    return kChangeRequestStatuses.name(status);
 }
 
 std::optional<ChangeRequestStatus> parse_change_request_status(std::string_view text) {
-    for (auto s : {ChangeRequestStatus::pending, ChangeRequestStatus::approved,
-                   ChangeRequestStatus::rejected}) {
-        if (name(s) == text)
-            return s;
-    }
-    return std::nullopt;
+    return kChangeRequestStatuses.parse(text);
 }
 
 ChangeRequestTransition decide(ChangeRequestStatus from, ChangeDecision decision) {
     if (from != ChangeRequestStatus::pending) {
-        return {std::nullopt,
-                RuleError{"invalid_transition",
-                          "INV-2: the change request is already " + std::string(name(from))}};
+        return {std::nullopt, invalid_transition("INV-2: the change request is already " +
+                                                 std::string(name(from)))};
     }
     return {decision == ChangeDecision::approve ? ChangeRequestStatus::approved
                                                 : ChangeRequestStatus::rejected,

@@ -19,10 +19,12 @@ enum class PriceListStatus { draft, approved };
 std::string_view name(PriceListStatus status);
 std::optional<PriceListStatus> parse_price_list_status(std::string_view text);
 
-// INV-2: direct edits of unit master data and new price lists only before the lock.
-std::optional<RuleError> check_master_data_editable(bool locked);
-// INV-2: only a draft is approved, and only while the project is not yet locked.
-std::optional<RuleError> check_price_list_approval(PriceListStatus status, bool locked);
+// INV-2: direct edits of unit master data and new price lists only before the lock
+// (409 master_data_locked after it).
+std::optional<sales::Failure> check_master_data_editable(bool locked);
+// INV-2: only a draft is approved (409 invalid_transition), and only while the project is not
+// yet locked.
+std::optional<sales::Failure> check_price_list_approval(PriceListStatus status, bool locked);
 
 struct PriceListItem {
     std::string unit_id;
@@ -38,7 +40,7 @@ std::optional<ChangeRequestStatus> parse_change_request_status(std::string_view 
 
 struct ChangeRequestTransition {
     std::optional<ChangeRequestStatus> to;
-    std::optional<RuleError> error;  // "invalid_transition": only pending requests are decided
+    std::optional<sales::Failure> error;  // 409 invalid_transition: only pending ones are decided
 };
 ChangeRequestTransition decide(ChangeRequestStatus from, ChangeDecision decision);
 

@@ -42,16 +42,18 @@ std::vector<FieldProblem> validate(const ProjectSettings& s) {
     return problems;
 }
 
-std::optional<RuleError> check_reservation(const ReservationRequest& r) {
-    if (r.expires_at <= r.now)
-        return RuleError{"invalid_expiry", "expires_at must be in the future"};
+std::optional<sales::Failure> check_reservation(const ReservationRequest& r) {
+    if (r.expires_at <= r.now) {
+        return sales::Failure(sales::Failure::Kind::invalid, "invalid_expiry",
+                              "expires_at must be in the future", {{"field", "expires_at"}});
+    }
     if (r.caller_is_sales_manager)
         return std::nullopt;
     const auto window = std::chrono::hours(24 * r.manager_only_days);
     if (!r.opened_at || r.now < *r.opened_at + window) {
-        return RuleError{"reservation_manager_only",
-                         "INV-4: during the first " + std::to_string(r.manager_only_days) +
-                             " days after opening only the sales manager may reserve units"};
+        return sales::Failure(sales::Failure::Kind::forbidden, "reservation_manager_only",
+                              "INV-4: during the first " + std::to_string(r.manager_only_days) +
+                                  " days after opening only the sales manager may reserve units");
     }
     return std::nullopt;
 }

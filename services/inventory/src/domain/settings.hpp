@@ -36,9 +36,9 @@ struct ReservationRequest {
     sales::TimePoint expires_at;
 };
 
-// INV-4: reservations expire in the future; within manager_only_days after opening only the
-// sales manager may reserve ("reservation_manager_only"), and an unopened project counts as
-// opening. Returns the refusal, or nullopt when allowed.
-std::optional<RuleError> check_reservation(const ReservationRequest& request);
+// INV-4: reservations expire in the future (400 invalid_expiry); within manager_only_days after
+// opening only the sales manager may reserve (403 reservation_manager_only), and an unopened
+// project counts as opening. Returns the refusal, or nullopt when allowed.
+std::optional<sales::Failure> check_reservation(const ReservationRequest& request);
 
 }  // namespace inventory::domain

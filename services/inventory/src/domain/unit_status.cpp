@@ -1,7 +1,8 @@
 #include "domain/unit_status.hpp"
 
 #include <algorithm>
-#include <array>
+
+#include "sales/enum_names.hpp"
 
 namespace inventory::domain {
 namespace {
@@ -41,8 +42,13 @@ const Rule& rule(UnitAction action) {
                          [action](const Rule& r) { return r.action == action; });
 }
 
-constexpr std::array<std::string_view, 7> kStatusNames = {
-    "not_for_sale", "available", "reserved", "held", "subscribed", "signed", "handed_over"};
+constexpr sales::EnumNames<UnitStatus, 7> kStatusNames{{{{S::not_for_sale, "not_for_sale"},
+                                                         {S::available, "available"},
+                                                         {S::reserved, "reserved"},
+                                                         {S::held, "held"},
+                                                         {S::subscribed, "subscribed"},
+                                                         {S::signed_, "signed"},
+                                                         {S::handed_over, "handed_over"}}}};
 
 // Actions that take a unit for a deal answer "unit_not_available" (HTTP 409 / RPC conflict).
 bool takes_unit(UnitAction action) {
@@ -68,7 +74,7 @@ const std::vector<UnitAction>& all_actions() {
 }
 
 std::string_view name(UnitStatus status) {
-    return kStatusNames[static_cast<std::size_t>(status)];
+    return kStatusNames.name(status);
 }
 
 std::string_view name(UnitAction action) {
@@ -76,11 +82,7 @@ std::string_view name(UnitAction action) {
 }
 
 std::optional<UnitStatus> parse_status(std::string_view text) {
-    for (auto s : all_statuses()) {
-        if (name(s) == text)
-            return s;
-    }
-    return std::nullopt;
+    return kStatusNames.parse(text);
 }
 
 const std::vector<UnitStatus>& sources(UnitAction action) {
@@ -98,11 +100,12 @@ Transition decide(UnitStatus from, UnitAction action) {
     std::string allowed;
     for (auto s : r.from)
         allowed += (allowed.empty() ? "" : " or ") + std::string(name(s));
-    RuleError error;
-    error.code = takes_unit(action) ? "unit_not_available" : "invalid_transition";
-    error.message = "cannot " + std::string(r.name) + " a unit that is " + std::string(name(from)) +
-                    " (INV-4: only from " + allowed + ")";
-    return {std::nullopt, error};
+    return {std::nullopt,
+            sales::Failure(sales::Failure::Kind::conflict,
+                           takes_unit(action) ? "unit_not_available" : "invalid_transition",
+                           "cannot " + std::string(r.name) + " a unit that is " +
+                               std::string(name(from)) + " (INV-4: only from " + allowed + ")",
+                           {{"status", std::string(name(from))}})};
 }
 
 bool is_sold(UnitStatus status) {

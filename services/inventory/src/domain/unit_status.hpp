@@ -42,9 +42,9 @@ UnitStatus target(UnitAction action);
 
 struct Transition {
     std::optional<UnitStatus> to;  // set when legal
-    // Set when illegal: code "unit_not_available" for actions that take the unit for a deal,
-    // "invalid_transition" otherwise; the message names the action, status and legal sources.
-    std::optional<RuleError> error;
+    // Set when illegal (409): code "unit_not_available" for actions that take the unit for a
+    // deal, "invalid_transition" otherwise; the message names the action, status and sources.
+    std::optional<sales::Failure> error;
     bool legal() const { return to.has_value(); }
 };
 

@@ -1,0 +1,226 @@
+#include "adapters/contract_store.hpp"
+
+#include "adapters/outbox.hpp"
+#include "adapters/rows.hpp"
+#include "sales/failure.hpp"
+
+namespace contract::contract_store {
+namespace {
+using domain::Contract;
+using nlohmann::json;
+using sales::db::param;
+using sales::db::rfc3339;
+using sales::db::Tx;
+
+// Function-local: contract_queries builds its SQL on this at static initialisation.
+const std::string& documents_sql() {
+    static const std::string sql =
+        "SELECT (to_jsonb(c) - 'year' - 'serial' - 'signed_at' - 'filed_at' - 'eligible_at' - "
+        "'cancelled_at' - 'created_at' - 'updated_at' || to_jsonb(t))::text AS doc FROM "
+        "contracts c, LATERAL (SELECT " +
+        rfc3339("c.signed_at", "signed_at") + ", " + rfc3339("c.filed_at", "filed_at") + ", " +
+        rfc3339("c.eligible_at", "eligible_at") + ", " + rfc3339("c.cancelled_at", "cancelled_at") +
+        ", " + rfc3339("c.created_at", "created_at") + ", " +
+        rfc3339("c.updated_at", "updated_at") + ") t ";
+    return sql;
+}
+
+const std::string kFind = documents_sql() + "WHERE c.id = $1::uuid";
+const std::string kLock = kFind + " FOR UPDATE OF c";
+
+constexpr const char* kNextSerial = R"sql(
+INSERT INTO contract_counters (project_id, year, last_serial) VALUES ($1::uuid, $2, 1)
+ON CONFLICT (project_id, year) DO UPDATE SET last_serial = contract_counters.last_serial + 1
+RETURNING last_serial)sql";
+
+constexpr const char* kInsert = R"sql(
+INSERT INTO contracts (id, contract_no, project_id, year, serial, subscription_id, unit_id,
+    customer_id, rep_id, status, list_total_fen, discount_fen, price_fen, deposit_paid_fen,
+    penalty_bp_per_day, payment_plan, plan, discount_slip_id, late_signing_approval_id, signed_at,
+    signed_by, version)
+VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6::uuid, $7::uuid, $8::uuid, $9, $10, $11, $12, $13, $14,
+    $15, $16, $17::jsonb, $18::uuid, $19::uuid, $20::timestamptz, $21, $22))sql";
+
+constexpr const char* kUpdate = R"sql(
+UPDATE contracts SET status = $3, version = $4, audit_round = $5, handover_state = $6,
+    eligible_at = CASE WHEN NOT $7 OR $6 = 'handed_over' THEN eligible_at
+                       WHEN $6 IN ('eligible', 'early_eligible') THEN $8::timestamptz
+                       ELSE NULL END,
+    updated_at = now()
+WHERE id = $1::uuid AND version = $2)sql";
+
+constexpr const char* kInsertHistory = R"sql(
+INSERT INTO contract_history (contract_id, version, action, from_status, to_status, actor, reason,
+    details)
+VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8::jsonb))sql";
+
+constexpr const char* kInsertEligibility = R"sql(
+INSERT INTO handover_eligibility_history (contract_id, from_state, to_state, cause, event_id)
+VALUES ($1::uuid, $2, $3, $4, $5::uuid))sql";
+
+constexpr const char* kSetStamp = R"sql(
+UPDATE contracts SET stamped_on = $2::date, stamp_no = $3, stamped_by = $4
+WHERE id = $1::uuid)sql";
+
+constexpr const char* kSetRegistration = R"sql(
+UPDATE contracts SET filed_at = $2::timestamptz, registration_date = $3::date,
+    registration_no = $4
+WHERE id = $1::uuid)sql";
+
+constexpr const char* kSetHandover = R"sql(
+UPDATE contracts SET handover_notice_date = $2::date, handed_over_on = $3::date,
+    handover_confirmed_by = $4
+WHERE id = $1::uuid)sql";
+
+constexpr const char* kSetCancelled =
+    "UPDATE contracts SET cancelled_at = now() WHERE id = $1::uuid";
+
+constexpr const char* kSetEarlyApproval =
+    "UPDATE contracts SET early_handover_approval_id = $2::uuid WHERE id = $1::uuid";
+
+constexpr const char* kSetTerms = R"sql(
+UPDATE contracts SET customer_id = $2::uuid, discount_fen = $3, price_fen = $4, plan = $5::jsonb
+WHERE id = $1::uuid)sql";
+
+domain::Plan stored_plan(const json& plan) {
+    std::vector<domain::FieldProblem> problems;
+    // Stored plans were validated at signing; their dates may lie in the past by now.
+    const auto parsed = domain::parse_plan(
+        plan, sales::Date{std::chrono::year{1}, std::chrono::month{1}, std::chrono::day{1}},
+        problems);
+    if (!parsed)
+        throw std::logic_error("stored plan is unreadable: " + plan.dump());
+    return *parsed;
+}
+
+Contract from_doc(const json& doc) {
+    Contract c;
+    c.id = doc.at("id");
+    c.contract_no = doc.at("contract_no");
+    c.project_id = doc.at("project_id");
+    c.subscription_id = doc.at("subscription_id");
+    c.unit_id = doc.at("unit_id");
+    c.rep_id = doc.at("rep_id");
+    c.status = *domain::parse_contract_status(doc.at("status").get<std::string>());
+    c.handover = *domain::parse_handover_state(doc.at("handover_state").get<std::string>());
+    c.version = doc.at("version");
+    c.audit_round = doc.at("audit_round");
+    c.terms.customer_id = doc.at("customer_id");
+    c.terms.list_total_fen = doc.at("list_total_fen");
+    c.terms.discount_fen = doc.at("discount_fen");
+    c.terms.price_fen = doc.at("price_fen");
+    c.terms.plan = stored_plan(doc.at("plan"));
+    c.deposit_paid_fen = doc.at("deposit_paid_fen");
+    c.penalty_bp_per_day = doc.at("penalty_bp_per_day");
+    c.signed_at = doc.at("signed_at");
+    c.discount_contract = !doc.at("discount_slip_id").is_null();
+    c.early_approved = !doc.at("early_handover_approval_id").is_null();
+    return c;
+}
+
+std::string name(domain::ContractStatus status) {
+    return std::string(domain::to_string(status));
+}
+
+std::string name(domain::HandoverState state) {
+    return std::string(domain::to_string(state));
+}
+
+}  // namespace
+
+std::optional<Contract> find(Tx& tx, const std::string& id, bool for_update) {
+    const auto row = row_by_id(tx, for_update ? kLock : kFind, id);
+    return row ? std::optional(from_doc(json::parse(row->text("doc")))) : std::nullopt;
+}
+
+json document(Tx& tx, const std::string& id) {
+    return json::parse(tx.exec_one(kFind, {id}).text("doc"));
+}
+
+const std::string& select_documents() {
+    return documents_sql();
+}
+
+std::int64_t next_serial(Tx& tx, const std::string& project_id, int year) {
+    return tx.exec_one(kNextSerial, {project_id, year}).int64("last_serial");
+}
+
+void insert(Tx& tx, const Contract& c, const Signing& signing, const std::string& signed_by) {
+    tx.exec(kInsert, {c.id,
+                      c.contract_no,
+                      c.project_id,
+                      signing.year,
+                      signing.serial,
+                      c.subscription_id,
+                      c.unit_id,
+                      c.terms.customer_id,
+                      c.rep_id,
+                      name(c.status),
+                      c.terms.list_total_fen,
+                      c.terms.discount_fen,
+                      c.terms.price_fen,
+                      c.deposit_paid_fen,
+                      c.penalty_bp_per_day,
+                      std::string(domain::to_string(c.terms.plan.kind)),
+                      domain::to_json(c.terms.plan).dump(),
+                      param(signing.discount_slip_id),
+                      param(signing.late_signing_approval_id),
+                      c.signed_at,
+                      signed_by,
+                      c.version});
+}
+
+void save(Tx& tx, const Contract& after, const domain::ContractChange& change) {
+    if (change.from) {
+        const auto updated = tx.exec(
+            kUpdate, {after.id, change.from_version, name(after.status), after.version,
+                      after.audit_round, name(after.handover), change.handover.has_value(),
+                      change.handover ? param(change.handover->at) : sales::db::Param(nullptr)});
+        if (updated.affected_rows() == 0) {
+            sales::fail_conflict("concurrent_change",
+                                 "the contract changed meanwhile; reload and retry",
+                                 {{"contract_id", after.id}});
+        }
+    }
+    tx.exec(kInsertHistory,
+            {after.id, change.version, change.action,
+             change.from ? param(name(*change.from)) : sales::db::Param(nullptr), name(change.to),
+             change.actor, param(change.reason), change.details.dump()});
+    if (const auto& h = change.handover) {
+        tx.exec(kInsertEligibility,
+                {after.id, name(h->from), name(h->to), h->cause, param(h->event_id)});
+    }
+    if (change.event)
+        outbox::append(tx, *change.event);
+}
+
+void set_stamp(Tx& tx, const std::string& id, const std::string& stamped_on,
+               const std::string& stamp_no, const std::string& stamped_by) {
+    tx.exec(kSetStamp, {id, stamped_on, stamp_no, stamped_by});
+}
+
+void set_registration(Tx& tx, const std::string& id, const std::string& filed_at,
+                      const std::string& registration_date, const std::string& registration_no) {
+    tx.exec(kSetRegistration, {id, filed_at, registration_date, registration_no});
+}
+
+void set_handover(Tx& tx, const std::string& id, const std::string& notice_date,
+                  const std::string& handed_over_on, const std::string& confirmed_by) {
+    tx.exec(kSetHandover, {id, notice_date, handed_over_on, confirmed_by});
+}
+
+void set_cancelled(Tx& tx, const std::string& id) {
+    tx.exec(kSetCancelled, {id});
+}
+
+void set_early_handover_approval(Tx& tx, const std::string& id, const std::string& approval_id) {
+    tx.exec(kSetEarlyApproval, {id, approval_id});
+}
+
+void set_terms(Tx& tx, const std::string& id, const json& terms) {
+    tx.exec(kSetTerms, {id, terms.at("customer_id").get<std::string>(),
+                        terms.at("discount_fen").get<std::int64_t>(),
+                        terms.at("price_fen").get<std::int64_t>(), terms.at("plan").dump()});
+}
+
+}  // namespace contract::contract_store

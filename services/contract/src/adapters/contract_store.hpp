@@ -1,0 +1,56 @@
+#pragma once
+// The contracts table and its history (CON-3 … CON-9): the contract as the API shows it, as the
+// domain decides on it, the gap-free numbering, the fields a step fills in, and the one way a
+// contract's change is saved — row, history rows and outbox event in the caller's transaction.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/contract.hpp"
+#include "sales/db.hpp"
+
+namespace contract::contract_store {
+
+// The contract, locked FOR UPDATE when `for_update`; nullopt when unknown (or not a UUID).
+std::optional<domain::Contract> find(sales::db::Tx& tx, const std::string& id, bool for_update);
+// The contract as the API shows it: the row (minus internals), timestamps in RFC 3339 UTC.
+nlohmann::json document(sales::db::Tx& tx, const std::string& id);
+// The SELECT of documents (column `doc`) that list queries extend with WHERE … .
+const std::string& select_documents();
+
+// CON-3 numbering: the next serial of the project's year (the counter row stays locked until
+// commit, and a rollback undoes the increment: gap-free).
+std::int64_t next_serial(sales::db::Tx& tx, const std::string& project_id, int year);
+
+struct Signing {
+    int year = 0;
+    std::int64_t serial = 0;
+    std::optional<std::string> discount_slip_id;
+    std::optional<std::string> late_signing_approval_id;
+};
+// The new contract's row (version 1); saved with save(signed_contract change) right after.
+void insert(sales::db::Tx& tx, const domain::Contract& c, const Signing& signing,
+            const std::string& signed_by);
+
+// Writes a change made by the domain: the row's status, version, audit round and handover state
+// (if still at change.from_version: Failure conflict "concurrent_change" otherwise; nothing to
+// update when the change created the contract), the contract_history row, the
+// handover_eligibility_history row of an eligibility change, and the event.
+void save(sales::db::Tx& tx, const domain::Contract& after, const domain::ContractChange& change);
+
+// The fields a step fills in.
+void set_stamp(sales::db::Tx& tx, const std::string& id, const std::string& stamped_on,
+               const std::string& stamp_no, const std::string& stamped_by);
+void set_registration(sales::db::Tx& tx, const std::string& id, const std::string& filed_at,
+                      const std::string& registration_date, const std::string& registration_no);
+void set_handover(sales::db::Tx& tx, const std::string& id, const std::string& notice_date,
+                  const std::string& handed_over_on, const std::string& confirmed_by);
+void set_cancelled(sales::db::Tx& tx, const std::string& id);
+void set_early_handover_approval(sales::db::Tx& tx, const std::string& id,
+                                 const std::string& approval_id);
+// CON-5: an approved amendment's terms {customer_id, discount_fen, price_fen, plan}.
+void set_terms(sales::db::Tx& tx, const std::string& id, const nlohmann::json& terms);
+
+}  // namespace contract::contract_store

@@ -1,0 +1,39 @@
+#pragma once
+// complaints (CUS-10): category, description, due days and the two answers.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "sales/db.hpp"
+
+namespace customer::adapters {
+
+struct ComplaintRow {
+    std::string id;
+    std::string customer_id;
+    std::string project_id;
+    std::string category;
+    std::string description;
+    std::string received_on;  // YYYY-MM-DD
+    std::string first_response_due;
+    std::string final_due;
+    std::string created_by;
+};
+void insert_complaint(sales::db::Tx& tx, const ComplaintRow& row);
+std::optional<sales::db::Row> find_complaint(sales::db::Tx& tx, const std::string& id,
+                                             bool for_update);
+void record_response(sales::db::Tx& tx, const std::string& id, const std::string& status,
+                     const std::string& response, const std::string& by);
+// Resolving an unanswered complaint answers it too.
+void record_result(sales::db::Tx& tx, const std::string& id, const std::string& status,
+                   const std::string& result, const std::string& by);
+// overdue_only: open past the first-response day or unresolved past the final day (`today`).
+sales::db::Result list_complaints(sales::db::Tx& tx, const std::string& project_id,
+                                  const std::optional<std::string>& status, bool overdue_only,
+                                  const std::string& today, std::int64_t limit,
+                                  std::int64_t offset);
+// Unresolved complaints of a rep's customers with their overdue flag on `today` (at most 200).
+sales::db::Result open_complaints_of(sales::db::Tx& tx, const std::string& rep_id,
+                                     const std::string& today);
+
+}  // namespace customer::adapters

@@ -1,0 +1,155 @@
+#include "app/contract_events.hpp"
+
+#include <initializer_list>
+
+#include "app/status_changes.hpp"
+#include "sales/ids.hpp"
+#include "sales/log.hpp"
+
+namespace inventory::app {
+namespace {
+using domain::UnitAction;
+using sales::bus::Event;
+using sales::db::Tx;
+namespace updates = adapters::unit_updates;
+
+// A data field as a UUID string, or PoisonMessage (the event can never be applied).
+std::string uuid_field(const Event& event, const char* field) {
+    const auto it = event.data.find(field);
+    if (it == event.data.end() || !it->is_string() || !sales::is_uuid(it->get<std::string>())) {
+        throw sales::bus::PoisonMessage(event.type + " " + event.id + ": data." + field +
+                                        " must be a UUID");
+    }
+    return it->get<std::string>();
+}
+
+// data.price_fen as a non-negative integer; absent or malformed → nullopt.
+std::optional<std::int64_t> opt_price(const Event& event) {
+    const auto it = event.data.find("price_fen");
+    if (it == event.data.end() || !it->is_number_integer() || it->get<std::int64_t>() < 0)
+        return std::nullopt;
+    return it->get<std::int64_t>();
+}
+
+std::int64_t price(const Event& event) {
+    const auto value = opt_price(event);
+    if (!value) {
+        throw sales::bus::PoisonMessage(event.type + " " + event.id +
+                                        ": data.price_fen must be a non-negative integer (fen)");
+    }
+    return *value;
+}
+
+// The first of `fields` that is a string, or `fallback`.
+std::string text_field(const Event& event, std::initializer_list<const char*> fields,
+                       const std::string& fallback) {
+    for (const char* field : fields) {
+        const auto it = event.data.find(field);
+        if (it != event.data.end() && it->is_string())
+            return it->get<std::string>();
+    }
+    return fallback;
+}
+
+void log_ignored(Tx& tx, const Event& event, const std::string& unit_id,
+                 const std::string& subscription_id, const std::string& message) {
+    sales::log::warn(message, {{"event_id", event.id},
+                               {"unit_id", unit_id},
+                               {"subscription_id", subscription_id},
+                               {"status", adapters::unit_status(tx, unit_id).value_or("missing")}});
+}
+
+// The contract moves the subscription's unit. `ignored` (when given) is logged if no unit was
+// in the expected state.
+std::vector<ChangedUnit> by_contract(Tx& tx, const Event& event, std::vector<UnitAction> actions,
+                                     const std::string& reason, const adapters::UnitUpdate& which,
+                                     const char* ignored = nullptr) {
+    auto changed = change_status(
+        tx, {.actions = std::move(actions), .actor = "contract", .reason = reason, .which = which});
+    if (changed.empty() && ignored != nullptr) {
+        log_ignored(tx, event, uuid_field(event, "unit_id"), uuid_field(event, "subscription_id"),
+                    ignored);
+    }
+    return changed;
+}
+
+// The subscription's deal ends on whichever unit it holds (normally unit_id; after a swap
+// that crossed the event, the new one).
+void end_deal(Tx& tx, const Event& event, std::vector<UnitAction> actions,
+              const std::string& reason) {
+    const auto subscription_id = uuid_field(event, "subscription_id");
+    uuid_field(event, "unit_id");  // validated: an event without it is malformed
+    by_contract(tx, event, std::move(actions), reason, updates::end_deal_of(subscription_id));
+}
+}  // namespace
+
+void on_subscription_confirmed(Tx& tx, const Event& event) {
+    const auto subscription_id = uuid_field(event, "subscription_id");
+    const auto unit_id = uuid_field(event, "unit_id");
+    // Matched on the subscription alone: a swap that reached inventory before this event holds
+    // the subscription's new unit, and that is the unit the deposit secures (CON-2).
+    const auto changed = by_contract(tx, event, {UnitAction::confirm}, "deposit received (CON-1)",
+                                     updates::confirm_deal(subscription_id, opt_price(event)));
+    // A redelivered confirmation of a unit already subscribed is silent.
+    if (changed.empty() && adapters::units_held_by(tx, subscription_id) == 0) {
+        log_ignored(tx, event, unit_id, subscription_id,
+                    "confirmation for a unit the subscription does not hold; ignored");
+    }
+}
+
+void on_subscription_cancelled(Tx& tx, const Event& event) {
+    end_deal(tx, event, {UnitAction::release_deal},
+             "subscription cancelled: " +
+                 text_field(event, {"reason", "cancellation_reason"}, "no reason given"));
+}
+
+void on_subscription_swapped(Tx& tx, const Event& event) {
+    const auto subscription_id = uuid_field(event, "subscription_id");
+    const auto unit_id = uuid_field(event, "unit_id");
+    // The swap RPC carried the old unit's deal price over; the subscription was repriced for the
+    // new unit (CON-2), and a sold unit shows that price on the board.
+    adapters::reprice_deal(tx, unit_id, subscription_id, price(event));
+}
+
+void on_contract_signed(Tx& tx, const Event& event) {
+    const auto subscription_id = uuid_field(event, "subscription_id");
+    uuid_field(event, "unit_id");
+    const auto deal_price = price(event);
+    // CON-3: the unit is sold (签约) at the contract's price.
+    by_contract(tx, event, {UnitAction::sign},
+                "contract " + text_field(event, {"contract_no"}, "?") + " signed (CON-3)",
+                updates::sign_deal(subscription_id, deal_price),
+                "contract signed for a unit the subscription does not have subscribed; ignored");
+}
+
+void on_contract_cancelled(Tx& tx, const Event& event) {
+    // CON-6: the unit is released; a unit whose signing never reached us is released too.
+    end_deal(tx, event, {UnitAction::release_contract, UnitAction::release_deal},
+             "contract cancelled (CON-6): " + text_field(event, {"reason"}, "no reason given"));
+}
+
+void on_contract_handed_over(Tx& tx, const Event& event) {
+    const auto subscription_id = uuid_field(event, "subscription_id");
+    uuid_field(event, "unit_id");
+    by_contract(tx, event, {UnitAction::hand_over},
+                "handed over on " + text_field(event, {"handed_over_on"}, "?") + " (CON-9)",
+                updates::of_subscription(subscription_id),
+                "handover for a unit that is not signed by the subscription; ignored");
+}
+
+void on_contract_event(Tx& tx, const Event& event) {
+    if (event.type == "contract.subscription.confirmed")
+        on_subscription_confirmed(tx, event);
+    else if (event.type == "contract.subscription.cancelled")
+        on_subscription_cancelled(tx, event);
+    else if (event.type == "contract.subscription.swapped")
+        on_subscription_swapped(tx, event);
+    else if (event.type == "contract.signed")
+        on_contract_signed(tx, event);
+    else if (event.type == "contract.cancelled")
+        on_contract_cancelled(tx, event);
+    else if (event.type == "contract.handed_over")
+        on_contract_handed_over(tx, event);
+}
+
+}  // namespace inventory::app

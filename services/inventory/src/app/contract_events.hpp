@@ -1,0 +1,29 @@
+#pragma once
+// The contract events inventory applies to its units, all matched on the deal's subscription
+// (it holds at most one unit and stays on it as hold_subscription_id). Each is idempotent and
+// throws PoisonMessage for unreadable data; an event that finds no unit in the state it expects
+// (out of order after a cancellation or swap, or a hold that expired) is logged and ignored.
+#include "sales/bus.hpp"
+#include "sales/db.hpp"
+
+namespace inventory::app {
+
+// contract.subscription.confirmed: the subscription's held unit → subscribed (CON-1).
+// contract.subscription.cancelled: the subscription's unit → available.
+// contract.subscription.swapped: a subscribed unit takes the repriced deal price (CON-2).
+void on_subscription_confirmed(sales::db::Tx& tx, const sales::bus::Event& event);
+void on_subscription_cancelled(sales::db::Tx& tx, const sales::bus::Event& event);
+void on_subscription_swapped(sales::db::Tx& tx, const sales::bus::Event& event);
+
+// contract.signed: subscribed → signed, deal price = data.price_fen (CON-3);
+// contract.cancelled: signed (or still subscribed) → available, the deal cleared (CON-6);
+// contract.handed_over: signed → handed_over (CON-9).
+void on_contract_signed(sales::db::Tx& tx, const sales::bus::Event& event);
+void on_contract_cancelled(sales::db::Tx& tx, const sales::bus::Event& event);
+void on_contract_handed_over(sales::db::Tx& tx, const sales::bus::Event& event);
+
+// The one consumer of contract.> (stream order between a subscription's and its contract's
+// events): dispatches the six above by type; other types change nothing.
+void on_contract_event(sales::db::Tx& tx, const sales::bus::Event& event);
+
+}  // namespace inventory::app
