@@ -19,12 +19,11 @@ endfunction()
 # sales_service(NAME [DOMAIN_LIBS ...]): the service in services/NAME laid out as ARCHITECTURE.md
 # says. src/domain/*.cpp → library NAME_domain (pure: sales::common and DOMAIN_LIBS only);
 # src/main.cpp, src/app/*.cpp and src/adapters/*.cpp → executable NAME over sales::service, with
-# NAME_MIGRATIONS_DIR pointing at migrations/. A new file in those folders needs no edit here.
+# SERVICE_MIGRATIONS_DIR pointing at migrations/. A new file in those folders needs no edit here.
 # Its tests: NAME_domain_tests from tests/*_test.cpp that are not *_api_test.cpp (unit), and
 # NAME_api_tests from tests/*_api_test.cpp (integration, over support/stack.hpp).
 function(sales_service name)
   cmake_parse_arguments(S "" "" "DOMAIN_LIBS" ${ARGN})
-  string(TOUPPER ${name} upper)
   set(dir ${CMAKE_CURRENT_SOURCE_DIR})
   file(GLOB domain_sources CONFIGURE_DEPENDS ${dir}/src/domain/*.cpp)
   file(GLOB service_sources CONFIGURE_DEPENDS ${dir}/src/app/*.cpp ${dir}/src/adapters/*.cpp)
@@ -34,7 +33,7 @@ function(sales_service name)
 
   add_executable(${name} ${dir}/src/main.cpp ${service_sources})
   target_link_libraries(${name} PRIVATE ${name}_domain sales::service)
-  target_compile_definitions(${name} PRIVATE ${upper}_MIGRATIONS_DIR="${dir}/migrations")
+  target_compile_definitions(${name} PRIVATE SERVICE_MIGRATIONS_DIR="${dir}/migrations")
 
   file(GLOB unit_tests CONFIGURE_DEPENDS ${dir}/tests/*_test.cpp)
   file(GLOB api_tests CONFIGURE_DEPENDS ${dir}/tests/*_api_test.cpp)

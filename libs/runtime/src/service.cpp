@@ -379,4 +379,30 @@ int guarded_main(const std::function<int()>& body) {
     }
 }
 
+Spec spec_of(const std::string& name, std::uint16_t default_port,
+             const std::string& migrations_directory,
+             const std::vector<std::string>& upstream_streams) {
+    const auto cased = [](std::string text, int (*to)(int)) {
+        for (auto& c : text)
+            c = static_cast<char>(to(static_cast<unsigned char>(c)));
+        return text;
+    };
+    Spec spec;
+    spec.name = name;
+    spec.default_port = default_port;
+    spec.migrations_directory = migrations_directory;
+    spec.stream = {cased(name, ::toupper), {name + ".>"}};
+    for (const auto& stream : upstream_streams)
+        spec.upstream.push_back({stream, {cased(stream, ::tolower) + ".>"}});
+    return spec;
+}
+
+int serve_main(const Spec& spec, const std::function<int(Service&, const Config&)>& body) {
+    return guarded_main([&] {
+        const Config config;
+        Service service(spec, config);
+        return body(service, config);
+    });
+}
+
 }  // namespace sales::service

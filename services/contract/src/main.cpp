@@ -15,48 +15,42 @@
 #include "sales/service.hpp"
 
 int main() {
-    return sales::service::guarded_main([] {
-        using namespace std::chrono_literals;
-        const sales::Config config;
-        sales::service::Spec spec;
-        spec.name = "contract";
-        spec.default_port = 8082;
-        spec.migrations_directory = CONTRACT_MIGRATIONS_DIR;
-        spec.stream = {"CONTRACT", {"contract.>"}};
-        // FINANCE is declared here too until the finance service exists (it will own it).
-        spec.upstream = {{"INVENTORY", {"inventory.>"}}, {"FINANCE", {"finance.>"}}};
-        sales::service::Service service(spec, config);
+    return sales::service::serve_main(
+        sales::service::spec_of("contract", 8082, SERVICE_MIGRATIONS_DIR, {"INVENTORY", "FINANCE"}),
+        [](sales::service::Service& service, const sales::Config& config) {
+            using namespace std::chrono_literals;
 
-        const contract::app::Context ctx{
-            service.db(), service.clock(),
-            std::chrono::duration_cast<std::chrono::seconds>(
-                config.duration("SALES_CONTRACT_HOLD_GRACE", 10min, 0ms, 24h))};
-        const auto rpc_timeout = config.duration("SALES_CONTRACT_RPC_TIMEOUT", 2s, 100ms, 60s);
-        const auto sweep_interval = config.duration("SALES_CONTRACT_SWEEP_INTERVAL", 1s, 50ms, 1h);
-        const auto key_retention = std::chrono::duration_cast<std::chrono::seconds>(
-            config.duration("SALES_CONTRACT_IDEMPOTENCY_RETENTION", 24h, 1min, 24h * 30));
+            const contract::app::Context ctx{
+                service.db(), service.clock(),
+                std::chrono::duration_cast<std::chrono::seconds>(
+                    config.duration("SALES_CONTRACT_HOLD_GRACE", 10min, 0ms, 24h))};
+            const auto rpc_timeout = config.duration("SALES_CONTRACT_RPC_TIMEOUT", 2s, 100ms, 60s);
+            const auto sweep_interval =
+                config.duration("SALES_CONTRACT_SWEEP_INTERVAL", 1s, 50ms, 1h);
+            const auto key_retention = std::chrono::duration_cast<std::chrono::seconds>(
+                config.duration("SALES_CONTRACT_IDEMPOTENCY_RETENTION", 24h, 1min, 24h * 30));
 
-        contract::adapters::add_routes(service, ctx, rpc_timeout);
-        contract::adapters::add_contract_routes(service, ctx);
-        service.consume("INVENTORY", "inventory.project.>", contract::app::apply_project_event);
-        service.consume("FINANCE", contract::app::kDepositReceived,
-                        [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {
-                            contract::app::apply_deposit_received(ctx, tx, event);
-                        });
-        // CON-9: finance.contract.cleared / uncleared, one consumer (stream order kept).
-        service.consume("FINANCE", "finance.contract.>",
-                        [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {
-                            contract::app::apply_finance_contract_event(ctx, tx, event);
-                        });
-        // CON-1: cancel subscriptions whose deposit did not arrive in time (several replicas
-        // may run this: rows are claimed with FOR UPDATE SKIP LOCKED).
-        service.every("deposit_deadline_sweeper", sweep_interval,
-                      [&ctx] { contract::app::expire_overdue(ctx, 100); });
-        service.every("idempotency_key_purge", 10min, [&ctx, key_retention] {
-            const auto purged = contract::idempotency_store::purge(ctx.db, key_retention);
-            if (purged > 0)
-                sales::log::info("idempotency keys purged", {{"count", purged}});
+            contract::adapters::add_routes(service, ctx, rpc_timeout);
+            contract::adapters::add_contract_routes(service, ctx);
+            service.consume("INVENTORY", "inventory.project.>", contract::app::apply_project_event);
+            service.consume("FINANCE", contract::app::kDepositReceived,
+                            [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {
+                                contract::app::apply_deposit_received(ctx, tx, event);
+                            });
+            // CON-9: finance.contract.cleared / uncleared, one consumer (stream order kept).
+            service.consume("FINANCE", "finance.contract.>",
+                            [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {
+                                contract::app::apply_finance_contract_event(ctx, tx, event);
+                            });
+            // CON-1: cancel subscriptions whose deposit did not arrive in time (several replicas
+            // may run this: rows are claimed with FOR UPDATE SKIP LOCKED).
+            service.every("deposit_deadline_sweeper", sweep_interval,
+                          [&ctx] { contract::app::expire_overdue(ctx, 100); });
+            service.every("idempotency_key_purge", 10min, [&ctx, key_retention] {
+                const auto purged = contract::idempotency_store::purge(ctx.db, key_retention);
+                if (purged > 0)
+                    sales::log::info("idempotency keys purged", {{"count", purged}});
+            });
+            return service.run();
         });
-        return service.run();
-    });
 }

@@ -12,28 +12,24 @@
 #include "sales/service.hpp"
 
 int main() {
-    return sales::service::guarded_main([] {
-        using namespace std::chrono_literals;
-        const sales::Config config;
-        sales::service::Spec spec;
-        spec.name = "customer";
-        spec.default_port = 8083;
-        spec.migrations_directory = CUSTOMER_MIGRATIONS_DIR;
-        spec.stream = {"CUSTOMER", {"customer.>"}};
-        spec.upstream = {{"INVENTORY", {"inventory.>"}}, {"CONTRACT", {"contract.>"}}};
-        sales::service::Service service(spec, config);
+    return sales::service::serve_main(
+        sales::service::spec_of("customer", 8083, SERVICE_MIGRATIONS_DIR,
+                                {"INVENTORY", "CONTRACT"}),
+        [](sales::service::Service& service, const sales::Config& config) {
+            using namespace std::chrono_literals;
 
-        const customer::app::Context ctx{
-            service.db(), service.clock(),
-            std::chrono::duration_cast<std::chrono::hours>(
-                config.duration("SALES_CUSTOMER_DEPARTURE_DEADLINE", 48h, 1h, 24h * 30))};
+            const customer::app::Context ctx{
+                service.db(), service.clock(),
+                std::chrono::duration_cast<std::chrono::hours>(
+                    config.duration("SALES_CUSTOMER_DEPARTURE_DEADLINE", 48h, 1h, 24h * 30))};
 
-        customer::adapters::add_customer_routes(service, ctx);
-        customer::adapters::add_manager_routes(service, ctx);
-        service.consume("INVENTORY", "inventory.project.>", customer::app::apply_project_event);
-        service.consume("CONTRACT", "contract.subscription.>", customer::app::apply_contract_event);
-        service.consume("CONTRACT", customer::app::kContractSigned,
-                        customer::app::apply_contract_event);
-        return service.run();
-    });
+            customer::adapters::add_customer_routes(service, ctx);
+            customer::adapters::add_manager_routes(service, ctx);
+            service.consume("INVENTORY", "inventory.project.>", customer::app::apply_project_event);
+            service.consume("CONTRACT", "contract.subscription.>",
+                            customer::app::apply_contract_event);
+            service.consume("CONTRACT", customer::app::kContractSigned,
+                            customer::app::apply_contract_event);
+            return service.run();
+        });
 }

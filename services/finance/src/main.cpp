@@ -10,24 +10,17 @@
 #include "sales/service.hpp"
 
 int main() {
-    return sales::service::guarded_main([] {
-        const sales::Config config;
-        sales::service::Spec spec;
-        spec.name = "finance";
-        spec.default_port = 8084;
-        spec.migrations_directory = FINANCE_MIGRATIONS_DIR;
-        spec.stream = {"FINANCE", {"finance.>"}};
-        spec.upstream = {{"CONTRACT", {"contract.>"}}};
-        sales::service::Service service(spec, config);
-
-        const finance::app::Context ctx{service.db(), service.clock()};
-        finance::adapters::add_routes(service, ctx);
-        service.consume("CONTRACT", finance::app::kSubscriptionEvents,
-                        finance::app::apply_subscription_event);
-        service.consume("CONTRACT", finance::app::kContractSigned,
-                        [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {
-                            finance::app::apply_contract_signed(tx, ctx.clock, event);
-                        });
-        return service.run();
-    });
+    return sales::service::serve_main(
+        sales::service::spec_of("finance", 8084, SERVICE_MIGRATIONS_DIR, {"CONTRACT"}),
+        [](sales::service::Service& service, const sales::Config&) {
+            const finance::app::Context ctx{service.db(), service.clock()};
+            finance::adapters::add_routes(service, ctx);
+            service.consume("CONTRACT", finance::app::kSubscriptionEvents,
+                            finance::app::apply_subscription_event);
+            service.consume("CONTRACT", finance::app::kContractSigned,
+                            [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {
+                                finance::app::apply_contract_signed(tx, ctx.clock, event);
+                            });
+            return service.run();
+        });
 }

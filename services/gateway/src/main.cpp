@@ -15,16 +15,19 @@
 #include "app/identity.hpp"
 #include "sales/service.hpp"
 
+namespace {
+// The gateway publishes the IDENTITY stream (identity.*), not "gateway.>".
+sales::service::Spec gateway_spec() {
+    auto spec = sales::service::spec_of("gateway", 8080, SERVICE_MIGRATIONS_DIR);
+    spec.stream = {"IDENTITY", {"identity.>"}};
+    return spec;
+}
+}  // namespace
+
 int main() {
-    return sales::service::guarded_main([] {
+    return sales::service::serve_main(gateway_spec(), [](sales::service::Service& service,
+                                                         const sales::Config& config) {
         using namespace std::chrono_literals;
-        const sales::Config config;
-        sales::service::Spec spec;
-        spec.name = "gateway";
-        spec.default_port = 8080;
-        spec.migrations_directory = GATEWAY_MIGRATIONS_DIR;
-        spec.stream = {"IDENTITY", {"identity.>"}};
-        sales::service::Service service(spec, config);
 
         gateway::app::Settings settings;
         settings.key.secret = config.required("SALES_JWT_SECRET");

@@ -35,6 +35,12 @@ struct Spec {
     std::vector<bus::StreamConfig> upstream;  // streams it consumes (declared idempotently too)
 };
 
+// The usual spec: stream <NAME> with subjects "<name>.>" (NAME = name upper-cased), and each
+// upstream stream with subjects "<stream lower-cased>.>".
+Spec spec_of(const std::string& name, std::uint16_t default_port,
+             const std::string& migrations_directory,
+             const std::vector<std::string>& upstream_streams = {});
+
 class Service {
   public:
     Service(Spec spec, const Config& config);
@@ -100,6 +106,11 @@ class Service {
 // Runs `body` and turns configuration and start-up errors into one clear line on stderr and
 // exit code 2 (configuration) or 1 (anything else).
 int guarded_main(const std::function<int()>& body);
+
+// A service's whole main(): inside guarded_main, the Service of `spec` with the environment's
+// configuration, handed to `body`, which adds routes, consumers and tasks and returns
+// service.run() (so that what it declares lives until the service stops).
+int serve_main(const Spec& spec, const std::function<int(Service&, const Config&)>& body);
 
 // Records a denial (or its lifting) in denied_principals inside the caller's transaction.
 // kind: "user" or "session".

@@ -5,8 +5,7 @@
 namespace contract::approval_store {
 namespace {
 using nlohmann::json;
-using sales::db::param;
-using sales::db::Tx;
+using namespace sales::db;
 
 const std::string kSelect =
     "SELECT (to_jsonb(a) - 'requested_at' - 'decided_at' || to_jsonb(t))::text AS doc FROM "

@@ -3,8 +3,7 @@
 namespace contract::audit_store {
 namespace {
 using nlohmann::json;
-using sales::db::param;
-using sales::db::Tx;
+using namespace sales::db;
 
 const std::string kRound =
     "SELECT step, role, decision, actor, " + sales::db::iso_date("due_on", "due_on") +

@@ -5,8 +5,7 @@
 namespace contract::contract_queries {
 namespace {
 using nlohmann::json;
-using sales::db::param;
-using sales::db::Tx;
+using namespace sales::db;
 
 const std::string kAwaitingAudit =
     "SELECT c.id::text AS contract_id, c.contract_no, c.project_id::text AS project_id, "

@@ -7,11 +7,8 @@ namespace contract::adapters {
 namespace {
 using nlohmann::json;
 using sales::Principal;
-using sales::http::Request;
-using sales::http::Response;
-using sales::service::Body;
-using sales::service::kMaxFen;
-using sales::service::read_body;
+using namespace sales::http;
+using namespace sales::service;
 
 // Contracts are read by every role that reads deals, and by the handover clerks.
 const std::vector<std::string> kRead = {"subscription.read", "handover.manage"};

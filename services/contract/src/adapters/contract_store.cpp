@@ -8,9 +8,7 @@ namespace contract::contract_store {
 namespace {
 using domain::Contract;
 using nlohmann::json;
-using sales::db::param;
-using sales::db::rfc3339;
-using sales::db::Tx;
+using namespace sales::db;
 
 // Function-local: contract_queries builds its SQL on this at static initialisation.
 const std::string& documents_sql() {

@@ -2,8 +2,7 @@
 
 namespace contract::project_store {
 namespace {
-using sales::db::param;
-using sales::db::Tx;
+using namespace sales::db;
 
 constexpr const char* kFind = R"sql(
 SELECT version, deposit_deadline_seconds, signing_deadline_days, deposit_cap_percent

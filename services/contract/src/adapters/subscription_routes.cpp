@@ -9,11 +9,8 @@
 namespace contract::adapters {
 namespace {
 using sales::Principal;
-using sales::http::Request;
-using sales::http::Response;
-using sales::service::Body;
-using sales::service::kMaxFen;
-using sales::service::Query;
+using namespace sales::http;
+using namespace sales::service;
 
 constexpr std::chrono::seconds kStaleClaim{60};
 

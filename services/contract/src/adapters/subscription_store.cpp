@@ -7,8 +7,7 @@
 namespace contract::subscription_store {
 namespace {
 using domain::Subscription;
-using sales::db::param;
-using sales::db::Tx;
+using namespace sales::db;
 
 const std::string kSelect =
     "SELECT id::text, project_id::text, unit_id::text, customer_id::text, rep_id, status, "

@@ -2,8 +2,7 @@
 
 namespace customer::adapters {
 namespace {
-using sales::db::rfc3339;
-using sales::db::Tx;
+using namespace sales::db;
 
 constexpr const char* kInsertCollision = R"sql(
 INSERT INTO collisions (id, project_id, customer_id, owner_id, claimant_id, attempt)

@@ -2,8 +2,7 @@
 
 namespace customer::adapters {
 namespace {
-using sales::db::rfc3339;
-using sales::db::Tx;
+using namespace sales::db;
 
 const std::string kSelectComplaint =
     "SELECT id::text AS id, customer_id::text AS customer_id, project_id::text AS project_id, "

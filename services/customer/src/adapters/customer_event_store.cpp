@@ -5,8 +5,7 @@
 
 namespace customer::adapters {
 namespace {
-using sales::db::rfc3339;
-using sales::db::Tx;
+using namespace sales::db;
 
 const std::string kEventColumns = "id::text AS id, customer_id::text AS customer_id, kind, " +
                                   rfc3339("occurred_at", "occurred_at") +

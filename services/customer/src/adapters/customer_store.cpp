@@ -21,9 +21,7 @@ const std::string& customer_columns() {
 }
 
 namespace {
-using sales::db::Param;
-using sales::db::rfc3339;
-using sales::db::Tx;
+using namespace sales::db;
 
 const std::string kSelectCustomer =
     "SELECT " + customer_columns() + " FROM customers c WHERE c.id = $1::uuid";

@@ -2,8 +2,7 @@
 
 namespace customer::adapters {
 namespace {
-using sales::db::rfc3339;
-using sales::db::Tx;
+using namespace sales::db;
 
 constexpr const char* kRecordSigned = R"sql(
 INSERT INTO deals (subscription_id, contract_id, customer_id, project_id, rep_id, status,

@@ -2,8 +2,7 @@
 
 namespace customer::adapters {
 namespace {
-using sales::db::rfc3339;
-using sales::db::Tx;
+using namespace sales::db;
 
 const std::string kSelectDeparture =
     "SELECT d.id::text AS id, d.rep_id, d.reason, " + rfc3339("d.deadline", "deadline") +

@@ -2,8 +2,7 @@
 
 namespace customer::adapters {
 namespace {
-using sales::db::rfc3339;
-using sales::db::Tx;
+using namespace sales::db;
 
 constexpr const char* kLogPiiRead = R"sql(
 INSERT INTO pii_access_log (customer_id, reader_id, reader_roles, route, request_id)

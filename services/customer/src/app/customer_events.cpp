@@ -7,9 +7,7 @@
 
 namespace customer::app {
 namespace {
-using sales::db::nullable;
-using sales::db::Row;
-using sales::db::Tx;
+using namespace sales::db;
 
 nlohmann::json event_json(const Row& r) {
     auto out = row_json(r,

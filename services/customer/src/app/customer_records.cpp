@@ -9,8 +9,7 @@
 
 namespace customer::app {
 namespace {
-using sales::db::nullable;
-using sales::db::Tx;
+using namespace sales::db;
 
 // CUS-3: another rep recorded the phone first; the attempt is stored for the sales manager and
 // answered 409 ownership_collision (committed, unlike a refusal).

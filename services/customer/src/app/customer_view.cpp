@@ -7,9 +7,7 @@
 
 namespace customer::app {
 namespace {
-using sales::db::nullable;
-using sales::db::Row;
-using sales::db::Tx;
+using namespace sales::db;
 
 nlohmann::json shown(const std::optional<std::string>& value, bool full,
                      std::string (*mask)(std::string_view)) {

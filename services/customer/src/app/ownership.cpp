@@ -6,8 +6,7 @@
 
 namespace customer::app {
 namespace {
-using sales::db::nullable;
-using sales::db::Tx;
+using namespace sales::db;
 
 }  // namespace
 

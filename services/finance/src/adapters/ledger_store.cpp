@@ -4,9 +4,7 @@
 
 namespace finance::adapters {
 namespace {
-using sales::db::nullable;
-using sales::db::param;
-using sales::db::Tx;
+using namespace sales::db;
 
 const std::string kSelectEntries =
     R"sql(

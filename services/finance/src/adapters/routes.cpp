@@ -6,11 +6,8 @@
 
 namespace finance::adapters {
 namespace {
-using sales::http::Request;
-using sales::http::Response;
-using sales::service::Body;
-using sales::service::kMaxFen;
-using sales::service::Query;
+using namespace sales::http;
+using namespace sales::service;
 
 const std::vector<std::string> kReaders = {"payment.collect", "finance.reconcile", "report.read"};
 

@@ -6,8 +6,7 @@
 
 namespace finance::adapters {
 namespace {
-using sales::db::Row;
-using sales::db::Tx;
+using namespace sales::db;
 
 const std::string kSelectContracts = R"sql(
 SELECT contract_id::text AS contract_id, contract_no, project_id::text AS project_id,

@@ -13,10 +13,8 @@
 namespace gateway::adapters {
 namespace {
 using nlohmann::json;
-using sales::http::Request;
-using sales::http::Response;
-using sales::service::Body;
-using sales::service::Query;
+using namespace sales::http;
+using namespace sales::service;
 
 // A non-empty array of short texts (roles, project ids).
 std::vector<std::string> non_empty_texts(const Body& body, const std::string& name,

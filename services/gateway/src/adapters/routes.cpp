@@ -17,8 +17,7 @@ namespace gateway::adapters {
 namespace {
 using nlohmann::json;
 using sales::Failure;
-using sales::http::Request;
-using sales::http::Response;
+using namespace sales::http;
 
 struct Shared {
     const app::Context* ctx;

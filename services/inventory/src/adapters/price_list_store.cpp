@@ -4,9 +4,7 @@
 
 namespace inventory::adapters {
 namespace {
-using sales::db::nullable;
-using sales::db::rfc3339;
-using sales::db::Tx;
+using namespace sales::db;
 
 const std::string kPriceList =
     "SELECT id::text AS id, project_id::text AS project_id, name, status, created_by, " +

@@ -2,8 +2,7 @@
 
 namespace inventory::adapters {
 namespace {
-using sales::db::rfc3339;
-using sales::db::Tx;
+using namespace sales::db;
 
 const std::string kSelectProject =
     "SELECT id::text, code, name, city, version, created_by, " +

@@ -2,10 +2,7 @@
 
 namespace inventory::adapters {
 namespace {
-using sales::db::nullable;
-using sales::db::rfc3339;
-using sales::db::Row;
-using sales::db::Tx;
+using namespace sales::db;
 
 const std::string kSelectUnit =
     "SELECT u.id::text AS id, u.project_id::text AS project_id, "

@@ -5,8 +5,7 @@
 
 namespace inventory::app {
 namespace {
-using sales::db::nullable;
-using sales::db::Tx;
+using namespace sales::db;
 
 Project current(Tx& tx, const std::string& id) {
     auto project = adapters::find_project(tx, id);
