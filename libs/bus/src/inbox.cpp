@@ -8,7 +8,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <utility>
 
 #include <nats/nats.h>
@@ -19,6 +18,7 @@
 #include "sales/fault.hpp"
 #include "sales/log.hpp"
 #include "sales/metrics.hpp"
+#include "worker.hpp"
 
 namespace sales::bus {
 
@@ -70,10 +70,7 @@ struct InboxConsumer::Impl {
     InboxHandler handler;
     natsSubscription* sub = nullptr;
 
-    std::mutex mutex;
-    std::condition_variable cv;
-    bool stopping = false;
-    std::thread thread;
+    Worker worker;
 
     std::string labels() const { return "consumer=\"" + options.consumer.durable + "\""; }
     metrics::Counter& applied_total = metrics::registry().counter(
@@ -82,16 +79,6 @@ struct InboxConsumer::Impl {
         "inbox_duplicates_total", "Redelivered events acked without applying them again", labels());
     metrics::Counter& dead_letters_total = metrics::registry().counter(
         "inbox_dead_letters_total", "Events moved to dead_letter and terminated", labels());
-
-    bool should_stop() {
-        std::lock_guard lock(mutex);
-        return stopping;
-    }
-    bool wait(std::chrono::milliseconds d) {
-        std::unique_lock lock(mutex);
-        cv.wait_for(lock, d, [&] { return stopping; });
-        return !stopping;
-    }
 
     void subscribe() {
         jsSubOptions so;
@@ -131,7 +118,7 @@ struct InboxConsumer::Impl {
                 }
                 for (int i = from; i < list.Count; ++i)
                     natsMsg_InProgress(list.Msgs[i], nullptr);
-                if (!wait(backoff))
+                if (!worker.wait(backoff))
                     return false;
                 backoff = std::min(backoff * 2, kMaxBackoff);
             }
@@ -261,7 +248,7 @@ struct InboxConsumer::Impl {
     void loop() {
         auto backoff = kFirstBackoff;
         int failed_fetches = 0;
-        while (!should_stop()) {
+        while (!worker.should_stop()) {
             natsMsgList list{};
             jsErrCode jerr{};
             natsStatus s = natsSubscription_Fetch(&list, sub, options.batch_size,
@@ -291,7 +278,7 @@ struct InboxConsumer::Impl {
                         log::debug("inbox: consumer not re-created yet", {{"error", e.what()}});
                     }
                 }
-                if (!wait(backoff))
+                if (!worker.wait(backoff))
                     break;
                 backoff = std::min(backoff * 2, kMaxBackoff);
                 continue;
@@ -334,27 +321,17 @@ InboxConsumer::~InboxConsumer() {
 }
 
 void InboxConsumer::start() {
-    if (impl_->thread.joinable())
+    if (impl_->worker.running())
         return;
     if (impl_->sub == nullptr) {
         impl_->nats.ensure_consumer(impl_->options.consumer);
         impl_->subscribe();
     }
-    {
-        std::lock_guard lock(impl_->mutex);
-        impl_->stopping = false;
-    }
-    impl_->thread = std::thread([this] { impl_->loop(); });
+    impl_->worker.start([this] { impl_->loop(); });
 }
 
 void InboxConsumer::stop() {
-    {
-        std::lock_guard lock(impl_->mutex);
-        impl_->stopping = true;
-    }
-    impl_->cv.notify_all();
-    if (impl_->thread.joinable())
-        impl_->thread.join();
+    impl_->worker.stop();
     if (impl_->sub != nullptr) {
         natsStatus s = natsConnection_FlushTimeout(impl_->nats.impl().nc, 2'000);
         if (s != NATS_OK)

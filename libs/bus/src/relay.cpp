@@ -7,7 +7,6 @@
 #include <exception>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -19,6 +18,7 @@
 #include "sales/fault.hpp"
 #include "sales/log.hpp"
 #include "sales/metrics.hpp"
+#include "worker.hpp"
 
 namespace sales::bus {
 
@@ -53,10 +53,8 @@ struct Relay::Impl {
 
     std::mutex batch_mutex;  // run_once() and the thread never publish at the same time
 
-    std::mutex mutex;
-    std::condition_variable cv;
-    bool stopping = false;
-    std::thread thread;
+    std::mutex start_mutex;
+    Worker worker;
 
     metrics::Gauge& backlog =
         metrics::registry().gauge("outbox_backlog", "Outbox rows not yet published to JetStream");
@@ -221,22 +219,10 @@ struct Relay::Impl {
         });
     }
 
-    // Sleeps up to `d`; returns false when stop() was called.
-    bool wait(std::chrono::milliseconds d) {
-        std::unique_lock lock(mutex);
-        cv.wait_for(lock, d, [&] { return stopping; });
-        return !stopping;
-    }
-
-    bool should_stop() {
-        std::lock_guard lock(mutex);
-        return stopping;
-    }
-
     void loop() {
         std::chrono::milliseconds backoff = kFirstBackoff;
         int failed_attempts = 0;
-        while (!should_stop()) {
+        while (!worker.should_stop()) {
             try {
                 int published = run_once();
                 refresh_gauges(false);
@@ -248,7 +234,7 @@ struct Relay::Impl {
                 }
                 if (published > 0)
                     continue;  // more rows may be waiting
-                if (!wait(options.idle_poll))
+                if (!worker.wait(options.idle_poll))
                     break;
             } catch (const std::exception& e) {
                 failures_total.inc();
@@ -265,7 +251,7 @@ struct Relay::Impl {
                 } catch (const std::exception& ge) {
                     log::debug("outbox gauges not refreshed", {{"error", ge.what()}});
                 }
-                if (!wait(backoff))
+                if (!worker.wait(backoff))
                     break;
                 backoff = std::min(backoff * 2, options.max_backoff);
             }
@@ -297,21 +283,12 @@ Relay::~Relay() {
 }
 
 void Relay::start() {
-    std::lock_guard lock(impl_->mutex);
-    if (impl_->thread.joinable())
-        return;
-    impl_->stopping = false;
-    impl_->thread = std::thread([this] { impl_->loop(); });
+    std::lock_guard lock(impl_->start_mutex);
+    impl_->worker.start([this] { impl_->loop(); });
 }
 
 void Relay::stop() {
-    {
-        std::lock_guard lock(impl_->mutex);
-        impl_->stopping = true;
-    }
-    impl_->cv.notify_all();
-    if (impl_->thread.joinable())
-        impl_->thread.join();
+    impl_->worker.stop();
 }
 
 int Relay::run_once() {

@@ -64,31 +64,34 @@ Registry::Family& Registry::family(const std::string& name, const std::string& t
     return f;
 }
 
+namespace {
+// The metric of `labels` in one family, made on first use.
+template <class Metric>
+Metric& metric_in(std::map<std::string, std::unique_ptr<Metric>>& metrics,
+                  const std::string& labels) {
+    auto& slot = metrics[labels];
+    if (!slot)
+        slot = std::make_unique<Metric>();
+    return *slot;
+}
+}  // namespace
+
 Counter& Registry::counter(const std::string& name, const std::string& help,
                            const std::string& labels) {
     std::lock_guard lock(mutex_);
-    auto& slot = family(name, "counter", help).counters[labels];
-    if (!slot)
-        slot = std::make_unique<Counter>();
-    return *slot;
+    return metric_in(family(name, "counter", help).counters, labels);
 }
 
 Gauge& Registry::gauge(const std::string& name, const std::string& help,
                        const std::string& labels) {
     std::lock_guard lock(mutex_);
-    auto& slot = family(name, "gauge", help).gauges[labels];
-    if (!slot)
-        slot = std::make_unique<Gauge>();
-    return *slot;
+    return metric_in(family(name, "gauge", help).gauges, labels);
 }
 
 Histogram& Registry::histogram(const std::string& name, const std::string& help,
                                const std::string& labels) {
     std::lock_guard lock(mutex_);
-    auto& slot = family(name, "histogram", help).histograms[labels];
-    if (!slot)
-        slot = std::make_unique<Histogram>();
-    return *slot;
+    return metric_in(family(name, "histogram", help).histograms, labels);
 }
 
 std::string Registry::render() const {

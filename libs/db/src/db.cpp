@@ -81,6 +81,15 @@ bool NoticeLogger::operator()(const char msg[]) noexcept {
 
 std::string endpoint(const std::string& conninfo) {
     std::string host, hostaddr, port;
+    // A key=value pair of either form that names the endpoint.
+    const auto take = [&](const std::string& key, const std::string& value) {
+        if (key == "host")
+            host = value;
+        if (key == "hostaddr")
+            hostaddr = value;
+        if (key == "port")
+            port = value;
+    };
     if (starts_with(conninfo, "postgresql://") || starts_with(conninfo, "postgres://")) {
         std::string rest = conninfo.substr(conninfo.find("://") + 3);
         std::string authority = rest.substr(0, rest.find_first_of("/?"));
@@ -105,13 +114,7 @@ std::string endpoint(const std::string& conninfo) {
                 auto eq = kv.find('=');
                 if (eq == std::string::npos)
                     continue;
-                const std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
-                if (k == "host")
-                    host = v;
-                if (k == "hostaddr")
-                    hostaddr = v;
-                if (k == "port")
-                    port = v;
+                take(kv.substr(0, eq), kv.substr(eq + 1));
             }
         }
     } else {
@@ -151,12 +154,7 @@ std::string endpoint(const std::string& conninfo) {
                     value += conninfo[i++];
                 }
             }
-            if (key == "host")
-                host = value;
-            if (key == "hostaddr")
-                hostaddr = value;
-            if (key == "port")
-                port = value;
+            take(key, value);
         }
     }
     if (host.empty())

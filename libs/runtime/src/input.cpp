@@ -266,14 +266,22 @@ std::vector<std::string> Body::texts(const std::string& name, std::size_t max_it
     return out;
 }
 
-TimePoint Body::time(const std::string& name) const {
+// A text field of `max_length` characters parsed by `parse`; `problem` when it does not parse.
+template <class T>
+T Body::parsed(const std::string& name, std::size_t max_length,
+               std::optional<T> (*parse)(std::string_view), const char* problem) const {
     const auto before = problems_->size();
-    const auto value = parse_rfc3339(text(name, 64));
+    const auto value = parse(text(name, max_length));
     if (value)
         return *value;
     if (problems_->size() == before)
-        invalid(name, "must be an RFC 3339 timestamp, e.g. 2026-11-22T15:30:00+08:00");
-    return {};
+        invalid(name, problem);
+    return T{};
+}
+
+TimePoint Body::time(const std::string& name) const {
+    return parsed<TimePoint>(name, 64, parse_rfc3339,
+                             "must be an RFC 3339 timestamp, e.g. 2026-11-22T15:30:00+08:00");
 }
 
 std::optional<TimePoint> Body::opt_time(const std::string& name) const {
@@ -283,13 +291,7 @@ std::optional<TimePoint> Body::opt_time(const std::string& name) const {
 }
 
 Date Body::date(const std::string& name) const {
-    const auto before = problems_->size();
-    const auto value = parse_date(text(name, 10));
-    if (value)
-        return *value;
-    if (problems_->size() == before)
-        invalid(name, "must be a calendar date YYYY-MM-DD");
-    return Date{};
+    return parsed<Date>(name, 10, parse_date, "must be a calendar date YYYY-MM-DD");
 }
 
 std::optional<Date> Body::opt_date(const std::string& name) const {
@@ -421,24 +423,26 @@ std::string Query::required_uuid(const std::string& name) const {
     return uuid(name).value_or("");
 }
 
-std::optional<Date> Query::date(const std::string& name) const {
-    const auto value = text(name, 10);
+// A query parameter of `max_length` characters parsed by `parse`, or `problem`.
+template <class T>
+std::optional<T> parsed(const Query& query, const std::string& name, std::size_t max_length,
+                        std::optional<T> (*parse)(std::string_view), const std::string& problem) {
+    const auto value = query.text(name, max_length);
     if (!value)
         return std::nullopt;
-    const auto date = parse_date(*value);
-    if (!date)
-        problems_.add(name, "must be a calendar date YYYY-MM-DD");
-    return date;
+    const auto result = parse(*value);
+    if (!result)
+        query.invalid(name, problem);
+    return result;
+}
+
+std::optional<Date> Query::date(const std::string& name) const {
+    return parsed<Date>(*this, name, 10, parse_date, "must be a calendar date YYYY-MM-DD");
 }
 
 std::optional<TimePoint> Query::time(const std::string& name) const {
-    const auto value = text(name, 64);
-    if (!value)
-        return std::nullopt;
-    const auto time = parse_rfc3339(*value);
-    if (!time)
-        problems_.add(name, "must be an RFC 3339 timestamp, e.g. 2026-11-22T15:30:00+08:00");
-    return time;
+    return parsed<TimePoint>(*this, name, 64, parse_rfc3339,
+                             "must be an RFC 3339 timestamp, e.g. 2026-11-22T15:30:00+08:00");
 }
 
 }  // namespace sales::service

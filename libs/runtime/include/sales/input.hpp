@@ -122,6 +122,9 @@ class Body {
   private:
     Body(std::shared_ptr<const nlohmann::json> root, const nlohmann::json* node, std::string path,
          std::shared_ptr<Problems> problems, const std::vector<std::string>& allowed, bool silent);
+    template <class T>
+    T parsed(const std::string& name, std::size_t max_length,
+             std::optional<T> (*parse)(std::string_view), const char* problem) const;
     const nlohmann::json* find(const std::string& name) const;  // null when absent or null
     const nlohmann::json* required(const std::string& name) const;
     void refuse_unknown(const std::vector<std::string>& allowed) const;
@@ -171,20 +174,23 @@ class Query {
     mutable Problems problems_;
 };
 
-// Reads the body with `parse` (Body → command) and throws every problem before returning.
-template <class F>
-auto read_body(const http::Request& request, const std::vector<std::string>& allowed, F&& parse) {
-    const Body body(request, allowed);
-    auto command = parse(body);
-    body.check();
+// Reads the body (or the query) with `parse` (reader → command) and throws every problem before
+// returning the command.
+template <class Reader, class F>
+auto read_checked(const http::Request& request, const std::vector<std::string>& allowed,
+                  F&& parse) {
+    const Reader reader(request, allowed);
+    auto command = parse(reader);
+    reader.check();
     return command;
 }
 template <class F>
+auto read_body(const http::Request& request, const std::vector<std::string>& allowed, F&& parse) {
+    return read_checked<Body>(request, allowed, std::forward<F>(parse));
+}
+template <class F>
 auto read_query(const http::Request& request, const std::vector<std::string>& allowed, F&& parse) {
-    const Query query(request, allowed);
-    auto command = parse(query);
-    query.check();
-    return command;
+    return read_checked<Query>(request, allowed, std::forward<F>(parse));
 }
 
 }  // namespace sales::service
