@@ -184,7 +184,7 @@ TEST(Enumerations, UnknownValuesAreRejected) {
     EXPECT_FALSE(parse_channel("walk_in"));
     EXPECT_EQ(parse_event_kind("post_purchase_visit"), EventKind::post_purchase_visit);
     EXPECT_FALSE(parse_type("luxury"));
-    EXPECT_EQ(stage_names(), "potential, intent, prospect, closed");
+    EXPECT_EQ(sales::enum_names<Stage>().list(), "potential, intent, prospect, closed");
     EXPECT_TRUE(is_call(EventKind::call_out));
     EXPECT_FALSE(is_call(EventKind::visit));
 }

@@ -119,7 +119,7 @@ TEST(ChangeRequests, OnlyPendingRequestsAreDecided) {
             ASSERT_TRUE(t.error.has_value());
             EXPECT_EQ(t.error->code(), "invalid_transition");
             EXPECT_EQ(t.error->kind(), Kind::conflict);
-            EXPECT_NE(std::string(t.error->what()).find(std::string(name(from))),
+            EXPECT_NE(std::string(t.error->what()).find(std::string(to_string(from))),
                       std::string::npos);
         }
     }

@@ -41,8 +41,8 @@ TEST(UnitStatus, EveryActionAndStatusIsCovered) {
 TEST(UnitStatus, EveryLegalTransitionReachesItsTarget) {
     for (const auto& [key, to] : legal()) {
         const auto t = decide(key.first, key.second);
-        ASSERT_TRUE(t.legal()) << name(key.first) << " " << name(key.second);
-        EXPECT_EQ(*t.to, to) << name(key.first) << " " << name(key.second);
+        ASSERT_TRUE(t.legal()) << to_string(key.first) << " " << to_string(key.second);
+        EXPECT_EQ(*t.to, to) << to_string(key.first) << " " << to_string(key.second);
         EXPECT_FALSE(t.error.has_value());
         EXPECT_EQ(target(key.second), to);
     }
@@ -55,15 +55,15 @@ TEST(UnitStatus, EveryOtherPairIsRejectedWithAClearError) {
             if (legal().count({from, action}))
                 continue;
             const auto t = decide(from, action);
-            ASSERT_FALSE(t.legal()) << name(from) << " " << name(action);
+            ASSERT_FALSE(t.legal()) << to_string(from) << " " << to_string(action);
             ASSERT_TRUE(t.error.has_value());
             const bool takes =
                 action == A::hold || action == A::hold_reserved || action == A::take_subscribed;
             EXPECT_EQ(t.error->code(), takes ? "unit_not_available" : "invalid_transition");
             EXPECT_EQ(t.error->kind(), sales::Failure::Kind::conflict);  // 409
             const std::string message = t.error->what();
-            EXPECT_NE(message.find(std::string(name(from))), std::string::npos) << message;
-            EXPECT_NE(message.find(std::string(name(action))), std::string::npos);
+            EXPECT_NE(message.find(std::string(to_string(from))), std::string::npos) << message;
+            EXPECT_NE(message.find(std::string(to_string(action))), std::string::npos);
             EXPECT_NE(message.find("INV-4"), std::string::npos);
             ++rejected;
         }
@@ -79,14 +79,14 @@ TEST(UnitStatus, SourcesMatchTheLegalTable) {
                 expected.insert(key.first);
         }
         const auto& got = sources(action);
-        EXPECT_EQ(std::set<S>(got.begin(), got.end()), expected) << name(action);
+        EXPECT_EQ(std::set<S>(got.begin(), got.end()), expected) << to_string(action);
     }
 }
 
 TEST(UnitStatus, NamesRoundTripAndUnknownNamesAreRejected) {
     for (auto s : all_statuses())
-        EXPECT_EQ(parse_status(name(s)), s);
-    EXPECT_EQ(name(S::signed_), "signed");
+        EXPECT_EQ(parse_status(to_string(s)), s);
+    EXPECT_EQ(to_string(S::signed_), "signed");
     EXPECT_FALSE(parse_status("sold").has_value());
     EXPECT_FALSE(parse_status("").has_value());
     EXPECT_FALSE(parse_status("AVAILABLE").has_value());

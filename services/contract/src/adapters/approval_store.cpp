@@ -1,5 +1,6 @@
 #include "adapters/approval_store.hpp"
 
+#include "adapters/rows.hpp"
 #include "sales/ids.hpp"
 
 namespace contract::approval_store {
@@ -7,12 +8,8 @@ namespace {
 using nlohmann::json;
 using namespace sales::db;
 
-const std::string kSelect =
-    "SELECT (to_jsonb(a) - 'requested_at' - 'decided_at' || to_jsonb(t))::text AS doc FROM "
-    "approvals a, LATERAL (SELECT " +
-    sales::db::rfc3339("a.requested_at", "requested_at") + ", " +
-    sales::db::rfc3339("a.decided_at", "decided_at") +
-    ") t WHERE a.id = $1::uuid AND ($2::text IS NULL OR a.kind = $2) ";
+const std::string kSelect = select_as_documents("approvals", "a", {"requested_at", "decided_at"}) +
+                            "WHERE a.id = $1::uuid AND ($2::text IS NULL OR a.kind = $2) ";
 const std::string kFind = kSelect;
 const std::string kLock = kSelect + "FOR UPDATE OF a";
 

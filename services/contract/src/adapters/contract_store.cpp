@@ -12,14 +12,10 @@ using namespace sales::db;
 
 // Function-local: contract_queries builds its SQL on this at static initialisation.
 const std::string& documents_sql() {
-    static const std::string sql =
-        "SELECT (to_jsonb(c) - 'year' - 'serial' - 'signed_at' - 'filed_at' - 'eligible_at' - "
-        "'cancelled_at' - 'created_at' - 'updated_at' || to_jsonb(t))::text AS doc FROM "
-        "contracts c, LATERAL (SELECT " +
-        rfc3339("c.signed_at", "signed_at") + ", " + rfc3339("c.filed_at", "filed_at") + ", " +
-        rfc3339("c.eligible_at", "eligible_at") + ", " + rfc3339("c.cancelled_at", "cancelled_at") +
-        ", " + rfc3339("c.created_at", "created_at") + ", " +
-        rfc3339("c.updated_at", "updated_at") + ") t ";
+    static const std::string sql = select_as_documents(
+        "contracts", "c",
+        {"signed_at", "filed_at", "eligible_at", "cancelled_at", "created_at", "updated_at"},
+        {"year", "serial"});
     return sql;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// Reading one row by id, for the stores.
+// Reading rows for the stores: one row by id; rows as JSON documents.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sales/db.hpp"
 #include "sales/ids.hpp"
@@ -14,6 +15,23 @@ inline std::optional<sales::db::Row> row_by_id(sales::db::Tx& tx, const std::str
     if (!sales::is_uuid(id))
         return std::nullopt;
     return tx.exec_maybe_one(sql, {id});
+}
+
+// The SELECT of `table`'s rows (as `alias`) as JSON documents, column `doc`: every column but
+// `hidden`, the `timestamps` as RFC 3339 UTC text. Callers append WHERE … .
+inline std::string select_as_documents(const std::string& table, const std::string& alias,
+                                       const std::vector<std::string>& timestamps,
+                                       const std::vector<std::string>& hidden = {}) {
+    std::string dropped, converted;
+    for (const auto& column : hidden)
+        dropped += " - '" + column + "'";
+    for (const auto& column : timestamps) {
+        dropped += " - '" + column + "'";
+        converted +=
+            (converted.empty() ? "" : ", ") + sales::db::rfc3339(alias + "." + column, column);
+    }
+    return "SELECT (to_jsonb(" + alias + ")" + dropped + " || to_jsonb(t))::text AS doc FROM " +
+           table + " " + alias + ", LATERAL (SELECT " + converted + ") t ";
 }
 
 }  // namespace contract

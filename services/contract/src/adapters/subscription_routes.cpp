@@ -38,7 +38,7 @@ domain::NewSubscription parse_new_subscription(const Body& b, const Principal& c
 app::ListFilter parse_filter(const Query& q) {
     app::ListFilter filter;
     filter.project_id = q.uuid("project_id");
-    filter.status = q.enumeration("status", &domain::parse_status, domain::status_names());
+    filter.status = q.enumeration("status", domain::parse_status, domain::status_names());
     filter.rep_id = q.text("rep_id", 64);
     filter.from = q.date("from");
     filter.to = q.date("to");

@@ -6,50 +6,13 @@
 #include <stdexcept>
 #include <utility>
 
-#include "sales/enum_names.hpp"
+#include "domain/transitions.hpp"
 
 namespace contract::domain {
 namespace {
 
-constexpr sales::EnumNames<ApprovalKind, 3> kApprovalKinds{{{
-    {ApprovalKind::discount_slip, "discount_slip"},
-    {ApprovalKind::late_signing, "late_signing"},
-    {ApprovalKind::early_handover, "early_handover"},
-}}};
-
-constexpr sales::EnumNames<ContractStatus, 6> kContractStatuses{{{
-    {ContractStatus::in_audit, "in_audit"},
-    {ContractStatus::rejected, "rejected"},
-    {ContractStatus::reviewed, "reviewed"},
-    {ContractStatus::stamped, "stamped"},
-    {ContractStatus::registered, "registered"},
-    {ContractStatus::cancelled, "cancelled"},
-}}};
-
-constexpr sales::EnumNames<ContractAction, 7> kContractActions{{{
-    {ContractAction::approve_audit, "approve_audit"},
-    {ContractAction::complete_audit, "complete_audit"},
-    {ContractAction::reject_audit, "reject_audit"},
-    {ContractAction::resubmit, "resubmit"},
-    {ContractAction::stamp, "stamp"},
-    {ContractAction::register_, "register"},
-    {ContractAction::cancel, "cancel"},
-}}};
-
-constexpr sales::EnumNames<HandoverState, 4> kHandoverStates{{{
-    {HandoverState::not_eligible, "not_eligible"},
-    {HandoverState::eligible, "eligible"},
-    {HandoverState::early_eligible, "early_eligible"},
-    {HandoverState::handed_over, "handed_over"},
-}}};
-
-struct ContractEdge {
-    ContractStatus from;
-    ContractAction action;
-    ContractStatus to;
-};
 // CON-4/6/7: every legal contract transition.
-constexpr std::array<ContractEdge, 9> kContractEdges{{
+constexpr std::array<Transition<ContractStatus, ContractAction>, 9> kContractEdges{{
     {ContractStatus::in_audit, ContractAction::approve_audit, ContractStatus::in_audit},
     {ContractStatus::in_audit, ContractAction::complete_audit, ContractStatus::reviewed},
     {ContractStatus::in_audit, ContractAction::reject_audit, ContractStatus::rejected},
@@ -90,14 +53,6 @@ bool signing_is_late(Date subscribed_on, Date signing_day, std::int64_t signing_
     return std::chrono::sys_days(signing_day) > limit;
 }
 
-std::string_view to_string(ApprovalKind kind) {
-    return kApprovalKinds.name(kind);
-}
-
-std::optional<ApprovalKind> parse_approval_kind(std::string_view text) {
-    return kApprovalKinds.parse(text);
-}
-
 void check_approval(const Approval& approval, ApprovalKind kind, const std::string& subscription_id,
                     std::int64_t discount_fen) {
     const auto refuse = [&](const std::string& why) {
@@ -117,32 +72,13 @@ void check_approval(const Approval& approval, ApprovalKind kind, const std::stri
         refuse("approves a smaller discount than the subscription's");
 }
 
-std::string_view to_string(ContractStatus status) {
-    return kContractStatuses.name(status);
-}
-
-std::optional<ContractStatus> parse_contract_status(std::string_view text) {
-    return kContractStatuses.parse(text);
-}
-
 bool is_reviewed(ContractStatus status) {
     return status == ContractStatus::reviewed || status == ContractStatus::stamped ||
            status == ContractStatus::registered;
 }
 
-std::string_view to_string(ContractAction action) {
-    return kContractActions.name(action);
-}
-
 ContractStatus next_status(ContractStatus from, ContractAction action) {
-    for (const auto& edge : kContractEdges) {
-        if (edge.from == from && edge.action == action)
-            return edge.to;
-    }
-    sales::fail_conflict("invalid_transition",
-                         "cannot " + std::string(to_string(action)) + " a contract that is " +
-                             std::string(to_string(from)),
-                         {{"status", to_string(from)}, {"action", to_string(action)}});
+    return next_state(kContractEdges, from, action, "a contract");
 }
 
 std::string_view audit_role(int step) {
@@ -242,14 +178,6 @@ ContractTerms amended_terms(const ContractTerms& current, const AmendmentChange&
         sales::fail_rule("no_change", "the amendment changes nothing", nlohmann::json::object());
     }
     return next;
-}
-
-std::string_view to_string(HandoverState state) {
-    return kHandoverStates.name(state);
-}
-
-std::optional<HandoverState> parse_handover_state(std::string_view text) {
-    return kHandoverStates.parse(text);
 }
 
 std::optional<HandoverState> on_cleared(HandoverState current) {

@@ -69,9 +69,8 @@ bool discount_needs_slip(std::int64_t discount_fen, std::int64_t list_total_fen,
 // the subscription day (both Asia/Shanghai).
 bool signing_is_late(Date subscribed_on, Date signing_day, std::int64_t signing_deadline_days);
 
-enum class ApprovalKind { discount_slip, late_signing, early_handover };
-std::string_view to_string(ApprovalKind kind);
-std::optional<ApprovalKind> parse_approval_kind(std::string_view text);
+SALES_ENUM(ApprovalKind, discount_slip, late_signing, early_handover);
+inline constexpr auto parse_approval_kind = &sales::parse_enum<ApprovalKind>;
 
 struct Approval {
     std::string id;
@@ -92,22 +91,13 @@ void check_approval(const Approval& approval, ApprovalKind kind, const std::stri
 // in_audit → reviewed (4 approvals) → stamped → registered;
 // in_audit → rejected (any step rejects) → in_audit (resubmitted: a new round);
 // reviewed | stamped | registered → cancelled (CON-6, approved refund request).
-enum class ContractStatus { in_audit, rejected, reviewed, stamped, registered, cancelled };
-std::string_view to_string(ContractStatus status);
-std::optional<ContractStatus> parse_contract_status(std::string_view text);
+SALES_ENUM(ContractStatus, in_audit, rejected, reviewed, stamped, registered, cancelled);
+inline constexpr auto parse_contract_status = &sales::parse_enum<ContractStatus>;
 // A fully reviewed contract (CON-4 done): reviewed, stamped or registered.
 bool is_reviewed(ContractStatus status);
 
-enum class ContractAction {
-    approve_audit,
-    complete_audit,
-    reject_audit,
-    resubmit,
-    stamp,
-    register_,
-    cancel
-};
-std::string_view to_string(ContractAction action);
+SALES_ENUM(ContractAction, approve_audit, complete_audit, reject_audit, resubmit, stamp, register_,
+           cancel);
 
 // Failure conflict "invalid_transition" (details: status, action) for an illegal pair.
 ContractStatus next_status(ContractStatus from, ContractAction action);
@@ -177,9 +167,8 @@ ContractTerms amended_terms(const ContractTerms& current, const AmendmentChange&
 // ---- CON-9 handover eligibility ----
 // not_eligible → eligible (finance cleared) → not_eligible (uncleared);
 // early_eligible: an approved early handover (separate list); handed_over: final.
-enum class HandoverState { not_eligible, eligible, early_eligible, handed_over };
-std::string_view to_string(HandoverState state);
-std::optional<HandoverState> parse_handover_state(std::string_view text);
+SALES_ENUM(HandoverState, not_eligible, eligible, early_eligible, handed_over);
+inline constexpr auto parse_handover_state = &sales::parse_enum<HandoverState>;
 
 // What a finance event does: the new state, or nullopt when nothing changes (already eligible,
 // already handed over, not eligible anyway) — duplicates therefore change nothing.

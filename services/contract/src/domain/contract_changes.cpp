@@ -43,6 +43,16 @@ nlohmann::json audit_data(const Contract& c, const AuditOutcome& o, std::int64_t
             {"note", by.reason.value_or("")}};
 }
 
+// The data of an event about the deal: `fields` with the ids of the contract, its subscription,
+// project and unit.
+nlohmann::json deal_data(const Contract& c, nlohmann::json fields) {
+    fields.update({{"contract_id", c.id},
+                   {"subscription_id", c.subscription_id},
+                   {"project_id", c.project_id},
+                   {"unit_id", c.unit_id}});
+    return fields;
+}
+
 // CON-6: cancellation after review; a handed-over contract is not cancelled here.
 ContractStatus cancellable(const Contract& c) {
     const auto to = next_status(c.status, ContractAction::cancel);
@@ -65,22 +75,18 @@ ContractChange signed_contract(const Contract& c, const By& by) {
     change.actor = by.actor;
     change.details = {{"subscription_id", c.subscription_id}};
     emits(change, kContractSigned,
-          {{"contract_id", c.id},
-           {"contract_no", c.contract_no},
-           {"subscription_id", c.subscription_id},
-           {"project_id", c.project_id},
-           {"unit_id", c.unit_id},
-           {"customer_id", c.terms.customer_id},
-           {"rep_id", c.rep_id},
-           {"signed_at", c.signed_at},
-           {"list_total_fen", c.terms.list_total_fen},
-           {"discount_fen", c.terms.discount_fen},
-           {"price_fen", c.terms.price_fen},
-           {"deposit_paid_fen", c.deposit_paid_fen},
-           {"penalty_bp_per_day", c.penalty_bp_per_day},
-           {"payment_plan", to_string(c.terms.plan.kind)},
-           {"plan", to_json(c.terms.plan)},
-           {"version", 1}});
+          deal_data(c, {{"contract_no", c.contract_no},
+                        {"customer_id", c.terms.customer_id},
+                        {"rep_id", c.rep_id},
+                        {"signed_at", c.signed_at},
+                        {"list_total_fen", c.terms.list_total_fen},
+                        {"discount_fen", c.terms.discount_fen},
+                        {"price_fen", c.terms.price_fen},
+                        {"deposit_paid_fen", c.deposit_paid_fen},
+                        {"penalty_bp_per_day", c.penalty_bp_per_day},
+                        {"payment_plan", to_string(c.terms.plan.kind)},
+                        {"plan", to_json(c.terms.plan)},
+                        {"version", 1}}));
     return change;
 }
 
@@ -203,13 +209,9 @@ ContractChange cancelled(Contract& c, const RefundRequest& request, const By& by
     const auto to = cancellable(c);
     auto change = changed(c, to, "cancel", {{"refund_request_id", request.id}}, by);
     emits(change, kContractCancelled,
-          {{"contract_id", c.id},
-           {"subscription_id", c.subscription_id},
-           {"project_id", c.project_id},
-           {"unit_id", c.unit_id},
-           {"reason", request.reason},
-           {"refund_fen", request.refund_fen},
-           {"refund_approval_id", request.id}});
+          deal_data(c, {{"reason", request.reason},
+                        {"refund_fen", request.refund_fen},
+                        {"refund_approval_id", request.id}}));
     return change;
 }
 
@@ -254,13 +256,9 @@ ContractChange handed_over(Contract& c, const std::string& notice_date,
                                      sales::to_rfc3339(by.at)};
     c.handover = HandoverState::handed_over;
     emits(change, kHandedOver,
-          {{"contract_id", c.id},
-           {"subscription_id", c.subscription_id},
-           {"project_id", c.project_id},
-           {"unit_id", c.unit_id},
-           {"notice_date", notice_date},
-           {"handed_over_on", handed_over_on},
-           {"confirmed_by", confirmed_by}});
+          deal_data(c, {{"notice_date", notice_date},
+                        {"handed_over_on", handed_over_on},
+                        {"confirmed_by", confirmed_by}}));
     return change;
 }
 

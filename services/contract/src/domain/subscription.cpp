@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "domain/transitions.hpp"
 #include "sales/enum_names.hpp"
 #include "sales/ids.hpp"
 #include "sales/text.hpp"
@@ -10,40 +11,8 @@
 namespace contract::domain {
 namespace {
 
-constexpr sales::EnumNames<Status, 5> kStatuses{{{
-    {Status::pending_deposit, "pending_deposit"},
-    {Status::confirmed, "confirmed"},
-    {Status::cancellation_requested, "cancellation_requested"},
-    {Status::cancelled, "cancelled"},
-    {Status::signed_, "signed"},
-}}};
-
-constexpr sales::EnumNames<Action, 10> kActions{{{
-    {Action::confirm_deposit, "confirm_deposit"},
-    {Action::record_partial_deposit, "record_partial_deposit"},
-    {Action::expire, "expire"},
-    {Action::cancel, "cancel"},
-    {Action::approve_cancellation, "approve_cancellation"},
-    {Action::reject_cancellation, "reject_cancellation"},
-    {Action::rename, "rename"},
-    {Action::swap, "swap"},
-    {Action::record_orphaned_deposit, "record_orphaned_deposit"},
-    {Action::sign, "sign"},
-}}};
-
-constexpr sales::EnumNames<PaymentPlan, 3> kPlans{{{
-    {PaymentPlan::one_off, "one_off"},
-    {PaymentPlan::instalments, "instalments"},
-    {PaymentPlan::mortgage, "mortgage"},
-}}};
-
 // The whole state machine: (from, action) → to. Anything not listed is illegal.
-struct Edge {
-    Status from;
-    Action action;
-    Status to;
-};
-constexpr std::array<Edge, 16> kEdges{{
+constexpr std::array<Transition<Status, Action>, 16> kEdges{{
     {Status::pending_deposit, Action::confirm_deposit, Status::confirmed},
     {Status::pending_deposit, Action::record_partial_deposit, Status::pending_deposit},
     {Status::pending_deposit, Action::expire, Status::cancelled},
@@ -67,16 +36,8 @@ constexpr std::array<Edge, 16> kEdges{{
 
 }  // namespace
 
-std::string_view to_string(Status status) {
-    return kStatuses.name(status);
-}
-
-std::optional<Status> parse_status(std::string_view text) {
-    return kStatuses.parse(text);
-}
-
 std::string status_names() {
-    return kStatuses.list();
+    return sales::enum_names<Status>().list();
 }
 
 bool is_live(Status status) {
@@ -84,27 +45,8 @@ bool is_live(Status status) {
            status == Status::cancellation_requested;
 }
 
-std::string_view to_string(Action action) {
-    return kActions.name(action);
-}
-
 Status next_status(Status from, Action action) {
-    for (const auto& edge : kEdges) {
-        if (edge.from == from && edge.action == action)
-            return edge.to;
-    }
-    sales::fail_conflict("invalid_transition",
-                         "cannot " + std::string(to_string(action)) + " a subscription that is " +
-                             std::string(to_string(from)),
-                         {{"status", to_string(from)}, {"action", to_string(action)}});
-}
-
-std::string_view to_string(PaymentPlan plan) {
-    return kPlans.name(plan);
-}
-
-std::optional<PaymentPlan> parse_payment_plan(std::string_view text) {
-    return kPlans.parse(text);
+    return next_state(kEdges, from, action, "a subscription");
 }
 
 std::vector<FieldProblem> validate(const NewSubscription& input, Date today) {

@@ -15,6 +15,7 @@
 #include "domain/event.hpp"
 #include "domain/project_ref.hpp"
 #include "sales/clock.hpp"
+#include "sales/enum_names.hpp"
 #include "sales/failure.hpp"
 
 namespace contract::domain {
@@ -22,15 +23,15 @@ namespace contract::domain {
 // pending_deposit → confirmed (deposit paid) → signed (CON-3: the contract is signed);
 // pending_deposit → cancelled (deadline passed, or cancelled by sales control);
 // confirmed → cancellation_requested → cancelled (approved) | confirmed (rejected).
-enum class Status { pending_deposit, confirmed, cancellation_requested, cancelled, signed_ };
-std::string_view to_string(Status status);
-std::optional<Status> parse_status(std::string_view text);
+SALES_ENUM(Status, pending_deposit, confirmed, cancellation_requested, cancelled, signed_);
+inline constexpr auto parse_status = &sales::parse_enum<Status>;
 // "pending_deposit, confirmed, cancellation_requested, cancelled, signed" (for error messages).
 std::string status_names();
 // A live subscription holds its unit: at most one per unit (INV-4 "never two live deals").
 bool is_live(Status status);
 
-enum class Action {
+SALES_ENUM(
+    Action,
     confirm_deposit,          // pending_deposit → confirmed
     record_partial_deposit,   // pending_deposit → pending_deposit (paid less than the deposit)
     expire,                   // pending_deposit → cancelled (CON-1 deadline passed)
@@ -41,16 +42,14 @@ enum class Action {
     swap,                     // pending_deposit | confirmed, unchanged (CON-2)
     record_orphaned_deposit,  // cancelled → cancelled (the late deposit becomes a refund)
     sign                      // confirmed → signed (CON-3)
-};
-std::string_view to_string(Action action);
+);
 
 // The state `action` leads to from `from`; throws sales::Failure conflict "invalid_transition"
 // (details: status, action) when it is not allowed.
 Status next_status(Status from, Action action);
 
-enum class PaymentPlan { one_off, instalments, mortgage };  // INV-3
-std::string_view to_string(PaymentPlan plan);
-std::optional<PaymentPlan> parse_payment_plan(std::string_view text);
+SALES_ENUM(PaymentPlan, one_off, instalments, mortgage);  // INV-3
+inline constexpr auto parse_payment_plan = &sales::parse_enum<PaymentPlan>;
 
 struct FieldProblem {
     std::string field;
@@ -162,13 +161,12 @@ SubscriptionChange cancel(Subscription& s, const By& by);
 // CON-2: approved → cancelled with the paid deposit due back; rejected → confirmed again.
 SubscriptionChange decide_cancellation(Subscription& s, bool approve, const By& by);
 
-enum class DepositOutcome {
-    confirmed,  // pending_deposit and now paid in full
-    partial,    // pending_deposit, paid less than the deposit so far
-    orphaned,   // cancelled: the money is flagged for refund, never lost
-    duplicate   // confirmed / cancellation_requested: already paid; flagged for refund
-};
-std::string_view to_string(DepositOutcome outcome);
+SALES_ENUM(DepositOutcome,
+           confirmed,  // pending_deposit and now paid in full
+           partial,    // pending_deposit, paid less than the deposit so far
+           orphaned,   // cancelled: the money is flagged for refund, never lost
+           duplicate   // confirmed / cancellation_requested: already paid; flagged for refund
+);
 // A finance.deposit.received as the subscription sees it.
 struct DepositReceipt {
     std::int64_t amount_fen = 0;  // > 0

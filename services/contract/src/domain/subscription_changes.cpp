@@ -141,20 +141,6 @@ SubscriptionChange decide_cancellation(Subscription& s, bool approve, const By& 
     return changed(s, from, action, nlohmann::json::object(), by);
 }
 
-std::string_view to_string(DepositOutcome outcome) {
-    switch (outcome) {
-        case DepositOutcome::confirmed:
-            return "confirmed";
-        case DepositOutcome::partial:
-            return "partial";
-        case DepositOutcome::orphaned:
-            return "orphaned";
-        case DepositOutcome::duplicate:
-            return "duplicate";
-    }
-    return "unknown";
-}
-
 DepositApplied receive_deposit(Subscription& s, const DepositReceipt& receipt, const By& by) {
     const auto from = s.status;
     const nlohmann::json extra = {{"amount_fen", receipt.amount_fen},

@@ -58,14 +58,10 @@ std::optional<sales::db::Row> find_complaint(Tx& tx, const std::string& id, bool
     return tx.exec_maybe_one(for_update ? kLockComplaint : kFindComplaint, {id});
 }
 
-void record_response(Tx& tx, const std::string& id, const std::string& status,
-                     const std::string& response, const std::string& by) {
-    tx.exec(kRecordResponse, {id, status, response, by});
-}
-
-void record_result(Tx& tx, const std::string& id, const std::string& status,
-                   const std::string& result, const std::string& by) {
-    tx.exec(kRecordResult, {id, status, result, by});
+void record_answer(Tx& tx, domain::ComplaintAction action, const std::string& id,
+                   const std::string& status, const std::string& text, const std::string& by) {
+    tx.exec(action == domain::ComplaintAction::respond ? kRecordResponse : kRecordResult,
+            {id, status, text, by});
 }
 
 sales::db::Result list_complaints(Tx& tx, const std::string& project_id,

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/customer.hpp"
 #include "sales/db.hpp"
 
 namespace customer::adapters {
@@ -22,11 +23,10 @@ struct ComplaintRow {
 void insert_complaint(sales::db::Tx& tx, const ComplaintRow& row);
 std::optional<sales::db::Row> find_complaint(sales::db::Tx& tx, const std::string& id,
                                              bool for_update);
-void record_response(sales::db::Tx& tx, const std::string& id, const std::string& status,
-                     const std::string& response, const std::string& by);
-// Resolving an unanswered complaint answers it too.
-void record_result(sales::db::Tx& tx, const std::string& id, const std::string& status,
-                   const std::string& result, const std::string& by);
+// The first response (respond) or the final result (resolve) with the complaint's next status;
+// resolving an unanswered complaint answers it too.
+void record_answer(sales::db::Tx& tx, domain::ComplaintAction action, const std::string& id,
+                   const std::string& status, const std::string& text, const std::string& by);
 // overdue_only: open past the first-response day or unresolved past the final day (`today`).
 sales::db::Result list_complaints(sales::db::Tx& tx, const std::string& project_id,
                                   const std::optional<std::string>& status, bool overdue_only,

@@ -46,20 +46,22 @@ app::Needs parse_needs(const Body& b) {
     if (n.area_min_centi_m2 && n.area_max_centi_m2 && *n.area_min_centi_m2 > *n.area_max_centi_m2)
         b.invalid("area_min_centi_m2", "must not exceed area_max_centi_m2");
     n.location = b.opt_text("location", 100);
-    n.horizon =
-        b.opt_enumeration("purchase_horizon", domain::parse_horizon, domain::horizon_names());
+    n.horizon = b.opt_enumeration("purchase_horizon", domain::parse_horizon,
+                                  sales::enum_names<domain::Horizon>().list());
     return n;
 }
 
 app::NewEvent parse_event(const Body& b, sales::TimePoint now,
                           std::optional<domain::Channel> default_channel) {
     app::NewEvent e;
-    e.kind = b.enumeration("kind", domain::parse_event_kind, domain::event_kind_names());
+    e.kind = b.enumeration("kind", domain::parse_event_kind,
+                           sales::enum_names<domain::EventKind>().list());
     e.occurred_at = b.opt_time("occurred_at").value_or(now);
     if (default_channel && !b.has("channel"))
         e.channel = *default_channel;
     else
-        e.channel = b.enumeration("channel", domain::parse_channel, domain::channel_names());
+        e.channel = b.enumeration("channel", domain::parse_channel,
+                                  sales::enum_names<domain::Channel>().list());
     e.note = b.opt_text("note", kNoteLength);
     e.satisfaction = b.opt_integer("satisfaction", 1, 5);
     return e;
@@ -73,7 +75,8 @@ app::NewCustomer parse_new_customer(const app::Context& ctx, const Body& b) {
     app::NewCustomer in;
     in.project_id = b.uuid("project_id");
     in.name = b.text("name", kNameLength);
-    in.gender = b.opt_enumeration("gender", domain::parse_gender, domain::gender_names());
+    in.gender = b.opt_enumeration("gender", domain::parse_gender,
+                                  sales::enum_names<domain::Gender>().list());
     in.birth_year = b.opt_integer("birth_year", 1900, this_year(ctx));
     if (const auto text = b.text("phone", 32); !text.empty()) {
         std::string problem;
@@ -86,10 +89,12 @@ app::NewCustomer parse_new_customer(const app::Context& ctx, const Body& b) {
         in.id_number = id_number(b, "id_number");
     in.occupation = b.opt_text("occupation", kNameLength);
     in.address = b.opt_text("address", 200);
-    in.channel = b.enumeration("channel", domain::parse_channel, domain::channel_names());
+    in.channel = b.enumeration("channel", domain::parse_channel,
+                               sales::enum_names<domain::Channel>().list());
     if (const auto needs = b.opt_object("needs", kNeedsFields))
         in.needs = parse_needs(*needs);
-    in.type = b.opt_enumeration("type", domain::parse_type, domain::type_names());
+    in.type = b.opt_enumeration("type", domain::parse_type,
+                                sales::enum_names<domain::CustomerType>().list());
     // CUS-2: a new customer comes with its first event (first call or first visit).
     in.first_event =
         parse_event(b.object("first_event", kEventFields), ctx.clock.now(), in.channel);
@@ -101,9 +106,12 @@ app::ListFilter parse_filter(const Query& q) {
     app::ListFilter f;
     f.project_id = q.uuid("project_id");
     f.q = q.text("q", kNameLength);
-    f.stage = q.enumeration("stage", domain::parse_stage, domain::stage_names());
-    f.type = q.enumeration("type", domain::parse_type, domain::type_names());
-    f.channel = q.enumeration("channel", domain::parse_channel, domain::channel_names());
+    f.stage =
+        q.enumeration("stage", domain::parse_stage, sales::enum_names<domain::Stage>().list());
+    f.type =
+        q.enumeration("type", domain::parse_type, sales::enum_names<domain::CustomerType>().list());
+    f.channel = q.enumeration("channel", domain::parse_channel,
+                              sales::enum_names<domain::Channel>().list());
     f.rep_id = q.text("rep_id", 64);
     f.last_contact_from = q.date("last_contact_from");
     f.last_contact_to = q.date("last_contact_to");
@@ -166,15 +174,16 @@ void add_customer_routes(sales::service::Service& service, const app::Context& c
             r, {"gender", "birth_year", "occupation", "type", "needs"}, [c](const Body& b) {
                 app::CustomerPatch patch;
                 if (b.present("gender"))
-                    patch.gender =
-                        b.opt_enumeration("gender", domain::parse_gender, domain::gender_names());
+                    patch.gender = b.opt_enumeration("gender", domain::parse_gender,
+                                                     sales::enum_names<domain::Gender>().list());
                 if (b.present("birth_year"))
                     patch.birth_year = b.opt_integer("birth_year", 1900, this_year(*c));
                 if (b.present("occupation"))
                     patch.occupation = b.opt_text("occupation", kNameLength);
                 if (b.present("type"))
                     patch.type =
-                        b.opt_enumeration("type", domain::parse_type, domain::type_names());
+                        b.opt_enumeration("type", domain::parse_type,
+                                          sales::enum_names<domain::CustomerType>().list());
                 if (b.present("needs")) {
                     const auto needs = b.opt_object("needs", kNeedsFields);
                     patch.needs = needs ? parse_needs(*needs) : app::Needs{};
@@ -188,7 +197,8 @@ void add_customer_routes(sales::service::Service& service, const app::Context& c
     service.route(
         "POST", "/api/v1/customers/{id}/stage", kManage, [c](Request& r, const Principal& p) {
             const auto [stage, reason] = read_body(r, {"stage", "reason"}, [](const Body& b) {
-                return std::pair{b.enumeration("stage", domain::parse_stage, domain::stage_names()),
+                return std::pair{b.enumeration("stage", domain::parse_stage,
+                                               sales::enum_names<domain::Stage>().list()),
                                  b.opt_text("reason", kReasonLength)};
             });
             return Response::json(
@@ -248,13 +258,14 @@ void add_customer_routes(sales::service::Service& service, const app::Context& c
             const auto in = read_body(
                 r, {"category", "description", "received_on", "channel"}, [](const Body& b) {
                     app::NewComplaint in;
-                    in.category = b.enumeration("category", domain::parse_complaint_category,
-                                                domain::complaint_category_names());
+                    in.category =
+                        b.enumeration("category", domain::parse_complaint_category,
+                                      sales::enum_names<domain::ComplaintCategory>().list());
                     in.description = b.text("description", 2000);
                     in.received_on = b.opt_date("received_on");
-                    in.channel =
-                        b.opt_enumeration("channel", domain::parse_channel, domain::channel_names())
-                            .value_or(domain::Channel::call);
+                    in.channel = b.opt_enumeration("channel", domain::parse_channel,
+                                                   sales::enum_names<domain::Channel>().list())
+                                     .value_or(domain::Channel::call);
                     return in;
                 });
             return Response::json(
@@ -271,7 +282,7 @@ void add_customer_routes(sales::service::Service& service, const app::Context& c
             r, {"project_id", "status", "overdue", "limit", "offset"}, [](const Query& q) {
                 return Filter{q.required_uuid("project_id"),
                               q.enumeration("status", domain::parse_complaint_status,
-                                            "open, responded, resolved"),
+                                            sales::enum_names<domain::ComplaintStatus>().list()),
                               q.boolean("overdue", false), q.integer("limit", 50, 1, 500),
                               q.integer("offset", 0, 0, 1'000'000)};
             });

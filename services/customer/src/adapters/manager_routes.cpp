@@ -65,7 +65,10 @@ void add_manager_routes(sales::service::Service& service, const app::Context& ct
                 if (const auto s = q.text("status", 16)) {
                     f.status = domain::parse_collision_status(*s);
                     if (!f.status && *s != "all")
-                        q.invalid("status", "must be one of open, confirmed, reassigned, all");
+                        q.invalid("status",
+                                  "must be one of " +
+                                      sales::enum_names<domain::CollisionStatus>().list() +
+                                      ", all");
                 }
                 f.limit = q.integer("limit", 50, 1, 500);
                 f.offset = q.integer("offset", 0, 0, 1'000'000);
@@ -167,15 +170,9 @@ void add_manager_routes(sales::service::Service& service, const app::Context& ct
                           names.push_back(range.name);
                       const auto change = read_body(r, names, [&](const Body& b) {
                           domain::SettingsChange change;
-                          std::optional<std::int64_t>* targets[] = {
-                              &change.stale_days,
-                              &change.follow_up_days,
-                              &change.complaint_first_response_days,
-                              &change.complaint_final_days,
-                              &change.archive_after_days,
-                              &change.commission_min_events};
-                          for (std::size_t i = 0; i < names.size(); ++i)
-                              *targets[i] = b.opt_integer(names[i], INT64_MIN, INT64_MAX);
+                          for (const auto& range : domain::setting_ranges())
+                              change.*range.change =
+                                  b.opt_integer(range.name, INT64_MIN, INT64_MAX);
                           return change;
                       });
                       return Response::json(

@@ -4,15 +4,12 @@ namespace customer::adapters {
 namespace {
 using sales::db::Tx;
 
-constexpr const char* kSelectSettings = R"sql(
+const std::string kSelectSettings = R"sql(
 SELECT version, stale_days, follow_up_days, complaint_first_response_days, complaint_final_days,
        archive_after_days, commission_min_events
 FROM project_refs WHERE project_id = $1::uuid)sql";
 
-constexpr const char* kLockProject = R"sql(
-SELECT version, stale_days, follow_up_days, complaint_first_response_days, complaint_final_days,
-       archive_after_days, commission_min_events
-FROM project_refs WHERE project_id = $1::uuid FOR UPDATE)sql";
+const std::string kLockProject = kSelectSettings + " FOR UPDATE";
 
 constexpr const char* kInsertProject = R"sql(
 INSERT INTO project_refs (project_id, code, name, version) VALUES ($1::uuid, $2, $3, $4))sql";
@@ -28,13 +25,12 @@ UPDATE project_refs SET stale_days = $2, follow_up_days = $3, complaint_first_re
        settings_changed_by = $8, updated_at = now()
 WHERE project_id = $1::uuid)sql";
 
+// The columns are named as the settings.
 domain::Settings settings_from_row(const sales::db::Row& row) {
-    return {row.int64("stale_days"),
-            row.int64("follow_up_days"),
-            row.int64("complaint_first_response_days"),
-            row.int64("complaint_final_days"),
-            row.int64("archive_after_days"),
-            row.int64("commission_min_events")};
+    domain::Settings s;
+    for (const auto& range : domain::setting_ranges())
+        s.*range.value = row.int64(range.name);
+    return s;
 }
 }  // namespace
 

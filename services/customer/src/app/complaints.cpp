@@ -76,10 +76,7 @@ nlohmann::json complaint_action(const Context& ctx, const Caller& caller, const 
         const auto current = *domain::parse_complaint_status(row.text("status"));
         const auto next = domain::complaint_next(current, action);
         const std::string status(domain::to_string(next));
-        if (action == domain::ComplaintAction::respond)
-            adapters::record_response(tx, id, status, text, caller.id());
-        else
-            adapters::record_result(tx, id, status, text, caller.id());
+        adapters::record_answer(tx, action, id, status, text, caller.id());
         const auto after = load(tx, caller, id, false);
         emit(tx,
              action == domain::ComplaintAction::respond ? "customer.complaint_responded"

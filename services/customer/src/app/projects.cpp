@@ -9,13 +9,10 @@ namespace customer::app {
 namespace {
 
 nlohmann::json settings_json(const std::string& project_id, const domain::Settings& s) {
-    return {{"project_id", project_id},
-            {"stale_days", s.stale_days},
-            {"follow_up_days", s.follow_up_days},
-            {"complaint_first_response_days", s.complaint_first_response_days},
-            {"complaint_final_days", s.complaint_final_days},
-            {"archive_after_days", s.archive_after_days},
-            {"commission_min_events", s.commission_min_events}};
+    nlohmann::json out{{"project_id", project_id}};
+    for (const auto& range : domain::setting_ranges())
+        out[range.name] = s.*range.value;
+    return out;
 }
 
 // The customer settings an inventory event may carry; a mistyped one makes the event poison.
@@ -23,21 +20,13 @@ domain::SettingsChange change_from_event(const nlohmann::json& data, const std::
     const auto nested = data.find("settings");
     const auto& source = nested != data.end() && nested->is_object() ? *nested : data;
     domain::SettingsChange change;
-    std::optional<std::int64_t>* targets[] = {&change.stale_days,
-                                              &change.follow_up_days,
-                                              &change.complaint_first_response_days,
-                                              &change.complaint_final_days,
-                                              &change.archive_after_days,
-                                              &change.commission_min_events};
-    const auto& ranges = domain::setting_ranges();
-    for (std::size_t i = 0; i < ranges.size(); ++i) {
-        const auto it = source.find(ranges[i].name);
+    for (const auto& range : domain::setting_ranges()) {
+        const auto it = source.find(range.name);
         if (it == source.end() || it->is_null())
             continue;
         if (!it->is_number_integer())
-            throw sales::bus::PoisonMessage(where + ": data." + ranges[i].name +
-                                            " must be an integer");
-        *targets[i] = it->get<std::int64_t>();
+            throw sales::bus::PoisonMessage(where + ": data." + range.name + " must be an integer");
+        change.*range.change = it->get<std::int64_t>();
     }
     return change;
 }

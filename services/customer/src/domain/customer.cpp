@@ -1,139 +1,15 @@
 #include "domain/customer.hpp"
 
-#include <array>
-#include <utility>
-
-#include "sales/enum_names.hpp"
 #include "sales/failure.hpp"
 
 namespace customer::domain {
 namespace {
-
-constexpr sales::EnumNames<Gender, 2> kGenders{
-    {{{Gender::male, "male"}, {Gender::female, "female"}}}};
-constexpr sales::EnumNames<Channel, 5> kChannels{{{{Channel::visit, "visit"},
-                                                   {Channel::call, "call"},
-                                                   {Channel::online, "online"},
-                                                   {Channel::referral, "referral"},
-                                                   {Channel::event, "event"}}}};
-constexpr sales::EnumNames<CustomerType, 3> kTypes{{{{CustomerType::first_home, "first_home"},
-                                                     {CustomerType::upgrade, "upgrade"},
-                                                     {CustomerType::investment, "investment"}}}};
-constexpr sales::EnumNames<Stage, 4> kStages{{{{Stage::potential, "potential"},
-                                               {Stage::intent, "intent"},
-                                               {Stage::prospect, "prospect"},
-                                               {Stage::closed, "closed"}}}};
-constexpr sales::EnumNames<Horizon, 4> kHorizons{{{{Horizon::within_3_months, "within_3_months"},
-                                                   {Horizon::within_6_months, "within_6_months"},
-                                                   {Horizon::within_1_year, "within_1_year"},
-                                                   {Horizon::later, "later"}}}};
-constexpr sales::EnumNames<EventKind, 8> kKinds{
-    {{{EventKind::visit, "visit"},
-      {EventKind::call_in, "call_in"},
-      {EventKind::call_out, "call_out"},
-      {EventKind::follow_up, "follow_up"},
-      {EventKind::event_attended, "event_attended"},
-      {EventKind::complaint, "complaint"},
-      {EventKind::survey, "survey"},
-      {EventKind::post_purchase_visit, "post_purchase_visit"}}}};
-constexpr sales::EnumNames<ComplaintCategory, 7> kCategories{
-    {{{ComplaintCategory::quality, "quality"},
-      {ComplaintCategory::delivery, "delivery"},
-      {ComplaintCategory::service, "service"},
-      {ComplaintCategory::contract, "contract"},
-      {ComplaintCategory::payment, "payment"},
-      {ComplaintCategory::property, "property"},
-      {ComplaintCategory::other, "other"}}}};
-constexpr sales::EnumNames<ComplaintStatus, 3> kComplaintStatuses{
-    {{{ComplaintStatus::open, "open"},
-      {ComplaintStatus::responded, "responded"},
-      {ComplaintStatus::resolved, "resolved"}}}};
-constexpr sales::EnumNames<CollisionStatus, 3> kCollisionStatuses{
-    {{{CollisionStatus::open, "open"},
-      {CollisionStatus::confirmed, "confirmed"},
-      {CollisionStatus::reassigned, "reassigned"}}}};
 
 int rank(Stage s) {
     return static_cast<int>(s);
 }
 
 }  // namespace
-
-std::string_view to_string(Gender v) {
-    return kGenders.name(v);
-}
-std::string_view to_string(Channel v) {
-    return kChannels.name(v);
-}
-std::string_view to_string(CustomerType v) {
-    return kTypes.name(v);
-}
-std::string_view to_string(Stage v) {
-    return kStages.name(v);
-}
-std::string_view to_string(Horizon v) {
-    return kHorizons.name(v);
-}
-std::string_view to_string(EventKind v) {
-    return kKinds.name(v);
-}
-std::string_view to_string(ComplaintCategory v) {
-    return kCategories.name(v);
-}
-std::string_view to_string(ComplaintStatus v) {
-    return kComplaintStatuses.name(v);
-}
-std::string_view to_string(CollisionStatus v) {
-    return kCollisionStatuses.name(v);
-}
-std::optional<Gender> parse_gender(std::string_view text) {
-    return kGenders.parse(text);
-}
-std::optional<Channel> parse_channel(std::string_view text) {
-    return kChannels.parse(text);
-}
-std::optional<CustomerType> parse_type(std::string_view text) {
-    return kTypes.parse(text);
-}
-std::optional<Stage> parse_stage(std::string_view text) {
-    return kStages.parse(text);
-}
-std::optional<Horizon> parse_horizon(std::string_view text) {
-    return kHorizons.parse(text);
-}
-std::optional<EventKind> parse_event_kind(std::string_view text) {
-    return kKinds.parse(text);
-}
-std::optional<ComplaintCategory> parse_complaint_category(std::string_view text) {
-    return kCategories.parse(text);
-}
-std::optional<ComplaintStatus> parse_complaint_status(std::string_view text) {
-    return kComplaintStatuses.parse(text);
-}
-std::optional<CollisionStatus> parse_collision_status(std::string_view text) {
-    return kCollisionStatuses.parse(text);
-}
-std::string gender_names() {
-    return kGenders.list();
-}
-std::string channel_names() {
-    return kChannels.list();
-}
-std::string type_names() {
-    return kTypes.list();
-}
-std::string stage_names() {
-    return kStages.list();
-}
-std::string horizon_names() {
-    return kHorizons.list();
-}
-std::string event_kind_names() {
-    return kKinds.list();
-}
-std::string complaint_category_names() {
-    return kCategories.list();
-}
 
 bool is_call(EventKind kind) {
     return kind == EventKind::call_in || kind == EventKind::call_out;
@@ -144,12 +20,16 @@ bool is_visit(EventKind kind) {
 
 const std::vector<SettingRange>& setting_ranges() {
     static const std::vector<SettingRange> ranges = {
-        {"stale_days", 1, 365},
-        {"follow_up_days", 1, 60},
-        {"complaint_first_response_days", 1, 30},
-        {"complaint_final_days", 1, 120},
-        {"archive_after_days", 30, 3650},
-        {"commission_min_events", 1, 50},
+        {"stale_days", 1, 365, &Settings::stale_days, &SettingsChange::stale_days},
+        {"follow_up_days", 1, 60, &Settings::follow_up_days, &SettingsChange::follow_up_days},
+        {"complaint_first_response_days", 1, 30, &Settings::complaint_first_response_days,
+         &SettingsChange::complaint_first_response_days},
+        {"complaint_final_days", 1, 120, &Settings::complaint_final_days,
+         &SettingsChange::complaint_final_days},
+        {"archive_after_days", 30, 3650, &Settings::archive_after_days,
+         &SettingsChange::archive_after_days},
+        {"commission_min_events", 1, 50, &Settings::commission_min_events,
+         &SettingsChange::commission_min_events},
     };
     return ranges;
 }
@@ -157,25 +37,16 @@ const std::vector<SettingRange>& setting_ranges() {
 Settings apply(const Settings& current, const SettingsChange& change,
                std::vector<FieldProblem>& problems) {
     Settings next = current;
-    const std::array<std::pair<const std::optional<std::int64_t>*, std::int64_t*>, 6> fields{{
-        {&change.stale_days, &next.stale_days},
-        {&change.follow_up_days, &next.follow_up_days},
-        {&change.complaint_first_response_days, &next.complaint_first_response_days},
-        {&change.complaint_final_days, &next.complaint_final_days},
-        {&change.archive_after_days, &next.archive_after_days},
-        {&change.commission_min_events, &next.commission_min_events},
-    }};
-    const auto& ranges = setting_ranges();
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-        const auto& value = *fields[i].first;
+    for (const auto& range : setting_ranges()) {
+        const auto& value = change.*range.change;
         if (!value)
             continue;
-        if (*value < ranges[i].min || *value > ranges[i].max) {
-            problems.push_back({ranges[i].name, "must be between " + std::to_string(ranges[i].min) +
-                                                    " and " + std::to_string(ranges[i].max)});
+        if (*value < range.min || *value > range.max) {
+            problems.push_back({range.name, "must be between " + std::to_string(range.min) +
+                                                " and " + std::to_string(range.max)});
             continue;
         }
-        *fields[i].second = *value;
+        next.*range.value = *value;
     }
     if (problems.empty() && next.complaint_final_days < next.complaint_first_response_days) {
         problems.push_back(

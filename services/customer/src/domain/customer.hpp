@@ -10,46 +10,29 @@
 
 #include "sales/calendar.hpp"
 #include "sales/clock.hpp"
+#include "sales/enum_names.hpp"
 
 namespace customer::domain {
 
 // ---- CUS-1 enumerations -------------------------------------------------------------------
-enum class Gender { male, female };
-enum class Channel { visit, call, online, referral, event };  // 来访 来电 online 转介 活动
-enum class CustomerType { first_home, upgrade, investment };  // 刚需 改善 投资
-enum class Stage { potential, intent, prospect, closed };     // 潜在 意向 准客户 成交
-enum class Horizon { within_3_months, within_6_months, within_1_year, later };
+SALES_ENUM(Gender, male, female);
+// 来访 来电 online 转介 活动
+SALES_ENUM(Channel, visit, call, online, referral, event);
+// 刚需 改善 投资
+SALES_ENUM(CustomerType, first_home, upgrade, investment);
+// 潜在 意向 准客户 成交
+SALES_ENUM(Stage, potential, intent, prospect, closed);
+SALES_ENUM(Horizon, within_3_months, within_6_months, within_1_year, later);
 // CUS-2/4/10 customer events.
-enum class EventKind {
-    visit,
-    call_in,
-    call_out,
-    follow_up,
-    event_attended,
-    complaint,
-    survey,
-    post_purchase_visit
-};
+SALES_ENUM(EventKind, visit, call_in, call_out, follow_up, event_attended, complaint, survey,
+           post_purchase_visit);
 
-std::string_view to_string(Gender v);
-std::string_view to_string(Channel v);
-std::string_view to_string(CustomerType v);
-std::string_view to_string(Stage v);
-std::string_view to_string(Horizon v);
-std::string_view to_string(EventKind v);
-std::optional<Gender> parse_gender(std::string_view text);
-std::optional<Channel> parse_channel(std::string_view text);
-std::optional<CustomerType> parse_type(std::string_view text);
-std::optional<Stage> parse_stage(std::string_view text);
-std::optional<Horizon> parse_horizon(std::string_view text);
-std::optional<EventKind> parse_event_kind(std::string_view text);
-// "a, b, c" for error messages.
-std::string gender_names();
-std::string channel_names();
-std::string type_names();
-std::string stage_names();
-std::string horizon_names();
-std::string event_kind_names();
+inline constexpr auto parse_gender = &sales::parse_enum<Gender>;
+inline constexpr auto parse_channel = &sales::parse_enum<Channel>;
+inline constexpr auto parse_type = &sales::parse_enum<CustomerType>;
+inline constexpr auto parse_stage = &sales::parse_enum<Stage>;
+inline constexpr auto parse_horizon = &sales::parse_enum<Horizon>;
+inline constexpr auto parse_event_kind = &sales::parse_enum<EventKind>;
 
 // Calls and visits are what the calls/visits report counts (CUS-2, seed 003 §4).
 bool is_call(EventKind kind);
@@ -74,10 +57,13 @@ struct SettingsChange {
     std::optional<std::int64_t> commission_min_events;
 };
 
+// One setting: its name (in JSON, events and SQL), allowed range and field in both structs.
 struct SettingRange {
     const char* name;
     std::int64_t min;
     std::int64_t max;
+    std::int64_t Settings::*value;
+    std::optional<std::int64_t> SettingsChange::*change;
 };
 // The settings' names and allowed ranges, in the order of Settings.
 const std::vector<SettingRange>& setting_ranges();
@@ -108,9 +94,8 @@ enum class ClaimOutcome {
 ClaimOutcome decide_claim(const std::optional<std::string>& existing_owner,
                           const std::string& claimant);
 
-enum class CollisionStatus { open, confirmed, reassigned };
-std::string_view to_string(CollisionStatus v);
-std::optional<CollisionStatus> parse_collision_status(std::string_view text);
+SALES_ENUM(CollisionStatus, open, confirmed, reassigned);
+inline constexpr auto parse_collision_status = &sales::parse_enum<CollisionStatus>;
 enum class CollisionDecision { confirm, reassign };
 // The status a sales manager's decision leads to; sales::Failure conflict "collision_resolved"
 // unless the collision is open.
@@ -168,14 +153,11 @@ PiiView pii_view(const std::string& caller_id, const std::string& owner_id, bool
                  bool detail);
 
 // ---- CUS-10 complaints -----------------------------------------------------------------------
-enum class ComplaintCategory { quality, delivery, service, contract, payment, property, other };
-std::string_view to_string(ComplaintCategory v);
-std::optional<ComplaintCategory> parse_complaint_category(std::string_view text);
-std::string complaint_category_names();
+SALES_ENUM(ComplaintCategory, quality, delivery, service, contract, payment, property, other);
+inline constexpr auto parse_complaint_category = &sales::parse_enum<ComplaintCategory>;
 
-enum class ComplaintStatus { open, responded, resolved };
-std::string_view to_string(ComplaintStatus v);
-std::optional<ComplaintStatus> parse_complaint_status(std::string_view text);
+SALES_ENUM(ComplaintStatus, open, responded, resolved);
+inline constexpr auto parse_complaint_status = &sales::parse_enum<ComplaintStatus>;
 
 struct ComplaintDeadlines {
     sales::Date first_response_due;  // end of that day, Asia/Shanghai

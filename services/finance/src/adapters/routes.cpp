@@ -30,7 +30,8 @@ app::PaymentInput payment_input(const Body& body) {
     in.subscription_id = body.opt_uuid("subscription_id");
     one_target(body, in.contract_id, in.subscription_id);
     in.category = body.enumeration("category", &parse_posted_category, domain::category_names());
-    in.method = body.enumeration("method", &domain::parse_method, domain::method_names());
+    in.method = body.enumeration("method", domain::parse_method,
+                                 sales::enum_names<domain::Method>().list());
     in.payer = body.text("payer", 200);
     in.amount_fen = body.integer("amount_fen", 1, kMaxFen);
     in.receipt_no = body.text("receipt_no", 64);
@@ -55,7 +56,7 @@ EntryFilter entry_filter(const Query& query) {
     f.project_id = query.uuid("project_id");
     f.contract_id = query.uuid("contract_id");
     f.subscription_id = query.uuid("subscription_id");
-    if (const auto category = query.enumeration("category", &domain::parse_category,
+    if (const auto category = query.enumeration("category", domain::parse_category,
                                                 domain::category_names() + ", reversal"))
         f.category = std::string(domain::to_string(*category));
     f.from = query.date("from");

@@ -182,11 +182,7 @@ void apply_contract_signed(Tx& tx, const sales::Clock& clock, const sales::bus::
     nlohmann::json items = nlohmann::json::array();
     for (const auto& item : schedule) {
         adapters::insert_schedule_item(tx, contract_id, item);
-        items.push_back({{"seq", item.seq},
-                         {"kind", domain::to_string(item.kind)},
-                         {"due_date", sales::to_string(item.due_date)},
-                         {"amount_fen", item.amount_fen},
-                         {"credited_fen", item.credited_fen}});
+        items.push_back(schedule_item_json(item));
     }
     emit(tx, kScheduleCreated, contract_id, 1,
          {{"contract_id", contract_id},

@@ -52,16 +52,21 @@ void recompute_clearance(sales::db::Tx& tx, const sales::Clock& clock, const Con
     }
 }
 
-nlohmann::json item_json(const domain::ItemBalance& i) {
+nlohmann::json schedule_item_json(const domain::ScheduleItem& i) {
     return {{"seq", i.seq},
             {"kind", domain::to_string(i.kind)},
             {"due_date", sales::to_string(i.due_date)},
             {"amount_fen", i.amount_fen},
-            {"credited_fen", i.credited_fen},
-            {"paid_fen", i.paid_fen},
-            {"outstanding_fen", i.outstanding_fen},
-            {"overdue_days", i.overdue_days},
-            {"penalty_fen", i.penalty_fen}};
+            {"credited_fen", i.credited_fen}};
+}
+
+nlohmann::json item_json(const domain::ItemBalance& i) {
+    auto out = schedule_item_json(i);
+    out["paid_fen"] = i.paid_fen;
+    out["outstanding_fen"] = i.outstanding_fen;
+    out["overdue_days"] = i.overdue_days;
+    out["penalty_fen"] = i.penalty_fen;
+    return out;
 }
 
 }  // namespace finance::app

@@ -36,7 +36,9 @@ std::optional<ContractBook> lock_book(sales::db::Tx& tx,
 void recompute_clearance(sales::db::Tx& tx, const sales::Clock& clock, const ContractBook& book,
                          const std::string& reason);
 
-// One schedule item's balance as the API shows it (FIN-5).
+// One schedule item as finance.schedule.created carries it (FIN-1).
+nlohmann::json schedule_item_json(const domain::ScheduleItem& item);
+// One schedule item's balance as the API shows it (FIN-5): the item and what is paid and owed.
 nlohmann::json item_json(const domain::ItemBalance& item);
 
 inline constexpr const char* kDepositReceived = "finance.deposit.received";

@@ -1,60 +1,15 @@
 #include "domain/ledger.hpp"
 
-#include "sales/enum_names.hpp"
-
 namespace finance::domain {
-namespace {
-
-constexpr sales::EnumNames<Category, 9> kCategories{{{
-    {Category::deposit, "deposit"},
-    {Category::down_payment, "down_payment"},
-    {Category::instalment, "instalment"},
-    {Category::loan_disbursement, "loan_disbursement"},
-    {Category::area_settlement, "area_settlement"},
-    {Category::fee, "fee"},
-    {Category::penalty, "penalty"},
-    {Category::refund, "refund"},
-    {Category::reversal, "reversal"},
-}}};
-
-constexpr sales::EnumNames<Method, 5> kMethods{{{
-    {Method::cash, "cash"},
-    {Method::card, "card"},
-    {Method::transfer, "transfer"},
-    {Method::cheque, "cheque"},
-    {Method::bank_loan, "bank_loan"},
-}}};
-
-}  // namespace
-
-std::string_view to_string(Category v) {
-    return kCategories.name(v);
-}
-
-std::string_view to_string(Method v) {
-    return kMethods.name(v);
-}
-
-std::optional<Category> parse_category(std::string_view text) {
-    return kCategories.parse(text);
-}
-
-std::optional<Method> parse_method(std::string_view text) {
-    return kMethods.parse(text);
-}
 
 std::string category_names() {
     std::string out;
-    for (const auto& [c, name] : kCategories.items) {
+    for (const auto& [c, name] : sales::enum_names<Category>().items) {
         if (c == Category::reversal)
             continue;
         out += (out.empty() ? "" : ", ") + std::string(name);
     }
     return out;
-}
-
-std::string method_names() {
-    return kMethods.list();
 }
 
 std::int64_t booked_amount(const Posting& p) {

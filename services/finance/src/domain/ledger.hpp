@@ -7,34 +7,23 @@
 #include <string>
 #include <string_view>
 
+#include "sales/enum_names.hpp"
 #include "sales/failure.hpp"
 
 namespace finance::domain {
 
 // FIN-2 categories; refund (FIN-4) and reversal (FIN-3) are entries of their own.
-enum class Category {
-    deposit,
-    down_payment,
-    instalment,
-    loan_disbursement,
-    area_settlement,
-    fee,
-    penalty,
-    refund,
-    reversal
-};
+SALES_ENUM(Category, deposit, down_payment, instalment, loan_disbursement, area_settlement, fee,
+           penalty, refund, reversal);
 // 现金 刷卡 转账 支票 按揭银行放款
-enum class Method { cash, card, transfer, cheque, bank_loan };
+SALES_ENUM(Method, cash, card, transfer, cheque, bank_loan);
 // What a posting is against: a subscription (the deposit, before a contract exists) or a
 // contract.
 enum class Target { subscription, contract };
 
-std::string_view to_string(Category v);
-std::string_view to_string(Method v);
-std::optional<Category> parse_category(std::string_view text);
-std::optional<Method> parse_method(std::string_view text);
+inline constexpr auto parse_category = &sales::parse_enum<Category>;
+inline constexpr auto parse_method = &sales::parse_enum<Method>;
 std::string category_names();  // categories a cashier may post (not "reversal")
-std::string method_names();
 
 struct Posting {
     Category category;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "sales/enum_names.hpp"
 #include "sales/money.hpp"
 
 namespace finance::domain {
@@ -18,36 +17,7 @@ std::int64_t day_number(Date d) {
     sales::fail_rule("invalid_plan", message);
 }
 
-constexpr sales::EnumNames<PlanKind, 3> kPlanKinds{{{
-    {PlanKind::one_off, "one_off"},
-    {PlanKind::instalments, "instalments"},
-    {PlanKind::mortgage, "mortgage"},
-}}};
-
-constexpr sales::EnumNames<ItemKind, 4> kItemKinds{{{
-    {ItemKind::one_off, "one_off"},
-    {ItemKind::instalment, "instalment"},
-    {ItemKind::down_payment, "down_payment"},
-    {ItemKind::loan, "loan"},
-}}};
-
 }  // namespace
-
-std::string_view to_string(PlanKind v) {
-    return kPlanKinds.name(v);
-}
-
-std::string_view to_string(ItemKind v) {
-    return kItemKinds.name(v);
-}
-
-std::optional<PlanKind> parse_plan_kind(std::string_view text) {
-    return kPlanKinds.parse(text);
-}
-
-std::optional<ItemKind> parse_item_kind(std::string_view text) {
-    return kItemKinds.parse(text);
-}
 
 Plan one_off_plan(Date due_date, std::int64_t price_fen) {
     return {PlanKind::one_off, {{ItemKind::one_off, due_date, price_fen}}};
@@ -163,12 +133,7 @@ Balance compute_balance(const std::vector<ScheduleItem>& schedule,
     b.paid_fen = running;
     std::int64_t prefix = 0;
     for (const auto& item : schedule) {
-        ItemBalance ib;
-        ib.seq = item.seq;
-        ib.kind = item.kind;
-        ib.due_date = item.due_date;
-        ib.amount_fen = item.amount_fen;
-        ib.credited_fen = item.credited_fen;
+        ItemBalance ib{item};
         ib.paid_fen = std::clamp<std::int64_t>(running - prefix, 0, item.amount_fen);
         ib.outstanding_fen = item.amount_fen - ib.paid_fen;
         const auto late = days_between(item.due_date, as_of);

@@ -30,15 +30,14 @@
 
 #include "domain/ledger.hpp"
 #include "sales/calendar.hpp"
+#include "sales/enum_names.hpp"
 
 namespace finance::domain {
 
-enum class PlanKind { one_off, instalments, mortgage };
-enum class ItemKind { one_off, instalment, down_payment, loan };
-std::string_view to_string(PlanKind v);
-std::string_view to_string(ItemKind v);
-std::optional<PlanKind> parse_plan_kind(std::string_view text);
-std::optional<ItemKind> parse_item_kind(std::string_view text);
+SALES_ENUM(PlanKind, one_off, instalments, mortgage);
+SALES_ENUM(ItemKind, one_off, instalment, down_payment, loan);
+inline constexpr auto parse_plan_kind = &sales::parse_enum<PlanKind>;
+inline constexpr auto parse_item_kind = &sales::parse_enum<ItemKind>;
 
 struct PlannedItem {
     ItemKind kind;
@@ -77,12 +76,8 @@ struct Movement {
     std::int64_t amount_fen;  // signed: receipts > 0, refunds and reversals of receipts < 0
 };
 
-struct ItemBalance {
-    int seq = 0;
-    ItemKind kind = ItemKind::one_off;
-    sales::Date due_date;
-    std::int64_t amount_fen = 0;
-    std::int64_t credited_fen = 0;
+// A schedule item with what is paid and owed on it as of a day.
+struct ItemBalance : ScheduleItem {
     std::int64_t paid_fen = 0;
     std::int64_t outstanding_fen = 0;
     std::int64_t overdue_days = 0;  // 0 when not overdue

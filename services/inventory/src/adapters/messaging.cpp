@@ -14,16 +14,12 @@ nlohmann::json render(const app::DealOutcome& o) {
     switch (o.result) {
         case Result::held: {
             const auto& u = *o.unit;
-            return {{"result", "held"},
-                    {"unit",
-                     {{"unit_id", u.unit_id},
-                      {"project_id", u.project_id},
-                      {"building_id", u.building_id},
-                      {"unit_number", u.unit_number},
-                      {"gross_area_centi_m2", u.gross_area_centi_m2},
-                      {"list_unit_price_fen_per_m2", u.list_unit_price_fen_per_m2},
-                      {"list_total_fen", u.list_total_fen},
-                      {"price_list_id", sales::db::nullable(u.price_list_id)}}}};
+            auto unit = app::unit_ref(u);
+            unit.update({{"gross_area_centi_m2", u.gross_area_centi_m2},
+                         {"list_unit_price_fen_per_m2", u.list_unit_price_fen_per_m2},
+                         {"list_total_fen", u.list_total_fen},
+                         {"price_list_id", sales::db::nullable(u.price_list_id)}});
+            return {{"result", "held"}, {"unit", unit}};
         }
         case Result::conflict:
             return {{"result", "conflict"}, {"status", o.status}};

@@ -143,7 +143,7 @@ std::optional<ChangeRequest> find_change_request(Tx& tx, const std::string& id, 
 void decide_change_request(Tx& tx, const std::string& id, domain::ChangeRequestStatus status,
                            const std::string& actor, const std::optional<std::string>& note) {
     tx.exec(kDecideChangeRequest,
-            {id, std::string(domain::name(status)), actor, sales::db::param(note)});
+            {id, std::string(domain::to_string(status)), actor, sales::db::param(note)});
 }
 
 }  // namespace inventory::adapters

@@ -17,11 +17,7 @@ struct UnitState {
 };
 
 UnitState state_of(const sales::db::Row& r) {
-    return {{r.text("unit_id"), r.text("project_id"), r.text("building_id"), r.text("unit_number"),
-             r.text("status"), r.text("status"), r.int64("version"), r.opt_text("subscription_id"),
-             r.int64("gross_area_centi_m2"), r.int64("list_unit_price_fen_per_m2"),
-             r.int64("list_total_fen"), r.opt_text("price_list_id")},
-            r.text("status"),
+    return {changed_unit_of(r, "status", "status"), r.text("status"),
             r.opt_int64("deal_price_fen")};
 }
 

@@ -65,7 +65,7 @@ nlohmann::json release_or_withdraw(sales::db::Pool& db, const sales::Principal& 
                 emit_project_changed(tx, id);
         }
         return nlohmann::json{{"changed", changed.size()},
-                              {"status", std::string(domain::name(domain::target(action)))},
+                              {"status", std::string(domain::to_string(domain::target(action)))},
                               {"skipped", skipped}};
     });
 }

@@ -12,7 +12,7 @@ adapters::StatusUpdate update_of(const StatusChange& change) {
     if (change.actions.empty())
         throw std::logic_error("change_status needs at least one action");
     const auto to = domain::target(change.actions.front());
-    adapters::StatusUpdate update{.to = std::string(domain::name(to)),
+    adapters::StatusUpdate update{.to = std::string(domain::to_string(to)),
                                   .actor = change.actor,
                                   .reason = change.reason,
                                   .limit = change.limit,
@@ -21,8 +21,8 @@ adapters::StatusUpdate update_of(const StatusChange& change) {
         if (domain::target(action) != to)
             throw std::logic_error("change_status actions must share one target status");
         for (auto s : domain::sources(action)) {
-            update.from.emplace_back(domain::name(s));
-            update.actions.emplace_back(domain::name(action));
+            update.from.emplace_back(domain::to_string(s));
+            update.actions.emplace_back(domain::to_string(action));
         }
     }
     return update;
@@ -30,32 +30,41 @@ adapters::StatusUpdate update_of(const StatusChange& change) {
 
 }  // namespace
 
+ChangedUnit changed_unit_of(const sales::db::Row& r, const char* from_column,
+                            const char* to_column) {
+    return {r.text("unit_id"),
+            r.text("project_id"),
+            r.text("building_id"),
+            r.text("unit_number"),
+            r.text(from_column),
+            r.text(to_column),
+            r.int64("version"),
+            r.opt_text("subscription_id"),
+            r.int64("gross_area_centi_m2"),
+            r.int64("list_unit_price_fen_per_m2"),
+            r.int64("list_total_fen"),
+            r.opt_text("price_list_id")};
+}
+
+nlohmann::json unit_ref(const ChangedUnit& u) {
+    return {{"unit_id", u.unit_id},
+            {"project_id", u.project_id},
+            {"building_id", u.building_id},
+            {"unit_number", u.unit_number}};
+}
+
 std::vector<ChangedUnit> change_status(sales::db::Tx& tx, const StatusChange& change) {
     std::vector<ChangedUnit> out;
     for (const auto& r : adapters::update_status(tx, change.which, update_of(change))) {
-        ChangedUnit u{r.text("unit_id"),
-                      r.text("project_id"),
-                      r.text("building_id"),
-                      r.text("unit_number"),
-                      r.text("from_status"),
-                      r.text("to_status"),
-                      r.int64("version"),
-                      r.opt_text("subscription_id"),
-                      r.int64("gross_area_centi_m2"),
-                      r.int64("list_unit_price_fen_per_m2"),
-                      r.int64("list_total_fen"),
-                      r.opt_text("price_list_id")};
-        sales::bus::outbox_append(
-            tx, sales::bus::make_event("inventory", kUnitStatusChanged, u.unit_id, u.version,
-                                       {{"unit_id", u.unit_id},
-                                        {"project_id", u.project_id},
-                                        {"building_id", u.building_id},
-                                        {"unit_number", u.unit_number},
-                                        {"from", u.from},
-                                        {"to", u.to},
-                                        {"action", r.text("action")},
-                                        {"subscription_id", sales::db::nullable(u.subscription_id)},
-                                        {"version", u.version}}));
+        auto u = changed_unit_of(r, "from_status", "to_status");
+        auto data = unit_ref(u);
+        data.update({{"from", u.from},
+                     {"to", u.to},
+                     {"action", r.text("action")},
+                     {"subscription_id", sales::db::nullable(u.subscription_id)},
+                     {"version", u.version}});
+        sales::bus::outbox_append(tx, sales::bus::make_event("inventory", kUnitStatusChanged,
+                                                             u.unit_id, u.version, data));
         out.push_back(std::move(u));
     }
     return out;

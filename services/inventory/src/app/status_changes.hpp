@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/unit_store.hpp"
 #include "domain/unit_status.hpp"
 #include "sales/db.hpp"
@@ -31,6 +33,13 @@ struct ChangedUnit {
     std::int64_t list_total_fen = 0;
     std::optional<std::string> price_list_id;
 };
+
+// A unit row (adapters::update_status, adapters::deal_state) as a ChangedUnit; `from_column` and
+// `to_column` name the columns of its status before and after.
+ChangedUnit changed_unit_of(const sales::db::Row& r, const char* from_column,
+                            const char* to_column);
+// The unit as events and deal replies name it: unit_id, project_id, building_id, unit_number.
+nlohmann::json unit_ref(const ChangedUnit& u);
 
 struct StatusChange {
     // Actions with one common target (e.g. hold and hold_reserved); a unit's recorded action is

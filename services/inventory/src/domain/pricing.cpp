@@ -3,29 +3,13 @@
 #include <set>
 
 #include "domain/unit.hpp"
-#include "sales/enum_names.hpp"
 
 namespace inventory::domain {
 namespace {
-constexpr sales::EnumNames<PriceListStatus, 2> kPriceListStatuses{
-    {{{PriceListStatus::draft, "draft"}, {PriceListStatus::approved, "approved"}}}};
-constexpr sales::EnumNames<ChangeRequestStatus, 3> kChangeRequestStatuses{
-    {{{ChangeRequestStatus::pending, "pending"},
-      {ChangeRequestStatus::approved, "approved"},
-      {ChangeRequestStatus::rejected, "rejected"}}}};
-
 sales::Failure invalid_transition(const std::string& message) {
     return sales::Failure(sales::Failure::Kind::conflict, "invalid_transition", message);
 }
 }  // namespace
-
-std::string_view name(PriceListStatus status) {
-    return kPriceListStatuses.name(status);
-}
-
-std::optional<PriceListStatus> parse_price_list_status(std::string_view text) {
-    return kPriceListStatuses.parse(text);
-}
 
 std::optional<sales::Failure> check_master_data_editable(bool locked) {
     if (!locked)
@@ -39,7 +23,7 @@ std::optional<sales::Failure> check_master_data_editable(bool locked) {
 std::optional<sales::Failure> check_price_list_approval(PriceListStatus status, bool locked) {
     if (status != PriceListStatus::draft) {
         return invalid_transition("INV-2: only a draft price list can be approved; this one is " +
-                                  std::string(name(status)));
+                                  std::string(to_string(status)));
     }
     return check_master_data_editable(locked);
 }
@@ -64,18 +48,10 @@ std::vector<FieldProblem> validate(const std::vector<PriceListItem>& items) {
     return problems;
 }
 
-std::string_view name(ChangeRequestStatus status) {
-    return kChangeRequestStatuses.name(status);
-}
-
-std::optional<ChangeRequestStatus> parse_change_request_status(std::string_view text) {
-    return kChangeRequestStatuses.parse(text);
-}
-
 ChangeRequestTransition decide(ChangeRequestStatus from, ChangeDecision decision) {
     if (from != ChangeRequestStatus::pending) {
         return {std::nullopt, invalid_transition("INV-2: the change request is already " +
-                                                 std::string(name(from)))};
+                                                 std::string(to_string(from)))};
     }
     return {decision == ChangeDecision::approve ? ChangeRequestStatus::approved
                                                 : ChangeRequestStatus::rejected,

@@ -10,14 +10,14 @@
 #include <vector>
 
 #include "domain/problems.hpp"
+#include "sales/enum_names.hpp"
 
 namespace inventory::domain {
 
 inline constexpr std::size_t kMaxPriceListItems = 10'000;
 
-enum class PriceListStatus { draft, approved };
-std::string_view name(PriceListStatus status);
-std::optional<PriceListStatus> parse_price_list_status(std::string_view text);
+SALES_ENUM(PriceListStatus, draft, approved);
+inline constexpr auto parse_price_list_status = &sales::parse_enum<PriceListStatus>;
 
 // INV-2: direct edits of unit master data and new price lists only before the lock
 // (409 master_data_locked after it).
@@ -33,10 +33,9 @@ struct PriceListItem {
 // Items: 1..kMaxPriceListItems, each unit once, prices within INV-1 bounds.
 std::vector<FieldProblem> validate(const std::vector<PriceListItem>& items);
 
-enum class ChangeRequestStatus { pending, approved, rejected };
+SALES_ENUM(ChangeRequestStatus, pending, approved, rejected);
 enum class ChangeDecision { approve, reject };
-std::string_view name(ChangeRequestStatus status);
-std::optional<ChangeRequestStatus> parse_change_request_status(std::string_view text);
+inline constexpr auto parse_change_request_status = &sales::parse_enum<ChangeRequestStatus>;
 
 struct ChangeRequestTransition {
     std::optional<ChangeRequestStatus> to;

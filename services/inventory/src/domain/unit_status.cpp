@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "sales/enum_names.hpp"
-
 namespace inventory::domain {
 namespace {
 using S = UnitStatus;
@@ -42,14 +40,6 @@ const Rule& rule(UnitAction action) {
                          [action](const Rule& r) { return r.action == action; });
 }
 
-constexpr sales::EnumNames<UnitStatus, 7> kStatusNames{{{{S::not_for_sale, "not_for_sale"},
-                                                         {S::available, "available"},
-                                                         {S::reserved, "reserved"},
-                                                         {S::held, "held"},
-                                                         {S::subscribed, "subscribed"},
-                                                         {S::signed_, "signed"},
-                                                         {S::handed_over, "handed_over"}}}};
-
 // Actions that take a unit for a deal answer "unit_not_available" (HTTP 409 / RPC conflict).
 bool takes_unit(UnitAction action) {
     return action == A::hold || action == A::hold_reserved || action == A::take_subscribed;
@@ -73,16 +63,8 @@ const std::vector<UnitAction>& all_actions() {
     return all;
 }
 
-std::string_view name(UnitStatus status) {
-    return kStatusNames.name(status);
-}
-
-std::string_view name(UnitAction action) {
+std::string_view to_string(UnitAction action) {
     return rule(action).name;
-}
-
-std::optional<UnitStatus> parse_status(std::string_view text) {
-    return kStatusNames.parse(text);
 }
 
 const std::vector<UnitStatus>& sources(UnitAction action) {
@@ -99,13 +81,13 @@ Transition decide(UnitStatus from, UnitAction action) {
         return {r.to, std::nullopt};
     std::string allowed;
     for (auto s : r.from)
-        allowed += (allowed.empty() ? "" : " or ") + std::string(name(s));
+        allowed += (allowed.empty() ? "" : " or ") + std::string(to_string(s));
     return {std::nullopt,
             sales::Failure(sales::Failure::Kind::conflict,
                            takes_unit(action) ? "unit_not_available" : "invalid_transition",
                            "cannot " + std::string(r.name) + " a unit that is " +
-                               std::string(name(from)) + " (INV-4: only from " + allowed + ")",
-                           {{"status", std::string(name(from))}})};
+                               std::string(to_string(from)) + " (INV-4: only from " + allowed + ")",
+                           {{"status", std::string(to_string(from))}})};
 }
 
 bool is_sold(UnitStatus status) {

@@ -8,10 +8,11 @@
 #include <vector>
 
 #include "domain/problems.hpp"
+#include "sales/enum_names.hpp"
 
 namespace inventory::domain {
 
-enum class UnitStatus { not_for_sale, available, reserved, held, subscribed, signed_, handed_over };
+SALES_ENUM(UnitStatus, not_for_sale, available, reserved, held, subscribed, signed_, handed_over);
 
 enum class UnitAction {
     release,           // not_for_sale → available (release batch)
@@ -32,9 +33,9 @@ enum class UnitAction {
 const std::vector<UnitStatus>& all_statuses();
 const std::vector<UnitAction>& all_actions();
 
-std::string_view name(UnitStatus status);  // "not_for_sale", ..., "signed", "handed_over"
-std::string_view name(UnitAction action);
-std::optional<UnitStatus> parse_status(std::string_view text);
+// to_string(UnitStatus): "not_for_sale", ..., "signed", "handed_over" (SALES_ENUM).
+std::string_view to_string(UnitAction action);
+inline constexpr auto parse_status = &sales::parse_enum<UnitStatus>;
 
 // Statuses from which `action` is legal (never empty).
 const std::vector<UnitStatus>& sources(UnitAction action);
