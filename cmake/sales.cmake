@@ -33,6 +33,13 @@ function(sales_service name)
 
   add_executable(${name} ${dir}/src/main.cpp ${service_sources})
   target_link_libraries(${name} PRIVATE ${name}_domain sales::service)
+  # Batches of 8 files compile as one: each file instantiates nlohmann/json and the runtime's
+  # templates again, so a first build of the services takes half the time (10.7 → 5.4 min on
+  # 2 cores); a one-file change recompiles its batch. Names in anonymous namespaces of one
+  # service's files must therefore differ. Off with -DSALES_UNITY_BUILD=OFF.
+  if(SALES_UNITY_BUILD)
+    set_target_properties(${name} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  endif()
   target_compile_definitions(${name} PRIVATE SERVICE_MIGRATIONS_DIR="${dir}/migrations")
 
   file(GLOB unit_tests CONFIGURE_DEPENDS ${dir}/tests/*_test.cpp)

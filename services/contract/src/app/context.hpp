@@ -14,6 +14,9 @@
 
 namespace contract::app {
 
+// The actor recorded for changes that finance's events cause (deposits, clearance).
+inline constexpr const char* kFinanceActor = "finance";
+
 struct Context {
     sales::db::Pool& db;
     const sales::Clock& clock;

@@ -9,7 +9,6 @@ using domain::Subscription;
 using sales::db::Tx;
 
 constexpr const char* kSystemActor = "system";
-constexpr const char* kFinanceActor = "finance";
 
 domain::DepositReceipt read_receipt(const sales::bus::Event& event, std::string& subscription_id) {
     const auto& d = event.data;

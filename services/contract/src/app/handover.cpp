@@ -10,8 +10,6 @@ namespace contract::app {
 using domain::HandoverState;
 using sales::db::Tx;
 
-constexpr const char* kFinanceActor = "finance";
-
 nlohmann::json hand_over(const Context& ctx, const sales::Principal& caller, const std::string& id,
                          sales::Date notice_date, sales::Date handed_over_on,
                          const std::string& confirmed_by) {

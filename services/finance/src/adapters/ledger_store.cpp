@@ -109,7 +109,7 @@ nlohmann::json entry_json(const sales::db::Row& r) {
                          {{"receipt_no", receipt_no}, {"project_id", project_id}});
 }
 
-sales::db::Params period(const std::string& project_id, sales::Date from, sales::Date to) {
+sales::db::Params period_params(const std::string& project_id, sales::Date from, sales::Date to) {
     return {project_id, sales::to_string(from), sales::to_string(to)};
 }
 
@@ -183,14 +183,14 @@ EntryPage list_entries(Tx& tx, const EntryFilter& f) {
 std::vector<nlohmann::json> entries_booked(Tx& tx, const std::string& project_id, sales::Date from,
                                            sales::Date to) {
     std::vector<nlohmann::json> out;
-    for (const auto& r : tx.exec(kSelectEntriesBooked, period(project_id, from, to)))
+    for (const auto& r : tx.exec(kSelectEntriesBooked, period_params(project_id, from, to)))
         out.push_back(entry_json(r));
     return out;
 }
 
 std::pair<std::int64_t, std::int64_t> booked_totals(Tx& tx, const std::string& project_id,
                                                     sales::Date from, sales::Date to) {
-    const auto r = tx.exec_one(kBookedTotals, period(project_id, from, to));
+    const auto r = tx.exec_one(kBookedTotals, period_params(project_id, from, to));
     return {r.int64(0), r.int64(1)};
 }
 
