@@ -9,6 +9,7 @@
 #include "sales/bus.hpp"
 #include "sales/clock.hpp"
 #include "sales/ids.hpp"
+#include "sales/json_limits.hpp"
 #include "sales/log.hpp"
 
 namespace sales::bus {
@@ -79,6 +80,9 @@ std::string to_json(const Event& event) {
 }
 
 Event parse_event(const std::string& json_text) {
+    if (!json_depth_within(json_text))
+        throw EnvelopeError("event envelope: nested deeper than " + std::to_string(kMaxJsonDepth) +
+                            " levels");
     json doc;
     try {
         doc = json::parse(json_text);

@@ -16,6 +16,7 @@
 #include "nats_impl.hpp"
 #include "sales/bus.hpp"
 #include "sales/fault.hpp"
+#include "sales/json_limits.hpp"
 #include "sales/log.hpp"
 #include "sales/metrics.hpp"
 #include "worker.hpp"
@@ -49,6 +50,8 @@ std::uint64_t delivery_count(natsMsg* msg) {
 
 // For a malformed message, the id is still worth recording when it can be read.
 std::optional<std::string> best_effort_id(const std::string& payload) {
+    if (!json_depth_within(payload))
+        return std::nullopt;
     auto doc = nlohmann::json::parse(payload, nullptr, false);
     if (doc.is_object()) {
         auto it = doc.find("id");

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "sales/http.hpp"
+#include "sales/json_limits.hpp"
 
 namespace sales::http {
 
@@ -64,6 +65,10 @@ nlohmann::json Request::json() const {
     if (body.empty())
         throw Failure(Failure::Kind::invalid, "invalid_json",
                       "request body is empty; expected a JSON object");
+    if (!json_depth_within(body))
+        throw Failure(Failure::Kind::invalid, "invalid_json",
+                      "request body nests arrays or objects deeper than " +
+                          std::to_string(kMaxJsonDepth) + " levels");
     nlohmann::json parsed;
     try {
         parsed = nlohmann::json::parse(body);

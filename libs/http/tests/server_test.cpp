@@ -172,6 +172,21 @@ TEST(RequestJson, ParseErrorAndNonObjectAre400WithPosition) {
     }
 }
 
+// A body nested 200,000 levels deep (400 KB) is refused before it is parsed or copied.
+TEST(RequestJson, DeepNestingIs400BeforeParsing) {
+    Request req;
+    req.body = "{\"plan\": " + std::string(200'000, '[') + std::string(200'000, ']') + "}";
+    try {
+        req.json();
+        FAIL() << "no exception";
+    } catch (const sales::Failure& e) {
+        EXPECT_EQ(sales::http_status(e.kind()), 400);
+        EXPECT_EQ(e.code(), "invalid_json");
+    }
+    req.body = R"({"a":[[[1]]]})";
+    EXPECT_EQ(req.json()["a"][0][0][0], 1);
+}
+
 TEST(HeadersMap, IsCaseInsensitive) {
     Headers h;
     h["X-Request-Id"] = "a";
