@@ -30,11 +30,17 @@ trap '"$infra" stop' EXIT
 
 # Debian installs nats-server in /usr/sbin; tests start private ones through PATH.
 export PATH="$PATH:/usr/sbin"
+# Services under test connect over TCP with their own roles and passwords; the tests' own
+# administrator connection goes through the private Unix socket (no trust over TCP). The shared
+# nats-server takes the "admin" user (deploy/local/nats.conf).
 export SALES_TEST_PG_HOST=127.0.0.1
 export SALES_TEST_PG_PORT="$SALES_PG_PORT"
 export SALES_TEST_PG_USER=postgres
-export SALES_TEST_NATS_URL="nats://127.0.0.1:$SALES_NATS_PORT"
+SALES_TEST_PG_SOCKET="$("$infra" pg-socket)"
+nats_admin_password="$("$infra" nats-password admin)"
+export SALES_TEST_PG_SOCKET SALES_TEST_NATS_URL="nats://admin:$nats_admin_password@127.0.0.1:$SALES_NATS_PORT"
 export SALES_TEST_PG_RESTART_CMD="$infra restart-postgres"
 export SALES_BUILD_DIR="${SALES_BUILD_DIR:-$root/build}"
 
 ctest --test-dir "$SALES_BUILD_DIR" --output-on-failure -j2 "$@"
+

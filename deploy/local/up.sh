@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts the whole system locally with demo data: installs dependencies, builds, starts
-# PostgreSQL 15 and nats-server (JetStream) under .run/local, creates one database per service,
-# starts every service that exists (each runs its own migrations), waits for /readyz and prints
-# the URLs. Safe to run twice: what is already running is left alone.
+# PostgreSQL 15 and nats-server (JetStream) under .run/local, creates one database and role per
+# service (each service connects only as its own role and NATS user), starts every service that
+# exists (each runs its own migrations), waits for /readyz and prints the URLs. Safe to run
+# twice: what is already running is left alone.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -18,15 +19,16 @@ mkdir -p "$pid_dir" "$log_dir"
 "$root/scripts/install-deps.sh"
 # Only what runs here: the services and the token tool (the tests build in scripts/test.sh).
 SALES_BUILD_DIR="$build" "$root/scripts/build.sh" inventory contract customer finance gateway sales-token
-"$root/deploy/local/infra.sh" start
+infra="$root/deploy/local/infra.sh"
+"$infra" start
 
-# One secret for the local stack, made once and kept out of the repository.
-secret_file="$SALES_RUN_DIR/jwt.secret"
-if [ ! -s "$secret_file" ]; then
-  head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >"$secret_file"
-  chmod 600 "$secret_file"
+# Token keys (docs/operations.md "Token keys"), made once and kept out of the repository: every
+# service gets the public key, only the gateway (and sales-token below) the private key file.
+token_key_file="${SALES_TOKEN_PRIVATE_KEY_FILE:-$SALES_RUN_DIR/token-private.key}"
+if [ ! -s "$token_key_file" ]; then
+  "$build/libs/auth/sales-token" keygen --kid local-1 --out-private "$token_key_file" >/dev/null
 fi
-export SALES_JWT_SECRET="${SALES_JWT_SECRET:-$(cat "$secret_file")}"
+export SALES_TOKEN_PUBLIC_KEYS="${SALES_TOKEN_PUBLIC_KEYS:-$("$build/libs/auth/sales-token" public-key --private-key "$token_key_file")}"
 export SALES_NATS_URL="nats://127.0.0.1:$SALES_NATS_PORT"
 
 declare -A default_port=([gateway]=8080 [inventory]=8081 [contract]=8082 [customer]=8083 [finance]=8084)
@@ -43,12 +45,9 @@ for svc in "${services[@]}"; do
   port_var="SALES_${upper}_PORT"
   port="${!port_var:-${default_port[$svc]}}"
   export "$port_var=$port"
-  db="sales_$svc"
-  if ! psql -h 127.0.0.1 -p "$SALES_PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1; then
-    psql -h 127.0.0.1 -p "$SALES_PG_PORT" -U postgres -qc "CREATE DATABASE $db" >/dev/null
-  fi
-  export "SALES_${upper}_DB=host=127.0.0.1 port=$SALES_PG_PORT user=postgres dbname=$db"
+  only_this_service=()
   if [ "$svc" = gateway ]; then
+    only_this_service=("SALES_TOKEN_PRIVATE_KEY_FILE=$token_key_file")
     # The gateway fronts the others (started before it in this loop) and writes the generated
     # password of its first administrator ("admin") to this file on its first start.
     for up in inventory contract customer finance; do
@@ -57,6 +56,11 @@ for svc in "${services[@]}"; do
     done
     export SALES_GATEWAY_ADMIN_PASSWORD_FILE="${SALES_GATEWAY_ADMIN_PASSWORD_FILE:-$SALES_RUN_DIR/admin.password}"
   fi
+  # Its own database role (sales_<svc>, owner of database sales_<svc> only) and NATS user
+  # (deploy/local/nats.conf), given to this service alone (docs/operations.md "Database roles
+  # and NATS users").
+  only_this_service+=("SALES_${upper}_DB=$("$infra" database "$svc")" "SALES_NATS_USER=$svc"
+                      "SALES_NATS_PASSWORD=$("$infra" nats-password "$svc")")
   if pid_alive "$pid_dir/$svc.pid"; then
     echo "up: $svc already running (pid $(cat "$pid_dir/$svc.pid"))"
     continue
@@ -65,7 +69,7 @@ for svc in "${services[@]}"; do
     echo "up: port $port for $svc is in use by another program; set $port_var to a free port" >&2
     exit 1
   fi
-  nohup "$build/services/$svc/$svc" >>"$log_dir/$svc.log" 2>&1 &
+  nohup env "${only_this_service[@]}" "$build/services/$svc/$svc" >>"$log_dir/$svc.log" 2>&1 &
   echo $! >"$pid_dir/$svc.pid"
 done
 
@@ -85,7 +89,7 @@ for svc in "${services[@]}"; do
   fi
 done
 
-token="$("$build/libs/auth/sales-token" --user demo-admin --roles admin --projects '*' --ttl 86400)"
+token="$("$build/libs/auth/sales-token" mint --private-key "$token_key_file" --user demo-admin --roles admin --projects '*' --ttl 3600)"
 echo "$token" >"$SALES_RUN_DIR/demo-admin.token"
 
 # Demo data: project HX01 with two released buildings and two subscriptions (first run only).
@@ -103,9 +107,10 @@ for svc in "${services[@]}"; do
   port_var="SALES_${svc^^}_PORT"
   printf '  %-10s http://127.0.0.1:%s   (log %s)\n' "$svc" "${!port_var}" "$log_dir/$svc.log"
 done
-echo "  postgres   127.0.0.1:$SALES_PG_PORT (user postgres)"
-echo "  nats       $SALES_NATS_URL (monitoring http://127.0.0.1:${SALES_NATS_MONITOR_PORT:-28222}/jsz)"
-echo "A demo admin token (24 h) is in $SALES_RUN_DIR/demo-admin.token, e.g.:"
+echo "  postgres   127.0.0.1:$SALES_PG_PORT (role sales_<service> per service; administrator: $infra psql)"
+echo "  nats       $SALES_NATS_URL (a user per service; monitoring http://127.0.0.1:${SALES_NATS_MONITOR_PORT:-28222}/jsz)"
+echo "  passwords  $SALES_RUN_DIR/secrets (mode 600)"
+echo "A demo admin token (1 h; run up.sh again for a new one) is in $SALES_RUN_DIR/demo-admin.token, e.g.:"
 echo "  curl -H \"Authorization: Bearer \$(cat $SALES_RUN_DIR/demo-admin.token)\" http://127.0.0.1:${SALES_INVENTORY_PORT:-8081}/api/v1/projects"
 if [[ " ${services[*]} " == *" gateway "* ]]; then
   echo "Gateway (use this): http://127.0.0.1:$SALES_GATEWAY_PORT   API docs http://127.0.0.1:$SALES_GATEWAY_PORT/docs"

@@ -20,7 +20,11 @@ namespace {
 using namespace std::chrono_literals;
 using sales::test::eventually;
 
-const std::string kSecret = "proof-test-secret-0123456789abcdef0123456789";
+// The services verify with the public key only (issue 11 item 8); the test signs.
+const sales::auth::SigningKey& signing_key() {
+    static const auto key = sales::auth::generate_signing_key("proof-1");
+    return key;
+}
 
 std::string short_id() {
     return sales::new_uuid().substr(0, 8);
@@ -30,20 +34,23 @@ class EventProof : public ::testing::Test {
   protected:
     void SetUp() override {
         suffix_ = short_id();
-        inventory_db_ = sales::test::fresh_database("proof_inv_" + suffix_);
-        contract_db_ = sales::test::fresh_database("proof_con_" + suffix_);
+        // Each service as its own database role and NATS user (issue 11 item 9); the test
+        // reads as the administrator.
+        inventory_db_ = sales::test::fresh_service_database("proof_inv_" + suffix_);
+        contract_db_ = sales::test::fresh_service_database("proof_con_" + suffix_);
         inventory_port_ = sales::test::free_port();
         contract_port_ = sales::test::free_port();
         log_dir_ = std::filesystem::temp_directory_path() / ("sales-proof-" + suffix_);
         std::filesystem::create_directories(log_dir_);
         nats_ = std::make_unique<sales::test::NatsServer>();
-        sales::auth::TokenKey key{kSecret};
         token_ = sales::auth::mint(
-            key, sales::Principal{
-                     "proof-admin", {"admin"}, {"*"}, std::chrono::system_clock::now() + 1h});
-        inventory_pool_ =
-            std::make_unique<sales::db::Pool>(sales::db::PoolOptions{inventory_db_, 2});
-        contract_pool_ = std::make_unique<sales::db::Pool>(sales::db::PoolOptions{contract_db_, 2});
+            signing_key(),
+            sales::Principal{
+                "proof-admin", {"admin"}, {"*"}, std::chrono::system_clock::now() + 1h});
+        inventory_pool_ = std::make_unique<sales::db::Pool>(
+            sales::db::PoolOptions{inventory_db_.admin_conninfo, 2});
+        contract_pool_ = std::make_unique<sales::db::Pool>(
+            sales::db::PoolOptions{contract_db_.admin_conninfo, 2});
     }
 
     void TearDown() override {
@@ -58,16 +65,24 @@ class EventProof : public ::testing::Test {
     }
 
     std::map<std::string, std::string> common_env() const {
-        return {{"SALES_NATS_URL", nats_->url()},    {"SALES_JWT_SECRET", kSecret},
-                {"SALES_STARTUP_TIMEOUT", "30s"},    {"SALES_LOG_LEVEL", "info"},
-                {"SALES_CONTRACT_ACK_WAIT", "2s"},   {"SALES_CONTRACT_NAK_DELAY", "200ms"},
-                {"SALES_INVENTORY_IO_THREADS", "2"}, {"SALES_CONTRACT_IO_THREADS", "2"}};
+        return {
+            {"SALES_NATS_URL", nats_->url()},
+            {"SALES_TOKEN_PUBLIC_KEYS", sales::auth::format_public_key(signing_key().public_key())},
+            {"SALES_STARTUP_TIMEOUT", "30s"},
+            {"SALES_LOG_LEVEL", "info"},
+            {"SALES_CONTRACT_ACK_WAIT", "2s"},
+            {"SALES_CONTRACT_NAK_DELAY", "200ms"},
+            {"SALES_INVENTORY_IO_THREADS", "2"},
+            {"SALES_CONTRACT_IO_THREADS", "2"}};
     }
 
     std::unique_ptr<sales::test::Process> start(const std::string& name, std::uint16_t port,
-                                                const std::string& db, const std::string& fault) {
+                                                const sales::test::ServiceDatabase& db,
+                                                const std::string& fault) {
         auto env = common_env();
-        env[name == "inventory" ? "SALES_INVENTORY_DB" : "SALES_CONTRACT_DB"] = db;
+        env[name == "inventory" ? "SALES_INVENTORY_DB" : "SALES_CONTRACT_DB"] = db.conninfo;
+        for (const auto& [key, value] : nats_->service_env(name))
+            env[key] = value;
         if (!fault.empty())
             env["SALES_FAULT"] = fault;
         return sales::test::start_service(name, port, env, (log_dir_ / (name + ".log")).string());
@@ -148,7 +163,8 @@ class EventProof : public ::testing::Test {
         return total;
     }
 
-    std::string suffix_, inventory_db_, contract_db_, token_;
+    std::string suffix_, token_;
+    sales::test::ServiceDatabase inventory_db_, contract_db_;
     std::uint16_t inventory_port_ = 0, contract_port_ = 0;
     std::filesystem::path log_dir_;
     std::unique_ptr<sales::test::NatsServer> nats_;

@@ -28,7 +28,6 @@
 #include <optional>
 #include <random>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -68,7 +67,7 @@ struct Endpoint {
 struct Options {
     Endpoint contract{"127.0.0.1", 8082};
     Endpoint inventory{"127.0.0.1", 8081};
-    std::string jwt_secret_file;
+    std::string private_key_file;
     std::string contract_db;
     std::string inventory_db;
     std::int64_t buyers = 20'000;
@@ -86,11 +85,12 @@ struct Options {
 
 void print_usage() {
     std::puts(
-        "usage: opening_rush --jwt-secret-file FILE --contract-db CONNINFO --inventory-db "
+        "usage: opening_rush --private-key FILE --contract-db CONNINFO --inventory-db "
         "CONNINFO [options]\n"
         "  --contract HOST:PORT     contract service (127.0.0.1:8082)\n"
         "  --inventory HOST:PORT    inventory service (127.0.0.1:8081)\n"
-        "  --jwt-secret-file FILE   the services' SALES_JWT_SECRET\n"
+        "  --private-key FILE       token signing key (sales-token keygen; its public key in\n"
+        "                           the services' SALES_TOKEN_PUBLIC_KEYS)\n"
         "  --contract-db CONNINFO   libpq conninfo of the contract database (sync wait, checks)\n"
         "  --inventory-db CONNINFO  libpq conninfo of the inventory database (checks)\n"
         "  --buyers N               buyers, one POST /api/v1/subscriptions each (20000)\n"
@@ -149,8 +149,8 @@ Options parse_args(int argc, char** argv) {
             o.contract = to_endpoint(flag, value);
         else if (flag == "--inventory")
             o.inventory = to_endpoint(flag, value);
-        else if (flag == "--jwt-secret-file")
-            o.jwt_secret_file = value;
+        else if (flag == "--private-key")
+            o.private_key_file = value;
         else if (flag == "--contract-db")
             o.contract_db = value;
         else if (flag == "--inventory-db")
@@ -181,24 +181,11 @@ Options parse_args(int argc, char** argv) {
         else
             throw UsageError("unknown flag " + flag + " (see --help)");
     }
-    if (o.jwt_secret_file.empty() || o.contract_db.empty() || o.inventory_db.empty())
-        throw UsageError("--jwt-secret-file, --contract-db and --inventory-db are required");
+    if (o.private_key_file.empty() || o.contract_db.empty() || o.inventory_db.empty())
+        throw UsageError("--private-key, --contract-db and --inventory-db are required");
     if (o.popular > o.buildings * o.floors * o.positions)
         throw UsageError("--popular exceeds the number of units");
     return o;
-}
-
-std::string read_secret(const std::string& path) {
-    std::ifstream in(path);
-    if (!in)
-        throw UsageError("--jwt-secret-file: cannot read " + path);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto secret = text.str();
-    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' ||
-                               secret.back() == ' ' || secret.back() == '\t'))
-        secret.pop_back();
-    return secret;
 }
 
 double seconds_since(Clock::time_point start) {
@@ -229,7 +216,7 @@ struct Unit {
 
 class Inventory {
   public:
-    Inventory(const Options& o, sales::auth::TokenKey key)
+    Inventory(const Options& o, sales::auth::SigningKey key)
         : client_(o.inventory.host, o.inventory.port, {2'000ms, 60'000ms, 4}),
           key_(std::move(key)) {}
 
@@ -250,7 +237,7 @@ class Inventory {
 
   private:
     sales::http::Client client_;
-    sales::auth::TokenKey key_;
+    sales::auth::SigningKey key_;
 };
 
 json templates(std::int64_t floors, std::int64_t positions) {
@@ -385,7 +372,7 @@ struct RushResult {
     std::vector<std::int64_t> per_second;
 };
 
-RushResult rush(const Options& o, const sales::auth::TokenKey& key, const Project& project,
+RushResult rush(const Options& o, const sales::auth::SigningKey& key, const Project& project,
                 const std::vector<std::size_t>& choice) {
     sales::http::ClientOptions client_options;
     client_options.connect_timeout = 5'000ms;
@@ -406,7 +393,7 @@ RushResult rush(const Options& o, const sales::auth::TokenKey& key, const Projec
             const auto token = sales::auth::mint(key, {"bench-rep-" + std::to_string(w),
                                                        {"sales_rep"},
                                                        {project.id},
-                                                       std::chrono::system_clock::now() + 2h});
+                                                       std::chrono::system_clock::now() + 1h});
             const sales::http::Headers headers{{"Authorization", "Bearer " + token},
                                                {"Content-Type", "application/json"}};
             while (true) {
@@ -673,7 +660,12 @@ double round3(double v) {
 }
 
 int run(const Options& o) {
-    const sales::auth::TokenKey key{read_secret(o.jwt_secret_file)};
+    sales::auth::SigningKey key;
+    try {
+        key = sales::auth::read_private_key_file(o.private_key_file);
+    } catch (const std::runtime_error& e) {
+        throw UsageError(std::string("--private-key: ") + e.what());
+    }
     json report = {{"benchmark", "opening_rush"},
                    {"started_at", sales::to_rfc3339(std::chrono::system_clock::now())},
                    {"config",

@@ -79,9 +79,9 @@ if [ "$build" -eq 1 ]; then
     cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${SALES_BUILD_TYPE:-RelWithDebInfo}" >&2
   fi
   # shellcheck disable=SC2086 # SALES_NINJA_ARGS is a list of ninja flags
-  cmake --build "$build_dir" --target inventory contract opening_rush -- ${SALES_NINJA_ARGS:-} >&2
+  cmake --build "$build_dir" --target inventory contract opening_rush sales-token -- ${SALES_NINJA_ARGS:-} >&2
 fi
-for exe in services/inventory/inventory services/contract/contract tests/load/opening_rush; do
+for exe in services/inventory/inventory services/contract/contract tests/load/opening_rush libs/auth/sales-token; do
   [ -x "$build_dir/$exe" ] || { log "$build_dir/$exe is missing (build first or drop --no-build)"; exit 1; }
 done
 build_type="$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)"
@@ -89,7 +89,8 @@ build_type="$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt
 infra="$root/deploy/local/infra.sh"
 pid_dir="$SALES_RUN_DIR/pids"
 log_dir="$SALES_RUN_DIR/logs"
-psql_cmd=(psql -h 127.0.0.1 -p "$SALES_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt)
+# The administrator, through the Unix socket (no trust over TCP; issue 11 item 9).
+psql_cmd=("$infra" psql)
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -131,22 +132,24 @@ for attempt in 1 2 3 4 5; do
   sleep 2
 done
 
-secret_file="$SALES_RUN_DIR/jwt.secret"
-head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >"$secret_file"
-chmod 600 "$secret_file"
+# Token keys (issue 11 item 8): the services get the public key, only the driver signs.
+token_key_file="$SALES_RUN_DIR/token-private.key"
+token_public_keys="$("$build_dir/libs/auth/sales-token" keygen --kid bench-1 --out-private "$token_key_file")"
 
-conninfo() { echo "host=127.0.0.1 port=$SALES_PG_PORT user=postgres dbname=$1"; }
-for db in sales_inventory sales_contract; do
-  "${psql_cmd[@]}" -d postgres -c "CREATE DATABASE $db" >/dev/null
-done
+# Each service connects as its own role (owner of its database only) and NATS user; the driver
+# reads both databases as the administrator.
+declare -A service_db
+for name in inventory contract; do service_db[$name]="$("$infra" database "$name")"; done
+admin_conninfo() { "$infra" admin-conninfo "$1"; }
 
 start_service() {  # name port io_threads pool [extra VAR=value...]
   local name="$1" port="$2" io="$3" pool="$4"
   shift 4
   local upper="${name^^}"
-  env "SALES_${upper}_PORT=$port" "SALES_${upper}_DB=$(conninfo "sales_$name")" \
+  env "SALES_${upper}_PORT=$port" "SALES_${upper}_DB=${service_db[$name]}" \
+    "SALES_NATS_USER=$name" "SALES_NATS_PASSWORD=$("$infra" nats-password "$name")" \
     "SALES_${upper}_IO_THREADS=$io" "SALES_${upper}_DB_POOL=$pool" \
-    "SALES_NATS_URL=nats://127.0.0.1:$SALES_NATS_PORT" "SALES_JWT_SECRET=$(cat "$secret_file")" \
+    "SALES_NATS_URL=nats://127.0.0.1:$SALES_NATS_PORT" "SALES_TOKEN_PUBLIC_KEYS=$token_public_keys" \
     "SALES_LOG_LEVEL=${BENCH_LOG_LEVEL:-info}" "$@" \
     nohup "$build_dir/services/$name/$name" >>"$log_dir/$name.log" 2>&1 &
   echo $! >"$pid_dir/$name.pid"
@@ -241,8 +244,8 @@ driver_cpu_file="$SALES_RUN_DIR/driver.cpu"
   TIMEFORMAT='%U %S %R'
   time "$build_dir/tests/load/opening_rush" \
     --contract "127.0.0.1:$contract_port" --inventory "127.0.0.1:$inventory_port" \
-    --jwt-secret-file "$secret_file" \
-    --contract-db "$(conninfo sales_contract)" --inventory-db "$(conninfo sales_inventory)" \
+    --private-key "$token_key_file" \
+    --contract-db "$(admin_conninfo sales_contract)" --inventory-db "$(admin_conninfo sales_inventory)" \
     --buyers "$buyers" --concurrency "$concurrency" --popular "$popular" \
     --out "$driver_json" "${driver_args[@]}" | tee "$SALES_RUN_DIR/driver.txt" || driver_rc=$?
 } 2> >(tee "$SALES_RUN_DIR/driver.stderr" >&2)
@@ -283,7 +286,8 @@ SQL
 log "pgbench: $concurrency clients, ${pgbench_seconds} s, $units rows"
 pgbench_out="$SALES_RUN_DIR/pgbench.txt"
 pgbench_other0="$(other_ticks)"
-pgbench -h 127.0.0.1 -p "$SALES_PG_PORT" -U postgres -n -f "$pgbench_script" -D "rows=$units" \
+PGPASSWORD="$(cat "$SALES_RUN_DIR/secrets/postgres.password")" \
+  pgbench -h 127.0.0.1 -p "$SALES_PG_PORT" -U postgres -n -f "$pgbench_script" -D "rows=$units" \
   -c "$concurrency" -j "$(( concurrency < 2 ? 1 : 2 ))" -T "$pgbench_seconds" -M prepared sales_inventory >"$pgbench_out" 2>&1 \
   || { log "pgbench failed:"; cat "$pgbench_out" >&2; exit 1; }
 pgbench_other1="$(other_ticks)"

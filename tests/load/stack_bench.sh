@@ -25,8 +25,12 @@ rm -rf "$SALES_RUN_DIR"
 trap '"$infra" stop' EXIT
 "$infra" start
 
+# The driver's services connect with their own roles and NATS users (tests/support/stack.cpp);
+# the driver itself is the administrator, through the Unix socket.
 export SALES_TEST_PG_HOST=127.0.0.1 SALES_TEST_PG_PORT="$pg_port" SALES_TEST_PG_USER=postgres
-export SALES_TEST_NATS_URL="nats://127.0.0.1:$nats_port"
+SALES_TEST_PG_SOCKET="$("$infra" pg-socket)"
+nats_admin_password="$("$infra" nats-password admin)"
+export SALES_TEST_PG_SOCKET SALES_TEST_NATS_URL="nats://admin:$nats_admin_password@127.0.0.1:$nats_port"
 
 results="${BENCH_RESULTS_DIR:-$root/bench-results}"
 mkdir -p "$results"

@@ -14,8 +14,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-const std::string kSecret = "cross-service-test-secret-0123456789abcdef";
-
 std::string upper(std::string text) {
     for (auto& c : text)
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -29,12 +27,15 @@ Stack::Stack(const std::string& name, std::vector<std::string> services,
     const auto suffix = new_uuid().substr(0, 8);
     nats_server_ = std::make_unique<NatsServer>();
     const auto logs = temp_dir(name);
-    env["SALES_NATS_URL"] = nats_server_->url();
-    env["SALES_JWT_SECRET"] = kSecret;
-    std::map<std::string, std::string> databases;
+    // Tokens (issue 11 item 8): every service gets the public key, only the gateway the private.
+    env.try_emplace("SALES_TOKEN_PUBLIC_KEYS", public_keys());
+    // Least privilege (issue 11 item 9): each service gets only its own database role and NATS
+    // user; the stack's pools and NATS connection are the administrator's.
     for (const auto& service : order_) {
-        databases[service] = fresh_database(name + "_" + service.substr(0, 3) + "_" + suffix);
-        env["SALES_" + upper(service) + "_DB"] = databases[service];
+        databases_[service] =
+            fresh_service_database(name + "_" + service.substr(0, 3) + "_" + suffix);
+        service_env_[service] = nats_server_->service_env(service);
+        service_env_[service]["SALES_" + upper(service) + "_DB"] = databases_[service].conninfo;
         ports_[service] = free_port();
     }
     if (std::find(order_.begin(), order_.end(), "gateway") != order_.end()) {
@@ -46,13 +47,19 @@ Stack::Stack(const std::string& name, std::vector<std::string> services,
             env[key] = "http://127.0.0.1:" + std::to_string(port);
         }
         env.try_emplace("SALES_GATEWAY_ADMIN_PASSWORD", kAdminPassword);
+        if (!env.count("SALES_TOKEN_PRIVATE_KEY_FILE")) {
+            const auto key_file = logs + "/token-private.key";
+            auth::write_private_key_file(key_file, signing_key());
+            service_env_["gateway"]["SALES_TOKEN_PRIVATE_KEY_FILE"] = key_file;
+        }
     }
     env_ = env;
     log_dir_ = logs;
     for (const auto& service : order_) {
         processes_[service] =
-            start_service(service, ports_[service], env, logs + "/" + service + ".log");
-        pools_[service] = std::make_unique<db::Pool>(db::PoolOptions{databases[service], 4});
+            start_service(service, ports_[service], env_of(service), logs + "/" + service + ".log");
+        pools_[service] =
+            std::make_unique<db::Pool>(db::PoolOptions{databases_[service].admin_conninfo, 4});
         clients_[service] = std::make_unique<http::Client>("127.0.0.1", ports_[service]);
     }
     nats_ = std::make_unique<bus::Nats>(bus::NatsOptions{nats_server_->url(), name + "-test"});
@@ -82,8 +89,17 @@ std::string Stack::logs() const {
     return out;
 }
 
-const std::string& Stack::secret() {
-    return kSecret;
+const auth::SigningKey& Stack::signing_key() {
+    static const auth::SigningKey key = auth::generate_signing_key("test-1");
+    return key;
+}
+
+std::string Stack::public_keys() {
+    return auth::format_public_key(signing_key().public_key());
+}
+
+std::string Stack::token(const Principal& principal) {
+    return auth::mint(signing_key(), principal);
 }
 
 json Stack::login(const std::string& username, const std::string& password) {
@@ -97,18 +113,42 @@ http::Headers Stack::bearer(const std::string& access_token) {
     return {{"Authorization", "Bearer " + access_token}, {"Content-Type", "application/json"}};
 }
 
+std::string Stack::password_of(const std::string& username) {
+    return "Secret-Passw0rd-" + std::to_string(username.size());
+}
+
+http::ClientResponse Stack::post_user(const std::string& token, const std::string& username,
+                                      const std::vector<std::string>& roles,
+                                      const std::vector<std::string>& projects,
+                                      const std::string& region) {
+    json body{{"username", username},
+              {"display_name", username},
+              {"password", password_of(username)},
+              {"roles", roles},
+              {"project_ids", projects}};
+    if (!region.empty())
+        body["region"] = region;
+    return http("gateway").request("POST", "/api/v1/users", body.dump(), bearer(token));
+}
+
+std::string Stack::create_user(const std::string& token, const std::string& username,
+                               const std::vector<std::string>& roles,
+                               const std::vector<std::string>& projects,
+                               const std::string& region) {
+    const auto r = post_user(token, username, roles, projects, region);
+    EXPECT_EQ(r.status, 201) << r.body;
+    const auto created = json::parse(r.body, nullptr, false);
+    return created.is_object() ? created.value("id", "") : "";
+}
+
 http::Headers Stack::auth(const std::string& role, std::vector<std::string> projects) {
-    const auto token = auth::mint(
-        {kSecret},
-        {"user-" + role, {role}, std::move(projects), std::chrono::system_clock::now() + 1h});
-    return {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
+    return as("user-" + role, {role}, std::move(projects));
 }
 
 http::Headers Stack::as(const std::string& user, std::vector<std::string> roles,
                         std::vector<std::string> projects) {
-    const auto token = auth::mint({kSecret}, {user, std::move(roles), std::move(projects),
-                                              std::chrono::system_clock::now() + 1h});
-    return {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
+    return bearer(token(
+        {user, std::move(roles), std::move(projects), std::chrono::system_clock::now() + 1h}));
 }
 
 http::ClientResponse Stack::call(const std::string& service, const std::string& method,
@@ -164,8 +204,15 @@ void Stack::publish(const bus::Event& event) {
 void Stack::kill_and_restart(const std::string& service) {
     processes_.at(service)->kill9();
     processes_[service] =
-        start_service(service, ports_.at(service), env_,
+        start_service(service, ports_.at(service), env_of(service),
                       log_dir_ + "/" + service + "." + std::to_string(++restarts_) + ".log");
+}
+
+std::map<std::string, std::string> Stack::env_of(const std::string& service) const {
+    auto env = env_;
+    for (const auto& [key, value] : service_env_.at(service))
+        env[key] = value;
+    return env;
 }
 
 std::string Stack::log(const std::string& service) const {
@@ -211,6 +258,20 @@ Stack::Project Stack::released_project(std::int64_t floors, std::int64_t positio
     for (const auto& unit : created["units"])
         out.unit_ids.push_back(unit["id"]);
     return out;
+}
+
+std::string Stack::announce_project(const std::string& service, const std::string& code,
+                                    const std::string& name) {
+    const auto id = new_uuid();
+    publish(bus::make_event(
+        "inventory", "inventory.project.created", id, 1,
+        {{"id", id}, {"code", code}, {"name", name}, {"city", "成都"}, {"version", 1}}));
+    EXPECT_TRUE(eventually([&] {
+        return count(service, "SELECT count(*) FROM project_refs WHERE project_id = $1::uuid",
+                     {id}) == 1;
+    })) << "project event not applied; log:\n"
+        << log(service);
+    return id;
 }
 
 std::string Stack::date_in_days(int days) {

@@ -14,9 +14,28 @@ namespace sales::test {
 
 // Skips nothing: throws std::runtime_error naming the variable when the environment is missing,
 // so a misconfigured run fails loudly instead of passing vacuously.
+// The administrator's (superuser SALES_TEST_PG_USER) conninfo: through the Unix socket in
+// SALES_TEST_PG_SOCKET when set, else over TCP to SALES_TEST_PG_HOST; with
+// SALES_TEST_PG_PASSWORD when set. Tests may read and set up data as the administrator; the
+// services never get it (Process removes the administrator's password from their environment).
 std::string pg_conninfo(const std::string& database);
-// Drops and creates `database`; returns its conninfo.
+// Drops and creates `database`, owned by the administrator; returns its conninfo.
 std::string fresh_database(const std::string& database);
+
+// One service's own database (issue 11 item 9): the role `name` (LOGIN NOSUPERUSER NOCREATEDB
+// NOCREATEROLE, a fresh random password stored as SCRAM-SHA-256) owning the database `name`,
+// which PUBLIC - every other role - may not connect to.
+struct ServiceDatabase {
+    std::string name;            // of the database and of its role
+    std::string password;        // the role's
+    std::string conninfo;        // the service's: TCP to SALES_TEST_PG_HOST, its role, password
+    std::string admin_conninfo;  // the administrator's, to check what the service wrote
+};
+// Drops the database and the role `name` if they exist, and creates them afresh.
+ServiceDatabase fresh_service_database(const std::string& name);
+// A random password of 32 hexadecimal digits.
+std::string random_password();
+
 std::string nats_url();
 // Restarts the shared PostgreSQL server (SALES_TEST_PG_RESTART_CMD); blocks until it is back.
 void restart_postgres();
@@ -27,6 +46,31 @@ std::uint16_t free_port();
 bool eventually(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(20),
                 std::chrono::milliseconds interval = std::chrono::milliseconds(20));
+
+// Raw HTTP/1.1 over loopback sockets, for what sales::http::Client hides or cannot do: the
+// local address of a connection, the bytes on the wire, a peer that reads and closes.
+
+// Bounds how long a recv() (or an accept()) on `fd` waits: a bound on how long a test waits for
+// its peer, not a sleep.
+void set_receive_timeout(int fd, std::chrono::milliseconds timeout);
+// A TCP connection to 127.0.0.1:`port` whose local end is bound to `from` when not empty (any
+// 127.x.y.z is this machine on Linux), with a 10 s receive timeout; -1 when it cannot bind or
+// connect.
+int connect_loopback(std::uint16_t port, const std::string& from = "");
+// Reads one HTTP message (head and Content-Length body) from `fd`; "" when the peer closed or
+// the receive timeout passed first.
+std::string read_http_message(int fd);
+
+// A listening socket on 127.0.0.1 at a free port (for scripted peers); throws when it cannot
+// listen. Accepts wait without bound unless set_receive_timeout(fd, …) says otherwise.
+struct LoopbackListener {
+    LoopbackListener();
+    ~LoopbackListener();
+    LoopbackListener(const LoopbackListener&) = delete;
+    LoopbackListener& operator=(const LoopbackListener&) = delete;
+    int fd = -1;
+    std::uint16_t port = 0;
+};
 
 // A child process with its own environment on top of ours; stdout/stderr go to `log_path`.
 class Process {
@@ -53,19 +97,31 @@ class Process {
     std::string log_path_;
 };
 
-// A private nats-server with JetStream on a free port and its own store directory.
+// A private nats-server with JetStream on a free port and its own store directory, with the
+// users and permissions of deploy/local/nats.conf: one user per service (its own subjects only)
+// and "admin" (everything); each with a fresh random password.
 class NatsServer {
   public:
+    // The users of deploy/local/nats.conf.
+    static const std::vector<std::string>& users();
+
     NatsServer();
     ~NatsServer();
+    // The administrator's URL, credentials included (for tests and fakes, which may do anything).
     std::string url() const;
+    // The URL without credentials: connections to it are refused.
+    std::string address() const;
+    const std::string& password(const std::string& user) const { return passwords_.at(user); }
+    // SALES_NATS_URL, SALES_NATS_USER and SALES_NATS_PASSWORD of `service`'s own user.
+    std::map<std::string, std::string> service_env(const std::string& service) const;
     std::uint16_t monitor_port() const { return monitor_port_; }
     void stop();   // SIGKILL: store on disk is kept
-    void start();  // same port and store
+    void start();  // same port, store and passwords
   private:
     std::uint16_t port_;
     std::uint16_t monitor_port_;
     std::string dir_;
+    std::map<std::string, std::string> passwords_;
     std::unique_ptr<Process> process_;
 };
 

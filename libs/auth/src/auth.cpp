@@ -1,43 +1,95 @@
 #include "sales/auth.hpp"
 
-#include <jwt.h>
+#include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <limits>
 #include <map>
-#include <memory>
+#include <optional>
 #include <set>
+#include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 namespace sales::auth {
 namespace {
 
-constexpr std::size_t kMinSecretBytes = 32;
-constexpr std::int64_t kLeewaySeconds = 5;
+constexpr const char* kAlgorithm = "EdDSA";
+// Bounds the work an unauthenticated token can cause (the header is parsed before the signature
+// is checked).
+constexpr std::size_t kMaxTokenBytes = 8192;
+constexpr std::size_t kMaxHeaderBytes = 512;
+constexpr std::size_t kMaxKidBytes = 64;
 
-struct JwtFree {
-    void operator()(jwt_t* j) const { jwt_free(j); }
-};
-using JwtPtr = std::unique_ptr<jwt_t, JwtFree>;
+void sodium_ready() {
+    static const int rc = sodium_init();
+    if (rc < 0)
+        throw std::runtime_error("libsodium failed to initialise");
+}
 
-struct CharFree {
-    void operator()(char* p) const { std::free(p); }
-};
-using CStr = std::unique_ptr<char, CharFree>;
+const unsigned char* bytes(std::string_view text) {
+    return reinterpret_cast<const unsigned char*>(text.data());
+}
 
-void check_key(const TokenKey& key) {
-    if (key.secret.size() < kMinSecretBytes) {
-        throw std::invalid_argument("token secret must be at least 32 bytes (got " +
-                                    std::to_string(key.secret.size()) + ")");
+std::string encode(std::string_view raw, int variant) {
+    sodium_ready();
+    std::string out(sodium_base64_ENCODED_LEN(raw.size(), variant), '\0');
+    sodium_bin2base64(out.data(), out.size(), bytes(raw), raw.size(), variant);
+    out.resize(std::char_traits<char>::length(out.c_str()));
+    return out;
+}
+
+// Strict: the whole text must be base64 of `variant` (no whitespace, no trailing garbage).
+std::optional<std::string> decode(std::string_view text, int variant) {
+    sodium_ready();
+    std::string out(text.size() / 4 * 3 + 3, '\0');
+    std::size_t length = 0;
+    const char* end = nullptr;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                          text.size(), nullptr, &length, &end, variant) != 0 ||
+        end != text.data() + text.size()) {
+        return std::nullopt;
     }
+    out.resize(length);
+    return out;
+}
+
+std::string b64url(std::string_view raw) {
+    return encode(raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
 std::int64_t to_unix(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+void check_kid(const std::string& kid) {
+    const bool ok =
+        !kid.empty() && kid.size() <= kMaxKidBytes &&
+        std::all_of(kid.begin(), kid.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+        });
+    if (!ok)
+        throw std::invalid_argument("key id must be 1-64 characters of A-Z a-z 0-9 . _ -");
+}
+
+std::string trim(std::string text) {
+    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!text.empty() && blank(text.back()))
+        text.pop_back();
+    std::size_t start = 0;
+    while (start < text.size() && blank(text[start]))
+        ++start;
+    return text.substr(start);
 }
 
 std::vector<std::string> string_array(const nlohmann::json& claims, const char* name) {
@@ -57,96 +109,279 @@ std::vector<std::string> string_array(const nlohmann::json& claims, const char* 
     return out;
 }
 
+std::string required_string(const nlohmann::json& claims, const char* name) {
+    auto it = claims.find(name);
+    if (it == claims.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
+        throw InvalidToken(std::string("missing ") + name);
+    return it->get<std::string>();
+}
+
+// A positive integer NumericDate (seconds); positive so that exp - iat cannot overflow.
+std::int64_t required_time(const nlohmann::json& claims, const char* name) {
+    auto it = claims.find(name);
+    if (it == claims.end() || !it->is_number_integer())
+        throw InvalidToken(std::string("missing ") + name);
+    if (it->is_number_unsigned() &&
+        it->get<std::uint64_t>() >
+            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        throw InvalidToken(std::string("claim '") + name + "' out of range");
+    const auto value = it->get<std::int64_t>();
+    if (value <= 0)
+        throw InvalidToken(std::string("claim '") + name + "' out of range");
+    return value;
+}
+
+nlohmann::json parse_object(const std::string& encoded, const char* what) {
+    const auto raw = decode(encoded, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    if (!raw)
+        throw InvalidToken(std::string("malformed token ") + what);
+    auto value = nlohmann::json::parse(*raw, nullptr, /*allow_exceptions=*/false);
+    if (!value.is_object())
+        throw InvalidToken(std::string("token ") + what + " is not a JSON object");
+    return value;
+}
+
 }  // namespace
 
-std::string mint(const TokenKey& key, const Principal& principal) {
-    check_key(key);
+PublicKey SigningKey::public_key() const {
+    if (secret_key.size() != crypto_sign_SECRETKEYBYTES)
+        throw std::invalid_argument("signing key must be 64 bytes");
+    std::string pk(crypto_sign_PUBLICKEYBYTES, '\0');
+    crypto_sign_ed25519_sk_to_pk(reinterpret_cast<unsigned char*>(pk.data()), bytes(secret_key));
+    return {kid, pk};
+}
+
+SigningKey signing_key_from_seed(const std::string& kid, const std::string& seed) {
+    sodium_ready();
+    check_kid(kid);
+    if (seed.size() != crypto_sign_SEEDBYTES)
+        throw std::invalid_argument("private key seed must be 32 bytes");
+    std::string pk(crypto_sign_PUBLICKEYBYTES, '\0');
+    std::string sk(crypto_sign_SECRETKEYBYTES, '\0');
+    crypto_sign_seed_keypair(reinterpret_cast<unsigned char*>(pk.data()),
+                             reinterpret_cast<unsigned char*>(sk.data()), bytes(seed));
+    return {kid, sk};
+}
+
+SigningKey generate_signing_key(const std::string& kid) {
+    sodium_ready();
+    std::string seed(crypto_sign_SEEDBYTES, '\0');
+    randombytes_buf(seed.data(), seed.size());
+    auto key = signing_key_from_seed(kid, seed);
+    sodium_memzero(seed.data(), seed.size());
+    return key;
+}
+
+std::string format_private_key(const SigningKey& key) {
+    check_kid(key.kid);
+    if (key.secret_key.size() != crypto_sign_SECRETKEYBYTES)
+        throw std::invalid_argument("signing key must be 64 bytes");
+    return key.kid + " " +
+           encode(std::string_view(key.secret_key).substr(0, crypto_sign_SEEDBYTES),
+                  sodium_base64_VARIANT_ORIGINAL) +
+           "\n";
+}
+
+SigningKey parse_private_key(const std::string& text) {
+    const auto line = trim(text);
+    const auto space = line.find(' ');
+    if (space == std::string::npos || line.find_first_of(" \t\n", space + 1) != std::string::npos)
+        throw std::invalid_argument("private key must be one line '<kid> <base64 seed>'");
+    const auto seed =
+        decode(std::string_view(line).substr(space + 1), sodium_base64_VARIANT_ORIGINAL);
+    if (!seed || seed->size() != crypto_sign_SEEDBYTES)
+        throw std::invalid_argument("private key seed must be base64 of 32 bytes");
+    auto key = signing_key_from_seed(line.substr(0, space), *seed);
+    return key;
+}
+
+std::string format_public_key(const PublicKey& key) {
+    check_kid(key.kid);
+    if (key.key.size() != crypto_sign_PUBLICKEYBYTES)
+        throw std::invalid_argument("public key must be 32 bytes");
+    return key.kid + ":" + encode(key.key, sodium_base64_VARIANT_ORIGINAL);
+}
+
+std::vector<PublicKey> parse_public_keys(const std::string& text) {
+    std::vector<PublicKey> keys;
+    std::stringstream items(text);
+    for (std::string item; std::getline(items, item, ',');) {
+        item = trim(item);
+        const auto colon = item.find(':');
+        if (colon == std::string::npos)
+            throw std::invalid_argument("public keys must be 'kid:<base64>' separated by commas");
+        PublicKey key{item.substr(0, colon), {}};
+        check_kid(key.kid);
+        const auto raw =
+            decode(std::string_view(item).substr(colon + 1), sodium_base64_VARIANT_ORIGINAL);
+        if (!raw || raw->size() != crypto_sign_PUBLICKEYBYTES)
+            throw std::invalid_argument("public key '" + key.kid + "' must be base64 of 32 bytes");
+        key.key = *raw;
+        keys.push_back(std::move(key));
+    }
+    if (keys.empty())
+        throw std::invalid_argument("no public key");
+    Verifier check(keys);  // count and distinct kids
+    return keys;
+}
+
+SigningKey read_private_key_file(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0)
+        throw std::runtime_error("private key file " + path + ": " + std::strerror(errno));
+    if (!S_ISREG(info.st_mode))
+        throw std::runtime_error("private key file " + path + " is not a regular file");
+    if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%03o", static_cast<unsigned>(info.st_mode & 0777));
+        throw std::runtime_error("private key file " + path + " has mode " + mode +
+                                 ": group and others must have no access (chmod 600)");
+    }
+    std::ifstream in(path);
+    if (!in)
+        throw std::runtime_error("private key file " + path + ": cannot read");
+    std::stringstream text;
+    text << in.rdbuf();
+    try {
+        return parse_private_key(text.str());
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error("private key file " + path + ": " + e.what());
+    }
+}
+
+void write_private_key_file(const std::string& path, const SigningKey& key) {
+    const auto text = format_private_key(key);
+    ::unlink(path.c_str());
+    std::FILE* file = nullptr;
+    {
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+        if (fd < 0)
+            throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
+        file = ::fdopen(fd, "w");
+        if (file == nullptr) {
+            ::close(fd);
+            throw std::runtime_error("cannot write " + path);
+        }
+    }
+    const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+    if (std::fclose(file) != 0 || !written)
+        throw std::runtime_error("cannot write " + path);
+}
+
+std::string mint(const SigningKey& key, const Principal& principal) {
+    sodium_ready();
+    check_kid(key.kid);
+    if (key.secret_key.size() != crypto_sign_SECRETKEYBYTES)
+        throw std::invalid_argument("signing key must be 64 bytes");
     if (principal.user_id.empty())
         throw std::invalid_argument("cannot mint a token without a user id");
-    jwt_t* raw = nullptr;
-    if (jwt_new(&raw) != 0 || raw == nullptr)
-        throw std::runtime_error("jwt_new failed");
-    JwtPtr jwt(raw);
-
+    const auto iat = to_unix(std::chrono::system_clock::now());
+    const auto exp = to_unix(principal.expires_at);
+    if (exp - iat > kMaxTokenLifetime.count()) {
+        throw std::invalid_argument("token lifetime above " +
+                                    std::to_string(kMaxTokenLifetime.count()) + " s");
+    }
     nlohmann::json claims = {
         {"iss", key.issuer},
         {"sub", principal.user_id},
-        {"iat", to_unix(std::chrono::system_clock::now())},
-        {"exp", to_unix(principal.expires_at)},
+        {"iat", iat},
+        {"exp", exp},
+        {"jti", random_token(16)},
         {"roles", principal.roles},
         {"projects", principal.project_ids},
     };
     if (!principal.session_id.empty())
-        claims["jti"] = principal.session_id;
-    if (jwt_add_grants_json(jwt.get(), claims.dump().c_str()) != 0) {
-        throw std::runtime_error("jwt_add_grants_json failed");
-    }
-    if (jwt_set_alg(jwt.get(), JWT_ALG_HS256,
-                    reinterpret_cast<const unsigned char*>(key.secret.data()),
-                    static_cast<int>(key.secret.size())) != 0) {
-        throw std::runtime_error("jwt_set_alg(HS256) failed");
-    }
-    CStr token(jwt_encode_str(jwt.get()));
-    if (!token)
-        throw std::runtime_error("jwt_encode_str failed");
-    return std::string(token.get());
+        claims["sid"] = principal.session_id;
+    const nlohmann::json header = {{"alg", kAlgorithm}, {"typ", "JWT"}, {"kid", key.kid}};
+    const auto signing_input = b64url(header.dump()) + "." + b64url(claims.dump());
+    std::string signature(crypto_sign_BYTES, '\0');
+    crypto_sign_detached(reinterpret_cast<unsigned char*>(signature.data()), nullptr,
+                         bytes(signing_input), signing_input.size(), bytes(key.secret_key));
+    return signing_input + "." + b64url(signature);
 }
 
-Principal verify(const TokenKey& key, const std::string& token) {
-    check_key(key);
+Verifier::Verifier(std::vector<PublicKey> keys, std::string issuer)
+    : keys_(std::move(keys)), issuer_(std::move(issuer)) {
+    if (keys_.empty())
+        throw std::invalid_argument("no public key");
+    if (keys_.size() > kMaxPublicKeys)
+        throw std::invalid_argument("at most " + std::to_string(kMaxPublicKeys) +
+                                    " public keys (the current one and the next)");
+    std::set<std::string> kids;
+    for (const auto& key : keys_) {
+        check_kid(key.kid);
+        if (key.key.size() != crypto_sign_PUBLICKEYBYTES)
+            throw std::invalid_argument("public key '" + key.kid + "' must be 32 bytes");
+        if (!kids.insert(key.kid).second)
+            throw std::invalid_argument("public key id '" + key.kid + "' given twice");
+    }
+}
+
+Principal Verifier::verify(const std::string& token) const {
+    sodium_ready();
     if (token.empty())
         throw InvalidToken("empty token");
-    // A JWS compact token is exactly three dot-separated parts; an empty signature ("alg":"none")
-    // is rejected here before libjwt sees it.
+    if (token.size() > kMaxTokenBytes)
+        throw InvalidToken("token too long");
+    // A JWS compact token is exactly three dot-separated non-empty parts: no "alg":"none" form.
     const auto first = token.find('.');
     const auto last = token.rfind('.');
-    if (first == std::string::npos || first == last || last + 1 >= token.size() ||
-        token.find('.', first + 1) != last) {
+    if (first == std::string::npos || first == 0 || first == last || last == first + 1 ||
+        last + 1 >= token.size() || token.find('.', first + 1) != last) {
         throw InvalidToken("malformed token or missing signature");
     }
+    if (first > kMaxHeaderBytes)
+        throw InvalidToken("token header too long");
 
-    jwt_t* raw = nullptr;
-    const int rc =
-        jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key.secret.data()),
-                   static_cast<int>(key.secret.size()));
-    JwtPtr jwt(raw);
-    if (rc != 0 || !jwt)
-        throw InvalidToken("bad signature or malformed token");
-    if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256)
-        throw InvalidToken("algorithm is not HS256");
+    const auto header = parse_object(token.substr(0, first), "header");
+    const auto alg = header.find("alg");
+    if (alg == header.end() || !alg->is_string() || alg->get<std::string>() != kAlgorithm)
+        throw InvalidToken("algorithm is not EdDSA");
+    if (header.contains("crit"))
+        throw InvalidToken("critical header parameters are not supported");
+    const auto kid = header.find("kid");
+    if (kid == header.end() || !kid->is_string())
+        throw InvalidToken("missing kid");
+    const auto key = std::find_if(keys_.begin(), keys_.end(), [&](const PublicKey& k) {
+        return k.kid == kid->get_ref<const std::string&>();
+    });
+    if (key == keys_.end())
+        throw InvalidToken("unknown kid");
 
-    CStr body(jwt_get_grants_json(jwt.get(), nullptr));
-    if (!body)
-        throw InvalidToken("token has no claims");
-    nlohmann::json claims = nlohmann::json::parse(body.get(), nullptr, /*allow_exceptions=*/false);
-    if (!claims.is_object())
-        throw InvalidToken("claims are not a JSON object");
+    const auto signature =
+        decode(std::string_view(token).substr(last + 1), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    if (!signature || signature->size() != crypto_sign_BYTES)
+        throw InvalidToken("malformed signature");
+    if (crypto_sign_verify_detached(bytes(*signature), bytes(token), last, bytes(key->key)) != 0)
+        throw InvalidToken("bad signature");
 
+    const auto claims = parse_object(token.substr(first + 1, last - first - 1), "claims");
     auto iss = claims.find("iss");
-    if (iss == claims.end() || !iss->is_string() || iss->get<std::string>() != key.issuer) {
+    if (iss == claims.end() || !iss->is_string() || iss->get<std::string>() != issuer_)
         throw InvalidToken("wrong issuer");
-    }
-    auto exp = claims.find("exp");
-    if (exp == claims.end() || !exp->is_number_integer())
-        throw InvalidToken("missing exp");
-    const std::int64_t exp_s = exp->get<std::int64_t>();
-    if (to_unix(std::chrono::system_clock::now()) > exp_s + kLeewaySeconds) {
+    const auto sub = required_string(claims, "sub");
+    required_string(claims, "jti");
+    const auto iat = required_time(claims, "iat");
+    const auto exp = required_time(claims, "exp");
+    const auto now = to_unix(std::chrono::system_clock::now());
+    if (iat > now + kClockSkew.count())
+        throw InvalidToken("iat in the future");
+    if (exp <= now)
         throw InvalidToken("token expired");
-    }
-    auto sub = claims.find("sub");
-    if (sub == claims.end() || !sub->is_string() || sub->get<std::string>().empty()) {
-        throw InvalidToken("missing sub");
-    }
+    if (exp <= iat)
+        throw InvalidToken("exp not after iat");
+    if (exp - iat > kMaxTokenLifetime.count())
+        throw InvalidToken("lifetime too long");
 
     Principal p;
-    p.user_id = sub->get<std::string>();
+    p.user_id = sub;
     p.roles = string_array(claims, "roles");
     p.project_ids = string_array(claims, "projects");
-    p.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(exp_s));
-    if (auto jti = claims.find("jti"); jti != claims.end()) {
-        if (!jti->is_string())
-            throw InvalidToken("claim 'jti' is not a string");
-        p.session_id = jti->get<std::string>();
+    p.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(exp));
+    if (auto sid = claims.find("sid"); sid != claims.end()) {
+        if (!sid->is_string())
+            throw InvalidToken("claim 'sid' is not a string");
+        p.session_id = sid->get<std::string>();
     }
     return p;
 }
@@ -246,14 +481,6 @@ const std::vector<std::string>& known_roles() {
     }();
     return roles;
 }
-
-namespace {
-void sodium_ready() {
-    static const int rc = sodium_init();
-    if (rc < 0)
-        throw std::runtime_error("libsodium failed to initialise");
-}
-}  // namespace
 
 std::string hash_password(const std::string& password, bool moderate) {
     sodium_ready();

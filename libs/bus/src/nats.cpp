@@ -24,10 +24,20 @@ constexpr std::int64_t kNanosPerMilli = 1'000'000;
 constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
 constexpr jsErrCode kStreamNameInUse = JSStreamNameExistErr;  // 10058: exists, other config
 
+// The URL without "user:password@", for logs and error messages.
+std::string without_credentials(const std::string& url) {
+    const auto scheme = url.find("://");
+    const auto start = scheme == std::string::npos ? 0 : scheme + 3;
+    const auto at = url.find('@', start);
+    if (at == std::string::npos || url.find('/', start) < at)
+        return url;
+    return url.substr(0, start) + url.substr(at + 1);
+}
+
 std::string connected_url(natsConnection* nc) {
     char buf[256] = {0};
     if (natsConnection_GetConnectedUrl(nc, buf, sizeof(buf)) == NATS_OK && buf[0] != '\0') {
-        return buf;
+        return without_credentials(buf);
     }
     return "(unknown)";
 }
@@ -137,7 +147,11 @@ Nats::Nats(NatsOptions options) : impl_(std::make_unique<Impl>()) {
 
     OptionsGuard opts;
     check(natsOptions_Create(&opts.opts), "NATS options");
-    check(natsOptions_SetURL(opts.opts, o.url.c_str()), "NATS URL '" + o.url + "'");
+    check(natsOptions_SetURL(opts.opts, o.url.c_str()),
+          "NATS URL '" + without_credentials(o.url) + "'");
+    if (!o.user.empty()) {
+        check(natsOptions_SetUserInfo(opts.opts, o.user.c_str(), o.password.c_str()), "NATS user");
+    }
     check(natsOptions_SetName(opts.opts, o.name.c_str()), "NATS connection name");
     check(natsOptions_SetTimeout(opts.opts, o.connect_timeout.count()), "NATS connect timeout");
     // The first connect must succeed (fail fast at start-up); afterwards reconnect for ever.
@@ -151,14 +165,17 @@ Nats::Nats(NatsOptions options) : impl_(std::make_unique<Impl>()) {
 
     natsStatus s = natsConnection_Connect(&impl_->nc, opts.opts);
     if (s != NATS_OK) {
-        throw NatsError(nats_error_text("cannot connect to NATS at " + o.url, s));
+        throw NatsError(nats_error_text("cannot connect to NATS at " + without_credentials(o.url) +
+                                            (o.user.empty() ? "" : " as " + o.user),
+                                        s));
     }
     jsOptions jo;
     jsOptions_Init(&jo);
     jo.Wait = 5'000;
     s = natsConnection_JetStream(&impl_->js, impl_->nc, &jo);
     if (s != NATS_OK) {
-        std::string text = nats_error_text("cannot create JetStream context for " + o.url, s);
+        std::string text =
+            nats_error_text("cannot create JetStream context for " + without_credentials(o.url), s);
         natsConnection_Destroy(impl_->nc);
         throw NatsError(text);
     }

@@ -27,7 +27,7 @@ std::optional<Date> parse_date(std::string_view text) {
     }
     const Date date{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(m)),
                     std::chrono::day(static_cast<unsigned>(d))};
-    if (!date.ok())
+    if (!date.ok() || y < kFirstYear || y > kLastYear)
         return std::nullopt;
     return date;
 }

@@ -597,6 +597,19 @@ std::chrono::milliseconds backoff(int attempt) {
 
 }  // namespace
 
+namespace {
+thread_local const std::function<void(Tx&)>* before_commit_hook = nullptr;
+}  // namespace
+
+BeforeCommitScope::BeforeCommitScope(std::function<void(Tx&)> hook)
+    : hook_(std::move(hook)), outer_(before_commit_hook) {
+    before_commit_hook = &hook_;
+}
+
+BeforeCommitScope::~BeforeCommitScope() {
+    before_commit_hook = outer_;
+}
+
 void Pool::run(const std::function<void(Tx&)>& fn, Isolation isolation) {
     for (int attempt = 0;; ++attempt) {
         std::string conflict;
@@ -612,6 +625,8 @@ void Pool::run(const std::function<void(Tx&)>& fn, Isolation isolation) {
                 Tx::Impl state{lease.c.get(), t.get()};
                 Tx tx(&state);
                 fn(tx);
+                if (before_commit_hook != nullptr && *before_commit_hook)
+                    (*before_commit_hook)(tx);
                 try {
                     t->commit();
                 } catch (...) {

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -36,6 +37,7 @@ struct Connection {
     asio::io_context ioc{1};
     beast::tcp_stream stream{ioc};
     beast::flat_buffer buffer;
+    std::chrono::steady_clock::time_point idle_since;
 
     // Runs the io_context until the started operation completes.
     void run() {
@@ -55,8 +57,10 @@ struct Connection {
 
 struct Failure {
     beast::error_code ec;
-    std::string stage;   // "sending the request", "reading the response"
-    bool stale = false;  // failed before any response byte: safe to retry on a new connection
+    std::string stage;  // "sending the request", "reading the response"
+    // Failed before any response byte (the server may have closed the pooled connection).
+    bool stale = false;
+    bool nothing_written = false;  // not one byte of the request left this process
 };
 
 }  // namespace
@@ -71,17 +75,19 @@ struct Client::Impl {
     std::vector<std::unique_ptr<Connection>> idle;
 
     std::unique_ptr<Connection> take_idle() {
+        const auto oldest = std::chrono::steady_clock::now() - options.max_idle_age;
         std::lock_guard lock(mutex);
         while (!idle.empty()) {
             auto c = std::move(idle.back());
             idle.pop_back();
-            if (c->looks_open())
+            if (c->idle_since >= oldest && c->looks_open())
                 return c;
         }
         return nullptr;
     }
 
     void give_back(std::unique_ptr<Connection> c) {
+        c->idle_since = std::chrono::steady_clock::now();
         std::lock_guard lock(mutex);
         if (idle.size() < options.max_idle_connections)
             idle.push_back(std::move(c));
@@ -112,12 +118,16 @@ struct Client::Impl {
     std::optional<Failure> exchange(Connection& c, bhttp::request<bhttp::string_body>& req,
                                     bhttp::response_parser<bhttp::string_body>& parser) {
         beast::error_code ec = asio::error::would_block;
+        std::size_t written = 0;
         c.buffer.clear();
         c.stream.expires_after(options.request_timeout);
-        bhttp::async_write(c.stream, req, [&](beast::error_code e, std::size_t) { ec = e; });
+        bhttp::async_write(c.stream, req, [&](beast::error_code e, std::size_t n) {
+            ec = e;
+            written = n;
+        });
         c.run();
         if (ec)
-            return Failure{ec, "sending the request", ec != beast::error::timeout};
+            return Failure{ec, "sending the request", ec != beast::error::timeout, written == 0};
         ec = asio::error::would_block;
         parser.body_limit(kResponseBodyLimit);
         bhttp::async_read(c.stream, c.buffer, parser,
@@ -126,7 +136,7 @@ struct Client::Impl {
         if (ec)
             return Failure{
                 ec, "reading the response",
-                ec != beast::error::timeout && !parser.got_some() && c.buffer.size() == 0};
+                ec != beast::error::timeout && !parser.got_some() && c.buffer.size() == 0, false};
         c.stream.expires_never();
         return std::nullopt;
     }
@@ -167,6 +177,7 @@ ClientResponse Client::request(const std::string& method, const std::string& tar
     req.prepare_payload();
 
     const std::string what = method + " " + target + " to " + impl_->where;
+    const bool may_resend = is_idempotent(method);
     for (int attempt = 0;; ++attempt) {
         std::unique_ptr<Connection> conn = attempt == 0 ? impl_->take_idle() : nullptr;
         bool reused = conn != nullptr;
@@ -178,15 +189,18 @@ ClientResponse Client::request(const std::string& method, const std::string& tar
             parser.skip(true);  // no body follows, whatever the headers say
         auto failure = impl_->exchange(*conn, req, parser);
         if (failure) {
-            if (reused && failure->stale)
-                continue;  // the server closed the idle connection
+            // The server closed the idle connection. Sent again only when that cannot do the
+            // work twice: a POST or PATCH it may have read is the caller's decision (issue 11).
+            if (reused && failure->stale && (may_resend || failure->nothing_written))
+                continue;
             if (failure->ec == beast::error::timeout)
                 throw ClientError(what + " timed out after " +
                                       std::to_string(impl_->options.request_timeout.count()) +
                                       " ms",
                                   true);
-            throw ClientError(what + " failed while " + failure->stage + ": " +
-                              failure->ec.message());
+            throw ClientError(
+                what + " failed while " + failure->stage + ": " + failure->ec.message(), false,
+                !failure->nothing_written);
         }
 
         auto& res = parser.get();
@@ -203,6 +217,13 @@ ClientResponse Client::request(const std::string& method, const std::string& tar
             impl_->give_back(std::move(conn));
         return out;
     }
+}
+
+bool is_idempotent(std::string_view method) {
+    for (std::string_view safe : {"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+        if (method == safe)
+            return true;
+    return false;
 }
 
 ClientResponse Client::post_json(const std::string& target, const nlohmann::json& body,

@@ -8,6 +8,9 @@
 // Graceful stop: close the acceptor (new connections are refused), close idle connections, let
 // requests that are being read or handled finish and answer them with `Connection: close`;
 // after shutdown_grace close whatever is left and join the threads.
+// Connection caps (issue 11): a connection over max_connections or max_connections_per_address
+// is answered 503 too_many_connections with Connection: close without reading its request, then
+// closed after a short linger; it never reaches a handler.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -19,6 +22,7 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/dispatch.hpp>
@@ -55,6 +59,10 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 constexpr std::chrono::seconds kLingerTimeout{2};
+// Refused connections whose 503 is still being written; beyond, a refusal is a plain close.
+constexpr std::size_t kMaxRefusalsInFlight = 64;
+// At most one warning line per interval about refused connections (with their count).
+constexpr std::chrono::seconds kRefusalLogInterval{10};
 
 bool sane_request_id(std::string_view id) {
     if (id.empty() || id.size() > 128)
@@ -165,6 +173,10 @@ struct ServerState {
     void record(const std::string& method, std::string_view raw_path, int status,
                 const std::string& route, Clock::time_point started,
                 const std::string& request_id) const;
+    // options.observer, if any, with its exceptions logged.
+    void observe(const Request& request, int status, const std::string& route) const;
+    // Counts a refused connection (metric) and warns at most once per kRefusalLogInterval.
+    void note_refusal(const std::string& limit);
     void do_accept();
     void request_stop();
     void drain();
@@ -179,6 +191,14 @@ struct ServerState {
     std::mutex sessions_mutex;
     std::condition_variable sessions_cv;
     std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+    // Admitted connections, in total and per remote address; refusals being answered.
+    std::size_t admitted = 0;
+    std::unordered_map<std::string, std::size_t> admitted_per_address;
+    std::size_t refusals_in_flight = 0;
+
+    std::mutex refusal_log_mutex;
+    std::uint64_t refusals_not_logged = 0;
+    Clock::time_point refusal_logged_at{};
 
     std::mutex state_mutex;
     std::condition_variable state_cv;
@@ -209,24 +229,64 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
   public:
+    enum class Admission { pending, admitted, refusing };
+
     Session(ServerState& server, tcp::socket&& socket)
         : server_(server), stream_(std::move(socket)) {
         beast::error_code ec;
         auto ep = stream_.socket().remote_endpoint(ec);
-        if (!ec)
+        if (!ec) {
+            auto ip = ep.address();
+            if (ip.is_v6() && ip.to_v6().is_v4_mapped())
+                ip = ip.to_v6().to_v4();
+            address_ = ip.to_string();
             remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+        }
         stream_.socket().set_option(tcp::no_delay(true), ec);
     }
 
     ~Session() {
         std::lock_guard lock(server_.sessions_mutex);
         server_.sessions.erase(this);
+        if (admission_ == Admission::admitted) {
+            --server_.admitted;
+            auto it = server_.admitted_per_address.find(address_);
+            if (it != server_.admitted_per_address.end() && --it->second == 0)
+                server_.admitted_per_address.erase(it);
+            metrics::registry()
+                .gauge("http_open_connections", "HTTP connections open (admitted)")
+                .add(-1);
+        } else if (admission_ == Admission::refusing) {
+            --server_.refusals_in_flight;
+        }
         server_.sessions_cv.notify_all();
     }
+
+    // The remote IP address (without the port): the key of max_connections_per_address.
+    const std::string& address() const { return address_; }
+    // Set by the acceptor under sessions_mutex, before start() or refuse().
+    void set_admission(Admission admission) { admission_ = admission; }
 
     void start() {
         asio::dispatch(stream_.get_executor(),
                        [self = shared_from_this()] { self->wait_for_request(); });
+    }
+
+    // Over a connection cap: answer 503 without reading the request (or just close when
+    // `answer` is false), then close.
+    void refuse(bool answer, const std::string& limit) {
+        asio::dispatch(stream_.get_executor(), [self = shared_from_this(), answer, limit] {
+            if (!answer)
+                return self->close_now();
+            auto response = Response::error(
+                503, "too_many_connections",
+                limit == "address"
+                    ? "too many open connections from your address; close some or retry shortly"
+                    : "the server has too many open connections; retry shortly",
+                {{"limit", limit}});
+            response.headers["Retry-After"] = "1";
+            self->reject(std::move(response));
+        });
     }
 
     // Server is stopping: an idle connection is closed now; one with a request in progress
@@ -300,40 +360,46 @@ class Session : public std::enable_shared_from_this<Session> {
         if (!ec)
             return handle_request();
         if (ec == bhttp::error::body_limit)
-            return reject(413, "payload_too_large",
-                          "request body exceeds the limit of " +
-                              std::to_string(server_.options.body_limit_bytes) + " bytes");
+            return reject(Response::error(413, "payload_too_large",
+                                          "request body exceeds the limit of " +
+                                              std::to_string(server_.options.body_limit_bytes) +
+                                              " bytes"));
         if (ec == bhttp::error::header_limit)
-            return reject(
+            return reject(Response::error(
                 431, "headers_too_large",
-                "request headers exceed the limit of " + std::to_string(kHeaderLimit) + " bytes");
+                "request headers exceed the limit of " + std::to_string(kHeaderLimit) + " bytes"));
         if (ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
             is_http_parse_error(ec))
-            return reject(400, "bad_request", "malformed HTTP request: " + ec.message());
+            return reject(
+                Response::error(400, "bad_request", "malformed HTTP request: " + ec.message()));
         if (ec == beast::error::timeout)
             log::debug("http_read_timeout", {{"remote", remote_}});
         close_now();  // peer went away, timed out, or the server is stopping
     }
 
-    // An error found while reading: answer, then close (the rest of the request is unread).
-    void reject(int status, std::string_view code, const std::string& message) {
+    // An error found while reading (or a refused connection): answer, then close (the rest of
+    // the request is unread).
+    void reject(Response response) {
         auto started = Clock::now();
-        std::string request_id;
-        std::string method;
-        std::string raw_path;
-        if (parser_ && parser_->is_header_done()) {
+        Request req;
+        // The request line and the headers parsed so far (the body limit is found in the head).
+        if (parser_) {
             const auto& msg = parser_->get();
             auto incoming = msg["X-Request-Id"];
             if (sane_request_id(std::string_view(incoming.data(), incoming.size())))
-                request_id = std::string(incoming);
-            method = std::string(msg.method_string());
-            auto target = msg.target();
-            raw_path = std::string(target.substr(0, target.find('?')));
+                req.request_id = std::string(incoming);
+            req.method = std::string(msg.method_string());
+            req.target = std::string(msg.target());
         }
-        if (request_id.empty())
-            request_id = new_uuid();
-        server_.record(method, raw_path, status, "unmatched", started, request_id);
-        write(Response::error(status, code, message), false, request_id, 11, true);
+        if (req.request_id.empty())
+            req.request_id = new_uuid();
+        req.remote_address = remote_;
+        std::string_view target(req.target);
+        server_.record(req.method, target.substr(0, target.find('?')), response.status, "unmatched",
+                       started, req.request_id);
+        server_.observe(req, response.status, "unmatched");
+        auto request_id = req.request_id;
+        write(std::move(response), false, request_id, 11, true);
     }
 
     void handle_request() {
@@ -364,6 +430,7 @@ class Session : public std::enable_shared_from_this<Session> {
             std::string_view target(req.target);
             server_.record(req.method, target.substr(0, target.find('?')), response.status, route,
                            started, req.request_id);
+            server_.observe(req, response.status, route);
         }
         bool keep_alive = msg.keep_alive() && !server_.shutting_down.load();
         write(std::move(response), keep_alive, req.request_id, msg.version(), false);
@@ -454,6 +521,8 @@ class Session : public std::enable_shared_from_this<Session> {
     bool first_ = true;
     std::size_t discarded_ = 0;
     std::string remote_;
+    std::string address_;
+    Admission admission_ = Admission::pending;
 };
 
 }  // namespace
@@ -592,6 +661,43 @@ void ServerState::record(const std::string& method, std::string_view raw_path, i
         .observe_us(us);
 }
 
+void ServerState::observe(const Request& request, int status, const std::string& route) const {
+    if (!options.observer)
+        return;
+    try {
+        options.observer(request, status, route);
+    } catch (const std::exception& e) {
+        log::error("http_observer_failed", {{"error", e.what()}, {"route", route}});
+    } catch (...) {
+        log::error("http_observer_failed", {{"error", "unknown exception"}, {"route", route}});
+    }
+}
+
+void ServerState::note_refusal(const std::string& limit) {
+    metrics::registry()
+        .counter("http_connections_refused_total",
+                 "Connections refused over max_connections (limit=total) or "
+                 "max_connections_per_address (limit=address)",
+                 "limit=\"" + limit + "\"")
+        .inc();
+    std::uint64_t refused = 0;
+    {
+        std::lock_guard lock(refusal_log_mutex);
+        ++refusals_not_logged;
+        const auto now = Clock::now();
+        if (now - refusal_logged_at < kRefusalLogInterval)
+            return;
+        refusal_logged_at = now;
+        refused = std::exchange(refusals_not_logged, 0);
+    }
+    log::warn("http_connections_refused",
+              {{"refused", refused},
+               {"limit", limit},
+               {"max_connections", options.max_connections},
+               {"max_connections_per_address", options.max_connections_per_address},
+               {"log_interval_s", kRefusalLogInterval.count()}});
+}
+
 void ServerState::do_accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
         if (!acceptor.is_open())
@@ -607,11 +713,36 @@ void ServerState::do_accept() {
             return;
         }
         auto session = std::make_shared<Session>(*this, std::move(socket));
+        std::string refused_by;  // "total" or "address" when over a cap
+        bool answer_refusal = false;
         {
             std::lock_guard lock(sessions_mutex);
             sessions.emplace(session.get(), session);
+            auto from_address = admitted_per_address.find(session->address());
+            if (admitted >= options.max_connections)
+                refused_by = "total";
+            else if (from_address != admitted_per_address.end() &&
+                     from_address->second >= options.max_connections_per_address)
+                refused_by = "address";
+            if (refused_by.empty()) {
+                ++admitted;
+                ++admitted_per_address[session->address()];
+                session->set_admission(Session::Admission::admitted);
+            } else if (refusals_in_flight < kMaxRefusalsInFlight) {
+                ++refusals_in_flight;
+                answer_refusal = true;
+                session->set_admission(Session::Admission::refusing);
+            }
         }
-        session->start();
+        if (refused_by.empty()) {
+            metrics::registry()
+                .gauge("http_open_connections", "HTTP connections open (admitted)")
+                .add(1);
+            session->start();
+        } else {
+            note_refusal(refused_by);
+            session->refuse(answer_refusal, refused_by);
+        }
         do_accept();
     });
 }

@@ -76,6 +76,10 @@ nlohmann::json Request::json() const {
         throw Failure(Failure::Kind::invalid, "invalid_json",
                       "request body is not valid JSON: " + without_exception_prefix(e.what()),
                       {{"byte", e.byte}});
+    } catch (const nlohmann::json::exception& e) {
+        // A number beyond what a double holds (1e400) is out_of_range, not a parse_error.
+        throw Failure(Failure::Kind::invalid, "invalid_json",
+                      "request body is not valid JSON: " + without_exception_prefix(e.what()));
     }
     if (!parsed.is_object())
         throw Failure(Failure::Kind::invalid, "invalid_json",
@@ -121,7 +125,7 @@ Response Response::failure(const Failure& failure) {
 nlohmann::json ClientResponse::json() const {
     try {
         return nlohmann::json::parse(body);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
         std::string start = body.substr(0, 200);
         throw std::runtime_error("HTTP " + std::to_string(status) + " response body is not JSON (" +
                                  without_exception_prefix(e.what()) + "): " + start);

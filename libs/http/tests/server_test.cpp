@@ -1,9 +1,7 @@
 // Server and client over loopback: a real Server on port 0, the real Client, and a few raw
 // POSIX sockets where the client would hide what is tested (timeouts, malformed requests).
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include <fcntl.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,29 +13,25 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "sales/http.hpp"
 #include "sales/ids.hpp"
 #include "sales/log.hpp"
+#include "sales/metrics.hpp"
+#include "test_support.hpp"
 
 namespace sales::http {
 namespace {
 
 using namespace std::chrono_literals;
 
-// Polls with a deadline (the http tests do not link the database-backed test support).
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 10s) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-        if (condition())
-            return true;
-        if (std::chrono::steady_clock::now() > deadline)
-            return false;
-        std::this_thread::sleep_for(10ms);
-    }
-}
+using sales::test::eventually;
+using sales::test::read_http_message;
+using sales::test::set_receive_timeout;
 
 Principal test_principal() {
     Principal p;
@@ -553,17 +547,14 @@ TEST(Client, RequestTimeoutGivesClientError) {
 // --- raw sockets ---------------------------------------------------------------------------
 
 struct RawSocket {
-    explicit RawSocket(std::uint16_t port) {
-        fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(port);
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        connected = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-        timeval tv{10, 0};  // a bound on how long a test waits for the server, not a sleep
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    // `from`: the local address to connect from (any 127.x.y.z is this machine on Linux).
+    explicit RawSocket(std::uint16_t port, const char* from = nullptr)
+        : fd(sales::test::connect_loopback(port, from != nullptr ? from : "")),
+          connected(fd >= 0) {}
+    ~RawSocket() {
+        if (fd >= 0)
+            ::close(fd);
     }
-    ~RawSocket() { ::close(fd); }
     void send(const std::string& s) {
         ASSERT_EQ(::send(fd, s.data(), s.size(), MSG_NOSIGNAL), ssize_t(s.size()));
     }
@@ -579,8 +570,21 @@ struct RawSocket {
             out.append(buf, static_cast<std::size_t>(n));
         }
     }
+    // Reads one response (head and Content-Length body); "" when the peer closed or timed out
+    // first.
+    std::string read_response() { return read_http_message(fd); }
     int fd;
     bool connected;
+};
+
+// A listener for scripted peers: a port on loopback, accept with a receive timeout.
+struct Listener : sales::test::LoopbackListener {
+    Listener() { set_receive_timeout(fd, 10s); }
+    // A connection waiting to be accepted, taken without waiting; -1 when there is none.
+    int accept_pending() const {
+        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+        return ::accept(fd, nullptr, nullptr);
+    }
 };
 
 TEST(Server, MalformedRequestIs400AndClosed) {
@@ -645,18 +649,7 @@ TEST(Server, ExpectContinueGetsInterimResponse) {
 // same connection and closes it without a byte (as a server closing an idle connection does),
 // then answers on a new connection. The client must retry the second request once.
 TEST(Client, RetriesOnceWhenAPooledConnectionDiesBeforeAnyResponseByte) {
-    int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    ASSERT_EQ(::listen(listener, 4), 0);
-    socklen_t len = sizeof addr;
-    ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
-    auto port = ntohs(addr.sin_port);
-    timeval tv{10, 0};
-    ::setsockopt(listener, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-
+    Listener listener;
     auto read_head = [](int fd) {
         std::string got;
         char buf[1024];
@@ -669,37 +662,207 @@ TEST(Client, RetriesOnceWhenAPooledConnectionDiesBeforeAnyResponseByte) {
         return got;
     };
     std::atomic<int> connections{0};
-    struct CloseFd {
-        int fd;
-        ~CloseFd() { ::close(fd); }
-    } close_listener{listener};
     std::jthread peer([&] {
-        int c1 = ::accept(listener, nullptr, nullptr);
+        int c1 = ::accept(listener.fd, nullptr, nullptr);
         if (c1 < 0)
             return;
         ++connections;
-        ::setsockopt(c1, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        set_receive_timeout(c1, 10s);
         read_head(c1);
         std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst";
         ::send(c1, ok.data(), ok.size(), MSG_NOSIGNAL);
         read_head(c1);
         ::close(c1);
-        int c2 = ::accept(listener, nullptr, nullptr);
+        int c2 = ::accept(listener.fd, nullptr, nullptr);
         if (c2 < 0)
             return;
         ++connections;
-        ::setsockopt(c2, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        set_receive_timeout(c2, 10s);
         read_head(c2);
         std::string retry =
             "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nretry";
         ::send(c2, retry.data(), retry.size(), MSG_NOSIGNAL);
         ::close(c2);
     });
-    Client c("127.0.0.1", port);
+    Client c("127.0.0.1", listener.port);
     EXPECT_EQ(c.get("/one").body, "first");
     EXPECT_EQ(c.get("/two").body, "retry");
     peer.join();
     EXPECT_EQ(connections.load(), 2);
+}
+
+// Issue 11: a POST is never sent twice by the client on its own. The peer answers a GET with
+// keep-alive, then reads the POST that follows on the same (pooled) connection in full and closes
+// without answering. The client must not send it again on a new connection: the caller gets a
+// ClientError saying the request was sent, and the peer saw the POST exactly once.
+TEST(Client, NeverResendsAPostThePeerMayHaveRead) {
+    for (const std::string method : {"POST", "PATCH"}) {
+        SCOPED_TRACE(method);
+        Listener listener;
+        std::atomic<int> writes_seen{0};
+        std::jthread peer([&] {
+            int c1 = ::accept(listener.fd, nullptr, nullptr);
+            if (c1 < 0)
+                return;
+            set_receive_timeout(c1, 10s);
+            read_http_message(c1);
+            std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst";
+            ::send(c1, ok.data(), ok.size(), MSG_NOSIGNAL);
+            if (read_http_message(c1).rfind(method + " /deals", 0) == 0)
+                ++writes_seen;
+            ::close(c1);  // read in full, never answered
+        });
+        Client c("127.0.0.1", listener.port);
+        ASSERT_EQ(c.get("/warm-up").body, "first");
+        try {
+            c.request(method, "/deals", R"({"amount_fen":100})",
+                      {{"Content-Type", "application/json"}});
+            ADD_FAILURE() << "a request nobody answered succeeded";
+        } catch (const ClientError& e) {
+            EXPECT_TRUE(e.request_sent()) << e.what();
+            EXPECT_FALSE(e.timed_out()) << e.what();
+        }
+        peer.join();
+        EXPECT_EQ(writes_seen.load(), 1);
+        // The client has returned: a second attempt would be a connection waiting here.
+        const int second = listener.accept_pending();
+        EXPECT_LT(second, 0) << "the client opened another connection to send it again";
+        if (second >= 0)
+            ::close(second);
+    }
+}
+
+TEST(Client, OnlyIdempotentMethodsAreResentOnTheirOwn) {
+    for (const auto* method : {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+        EXPECT_TRUE(is_idempotent(method)) << method;
+    for (const auto* method : {"POST", "PATCH", "CONNECT", "post", ""})
+        EXPECT_FALSE(is_idempotent(method)) << method;
+}
+
+TEST(Client, ClosedPortIsAnErrorWithNothingSent) {
+    std::uint16_t port;
+    {
+        Listener closed;
+        port = closed.port;
+    }
+    try {
+        Client("127.0.0.1", port).request("POST", "/x", "{}");
+        ADD_FAILURE() << "request to a closed port succeeded";
+    } catch (const ClientError& e) {
+        EXPECT_FALSE(e.request_sent()) << e.what();
+    }
+}
+
+// --- connection caps (issue 11) ---------------------------------------------------------------
+
+const std::string kGetPublic = "GET /public HTTP/1.1\r\nHost: x\r\n\r\n";
+
+// A keep-alive connection the server has admitted (it answered 200 and stays open).
+std::unique_ptr<RawSocket> admitted_connection(std::uint16_t port, const char* from) {
+    auto sock = std::make_unique<RawSocket>(port, from);
+    EXPECT_TRUE(sock->connected) << from;
+    sock->send(kGetPublic);
+    const auto response = sock->read_response();
+    EXPECT_EQ(response.rfind("HTTP/1.1 200", 0), 0u) << from << ": " << response;
+    return sock;
+}
+
+// The answer to a connection over a cap: 503 too_many_connections, then the server closes.
+std::string refused_answer(std::uint16_t port, const char* from) {
+    RawSocket sock(port, from);
+    EXPECT_TRUE(sock.connected);
+    sock.send(kGetPublic);
+    std::string got;
+    EXPECT_TRUE(sock.read_until_closed(got)) << "the refused connection was left open";
+    return got;
+}
+
+TEST(Server, ConnectionsOverThePerAddressCapAre503AndClosed) {
+    auto options = test_options();
+    options.max_connections = 100;
+    options.max_connections_per_address = 2;
+    Running s(echo_router(), bearer_good, {}, options);
+    std::vector<std::unique_ptr<RawSocket>> open;
+    for (int i = 0; i < 2; ++i)
+        open.push_back(admitted_connection(s.server.port(), "127.0.0.1"));
+
+    const auto refused = refused_answer(s.server.port(), "127.0.0.1");
+    EXPECT_EQ(refused.rfind("HTTP/1.1 503", 0), 0u) << refused;
+    EXPECT_NE(refused.find("Connection: close"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("Retry-After: 1"), std::string::npos) << refused;
+    const auto body = nlohmann::json::parse(refused.substr(refused.find("\r\n\r\n") + 4));
+    EXPECT_EQ(body["error"]["code"], "too_many_connections");
+    EXPECT_EQ(body["error"]["details"]["limit"], "address");
+    // The real client sees the 503 as an answer too.
+    const auto via_client = s.client().get("/public");
+    EXPECT_EQ(via_client.status, 503) << via_client.body;
+
+    // Another address is not limited by the first one's connections.
+    admitted_connection(s.server.port(), "127.0.0.2");
+    // The admitted connections still work.
+    open[0]->send(kGetPublic);
+    EXPECT_EQ(open[0]->read_response().rfind("HTTP/1.1 200", 0), 0u);
+    // Closing one frees its place.
+    open.pop_back();
+    EXPECT_TRUE(eventually([&] {
+        RawSocket sock(s.server.port(), "127.0.0.1");
+        sock.send(kGetPublic);
+        return sock.read_response().rfind("HTTP/1.1 200", 0) == 0;
+    }));
+    EXPECT_NE(
+        metrics::registry().render().find("http_connections_refused_total{limit=\"address\"}"),
+        std::string::npos);
+}
+
+TEST(Server, ConnectionsOverTheTotalCapAre503) {
+    auto options = test_options();
+    options.max_connections = 3;
+    options.max_connections_per_address = 2;
+    Running s(echo_router(), bearer_good, {}, options);
+    auto a = admitted_connection(s.server.port(), "127.0.0.1");
+    auto b = admitted_connection(s.server.port(), "127.0.0.1");
+    auto c = admitted_connection(s.server.port(), "127.0.0.2");
+
+    const auto refused = refused_answer(s.server.port(), "127.0.0.3");
+    EXPECT_EQ(refused.rfind("HTTP/1.1 503", 0), 0u) << refused;
+    const auto body = nlohmann::json::parse(refused.substr(refused.find("\r\n\r\n") + 4));
+    EXPECT_EQ(body["error"]["code"], "too_many_connections");
+    EXPECT_EQ(body["error"]["details"]["limit"], "total");
+
+    c.reset();
+    EXPECT_TRUE(eventually([&] {
+        RawSocket sock(s.server.port(), "127.0.0.3");
+        sock.send(kGetPublic);
+        return sock.read_response().rfind("HTTP/1.1 200", 0) == 0;
+    }));
+}
+
+TEST(Server, ObserverSeesEveryAnsweredRequestWithItsRoute) {
+    std::mutex m;
+    std::vector<std::tuple<std::string, int, std::string, bool>> seen;
+    auto options = test_options();
+    options.body_limit_bytes = 1024;
+    options.observer = [&](const Request& request, int status, const std::string& route) {
+        std::lock_guard lock(m);
+        seen.emplace_back(request.method + " " + request.target, status, route,
+                          request.principal.has_value());
+    };
+    Running s(echo_router(), bearer_good, {}, options);
+    auto c = s.client();
+    EXPECT_EQ(c.get("/whoami", {{"Authorization", "Bearer good"}}).status, 200);
+    EXPECT_EQ(c.get("/whoami").status, 401);
+    EXPECT_EQ(c.get("/nowhere").status, 404);
+    EXPECT_EQ(c.request("POST", "/echo/x", std::string(4096, 'x')).status, 413);
+    std::lock_guard lock(m);
+    ASSERT_EQ(seen.size(), 4u);
+    EXPECT_EQ(seen[0],
+              std::make_tuple(std::string("GET /whoami"), 200, std::string("/whoami"), true));
+    EXPECT_EQ(seen[1],
+              std::make_tuple(std::string("GET /whoami"), 401, std::string("/whoami"), false));
+    EXPECT_EQ(seen[2],
+              std::make_tuple(std::string("GET /nowhere"), 404, std::string("unmatched"), false));
+    EXPECT_EQ(seen[3],
+              std::make_tuple(std::string("POST /echo/x"), 413, std::string("unmatched"), false));
 }
 
 }  // namespace

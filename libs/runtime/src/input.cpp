@@ -440,6 +440,13 @@ std::optional<Date> Query::date(const std::string& name) const {
     return parsed<Date>(*this, name, 10, parse_date, "must be a calendar date YYYY-MM-DD");
 }
 
+Query::DateRange Query::date_range(const std::string& from_name, const std::string& to_name) const {
+    DateRange range{date(from_name), date(to_name)};
+    if (range.from && range.to && *range.from > *range.to)
+        problems_.add(from_name, "must not be after " + to_name);
+    return range;
+}
+
 std::optional<TimePoint> Query::time(const std::string& name) const {
     return parsed<TimePoint>(*this, name, 64, parse_rfc3339,
                              "must be an RFC 3339 timestamp, e.g. 2026-11-22T15:30:00+08:00");

@@ -105,10 +105,11 @@ struct Service::Impl {
             }
         }
     }
-    auth::TokenKey token_key;
+    std::unique_ptr<auth::Verifier> verifier;
     auth::DenyList deny_list;
     std::vector<std::function<void()>> start_tasks;
     http::Headers response_headers;
+    decltype(http::ServerOptions::observer) request_observer;
 
     Impl(Spec s, const Config& c)
         : spec(std::move(s)), config(c), prefix("SALES_" + upper(spec.name) + "_") {}
@@ -120,9 +121,14 @@ Service::Service(Spec spec, const Config& config)
     log::set_service(i.spec.name);
     log::set_level(log::parse_level(
         config.one_of("SALES_LOG_LEVEL", "info", {"debug", "info", "warn", "error"})));
-    i.token_key.secret = config.required("SALES_JWT_SECRET");
-    if (i.token_key.secret.size() < 32) {
-        throw ConfigError("configuration: SALES_JWT_SECRET must be at least 32 characters");
+    // Public keys only (issue 11 item 8): no service but the gateway can mint a token.
+    try {
+        i.verifier = std::make_unique<auth::Verifier>(
+            auth::parse_public_keys(config.required("SALES_TOKEN_PUBLIC_KEYS")));
+    } catch (const std::invalid_argument& e) {
+        throw ConfigError(std::string("configuration: SALES_TOKEN_PUBLIC_KEYS: ") + e.what() +
+                          " (expected 'kid:<base64 Ed25519 public key>', at most two, comma-"
+                          "separated)");
     }
     const auto io_threads = config.integer(i.prefix + "IO_THREADS", 4, 1, 256);
     db::PoolOptions pool_options;
@@ -154,10 +160,16 @@ void Service::route(const std::string& method, const std::string& pattern,
                     std::vector<std::string> permissions, RouteHandler handler) {
     impl_->router.add(
         method, pattern,
-        with_dependency_errors([permissions = std::move(permissions),
-                                handler = std::move(handler)](http::Request& request) {
+        with_dependency_errors([permissions = std::move(permissions), handler = std::move(handler),
+                                pattern](http::Request& request) {
             const auto& caller = request.caller();
             require_any(caller, permissions);
+            if (!is_write(request.method))
+                return handler(request, caller);
+            refuse_deep_nesting(request);
+            db::BeforeCommitScope audited([&request, &caller, &pattern](db::Tx& tx) {
+                append_audit_trail(tx, request, caller, pattern);
+            });
             return handler(request, caller);
         }),
         true);
@@ -175,6 +187,9 @@ void Service::at_start(std::function<void()> task) {
 }
 void Service::add_response_header(const std::string& name, const std::string& value) {
     impl_->response_headers[name] = value;
+}
+void Service::observe_requests(decltype(http::ServerOptions::observer) observer) {
+    impl_->request_observer = std::move(observer);
 }
 
 db::Pool& Service::db() {
@@ -248,6 +263,11 @@ int Service::run() {
     bus::NatsOptions nats_options;
     nats_options.url = i.config.str("SALES_NATS_URL", "nats://127.0.0.1:4222");
     nats_options.name = i.spec.name;
+    // Its own NATS user (deploy/local/nats.conf); a password without a user is a mistake.
+    nats_options.user = i.config.str("SALES_NATS_USER", "");
+    nats_options.password = i.config.str("SALES_NATS_PASSWORD", "");
+    if (nats_options.user.empty() && !nats_options.password.empty())
+        throw ConfigError("configuration: SALES_NATS_PASSWORD is set but SALES_NATS_USER is not");
     i.nats = with_startup_retries("NATS at " + nats_options.url, startup_timeout,
                                   [&] { return std::make_unique<bus::Nats>(nats_options); });
     with_startup_retries("JetStream", startup_timeout, [&] {
@@ -266,12 +286,17 @@ int Service::run() {
     server_options.body_limit_bytes = static_cast<std::size_t>(
         i.config.integer(i.prefix + "BODY_LIMIT", 1 << 20, 1024, 64 << 20));
     server_options.response_headers = i.response_headers;
+    server_options.max_connections = static_cast<std::size_t>(
+        i.config.integer(i.prefix + "MAX_CONNECTIONS", 1024, 1, 1'000'000));
+    server_options.max_connections_per_address = static_cast<std::size_t>(
+        i.config.integer(i.prefix + "MAX_CONNECTIONS_PER_ADDRESS", 256, 1, 1'000'000));
+    server_options.observer = i.request_observer;
 
-    const auto key = i.token_key;
+    const auth::Verifier verifier = *i.verifier;
     auto* denied = &i.deny_list;
-    auto authenticator = [key, denied](const http::Request& request) {
+    auto authenticator = [verifier, denied](const http::Request& request) {
         try {
-            auto principal = auth::verify(key, auth::bearer_token(request.header("Authorization")));
+            auto principal = verifier.verify(auth::bearer_token(request.header("Authorization")));
             if (auto reason = denied->reason(principal); !reason.empty())
                 throw auth::InvalidToken(reason);
             return principal;
@@ -317,11 +342,18 @@ int Service::run() {
     return 0;
 }
 
-void record_denial(db::Tx& tx, const std::string& kind, const std::string& id, bool denied) {
-    tx.exec(
-        "INSERT INTO denied_principals (kind, id, denied) VALUES ($1, $2, $3) "
-        "ON CONFLICT (kind, id) DO UPDATE SET denied = EXCLUDED.denied, updated_at = now()",
-        {kind, id, denied});
+bool record_denial(db::Tx& tx, const std::string& kind, const std::string& id, bool denied,
+                   std::int64_t sequence) {
+    // A row recorded at a higher sequence wins (SEC-1: an older identity event arriving late
+    // changes nothing); an equal one is a repeat or a 0-sequence event and applies.
+    return tx.exec(
+                 "INSERT INTO denied_principals (kind, id, denied, sequence) "
+                 "VALUES ($1, $2, $3, $4) "
+                 "ON CONFLICT (kind, id) DO UPDATE SET denied = EXCLUDED.denied, "
+                 "sequence = EXCLUDED.sequence, updated_at = now() "
+                 "WHERE denied_principals.sequence <= EXCLUDED.sequence",
+                 {kind, id, denied, sequence})
+               .affected_rows() > 0;
 }
 
 void apply_identity_event(db::Tx& tx, const bus::Event& event, auth::DenyList& list) {
@@ -331,15 +363,22 @@ void apply_identity_event(db::Tx& tx, const bus::Event& event, auth::DenyList& l
             throw bus::PoisonMessage(event.type + " without " + field);
         return it->get<std::string>();
     };
-    if (event.type == "identity.user.disabled") {
+    // `sequence` is the user's identity version: a disable and an enable of one user are applied
+    // in the order they happened, not the order they arrive in.
+    if (event.type == "identity.user.disabled" || event.type == "identity.user.enabled") {
         const auto user = text("user_id");
-        record_denial(tx, "user", user, true);
-        list.deny_user(user);
-    } else if (event.type == "identity.user.enabled") {
-        const auto user = text("user_id");
-        record_denial(tx, "user", user, false);
-        list.allow_user(user);
+        const bool disabled = event.type == "identity.user.disabled";
+        if (!record_denial(tx, "user", user, disabled, event.sequence)) {
+            log::info("identity event older than the one applied; ignored",
+                      {{"type", event.type}, {"user_id", user}, {"sequence", event.sequence}});
+            return;
+        }
+        if (disabled)
+            list.deny_user(user);
+        else
+            list.allow_user(user);
     } else if (event.type == "identity.session.revoked") {
+        // A revocation is final: applied whatever its sequence.
         const auto session = text("session_id");
         record_denial(tx, "session", session, true);
         list.revoke_session(session);

@@ -181,6 +181,26 @@ TEST(Query, ParsesStrictlyAndRefusesUnknownParameters) {
     EXPECT_EQ(details["problems"].size(), 4u) << details.dump();
 }
 
+TEST(Query, ADateRangeEndingBeforeItStartsIsAProblem) {
+    sales::http::Request r;
+    r.query = {{"from", "2026-11-02"}, {"to", "2026-11-01"}};
+    const auto details = problems_of([&] {
+        const Query q(r, {"from", "to"});
+        q.date_range("from", "to");
+        q.check();
+    });
+    EXPECT_EQ(details["field"], "from") << details.dump();
+
+    r.query = {{"from", "2026-11-01"}, {"to", "2026-11-01"}};
+    const Query same_day(r, {"from", "to"});
+    const auto range = same_day.date_range("from", "to");
+    EXPECT_NO_THROW(same_day.check());
+    EXPECT_EQ(range.from, range.to);
+    // Years outside the product's calendar are not dates (they would overflow TimePoint).
+    r.query = {{"from", "2620-12-01"}};
+    EXPECT_FALSE(Query(r, {"from"}).date("from").has_value());
+}
+
 TEST(RequireAny, OnePermissionSuffices) {
     sales::Principal cashier{"u1", {"cashier"}, {"*"}, {}};
     EXPECT_NO_THROW(sales::service::require_any(cashier, {}));

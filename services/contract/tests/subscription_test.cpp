@@ -154,6 +154,27 @@ TEST(NewSubscriptionValidation, SigningDeadlineMustBeADateNotInThePast) {
               "must not be in the past (today is 2026-11-22 in Asia/Shanghai)");
 }
 
+// Commission credit (issue 11): a rep credits only themself; sales control and above name
+// another rep, by a user id as the gateway issues them.
+TEST(RepAssignment, RepsNameOnlyThemselvesAssigningRolesNameAUserId) {
+    const std::string other = "6f1c1f3e-2b7a-4c1e-9d3a-0a1b2c3d4e5f";
+    const auto check = [](const std::string& caller, std::vector<std::string> roles,
+                          const std::string& rep) {
+        return failure_of([&] { check_rep_assignment(caller, roles, rep); });
+    };
+    EXPECT_EQ(check("rep-1", {"sales_rep"}, "rep-1"), "none");
+    EXPECT_EQ(check("rep-1", {"sales_rep"}, other), "403 rep_not_assignable");
+    EXPECT_EQ(check("rep-1", {"sales_rep", "cashier"}, other), "403 rep_not_assignable");
+    EXPECT_EQ(check("rep-1", {}, other), "403 rep_not_assignable");
+    for (const char* role : {"sales_control", "sales_supervisor", "sales_manager", "admin"}) {
+        EXPECT_EQ(check("ctl-1", {"sales_rep", role}, other), "none") << role;
+        EXPECT_EQ(check("ctl-1", {role}, "rep-by-name"), "403 rep_not_assignable") << role;
+        EXPECT_EQ(check("ctl-1", {role}, "ctl-1"), "none") << role;
+    }
+    EXPECT_TRUE(may_assign_rep({"sales_control"}));
+    EXPECT_FALSE(may_assign_rep({"sales_rep", "mortgage_clerk"}));
+}
+
 TEST(PaymentPlan, OnlyTheThreePlansExist) {
     EXPECT_EQ(parse_payment_plan("one_off"), PaymentPlan::one_off);
     EXPECT_EQ(parse_payment_plan("instalments"), PaymentPlan::instalments);

@@ -494,9 +494,40 @@ TEST_F(SubscriptionsApi, PermissionsAndProjectScope) {
                  "forbidden");
 }
 
+// Commission credit (issue 11): rep_id moves commission, so a sales rep credits only themself
+// (or leaves it out); sales control names another rep by user id. A refusal holds nothing.
+TEST_F(SubscriptionsApi, RepIdCreditsOnlyTheCallerUnlessTheirRoleAssignsReps) {
+    const auto subscriptions = rows("subscriptions");
+    const auto unit = new_unit();
+    const std::string colleague = sales::new_uuid();
+    expect_error(create(body_for(unit, {{"rep_id", colleague}})), 403, "rep_not_assignable");
+    expect_error(create(body_for(unit, {{"rep_id", "user-sales_control"}})), 403,
+                 "rep_not_assignable");
+    EXPECT_TRUE(inventory_->is(unit, "available"));
+    EXPECT_EQ(rows("subscriptions"), subscriptions);
+
+    EXPECT_EQ(created(unit, {{"rep_id", "user-sales_rep"}})["rep_id"], "user-sales_rep");
+
+    const auto other_unit = new_unit();
+    expect_error(post("/api/v1/subscriptions",
+                      body_for(other_unit, {{"rep_id", "not-a-user-id"}}).dump(), "sales_control"),
+                 403, "rep_not_assignable");
+    EXPECT_TRUE(inventory_->is(other_unit, "available"));
+    const auto by_control =
+        post("/api/v1/subscriptions", body_for(other_unit, {{"rep_id", colleague}}).dump(),
+             "sales_control");
+    ASSERT_EQ(by_control.status, 201) << by_control.body;
+    EXPECT_EQ(by_control.json()["rep_id"], colleague);
+    EXPECT_EQ(by_control.json()["created_by"], "user-sales_control");
+}
+
 TEST_F(SubscriptionsApi, ListFiltersByProjectStatusRepAndDate) {
     const auto a = created(new_unit());
-    const auto b = created(new_unit(), {{"rep_id", "rep-list-test"}});
+    const std::string rep = sales::new_uuid();
+    const auto by_control = post("/api/v1/subscriptions",
+                                 body_for(new_unit(), {{"rep_id", rep}}).dump(), "sales_control");
+    ASSERT_EQ(by_control.status, 201) << by_control.body;
+    const auto b = by_control.json();
     const auto admin = auth("admin");
     const auto ids = [&](const std::string& query) {
         const auto r = client_.get("/api/v1/subscriptions?limit=500&" + query, admin);
@@ -507,7 +538,7 @@ TEST_F(SubscriptionsApi, ListFiltersByProjectStatusRepAndDate) {
             out.insert(item["id"].get<std::string>());
         return out;
     };
-    EXPECT_EQ(ids("rep_id=rep-list-test"), std::set<std::string>{b["id"]});
+    EXPECT_EQ(ids("rep_id=" + rep), std::set<std::string>{b["id"]});
     const auto today = in_days(0);
     const auto mine =
         ids("project_id=" + *project_ + "&status=pending_deposit&from=" + today + "&to=" + today);

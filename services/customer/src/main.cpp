@@ -4,6 +4,8 @@
 // Configuration beyond the runtime's (sales/service.hpp):
 //   SALES_CUSTOMER_DEPARTURE_DEADLINE (48h): CUS-5, how long a sales manager has to reassign a
 //     leaver's customers before the departure is listed as overdue.
+//   SALES_CUSTOMER_PHONE_SEARCHES_PER_HOUR (100): CUS-8, searches by a whole phone number a
+//     reader without customer.pii.read may make per hour; 0 = no limit.
 // Per-project settings (stale days, follow-up interval, complaint deadlines, archive period,
 // commission minimum) live in project_refs: PATCH /api/v1/projects/{id}/customer-settings.
 #include "adapters/routes.hpp"
@@ -21,7 +23,8 @@ int main() {
             const customer::app::Context ctx{
                 service.db(), service.clock(),
                 std::chrono::duration_cast<std::chrono::hours>(
-                    config.duration("SALES_CUSTOMER_DEPARTURE_DEADLINE", 48h, 1h, 24h * 30))};
+                    config.duration("SALES_CUSTOMER_DEPARTURE_DEADLINE", 48h, 1h, 24h * 30)),
+                config.integer("SALES_CUSTOMER_PHONE_SEARCHES_PER_HOUR", 100, 0, 1'000'000)};
 
             customer::adapters::add_customer_routes(service, ctx);
             customer::adapters::add_manager_routes(service, ctx);

@@ -5,8 +5,14 @@
 // Configuration beyond the runtime's (sales/service.hpp), see docs/operations.md:
 //   SALES_GATEWAY_<SVC>_URL (http://127.0.0.1:808x) for INVENTORY, CONTRACT, CUSTOMER, FINANCE
 //   SALES_GATEWAY_UPSTREAM_TIMEOUT (10s) → 504 upstream_timeout; unreachable → 503
-//   SALES_GATEWAY_ACCESS_TTL (15m), SALES_GATEWAY_REFRESH_TTL (12h)
-//   SALES_GATEWAY_LOCKOUT_FAILURES (5), SALES_GATEWAY_LOCKOUT_DURATION (15m)
+//   SALES_TOKEN_PRIVATE_KEY_FILE (required; "<kid> <base64 Ed25519 seed>", mode 0600; its public
+//   key must be one of SALES_TOKEN_PUBLIC_KEYS), see docs/operations.md "Token keys"
+//   SALES_GATEWAY_ACCESS_TTL (15m, at most 1h = auth::kMaxTokenLifetime),
+//   SALES_GATEWAY_REFRESH_TTL (12h)
+//   Login protection (docs/operations.md "Login protection"): SALES_GATEWAY_LOCKOUT_FAILURES (5
+//   per user and address), _LOCKOUT_USER_FAILURES (50 per user, any address),
+//   _LOCKOUT_DURATION (15m), _LOGIN_WORKERS (1), _LOGIN_QUEUE (1),
+//   _LOGIN_USER_ADDRESS_PER_MINUTE (5), _LOGIN_ADDRESS_PER_MINUTE (60), _LOGIN_PER_SECOND (20)
 //   SALES_GATEWAY_ADMIN_PASSWORD (first admin's password), SALES_GATEWAY_ADMIN_PASSWORD_FILE
 //   SALES_GATEWAY_RATE_USER_BURST (50) / _RATE_USER_PER_SECOND (20), _RATE_IP_BURST (100) /
 //   _RATE_IP_PER_SECOND (50); SALES_GATEWAY_CORS_ORIGIN (http://127.0.0.1:5173)
@@ -22,6 +28,53 @@ sales::service::Spec gateway_spec() {
     spec.stream = {"IDENTITY", {"identity.>"}};
     return spec;
 }
+
+// The private token key (issue 11 item 8), refused unless only its owner can read it and the
+// services know its public key (else every token it signs would be refused).
+sales::auth::SigningKey signing_key(const sales::Config& config) {
+    const auto path = config.required("SALES_TOKEN_PRIVATE_KEY_FILE");
+    sales::auth::SigningKey key;
+    try {
+        key = sales::auth::read_private_key_file(path);
+    } catch (const std::exception& e) {
+        throw sales::ConfigError(std::string("configuration: SALES_TOKEN_PRIVATE_KEY_FILE: ") +
+                                 e.what());
+    }
+    const auto own = key.public_key();
+    bool published = false;
+    for (const auto& live :
+         sales::auth::parse_public_keys(config.required("SALES_TOKEN_PUBLIC_KEYS")))
+        published = published || (live.kid == own.kid && live.key == own.key);
+    if (!published) {
+        throw sales::ConfigError("configuration: the public key of SALES_TOKEN_PRIVATE_KEY_FILE (" +
+                                 sales::auth::format_public_key(own) +
+                                 ") is not in SALES_TOKEN_PUBLIC_KEYS");
+    }
+    return key;
+}
+
+// Login protection (app/login_guard.hpp): the password check may hold at most workers + queue
+// I/O threads, and at least two must stay free for everything else.
+gateway::app::LoginLimits login_limits(const sales::Config& config) {
+    gateway::app::LoginLimits limits;
+    const auto setting = [&](const char* name, int fallback, int min, int max) {
+        return static_cast<int>(
+            config.integer(std::string("SALES_GATEWAY_") + name, fallback, min, max));
+    };
+    limits.workers = setting("LOGIN_WORKERS", 1, 1, 64);
+    limits.queue = setting("LOGIN_QUEUE", 1, 0, 1024);
+    limits.per_user_address_per_minute = setting("LOGIN_USER_ADDRESS_PER_MINUTE", 5, 1, 100'000);
+    limits.per_address_per_minute = setting("LOGIN_ADDRESS_PER_MINUTE", 60, 1, 1'000'000);
+    limits.per_second = setting("LOGIN_PER_SECOND", 20, 1, 1'000'000);
+    const auto io_threads = setting("IO_THREADS", 4, 1, 256);
+    if (limits.workers + limits.queue > io_threads - 2)
+        throw sales::ConfigError(
+            "configuration: SALES_GATEWAY_LOGIN_WORKERS + SALES_GATEWAY_LOGIN_QUEUE (" +
+            std::to_string(limits.workers + limits.queue) +
+            ") must leave two of SALES_GATEWAY_IO_THREADS (" + std::to_string(io_threads) +
+            ") free for other requests");
+    return limits;
+}
 }  // namespace
 
 int main() {
@@ -30,16 +83,22 @@ int main() {
         using namespace std::chrono_literals;
 
         gateway::app::Settings settings;
-        settings.key.secret = config.required("SALES_JWT_SECRET");
+        settings.key = signing_key(config);
         settings.access_ttl = std::chrono::duration_cast<std::chrono::seconds>(
-            config.duration("SALES_GATEWAY_ACCESS_TTL", 15min, 1s, 24h));
+            config.duration("SALES_GATEWAY_ACCESS_TTL", 15min, 1s, sales::auth::kMaxTokenLifetime));
         settings.refresh_ttl = std::chrono::duration_cast<std::chrono::seconds>(
             config.duration("SALES_GATEWAY_REFRESH_TTL", 12h, 1min, 24h * 30));
         settings.lockout.max_failures =
             static_cast<int>(config.integer("SALES_GATEWAY_LOCKOUT_FAILURES", 5, 1, 100));
         settings.lockout.lock_for = std::chrono::duration_cast<std::chrono::seconds>(
             config.duration("SALES_GATEWAY_LOCKOUT_DURATION", 15min, 1s, 24h));
-        const gateway::app::Context ctx{service.db(), service.deny_list(), settings};
+        settings.user_lockout = {
+            static_cast<int>(config.integer("SALES_GATEWAY_LOCKOUT_USER_FAILURES", 50, 1, 100'000)),
+            settings.lockout.lock_for};
+        gateway::app::LoginGuard login_guard(login_limits(config));
+        const gateway::app::Context ctx{service.db(), service.deny_list(), settings, login_guard};
+        service.every("login_failures_cleanup", 10min,
+                      [&ctx] { gateway::app::forget_stale_login_failures(ctx); });
 
         gateway::adapters::Options options;
         const std::map<std::string, int> ports = {

@@ -3,6 +3,7 @@
 // scope, the role × route matrix against libs/auth's table, rate limits, headers, and the
 // append-only audit log (SEC-2).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <set>
@@ -25,28 +26,64 @@ json body_of(const sales::http::ClientResponse& r) {
     return json::parse(r.body, nullptr, false);
 }
 
-// A password that satisfies the policy (never containing the username).
-std::string password_of(const std::string& username) {
-    return "Secret-Passw0rd-" + std::to_string(username.size());
+// The HS256 secret every service used to share (issue 11 item 8): whoever held it could mint
+// admin tokens.
+const std::string kOldSharedSecret = "cross-service-test-secret-0123456789abcdef";
+
+std::string base64url(const std::string& raw) {
+    static const char* alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    std::uint32_t bits = 0;
+    int count = 0;
+    for (const unsigned char c : raw) {
+        bits = (bits << 8) | c;
+        count += 8;
+        while (count >= 6) {
+            count -= 6;
+            out += alphabet[(bits >> count) & 63];
+        }
+    }
+    if (count > 0)
+        out += alphabet[(bits << (6 - count)) & 63];
+    return out;
 }
 
-// Creates a user through the gateway as the first administrator; returns its id.
-std::string create_user(Stack& stack, const std::string& admin_token, const std::string& username,
-                        const std::vector<std::string>& roles,
-                        const std::vector<std::string>& projects = {"*"}) {
-    const auto r = stack.http("gateway").request("POST", "/api/v1/users",
-                                                 json{{"username", username},
-                                                      {"display_name", username},
-                                                      {"password", password_of(username)},
-                                                      {"roles", roles},
-                                                      {"project_ids", projects}}
-                                                     .dump(),
-                                                 Stack::bearer(admin_token));
-    EXPECT_EQ(r.status, 201) << r.body;
-    return body_of(r).value("id", "");
+std::string sha256(const std::string& text) {
+    const auto hex = sales::auth::sha256_hex(text);
+    std::string out;
+    for (std::size_t i = 0; i < hex.size(); i += 2)
+        out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+    return out;
 }
 
-class GatewayTest : public ::testing::Test {
+// RFC 2104 with libs/auth's SHA-256 (keys up to 64 bytes).
+std::string hmac_sha256(const std::string& key, const std::string& message) {
+    std::string inner_key(64, '\x36');
+    std::string outer_key(64, '\x5c');
+    for (std::size_t i = 0; i < key.size() && i < 64; ++i) {
+        inner_key[i] = static_cast<char>(inner_key[i] ^ key[i]);
+        outer_key[i] = static_cast<char>(outer_key[i] ^ key[i]);
+    }
+    return sha256(outer_key + sha256(inner_key + message));
+}
+
+// A correctly HMAC-SHA256-signed admin token (RFC 2104 over libs/auth's SHA-256), as the services
+// used to accept.
+std::string hs256_token(const std::string& user, const std::string& secret,
+                        const std::string& alg = "HS256") {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const json header = {{"alg", alg}, {"typ", "JWT"}, {"kid", "test-1"}};
+    const json claims = {{"iss", "sales-office"}, {"sub", user},       {"iat", now},
+                         {"exp", now + 600},      {"jti", "forged-1"}, {"roles", {"admin"}},
+                         {"projects", {"*"}}};
+    const auto input = base64url(header.dump()) + "." + base64url(claims.dump());
+    return input + "." + base64url(hmac_sha256(secret, input));
+}
+
+class GatewayTest : public sales::test::StackSuite<GatewayTest> {
   protected:
     static void SetUpTestSuite() {
         stack_ = new Stack("gw", {"inventory", "gateway"},
@@ -56,23 +93,13 @@ class GatewayTest : public ::testing::Test {
                             {"SALES_GATEWAY_RATE_IP_BURST", "100000"}});
         admin_ = stack_->login("admin", Stack::kAdminPassword)["access_token"];
     }
-    static void TearDownTestSuite() {
-        delete stack_;
-        stack_ = nullptr;
-    }
-    void TearDown() override {
-        if (HasFailure())
-            std::cerr << stack_->logs();
-    }
     sales::http::ClientResponse gw(const std::string& method, const std::string& path,
                                    const json& body, const Headers& headers) {
         return stack_->http("gateway").request(method, path, body.is_null() ? "" : body.dump(),
                                                headers);
     }
-    static Stack* stack_;
     static std::string admin_;
 };
-Stack* GatewayTest::stack_ = nullptr;
 std::string GatewayTest::admin_;
 
 TEST_F(GatewayTest, LoginGivesTokensThatWorkThroughTheGateway) {
@@ -92,8 +119,8 @@ TEST_F(GatewayTest, LoginGivesTokensThatWorkThroughTheGateway) {
 }
 
 TEST_F(GatewayTest, EveryLoginAndTokenFailureIs401WithoutTellingWhy) {
-    create_user(*stack_, admin_, "locked.user", {"cashier"});
-    const auto gone = create_user(*stack_, admin_, "gone.user", {"cashier"});
+    stack_->create_user(admin_, "locked.user", {"cashier"});
+    const auto gone = stack_->create_user(admin_, "gone.user", {"cashier"});
     ASSERT_EQ(gw("POST", "/api/v1/users/" + gone + "/disable", {{"reason", "left the company"}},
                  Stack::bearer(admin_))
                   .status,
@@ -108,8 +135,8 @@ TEST_F(GatewayTest, EveryLoginAndTokenFailureIs401WithoutTellingWhy) {
     answers.emplace_back("wrong password", login("admin", "Not-The-Password-1"));
     answers.emplace_back("unknown user", login("nobody.here", "Not-The-Password-1"));
     answers.emplace_back("locked (right password)",
-                         login("locked.user", password_of("locked.user")));
-    answers.emplace_back("disabled", login("gone.user", password_of("gone.user")));
+                         login("locked.user", Stack::password_of("locked.user")));
+    answers.emplace_back("disabled", login("gone.user", Stack::password_of("gone.user")));
     for (const auto& [what, r] : answers) {
         SCOPED_TRACE(what);
         EXPECT_EQ(expect_error(r, 401, "invalid_credentials").value("message", ""),
@@ -118,13 +145,15 @@ TEST_F(GatewayTest, EveryLoginAndTokenFailureIs401WithoutTellingWhy) {
 
     const auto now = std::chrono::system_clock::now();
     const sales::Principal p{"user-x", {"admin"}, {"*"}, now + 1h};
-    const auto good = sales::auth::mint({Stack::secret()}, p);
+    const auto good = Stack::token(p);
     auto tampered = good;
     tampered[tampered.find('.') + 5] ^= 1;
     std::vector<std::pair<std::string, std::string>> tokens = {
-        {"expired", sales::auth::mint({Stack::secret()}, {"user-x", {"admin"}, {"*"}, now - 1h})},
+        {"expired", Stack::token({"user-x", {"admin"}, {"*"}, now - 1h})},
         {"tampered", tampered},
-        {"other key", sales::auth::mint({"another-secret-another-secret-0123456789"}, p)},
+        {"other key", sales::auth::mint(sales::auth::generate_signing_key("test-1"), p)},
+        {"unknown kid", sales::auth::mint(sales::auth::generate_signing_key("test-2"), p)},
+        {"HS256", hs256_token("user-x", kOldSharedSecret)},
         {"garbage", "not.a.token"},
     };
     std::set<std::string> bodies;
@@ -139,9 +168,55 @@ TEST_F(GatewayTest, EveryLoginAndTokenFailureIs401WithoutTellingWhy) {
     EXPECT_EQ(gw("GET", "/api/v1/projects", nullptr, Stack::bearer(good)).status, 200);
 }
 
+// Issue 11 item 8: only the gateway's Ed25519 key makes tokens. A correctly signed HS256 token
+// made with the secret every service used to hold, and an unsigned one, are refused by the
+// gateway and by a service called directly; the gateway's own tokens carry kid, jti and sid.
+TEST_F(GatewayTest, OnlyTokensSignedWithTheGatewayKeyAreAccepted) {
+    // The forger's HMAC is right (RFC 4231 test case 2), so the refusal is about the algorithm.
+    std::string mac_hex;
+    for (const unsigned char c : hmac_sha256("Jefe", "what do ya want for nothing?")) {
+        static const char* digits = "0123456789abcdef";
+        mac_hex += digits[c >> 4];
+        mac_hex += digits[c & 15];
+    }
+    ASSERT_EQ(mac_hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+
+    const auto unsigned_token = [] {
+        const auto hs = hs256_token("user-x", kOldSharedSecret, "none");
+        return hs.substr(0, hs.rfind('.') + 1);
+    }();
+    const std::vector<std::pair<std::string, std::string>> forged = {
+        {"HS256 with the old shared secret", hs256_token("user-x", kOldSharedSecret)},
+        {"HMAC labelled EdDSA", hs256_token("user-x", kOldSharedSecret, "EdDSA")},
+        {"alg none", unsigned_token},
+    };
+    auto& inventory = stack_->http("inventory");
+    for (const auto& [what, token] : forged) {
+        SCOPED_TRACE(what);
+        expect_error(gw("GET", "/api/v1/projects", nullptr, Stack::bearer(token)), 401,
+                     "unauthenticated");
+        expect_error(
+            inventory.request("POST", "/api/v1/projects",
+                              R"({"code":"FG01","name":"n","city":"c"})", Stack::bearer(token)),
+            401, "unauthenticated");
+    }
+    EXPECT_EQ(stack_->count("inventory", "SELECT count(*) FROM projects WHERE code = 'FG01'"), 0);
+
+    const auto access = stack_->login("admin", Stack::kAdminPassword)["access_token"];
+    ASSERT_TRUE(access.is_string());
+    const sales::auth::Verifier verifier({Stack::signing_key().public_key()});
+    const auto principal = verifier.verify(access.get<std::string>());
+    EXPECT_FALSE(principal.session_id.empty());
+    const auto lifetime = principal.expires_at - std::chrono::system_clock::now();
+    EXPECT_GT(lifetime, 14min);
+    EXPECT_LE(lifetime, 15min);
+    const sales::auth::Verifier other({sales::auth::generate_signing_key("test-1").public_key()});
+    EXPECT_THROW(other.verify(access.get<std::string>()), sales::auth::InvalidToken);
+}
+
 TEST_F(GatewayTest, RefreshRotatesAndLogoutRevokesEverywhere) {
-    create_user(*stack_, admin_, "rep.one", {"sales_rep"});
-    const auto tokens = stack_->login("rep.one", password_of("rep.one"));
+    stack_->create_user(admin_, "rep.one", {"sales_rep"});
+    const auto tokens = stack_->login("rep.one", Stack::password_of("rep.one"));
     const auto refreshed =
         gw("POST", "/api/v1/auth/refresh", {{"refresh_token", tokens["refresh_token"]}}, {});
     ASSERT_EQ(refreshed.status, 200) << refreshed.body;
@@ -166,8 +241,9 @@ TEST_F(GatewayTest, RefreshRotatesAndLogoutRevokesEverywhere) {
 }
 
 TEST_F(GatewayTest, DisablingAUserStopsTheirTokensAtTheGatewayAndInTheServices) {
-    const auto id = create_user(*stack_, admin_, "leaver", {"sales_control"});
-    const std::string access = stack_->login("leaver", password_of("leaver"))["access_token"];
+    const auto id = stack_->create_user(admin_, "leaver", {"sales_control"});
+    const std::string access =
+        stack_->login("leaver", Stack::password_of("leaver"))["access_token"];
     auto& inventory = stack_->http("inventory");
     ASSERT_EQ(inventory.get("/api/v1/projects", Stack::bearer(access)).status, 200);
     ASSERT_EQ(gw("POST", "/api/v1/users/" + id + "/disable", {{"reason", "resigned"}},
@@ -189,17 +265,18 @@ TEST_F(GatewayTest, RegionAdminManagesOnlyItsRegion) {
     const auto r = gw("POST", "/api/v1/users",
                       {{"username", "west.admin"},
                        {"display_name", "West"},
-                       {"password", password_of("west.admin")},
+                       {"password", Stack::password_of("west.admin")},
                        {"roles", {"admin"}},
                        {"project_ids", {"*"}},
                        {"region", "west"}},
                       Stack::bearer(admin_));
     ASSERT_EQ(r.status, 201) << r.body;
-    const std::string west = stack_->login("west.admin", password_of("west.admin"))["access_token"];
+    const std::string west =
+        stack_->login("west.admin", Stack::password_of("west.admin"))["access_token"];
     const auto mine = gw("POST", "/api/v1/users",
                          {{"username", "west.rep"},
                           {"display_name", "Rep"},
-                          {"password", password_of("west.rep")},
+                          {"password", Stack::password_of("west.rep")},
                           {"roles", {"sales_rep"}},
                           {"project_ids", {"*"}}},
                          Stack::bearer(west));
@@ -208,7 +285,7 @@ TEST_F(GatewayTest, RegionAdminManagesOnlyItsRegion) {
     const auto other = gw("POST", "/api/v1/users",
                           {{"username", "west.admin2"},
                            {"display_name", "A"},
-                           {"password", password_of("west.admin2")},
+                           {"password", Stack::password_of("west.admin2")},
                            {"roles", {"admin"}},
                            {"project_ids", {"*"}}},
                           Stack::bearer(west));
@@ -260,8 +337,8 @@ TEST_F(GatewayTest, UserOfProjectAIsRefusedProjectB) {
                        ->ok("inventory", "POST", "/api/v1/projects",
                             {{"code", "PB"}, {"name", "B"}, {"city", "成都"}}, "admin", 201)["id"]
                        .get<std::string>();
-    create_user(*stack_, admin_, "rep.a", {"sales_control"}, {a});
-    const std::string token = stack_->login("rep.a", password_of("rep.a"))["access_token"];
+    stack_->create_user(admin_, "rep.a", {"sales_control"}, {a});
+    const std::string token = stack_->login("rep.a", Stack::password_of("rep.a"))["access_token"];
     EXPECT_EQ(gw("GET", "/api/v1/projects/" + a + "/board", nullptr, Stack::bearer(token)).status,
               200);
     const auto other = gw("GET", "/api/v1/projects/" + b + "/board", nullptr, Stack::bearer(token));
@@ -289,10 +366,12 @@ TEST_F(GatewayTest, SecurityHeadersCorsAndDocs) {
 }
 
 TEST_F(GatewayTest, EveryWriteOfAFlowIsAuditedExactlyOnce) {
-    create_user(*stack_, admin_, "op.audit", {"operator"});
-    create_user(*stack_, admin_, "ctl.audit", {"sales_control"});
-    const std::string op = stack_->login("op.audit", password_of("op.audit"))["access_token"];
-    const std::string ctl = stack_->login("ctl.audit", password_of("ctl.audit"))["access_token"];
+    stack_->create_user(admin_, "op.audit", {"operator"});
+    stack_->create_user(admin_, "ctl.audit", {"sales_control"});
+    const std::string op =
+        stack_->login("op.audit", Stack::password_of("op.audit"))["access_token"];
+    const std::string ctl =
+        stack_->login("ctl.audit", Stack::password_of("ctl.audit"))["access_token"];
     std::vector<std::string> write_ids;
     std::vector<std::string> read_ids;
     const auto call = [&](const std::string& token, const std::string& method,
@@ -482,6 +561,65 @@ TEST(GatewayLimits, SlowServiceTimesOutAndRateLimitsAnswer429) {
         }
     }
     EXPECT_GE(address_limited, 5);
+}
+
+// Issue 11 item 8: the gateway refuses to start with a private key others may read, one whose
+// public key the services do not have, no public keys, or an access TTL above the 1 h every
+// service enforces. Exit code 2 and one line naming the problem, before any connection.
+TEST(GatewayTokenKeys, MisconfiguredKeysStopTheGatewayWithAClearMessage) {
+    const auto dir = sales::test::temp_dir("gw_keys");
+    const auto key_file = dir + "/token.key";
+    sales::auth::write_private_key_file(key_file, Stack::signing_key());
+    const auto readable_file = dir + "/readable.key";
+    sales::auth::write_private_key_file(readable_file, Stack::signing_key());
+    ASSERT_EQ(::chmod(readable_file.c_str(), 0644), 0);
+    const std::map<std::string, std::string> good = {
+        {"SALES_TOKEN_PUBLIC_KEYS", Stack::public_keys()},
+        {"SALES_TOKEN_PRIVATE_KEY_FILE", key_file},
+        {"SALES_GATEWAY_DB", "host=127.0.0.1 port=1 dbname=none"},
+        {"SALES_GATEWAY_PORT", std::to_string(sales::test::free_port())}};
+    const auto private_text = sales::auth::format_private_key(Stack::signing_key());
+    const auto private_seed = private_text.substr(private_text.find(' ') + 1, 40);
+    const auto other_key =
+        sales::auth::format_public_key(sales::auth::generate_signing_key("test-2").public_key());
+    struct Case {
+        std::string what;
+        std::map<std::string, std::string> change;
+        std::string message;
+    };
+    const std::vector<Case> cases = {
+        {"group and others may read the key",
+         {{"SALES_TOKEN_PRIVATE_KEY_FILE", readable_file}},
+         "chmod 600"},
+        {"missing key file",
+         {{"SALES_TOKEN_PRIVATE_KEY_FILE", dir + "/missing.key"}},
+         "SALES_TOKEN_PRIVATE_KEY_FILE"},
+        {"no private key", {{"SALES_TOKEN_PRIVATE_KEY_FILE", ""}}, "SALES_TOKEN_PRIVATE_KEY_FILE"},
+        {"its public key is not published",
+         {{"SALES_TOKEN_PUBLIC_KEYS", other_key}},
+         "is not in SALES_TOKEN_PUBLIC_KEYS"},
+        {"no public keys", {{"SALES_TOKEN_PUBLIC_KEYS", ""}}, "SALES_TOKEN_PUBLIC_KEYS"},
+        {"three public keys",
+         {{"SALES_TOKEN_PUBLIC_KEYS",
+           Stack::public_keys() + "," + other_key + "," +
+               sales::auth::format_public_key(
+                   sales::auth::generate_signing_key("t3").public_key())}},
+         "at most 2"},
+        {"access tokens longer than the services accept",
+         {{"SALES_GATEWAY_ACCESS_TTL", "2h"}},
+         "SALES_GATEWAY_ACCESS_TTL"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.what);
+        auto env = good;
+        for (const auto& [name, value] : c.change)
+            env[name] = value;
+        const auto log = dir + "/" + std::to_string(&c - cases.data()) + ".log";
+        sales::test::Process gateway(sales::test::binary("services/gateway/gateway"), {}, env, log);
+        EXPECT_EQ(gateway.wait_exit(20s), 2) << gateway.log();
+        EXPECT_NE(gateway.log().find(c.message), std::string::npos) << gateway.log();
+        EXPECT_EQ(gateway.log().find(private_seed), std::string::npos) << "the log shows the key";
+    }
 }
 
 }  // namespace

@@ -39,14 +39,61 @@ TEST(Lockout, LocksAfterMaxFailuresAndUnlocksAfterTheDuration) {
     EXPECT_FALSE(is_locked(s, t0 + 61s));
 }
 
+TEST(Lockout, AttemptsDuringALockDoNotCountAndOldFailuresExpire) {
+    const auto t0 = std::chrono::system_clock::time_point(1'000'000s);
+    LockoutPolicy policy{3, 60s};
+    LoginState s;
+    for (int i = 0; i < 3; ++i)
+        s = after_failure(s, policy, t0);
+    ASSERT_TRUE(is_locked(s, t0));
+    const auto locked = s;
+    s = after_failure(s, policy, t0 + 30s);
+    EXPECT_EQ(s.locked_until, locked.locked_until) << "a guess during the lock extends nothing";
+    EXPECT_EQ(s.failed_attempts, 0);
+    // After the lock the count starts again; failures further apart than lock_for never lock.
+    s = after_failure(s, policy, t0 + 61s);
+    s = after_failure(s, policy, t0 + 100s);
+    EXPECT_EQ(s.failed_attempts, 2);
+    s = after_failure(s, policy, t0 + 130s);  // the count started at t0 + 61s: expired
+    EXPECT_FALSE(is_locked(s, t0 + 130s));
+    EXPECT_EQ(s.failed_attempts, 1);
+}
+
 TEST(Administration, GroupAdminManagesAllRegionAdminOnlyItsNonAdminUsers) {
-    const Admin group{{"admin"}, ""};
-    const Admin region{{"admin"}, "west"};
+    const Admin group{{"admin"}, "", {"*"}};
+    const Admin region{{"admin"}, "west", {"p1"}};
     EXPECT_EQ(administration_problem(group, {{"admin"}, "west"}), "");
     EXPECT_EQ(administration_problem(region, {{"sales_rep"}, "west"}), "");
     EXPECT_NE(administration_problem(region, {{"sales_rep"}, "east"}), "");
     EXPECT_NE(administration_problem(region, {{"admin"}, "west"}), "");
-    EXPECT_NE(administration_problem({{"sales_manager"}, ""}, {{"sales_rep"}, ""}), "");
+    EXPECT_NE(administration_problem({{"sales_manager"}, "", {"*"}}, {{"sales_rep"}, ""}), "");
+}
+
+TEST(Administration, RegionAdminGrantsOnlyItsOwnProjectsAndNoAdminRole) {
+    const Admin group{{"admin"}, "", {}};
+    const Admin south{{"admin"}, "south", {"p1", "p2"}};
+    const Admin south_all{{"admin"}, "south", {"*"}};
+    EXPECT_EQ(grant_problem(group, {"admin"}, {"*"}), "");
+    EXPECT_EQ(grant_problem(south, {"sales_manager"}, {"p1"}), "");
+    EXPECT_EQ(grant_problem(south, {"sales_manager", "cashier"}, {"p1", "p2"}), "");
+    EXPECT_NE(grant_problem(south, {"sales_manager"}, {"*"}), "");
+    EXPECT_NE(grant_problem(south, {"sales_manager"}, {"p1", "p3"}), "");
+    EXPECT_NE(grant_problem(south, {"admin"}, {"p1"}), "");
+    EXPECT_EQ(grant_problem(south_all, {"sales_manager"}, {"*"}), "");
+    EXPECT_NE(grant_problem(south_all, {"admin"}, {"*"}), "");
+}
+
+TEST(LoginThrottle, SlidingWindowCountsAttemptsPerKey) {
+    SlidingWindowLimiter limiter(3, 60s);
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(limiter.take("ann 10.0.0.1", t0), 0);
+    EXPECT_EQ(limiter.take("ann 10.0.0.1", t0 + 10s), 0);
+    EXPECT_EQ(limiter.take("ann 10.0.0.1", t0 + 20s), 0);
+    // The oldest attempt leaves the window at t0 + 60s.
+    EXPECT_EQ(limiter.take("ann 10.0.0.1", t0 + 30s), 30);
+    EXPECT_EQ(limiter.take("ann 10.0.0.2", t0 + 30s), 0) << "another address has its own count";
+    EXPECT_EQ(limiter.take("ann 10.0.0.1", t0 + 60s), 0);
+    EXPECT_GE(limiter.take("ann 10.0.0.1", t0 + 61s), 1);
 }
 
 TEST(RateLimiter, AllowsTheBurstThenAsksToWait) {

@@ -28,9 +28,9 @@ class ProjectsApi : public ::testing::Test {
         return {{"Authorization", "Bearer " + token}, {"Content-Type", content_type}};
     }
     static std::string token(const std::string& role, std::chrono::seconds ttl = 1h,
-                             const std::string& secret = Stack::secret()) {
+                             const sales::auth::SigningKey& key = Stack::signing_key()) {
         return sales::auth::mint(
-            {secret}, {"user-" + role, {role}, {"*"}, std::chrono::system_clock::now() + ttl});
+            key, {"user-" + role, {role}, {"*"}, std::chrono::system_clock::now() + ttl});
     }
     static sales::http::ClientResponse post(const std::string& body,
                                             const sales::http::Headers& headers) {
@@ -58,8 +58,12 @@ TEST_F(ProjectsApi, EveryOtherRouteNeedsAValidToken) {
     expect_error(post(body, bearer("not.a.token")), 401, "unauthenticated");
     expect_error(client().get("/api/v1/projects", bearer(token("admin", -10s))), 401,
                  "unauthenticated");
-    const auto foreign = token("admin", 1h, "another-key-another-key-another-key-0000");
+    // A key the service does not know, under the stack's kid and under another.
+    const auto foreign = token("admin", 1h, sales::auth::generate_signing_key("test-1"));
     expect_error(client().get("/api/v1/projects", bearer(foreign)), 401, "unauthenticated");
+    const auto unknown_kid = token("admin", 1h, sales::auth::generate_signing_key("test-9"));
+    expect_error(client().get("/api/v1/projects", bearer(unknown_kid)), 401, "unauthenticated");
+    EXPECT_EQ(client().get("/api/v1/projects", bearer(token("admin"))).status, 200);
     EXPECT_EQ(rows(), before);
 }
 

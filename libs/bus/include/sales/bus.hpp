@@ -60,6 +60,10 @@ void shutdown_library();
 struct NatsOptions {
     std::string url = "nats://127.0.0.1:4222";
     std::string name = "sales";
+    // The NATS user of this connection (deploy/local/nats.conf); empty: none. Kept out of the
+    // URL so that logs, which show the URL, never show the password.
+    std::string user{};
+    std::string password{};
     std::chrono::milliseconds connect_timeout{2'000};
     // Reconnect forever: the outbox keeps events while NATS is away.
 };

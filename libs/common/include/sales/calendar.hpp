@@ -13,7 +13,13 @@ namespace sales {
 
 using Date = std::chrono::year_month_day;
 
-// Strict "YYYY-MM-DD" naming a real calendar day (2026-02-29 is not one); nullopt otherwise.
+// Years a date or timestamp of this product may name: birth dates to contracts' last
+// instalments, and every instant of them fits TimePoint (nanoseconds end in 2262).
+inline constexpr int kFirstYear = 1900;
+inline constexpr int kLastYear = 2199;
+
+// Strict "YYYY-MM-DD" naming a real calendar day (2026-02-29 is not one) in
+// kFirstYear..kLastYear; nullopt otherwise.
 std::optional<Date> parse_date(std::string_view text);
 std::string to_string(Date date);
 

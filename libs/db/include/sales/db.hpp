@@ -203,6 +203,22 @@ class Pool {
     std::unique_ptr<Impl> impl_;
 };
 
+// Work that every transaction committed by the current thread runs just before its COMMIT,
+// inside the transaction, while the scope lives (e.g. the audit row of the HTTP request this
+// thread is serving, SEC-2). Scopes nest: the innermost one applies; a scope with an empty
+// function suspends the outer one (for writes that must not carry it).
+class BeforeCommitScope {
+  public:
+    explicit BeforeCommitScope(std::function<void(Tx&)> hook);
+    ~BeforeCommitScope();
+    BeforeCommitScope(const BeforeCommitScope&) = delete;
+    BeforeCommitScope& operator=(const BeforeCommitScope&) = delete;
+
+  private:
+    std::function<void(Tx&)> hook_;
+    const std::function<void(Tx&)>* outer_;
+};
+
 // Applies numbered SQL files in order, each in its own transaction, recording each as
 // "<set>/<file name>" in schema_migrations. Holds a PostgreSQL advisory lock for the duration so
 // several replicas can start at once. `sets`: (set name, directory) pairs, applied in the given

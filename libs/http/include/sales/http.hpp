@@ -112,6 +112,16 @@ struct ServerOptions {
     // Added to every response (errors, 404/413 and health included) unless the handler's
     // response already has that header: security headers, CORS.
     Headers response_headers;
+    // Open connections at once, in total and from one remote address (IP). A connection over
+    // either cap is answered 503 "too_many_connections" with Connection: close and closed (at
+    // once, without an answer, while more than 64 such answers are still being written).
+    std::size_t max_connections = 1024;
+    std::size_t max_connections_per_address = 256;
+    // Called on the I/O thread for every answered request (route-level refusals, 404, 413 and
+    // malformed requests included) before the response is written: `route` is the matched
+    // pattern or "unmatched"; the request carries the principal when one was authenticated.
+    // An exception it throws is logged and ignored.
+    std::function<void(const Request& request, int status, const std::string& route)> observer;
 };
 
 // Verifies the caller of an authenticated route; throws Failure unauthenticated when not valid.
@@ -150,6 +160,9 @@ struct ClientOptions {
     std::chrono::milliseconds connect_timeout{2'000};
     std::chrono::milliseconds request_timeout{10'000};
     std::size_t max_idle_connections = 16;
+    // A pooled connection idle for longer is closed rather than reused: well inside the servers'
+    // idle timeout (60 s), so a request seldom meets a connection the server is closing.
+    std::chrono::milliseconds max_idle_age{30'000};
 };
 
 struct ClientResponse {
@@ -162,16 +175,30 @@ struct ClientResponse {
 // Thrown when the peer cannot be reached or does not answer in time.
 class ClientError : public std::runtime_error {
   public:
-    explicit ClientError(const std::string& what, bool timed_out = false)
-        : std::runtime_error(what), timed_out_(timed_out) {}
+    explicit ClientError(const std::string& what, bool timed_out = false, bool request_sent = false)
+        : std::runtime_error(what),
+          timed_out_(timed_out),
+          request_sent_(request_sent || timed_out) {}
     // True when the peer accepted the request but did not answer within request_timeout.
     bool timed_out() const { return timed_out_; }
+    // True when some of the request may have reached the peer before the failure: the peer may
+    // have acted on it (a write's outcome is unknown). False when nothing was sent.
+    bool request_sent() const { return request_sent_; }
 
   private:
     bool timed_out_;
+    bool request_sent_;
 };
 
+// Whether `method` may be sent again without changing the outcome (RFC 9110 9.2.2): GET, HEAD,
+// PUT, DELETE, OPTIONS, TRACE. The client re-sends only these on its own.
+bool is_idempotent(std::string_view method);
+
 // A keep-alive HTTP/1.1 client for one host:port; thread-safe; reuses idle connections.
+// A request that fails on a reused connection before any response byte is sent again once on a
+// new connection when its method is idempotent, or when none of it was written; a POST or PATCH
+// that may have been (partly) written is never re-sent: the caller gets ClientError with
+// request_sent() true.
 class Client {
   public:
     Client(std::string host, std::uint16_t port, ClientOptions options = {});

@@ -152,6 +152,11 @@ class Query {
     std::string required_uuid(const std::string& name) const;
     std::optional<Date> date(const std::string& name) const;
     std::optional<TimePoint> time(const std::string& name) const;
+    // Two dates bounding a period, each optional; `from_name` after `to_name` is a problem.
+    struct DateRange {
+        std::optional<Date> from, to;
+    };
+    DateRange date_range(const std::string& from_name, const std::string& to_name) const;
     template <class E>
     std::optional<E> enumeration(const std::string& name,
                                  std::optional<E> (*parse)(std::string_view),

@@ -7,8 +7,12 @@
 //   SALES_<NAME>_BIND (127.0.0.1), SALES_<NAME>_PORT, SALES_<NAME>_IO_THREADS (4),
 //   SALES_<NAME>_DB (libpq conninfo), SALES_<NAME>_DB_POOL (io threads + 2),
 //   SALES_<NAME>_BODY_LIMIT (1048576), SALES_<NAME>_ACK_WAIT (30s), SALES_<NAME>_MAX_DELIVER (5),
+//   SALES_<NAME>_MAX_CONNECTIONS (1024), SALES_<NAME>_MAX_CONNECTIONS_PER_ADDRESS (256),
 //   SALES_<NAME>_NAK_DELAY (1s: redelivery delay of an event that asked to be retried later),
-//   SALES_<NAME>_MIGRATIONS (source tree default), SALES_NATS_URL, SALES_JWT_SECRET (required),
+//   SALES_<NAME>_MIGRATIONS (source tree default), SALES_NATS_URL,
+//   SALES_TOKEN_PUBLIC_KEYS (required: "kid:<base64 Ed25519 public key>", one or two
+//   comma-separated during a key rotation; services verify tokens, only the gateway signs them),
+//   SALES_NATS_USER + SALES_NATS_PASSWORD (the service's NATS user, deploy/local/nats.conf),
 //   SALES_LOG_LEVEL (info), SALES_STARTUP_TIMEOUT (60s: how long to wait for PostgreSQL and NATS).
 #include <chrono>
 #include <cstdint>
@@ -53,7 +57,8 @@ class Service {
     // authenticated caller. Failures become the error envelope (sales/failure.hpp); dependency
     // failures too: database or NATS unreachable → 503 "dependency_unavailable", persistent
     // serialization conflicts → 503 "busy", a unique violation the handler did not translate →
-    // 409 "conflict". Read bodies and queries with sales/input.hpp.
+    // 409 "conflict". Read bodies and queries with sales/input.hpp. A write (POST, PUT, PATCH,
+    // DELETE) adds an audit_trail row to every transaction it commits (SEC-2).
     using RouteHandler = std::function<http::Response(http::Request&, const Principal&)>;
     void route(const std::string& method, const std::string& pattern,
                std::vector<std::string> permissions, RouteHandler handler);
@@ -93,6 +98,10 @@ class Service {
     // Headers added to every HTTP response (security headers, CORS).
     void add_response_header(const std::string& name, const std::string& value);
 
+    // Called for every answered HTTP request (http::ServerOptions::observer): the gateway's
+    // access log.
+    void observe_requests(decltype(http::ServerOptions::observer) observer);
+
     // Connects (waiting up to SALES_STARTUP_TIMEOUT for PostgreSQL and NATS), migrates,
     // declares streams and consumers, starts relay, consumers and HTTP; blocks until SIGTERM or
     // SIGINT; then drains HTTP, stops consumers and flushes the relay. Returns the exit code.
@@ -113,9 +122,12 @@ int guarded_main(const std::function<int()>& body);
 int serve_main(const Spec& spec, const std::function<int(Service&, const Config&)>& body);
 
 // Records a denial (or its lifting) in denied_principals inside the caller's transaction.
-// kind: "user" or "session".
-void record_denial(db::Tx& tx, const std::string& kind, const std::string& id, bool denied);
+// kind: "user" or "session". `sequence`: the user's identity version (the identity event's
+// sequence); a row already recorded at a higher one is kept and false returned.
+bool record_denial(db::Tx& tx, const std::string& kind, const std::string& id, bool denied,
+                   std::int64_t sequence = 0);
 // Applies one identity.* event to the table (in `tx`) and to `list`; other types are ignored.
+// A user's disable/enable older (lower sequence) than the one applied is ignored.
 void apply_identity_event(db::Tx& tx, const bus::Event& event, auth::DenyList& list);
 // Loads the table into `list`.
 void load_denials(db::Pool& pool, auth::DenyList& list);
@@ -124,6 +136,16 @@ std::string runtime_migrations_directory();
 
 // The error mapping route() applies, for handlers registered on the router directly.
 http::Handler with_dependency_errors(http::Handler handler);
+
+// POST, PUT, PATCH, DELETE: route() audits what such a request commits.
+bool is_write(const std::string& method);
+// 400 invalid_json when the body nests deeper than sales::kMaxJsonDepth: every write route
+// refuses it before its handler runs, whatever the handler reads first.
+void refuse_deep_nesting(const http::Request& request);
+// The audit_trail row (SEC-2) of `request` by `caller`, in `tx`, if `tx` changed anything.
+// route() appends it to every transaction a write request commits (db::BeforeCommitScope).
+void append_audit_trail(db::Tx& tx, const http::Request& request, const Principal& caller,
+                        const std::string& route_pattern);
 
 // 403 "forbidden" unless `caller` holds one of `permissions` (none listed: anyone).
 void require_any(const Principal& caller, const std::vector<std::string>& permissions);

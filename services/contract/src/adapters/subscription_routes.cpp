@@ -40,10 +40,9 @@ app::ListFilter parse_filter(const Query& q) {
     filter.project_id = q.uuid("project_id");
     filter.status = q.enumeration("status", domain::parse_status, domain::status_names());
     filter.rep_id = q.text("rep_id", 64);
-    filter.from = q.date("from");
-    filter.to = q.date("to");
-    if (filter.from && filter.to && *filter.from > *filter.to)
-        q.invalid("from", "must not be after to");
+    const auto [from, to] = q.date_range("from", "to");
+    filter.from = from;
+    filter.to = to;
     filter.limit = q.integer("limit", 50, 1, 500);
     filter.offset = q.integer("offset", 0, 0, 1'000'000);
     return filter;

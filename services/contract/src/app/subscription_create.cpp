@@ -27,6 +27,9 @@ Subscription create_subscription(const Context& ctx, InventoryClient& inventory,
                       {{"problems", list}});
     }
 
+    // Commission credit: a rep names only themself; sales control and above name another rep.
+    domain::check_rep_assignment(caller.user_id, caller.roles, input.rep_id);
+
     // The unit's project (hence its deposit deadline) is known only from the hold reply, so the
     // hold outlives the longest deadline of any project: contract cancels at the real deadline
     // (CON-1) and inventory's expiry is only the safety net.

@@ -5,6 +5,7 @@
 
 #include "domain/transitions.hpp"
 #include "sales/enum_names.hpp"
+#include "sales/failure.hpp"
 #include "sales/ids.hpp"
 #include "sales/text.hpp"
 
@@ -84,6 +85,32 @@ bool deposit_within_cap(std::int64_t deposit_fen, std::int64_t price_fen,
 
 std::int64_t max_deposit_fen(std::int64_t price_fen, std::int64_t cap_percent) {
     return static_cast<std::int64_t>(static_cast<__int128>(price_fen) * cap_percent / 100);
+}
+
+bool may_assign_rep(const std::vector<std::string>& caller_roles) {
+    for (const auto& role : caller_roles) {
+        if (role == "sales_control" || role == "sales_supervisor" || role == "sales_manager" ||
+            role == "admin")
+            return true;
+    }
+    return false;
+}
+
+void check_rep_assignment(const std::string& caller_id,
+                          const std::vector<std::string>& caller_roles, const std::string& rep_id) {
+    if (rep_id == caller_id)
+        return;
+    if (!may_assign_rep(caller_roles)) {
+        sales::fail_forbidden("rep_not_assignable",
+                              "rep_id credits the commission: you may name only yourself; sales "
+                              "control, a sales supervisor or a sales manager names another rep",
+                              {{"field", "rep_id"}, {"rep_id", rep_id}});
+    }
+    if (!sales::is_uuid(rep_id)) {
+        sales::fail_forbidden("rep_not_assignable",
+                              "rep_id must be a user id (a UUID as the gateway issues them)",
+                              {{"field", "rep_id"}, {"rep_id", rep_id}});
+    }
 }
 
 PriceTerms price_terms(std::int64_t list_total_fen, std::int64_t discount_fen,

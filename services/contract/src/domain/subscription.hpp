@@ -72,6 +72,16 @@ struct NewSubscription {
 // `today` (Asia/Shanghai). Every problem found, in field order; empty when valid.
 std::vector<FieldProblem> validate(const NewSubscription& input, Date today);
 
+// Commission credit (issue 11): the roles that register deals for the office and may therefore
+// credit another rep. 现场销控 records the 业务员 of every 认购 (seed 003, DOMAIN.md
+// sales_control); the supervisor and the manager lead the rep team; admin is everything.
+// Everyone else (sales_rep) may credit only themselves.
+bool may_assign_rep(const std::vector<std::string>& caller_roles);
+// Throws sales::Failure forbidden "rep_not_assignable" unless `rep_id` is the caller, or the
+// caller may_assign_rep and `rep_id` is a user id as the gateway issues them (a UUID).
+void check_rep_assignment(const std::string& caller_id,
+                          const std::vector<std::string>& caller_roles, const std::string& rep_id);
+
 struct PriceTerms {
     std::int64_t list_total_fen = 0;
     std::int64_t discount_fen = 0;

@@ -11,7 +11,8 @@ const std::string kSelectComplaint =
     "first_responded_by, " +
     rfc3339("first_responded_at", "first_responded_at") + ", result, resolved_by, " +
     rfc3339("resolved_at", "resolved_at") + ", created_by, " + rfc3339("created_at", "created_at") +
-    ", version FROM complaints ";
+    ", version, (SELECT c.owner_id FROM customers c WHERE c.id = complaints.customer_id) AS "
+    "owner_id FROM complaints ";
 
 const std::string kFindComplaint = kSelectComplaint + "WHERE id = $1::uuid";
 const std::string kLockComplaint = kFindComplaint + " FOR UPDATE";

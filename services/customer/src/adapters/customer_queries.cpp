@@ -11,7 +11,9 @@ WHERE (c.archived_at IS NOT NULL) = $1::boolean
   AND ($2::uuid IS NULL OR c.project_id = $2::uuid)
   AND ($3::uuid[] IS NULL OR c.project_id = ANY($3::uuid[]))
   AND ($4::text IS NULL OR c.name ILIKE '%' || $4::text || '%' ESCAPE '\'
-       OR ($5::text IS NOT NULL AND c.phone LIKE '%' || $5::text || '%'))
+       OR ($5::text IS NOT NULL AND c.phone LIKE '%' || $5::text || '%'
+           AND ($13::text IS NULL OR c.owner_id = $13::text)))
+  AND ($12::text IS NULL OR c.phone = $12::text)
   AND ($6::text IS NULL OR c.stage = $6::text)
   AND ($7::text IS NULL OR c.type = $7::text)
   AND ($8::text IS NULL OR c.channel = $8::text)
@@ -22,7 +24,7 @@ WHERE (c.archived_at IS NOT NULL) = $1::boolean
 const std::string kCountCustomers = std::string("SELECT count(*) FROM customers c ") + kSearchWhere;
 const std::string kSearchCustomers = "SELECT " + customer_columns() + " FROM customers c " +
                                      kSearchWhere +
-                                     " ORDER BY c.last_event_at DESC, c.id LIMIT $12 OFFSET $13";
+                                     " ORDER BY c.last_event_at DESC, c.id LIMIT $14 OFFSET $15";
 
 const std::string kWithProject =
     "SELECT " + customer_columns() +
@@ -82,7 +84,7 @@ GROUP BY 1, 2, 3 ORDER BY 1, 2, 3)sql";
 // maybe-uninitialized warning.
 sales::db::Params search_params(const CustomerSearch& s, bool page) {
     using sales::db::param;
-    sales::db::Params params(page ? 13 : 11);
+    sales::db::Params params(page ? 15 : 13);
     params[0] = s.archived;
     params[1] = param(s.project_id);
     params[2] = param(s.project_ids);
@@ -90,9 +92,11 @@ sales::db::Params search_params(const CustomerSearch& s, bool page) {
     for (const auto* text : {&s.name_like, &s.phone_digits, &s.stage, &s.type, &s.channel,
                              &s.owner_id, &s.last_event_from, &s.last_event_before})
         params[i++] = param(*text);
+    params[11] = param(s.phone_exact);
+    params[12] = param(s.phone_owner_id);
     if (page) {
-        params[11] = s.limit;
-        params[12] = s.offset;
+        params[13] = s.limit;
+        params[14] = s.offset;
     }
     return params;
 }

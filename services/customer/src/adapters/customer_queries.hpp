@@ -16,7 +16,9 @@ struct CustomerSearch {
     std::optional<std::string> project_id;
     std::optional<std::vector<std::string>> project_ids;  // the caller's projects unless all
     std::optional<std::string> name_like;                 // LIKE-escaped fragment
-    std::optional<std::string> phone_digits;              // at least 4 digits
+    std::optional<std::string> phone_digits;              // at least 4 digits, with name_like
+    std::optional<std::string> phone_owner_id;  // CUS-8: phone_digits match only this owner's
+    std::optional<std::string> phone_exact;     // a whole normalised phone (no name_like)
     std::optional<std::string> stage;
     std::optional<std::string> type;
     std::optional<std::string> channel;

@@ -133,6 +133,8 @@ std::optional<std::string> correction_value(const Body& b, const std::string& fi
 }  // namespace
 
 app::Caller caller_of(const Request& request, const Principal& principal, std::string route) {
+    if (route.empty())
+        route = request.method + " " + request.path;
     return app::caller_from(principal, request.request_id, std::move(route));
 }
 
@@ -159,7 +161,8 @@ void add_customer_routes(sales::service::Service& service, const app::Context& c
                        {"project_id", "q", "stage", "type", "rep_id", "channel",
                         "last_contact_from", "last_contact_to", "archived", "limit", "offset"},
                        parse_filter);
-        return Response::json(200, app::list_customers(*c, caller_of(r, p), filter));
+        return Response::json(
+            200, app::list_customers(*c, caller_of(r, p, "GET /api/v1/customers"), filter));
     });
 
     service.route("GET", "/api/v1/customers/{id}", kRead, [c](Request& r, const Principal& p) {

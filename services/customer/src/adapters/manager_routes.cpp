@@ -213,13 +213,12 @@ void add_manager_routes(sales::service::Service& service, const app::Context& ct
                 std::optional<sales::Date> from, to;
             };
             const auto range = read_query(r, {"project_id", "from", "to"}, [](const Query& q) {
-                Range range{q.required_uuid("project_id"), q.date("from"), q.date("to")};
+                const auto dates = q.date_range("from", "to");
+                Range range{q.required_uuid("project_id"), dates.from, dates.to};
                 for (const char* name : {"from", "to"}) {
                     if (!q.has(name))
                         q.invalid(name, "is required");
                 }
-                if (range.from && range.to && *range.from > *range.to)
-                    q.invalid("from", "must not be after to");
                 if (range.from && range.to &&
                     std::chrono::sys_days{*range.to} - std::chrono::sys_days{*range.from} >
                         std::chrono::days(366))

@@ -13,8 +13,6 @@ void add_customer_routes(sales::service::Service& service, const app::Context& c
 // commission validity, settings, export, archive, reports (CUS-3..9).
 void add_manager_routes(sales::service::Service& service, const app::Context& ctx);
 
-// The caller of a request as the use cases see them; `route` ("GET /api/v1/customers/{id}")
-// goes to the CUS-8 audit of full PII reads.
 // What both route files use.
 using sales::Principal;
 using sales::http::Request;
@@ -24,6 +22,8 @@ using sales::service::Query;
 using sales::service::read_body;
 using sales::service::read_query;
 
+// The caller of a request as the use cases see them; `route` ("GET /api/v1/customers/{id}",
+// by default the request's method and path) goes to the CUS-8 PII access log.
 app::Caller caller_of(const sales::http::Request& request, const sales::Principal& principal,
                       std::string route = {});
 

@@ -9,18 +9,33 @@ namespace customer::app {
 namespace {
 using sales::db::Tx;
 
-nlohmann::json complaint_json(const sales::db::Row& r, sales::Date today) {
+// CUS-8: the texts show phones and ID numbers like the customer's fields: in full to the
+// customer's owner and, on a single complaint, to customer.pii.read (logged); masked otherwise.
+nlohmann::json complaint_json(const sales::db::Row& r, sales::Date today, const Caller& caller,
+                              bool detail, bool& revealed) {
     const domain::ComplaintDeadlines due{*sales::parse_date(r.text("first_response_due")),
                                          *sales::parse_date(r.text("final_due"))};
     const auto status = *domain::parse_complaint_status(r.text("status"));
-    auto out =
-        row_json(r,
-                 {"id", "customer_id", "project_id", "category", "description", "received_on",
-                  "first_response_due", "final_due", "status", "created_by", "created_at"},
-                 {"first_response", "first_responded_by", "first_responded_at", "result",
-                  "resolved_by", "resolved_at"});
+    auto out = row_json(r,
+                        {"id", "customer_id", "project_id", "category", "received_on",
+                         "first_response_due", "final_due", "status", "created_by", "created_at"},
+                        {"first_responded_by", "first_responded_at", "resolved_by", "resolved_at"});
+    const auto view =
+        domain::pii_view(caller.id(), r.opt_text("owner_id").value_or(""), caller.pii, detail);
+    for (const char* text : {"description", "first_response", "result"})
+        out[text] = free_text(r.opt_text(text), view, revealed);
     out["overdue"] = domain::complaint_overdue(status, due, today);
     out["version"] = r.int64("version");
+    return out;
+}
+
+// One complaint as the caller may read it; a privileged full read is logged.
+nlohmann::json complaint_detail(Tx& tx, const sales::db::Row& r, sales::Date today,
+                                const Caller& caller) {
+    bool revealed = false;
+    auto out = complaint_json(r, today, caller, true, revealed);
+    if (revealed)
+        log_full_read(tx, caller, r.text("customer_id"));
     return out;
 }
 
@@ -64,7 +79,7 @@ nlohmann::json record_complaint(const Context& ctx, const Caller& caller,
               {"category", domain::to_string(input.category)},
               {"first_response_due", sales::to_string(due.first_response_due)},
               {"final_due", sales::to_string(due.final_due)}});
-        return complaint_json(load(tx, caller, id, false), today);
+        return complaint_detail(tx, load(tx, caller, id, false), today, caller);
     });
 }
 
@@ -86,14 +101,14 @@ nlohmann::json complaint_action(const Context& ctx, const Caller& caller, const 
               {"customer_id", row.text("customer_id")},
               {"project_id", row.text("project_id")},
               {"status", domain::to_string(next)}});
-        return complaint_json(after, today);
+        return complaint_detail(tx, after, today, caller);
     });
 }
 
 nlohmann::json get_complaint(const Context& ctx, const Caller& caller, const std::string& id) {
     const auto today = sales::shanghai_date(ctx.clock.now());
     return ctx.db.transaction(
-        [&](Tx& tx) { return complaint_json(load(tx, caller, id, false), today); });
+        [&](Tx& tx) { return complaint_detail(tx, load(tx, caller, id, false), today, caller); });
 }
 
 nlohmann::json list_complaints(const Context& ctx, const Caller& caller,
@@ -110,8 +125,9 @@ nlohmann::json list_complaints(const Context& ctx, const Caller& caller,
         const auto rows = adapters::list_complaints(tx, project_id, status_name, overdue_only,
                                                     sales::to_string(today), limit, offset);
         nlohmann::json items = nlohmann::json::array();
+        bool revealed = false;  // lists mask for everyone but the owner
         for (const auto& r : rows)
-            items.push_back(complaint_json(r, today));
+            items.push_back(complaint_json(r, today, caller, false, revealed));
         return nlohmann::json{{"items", items}, {"limit", limit}, {"offset", offset}};
     });
 }

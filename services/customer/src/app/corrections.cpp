@@ -70,7 +70,9 @@ nlohmann::json list_corrections(const Context& ctx, const Caller& caller, const 
         nlohmann::json items = nlohmann::json::array();
         for (const auto& r : adapters::corrections(tx, id)) {
             const auto field = r.text("field");
-            auto item = row_json(r, {"id", "field", "reason", "requested_by", "recorded_at"});
+            auto item = row_json(r, {"id", "field", "requested_by", "recorded_at"});
+            bool revealed = false;  // the read is logged by detail_view already
+            item["reason"] = free_text(r.opt_text("reason"), view, revealed);
             item["old_value"] = shown(field, r.opt_text("old_value"));
             item["new_value"] = shown(field, r.opt_text("new_value"));
             items.push_back(std::move(item));

@@ -68,9 +68,18 @@ nlohmann::json list_events(const Context& ctx, const Caller& caller, const std::
                            std::int64_t limit, std::int64_t offset) {
     return ctx.db.transaction([&](Tx& tx) {
         const auto row = load_customer(tx, caller, customer_id, false);
+        // CUS-8: phones typed into notes show like the phone field; a privileged full read of
+        // one is logged.
+        const auto view = domain::pii_view(caller.id(), row.text("owner_id"), caller.pii, true);
+        bool revealed = false;
         nlohmann::json items = nlohmann::json::array();
-        for (const auto& e : adapters::list_events(tx, customer_id, limit, offset))
-            items.push_back(event_json(e));
+        for (const auto& e : adapters::list_events(tx, customer_id, limit, offset)) {
+            auto item = event_json(e);
+            item["note"] = free_text(e.opt_text("note"), view, revealed);
+            items.push_back(std::move(item));
+        }
+        if (revealed)
+            log_full_read(tx, caller, customer_id);
         return nlohmann::json{{"items", items},
                               {"total", row.int64("event_count")},
                               {"limit", limit},

@@ -2,7 +2,9 @@
 #include "adapters/collision_store.hpp"
 #include "adapters/customer_queries.hpp"
 #include "adapters/customer_store.hpp"
+#include "adapters/privacy_store.hpp"
 #include "app/customers.hpp"
+#include "domain/pii_text.hpp"
 #include "sales/calendar.hpp"
 #include "sales/ids.hpp"
 #include "sales/log.hpp"
@@ -38,6 +40,45 @@ CreateOutcome record_collision(Tx& tx, const Caller& caller, const NewCustomer& 
                 {{"collision_id", collision_id},
                  {"customer_id", existing.id},
                  {"owner_id", existing.owner_id}}}}}}};
+}
+
+void limit_phone_searches(Tx& tx, const Caller& caller, std::int64_t per_hour) {
+    if (per_hour <= 0 || adapters::recent_phone_searches(tx, caller.id()) < per_hour)
+        return;
+    throw sales::Failure(sales::Failure::Kind::too_many_requests, "rate_limited",
+                         "the limit of " + std::to_string(per_hour) +
+                             " whole-number phone searches an hour is reached (CUS-8); try again "
+                             "later or ask a sales manager",
+                         {{"limit_per_hour", per_hour}});
+}
+
+void log_search(Tx& tx, const Caller& caller, const ListFilter& f, const domain::PhoneSearch& phone,
+                std::int64_t total) {
+    adapters::SearchRecord record;
+    record.reader_id = caller.id();
+    record.reader_roles = roles_text(caller);
+    record.route = caller.route;
+    record.request_id = caller.request_id;
+    record.project_id = f.project_id;
+    record.query_kind = std::string(domain::to_string(phone.kind));
+    switch (phone.kind) {
+        case domain::PhoneSearchKind::exact:
+            record.query_masked = domain::mask_phone(phone.digits);
+            record.searched = phone.digits;
+            record.phone_scope = "all";
+            break;
+        case domain::PhoneSearchKind::fragment:
+            record.query_masked = std::string(phone.digits.size(), '*');
+            record.searched = phone.digits;
+            record.phone_scope = phone.own_customers_only ? "own" : "all";
+            break;
+        case domain::PhoneSearchKind::none:
+            record.query_masked = domain::mask_pii_in_text(*f.q);
+            record.searched = *f.q;
+            break;
+    }
+    record.result_count = total;
+    adapters::log_search(tx, record);
 }
 
 std::optional<std::string> enum_name(const auto& value) {
@@ -106,12 +147,9 @@ nlohmann::json list_customers(const Context& ctx, const Caller& caller, const Li
     adapters::CustomerSearch search;
     search.archived = f.archived;
     if (f.project_id) {
-        if (!caller.in_project(*f.project_id))
-            return {{"items", nlohmann::json::array()},
-                    {"total", 0},
-                    {"limit", f.limit},
-                    {"offset", f.offset}};
         search.project_id = f.project_id;
+        if (!caller.in_project(*f.project_id))
+            search.project_ids = std::vector<std::string>{};  // matches nothing
     } else if (!caller.in_project("*")) {
         std::vector<std::string> projects;
         for (const auto& id : caller.principal.project_ids) {
@@ -120,11 +158,21 @@ nlohmann::json list_customers(const Context& ctx, const Caller& caller, const Li
         }
         search.project_ids = std::move(projects);
     }
+    // CUS-8: a whole phone number finds that customer for any reader; a fragment finds only the
+    // reader's own customers unless they hold customer.pii.read.
+    std::optional<domain::PhoneSearch> phone;
     if (f.q) {
-        search.name_like = like_escape(*f.q);
-        const auto fragment = domain::phone_fragment(*f.q);
-        if (fragment.size() >= 4)
-            search.phone_digits = fragment;
+        phone = domain::phone_search(*f.q, caller.pii);
+        if (phone->kind == domain::PhoneSearchKind::exact) {
+            search.phone_exact = phone->digits;
+        } else {
+            search.name_like = like_escape(*f.q);
+            if (phone->kind == domain::PhoneSearchKind::fragment) {
+                search.phone_digits = phone->digits;
+                if (phone->own_customers_only)
+                    search.phone_owner_id = caller.id();
+            }
+        }
     }
     search.stage = enum_name(f.stage);
     search.type = enum_name(f.type);
@@ -139,6 +187,12 @@ nlohmann::json list_customers(const Context& ctx, const Caller& caller, const Li
     search.limit = f.limit;
     search.offset = f.offset;
     return ctx.db.transaction([&](Tx& tx) {
+        const bool phone_query = phone && phone->kind != domain::PhoneSearchKind::none;
+        if (phone && phone->kind == domain::PhoneSearchKind::exact && !caller.pii) {
+            // CUS-8: a masked number can be completed by guessing its 4 hidden digits one whole
+            // number at a time; cap the rate (fragments reach only the reader's own customers).
+            limit_phone_searches(tx, caller, ctx.phone_searches_per_hour);
+        }
         const auto total = adapters::count_customers(tx, search);
         nlohmann::json items = nlohmann::json::array();
         for (const auto& row : adapters::search_customers(tx, search)) {
@@ -146,8 +200,17 @@ nlohmann::json list_customers(const Context& ctx, const Caller& caller, const Li
             items.push_back(customer_json(
                 row, domain::pii_view(caller.id(), row.text("owner_id"), caller.pii, false)));
         }
-        return nlohmann::json{
+        nlohmann::json body{
             {"items", items}, {"total", total}, {"limit", f.limit}, {"offset", f.offset}};
+        if (phone) {
+            log_search(tx, caller, f, *phone, total);  // CUS-8, in the read's transaction
+            body["search"] = {
+                {"kind", domain::to_string(phone->kind)},
+                {"phone_scope", phone_query
+                                    ? nlohmann::json(phone->own_customers_only ? "own" : "all")
+                                    : nlohmann::json(nullptr)}};
+        }
+        return body;
     });
 }
 

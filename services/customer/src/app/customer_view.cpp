@@ -3,6 +3,7 @@
 #include "adapters/customer_store.hpp"
 #include "adapters/privacy_store.hpp"
 #include "app/customers.hpp"
+#include "domain/pii_text.hpp"
 #include "sales/ids.hpp"
 
 namespace customer::app {
@@ -58,16 +59,38 @@ void require_owner_or_manager(const Caller& caller, const Row& customer) {
         {{"customer_id", customer.text("id")}, {"owner_id", customer.text("owner_id")}});
 }
 
+std::string roles_text(const Caller& caller) {
+    std::string roles;
+    for (const auto& r : caller.principal.roles)
+        roles += (roles.empty() ? "" : ",") + r;
+    return roles;
+}
+
+void log_full_read(Tx& tx, const Caller& caller, const std::string& customer_id) {
+    adapters::log_pii_read(tx, customer_id, caller.id(), roles_text(caller), caller.route,
+                           caller.request_id);
+}
+
 domain::PiiView detail_view(Tx& tx, const Caller& caller, const Row& customer) {
     const auto view = domain::pii_view(caller.id(), customer.text("owner_id"), caller.pii, true);
-    if (view == domain::PiiView::privileged) {
-        std::string roles;
-        for (const auto& r : caller.principal.roles)
-            roles += (roles.empty() ? "" : ",") + r;
-        adapters::log_pii_read(tx, customer.text("id"), caller.id(), roles, caller.route,
-                               caller.request_id);
-    }
+    if (view == domain::PiiView::privileged)
+        log_full_read(tx, caller, customer.text("id"));
     return view;
+}
+
+nlohmann::json free_text(const std::optional<std::string>& text, domain::PiiView view,
+                         bool& revealed) {
+    if (!text)
+        return nullptr;
+    if (view == domain::PiiView::owner)
+        return *text;
+    auto masked = domain::mask_pii_in_text(*text);
+    if (masked == *text)
+        return *text;
+    if (view == domain::PiiView::masked)
+        return masked;
+    revealed = true;
+    return *text;
 }
 
 }  // namespace customer::app

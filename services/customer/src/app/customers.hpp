@@ -61,7 +61,9 @@ nlohmann::json get_customer(const Context& ctx, const Caller& caller, const std:
 
 struct ListFilter {
     std::optional<std::string> project_id;
-    std::optional<std::string> q;  // name fragment, or phone digits (at least 4)
+    // Name fragment, a whole phone (exact match) or at least 4 phone digits (CUS-8:
+    // domain::phone_search); every search is logged in pii_access_log.
+    std::optional<std::string> q;
     std::optional<domain::Stage> stage;
     std::optional<domain::CustomerType> type;
     std::optional<std::string> rep_id;
@@ -131,6 +133,15 @@ void require_owner_or_manager(const Caller& caller, const sales::db::Row& custom
 // CUS-8: how a single record shows to the caller; a privileged full read is audit-logged.
 domain::PiiView detail_view(sales::db::Tx& tx, const Caller& caller,
                             const sales::db::Row& customer);
+// CUS-8 for free text (notes, complaint texts, reasons): phones and ID numbers in `text` masked
+// unless `view` is owner or privileged; `revealed` becomes true when a privileged reader is
+// shown numbers a masked reader would not see (the caller then logs the read).
+nlohmann::json free_text(const std::optional<std::string>& text, domain::PiiView view,
+                         bool& revealed);
+// CUS-8: a pii_access_log row for a full read of the customer's PII by a non-owner.
+void log_full_read(sales::db::Tx& tx, const Caller& caller, const std::string& customer_id);
+// The caller's roles, comma-separated (for the PII access log).
+std::string roles_text(const Caller& caller);
 // CUS-2/10: 400 for a complaint (its own route) or an event breaking validate_event; field
 // names start with `prefix` ("first_event.").
 void check_event(const NewEvent& event, sales::TimePoint now, const std::string& prefix);

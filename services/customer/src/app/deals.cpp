@@ -96,13 +96,18 @@ void apply_contract_event(Tx& tx, const sales::bus::Event& event) {
 
 namespace {
 
-nlohmann::json deal_json(const sales::db::Row& r) {
+// CUS-8: phones typed into the exception note show in full only to the customer's owner.
+nlohmann::json deal_json(const sales::db::Row& r, const Caller& caller) {
     const auto validity =
         domain::commission_validity(r.int64("event_count"), r.int64("commission_min_events"),
                                     r.opt_text("exception_note").has_value());
-    auto out =
-        row_json(r, {"subscription_id", "customer_id", "project_id", "rep_id", "status"},
-                 {"contract_id", "signed_at", "exception_note", "exception_by", "exception_at"});
+    auto out = row_json(r, {"subscription_id", "customer_id", "project_id", "rep_id", "status"},
+                        {"contract_id", "signed_at", "exception_by", "exception_at"});
+    bool revealed = false;
+    out["exception_note"] = free_text(
+        r.opt_text("exception_note"),
+        domain::pii_view(caller.id(), r.opt_text("owner_id").value_or(""), caller.pii, false),
+        revealed);
     out["customer_owner_id"] = sales::db::nullable(r.opt_text("owner_id"));
     out["event_count"] = r.int64("event_count");
     out["min_events"] = r.int64("commission_min_events");
@@ -123,7 +128,7 @@ sales::db::Row load_deal(Tx& tx, const Caller& caller, const std::string& deal_i
 nlohmann::json commission_validity(const Context& ctx, const Caller& caller,
                                    const std::string& deal_id) {
     return ctx.db.transaction(
-        [&](Tx& tx) { return deal_json(load_deal(tx, caller, deal_id, false)); });
+        [&](Tx& tx) { return deal_json(load_deal(tx, caller, deal_id, false), caller); });
 }
 
 nlohmann::json record_commission_exception(const Context& ctx, const Caller& caller,
@@ -138,7 +143,7 @@ nlohmann::json record_commission_exception(const Context& ctx, const Caller& cal
               {"project_id", deal.text("project_id")},
               {"rep_id", deal.text("rep_id")},
               {"by", caller.id()}});
-        return deal_json(load_deal(tx, caller, deal_id, false));
+        return deal_json(load_deal(tx, caller, deal_id, false), caller);
     });
 }
 
@@ -149,7 +154,7 @@ nlohmann::json list_deals(const Context& ctx, const Caller& caller, const std::s
         nlohmann::json items = nlohmann::json::array();
         std::int64_t skipped = 0;
         for (const auto& r : adapters::signed_deals(tx, project_id)) {
-            auto deal = deal_json(r);
+            auto deal = deal_json(r, caller);
             if (flagged_only && !deal["flagged"].get<bool>())
                 continue;
             if (skipped++ < offset)

@@ -52,14 +52,18 @@ nlohmann::json list_collisions(const Context& ctx, const Caller& caller,
     return ctx.db.transaction([&](Tx& tx) {
         const auto items = in_projects(
             caller, adapters::list_collisions(tx, project_id, status_name, limit, offset),
-            [](const sales::db::Row& r) -> nlohmann::json {
+            [&caller](const sales::db::Row& r) -> nlohmann::json {
                 auto out = row_json(r,
                                     {"id", "project_id", "customer_id", "owner_id", "claimant_id",
                                      "status", "recorded_at"},
-                                    {"resolved_by", "resolution_note", "resolved_at"});
+                                    {"resolved_by", "resolved_at"});
                 out["attempted_name"] = nullable(r.opt_text("attempt_name"));
-                // CUS-8: the collision list never shows the full phone.
+                // CUS-8: the collision list never shows the full phone, in its fields or notes.
                 out["phone"] = domain::mask_phone(r.text("phone"));
+                bool revealed = false;
+                out["resolution_note"] = free_text(
+                    r.opt_text("resolution_note"),
+                    domain::pii_view(caller.id(), r.text("owner_id"), caller.pii, false), revealed);
                 return out;
             });
         return nlohmann::json{{"items", items}, {"limit", limit}, {"offset", offset}};

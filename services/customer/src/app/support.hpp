@@ -24,6 +24,9 @@ struct Context {
     sales::db::Pool& db;
     const sales::Clock& clock;
     std::chrono::hours departure_deadline{48};  // CUS-5: reassign a leaver's customers in 2 days
+    // CUS-8: whole-number phone searches per hour by a reader without customer.pii.read;
+    // 0 = no limit.
+    std::int64_t phone_searches_per_hour = 100;
 };
 
 // The caller as the rules see them.

@@ -119,4 +119,34 @@ std::string phone_fragment(std::string_view text) {
     return out;
 }
 
+PhoneSearch phone_search(std::string_view q, bool has_pii_permission) {
+    PhoneSearch search;
+    std::string problem;
+    if (const auto phone = normalise_phone(q, problem)) {
+        search.kind = PhoneSearchKind::exact;
+        search.digits = phone->digits;
+        return search;
+    }
+    search.digits = phone_fragment(q);
+    if (search.digits.size() < kMinPhoneFragment) {
+        search.digits.clear();
+        return search;
+    }
+    search.kind = PhoneSearchKind::fragment;
+    search.own_customers_only = !has_pii_permission;
+    return search;
+}
+
+std::string_view to_string(PhoneSearchKind kind) {
+    switch (kind) {
+        case PhoneSearchKind::exact:
+            return "phone_exact";
+        case PhoneSearchKind::fragment:
+            return "phone_fragment";
+        case PhoneSearchKind::none:
+            break;
+    }
+    return "name";
+}
+
 }  // namespace customer::domain

@@ -1,6 +1,7 @@
 #pragma once
 // Phone numbers as the de-duplication key of a customer (CUS-1, CUS-3) and their masks (CUS-8).
 // Pure: no I/O.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,5 +34,23 @@ std::string mask_address(std::string_view address);
 
 // The digits of a search fragment ("138 1234" → "1381234"); empty when it holds none.
 std::string phone_fragment(std::string_view text);
+
+// ---- CUS-8 searching customers by phone ----------------------------------------------------
+enum class PhoneSearchKind {
+    none,      // fewer than 4 digits: a name search only
+    exact,     // a whole number normalise_phone accepts: that phone, for every reader
+    fragment,  // at least 4 digits that are not a whole number
+};
+inline constexpr std::size_t kMinPhoneFragment = 4;
+struct PhoneSearch {
+    PhoneSearchKind kind = PhoneSearchKind::none;
+    std::string digits;               // the normalised phone (exact) or the fragment's digits
+    bool own_customers_only = false;  // fragment: only the caller's own customers' phones
+};
+// How the search text `q` searches phones. A fragment matches every phone only for readers with
+// customer.pii.read; for everyone else it matches only the phones of their own customers:
+// comparing the masked results of overlapping fragment searches would reveal hidden digits.
+PhoneSearch phone_search(std::string_view q, bool has_pii_permission);
+std::string_view to_string(PhoneSearchKind kind);
 
 }  // namespace customer::domain

@@ -59,8 +59,9 @@ EntryFilter entry_filter(const Query& query) {
     if (const auto category = query.enumeration("category", domain::parse_category,
                                                 domain::category_names() + ", reversal"))
         f.category = std::string(domain::to_string(*category));
-    f.from = query.date("from");
-    f.to = query.date("to");
+    const auto [from, to] = query.date_range("from", "to");
+    f.from = from;
+    f.to = to;
     f.limit = query.integer("limit", 100, 1, 1000);
     f.offset = query.integer("offset", 0, 0, 1'000'000'000);
     return f;

@@ -1,5 +1,7 @@
 #pragma once
-// The append-only audit log (SEC-2): one row per state-changing request, and its search.
+// The append-only audit log (SEC-2), the gateway's access log: a row per write through the
+// gateway and per identified refusal, a counted row per key and interval for floods of
+// refusals (domain/access_log.hpp), and its search.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,6 +24,7 @@ struct Record {
     std::optional<std::string> reason;
     std::string request_id;
     std::string remote_address;
+    std::int64_t count = 1;  // requests this row stands for (> 1: counted refusals)
 };
 void append(sales::db::Tx& tx, const Record& record);
 
@@ -30,6 +33,9 @@ struct Filter {
     std::optional<std::string> user_id, route, outcome, request_id, from, to;
     std::int64_t before_id = 0;  // 0: from the newest
     std::int64_t limit = 100;
+    // The reader's region (SEC-1): "" (group level) reads every row; a region reads the rows of
+    // its users only (by user id, and anonymous login attempts by username).
+    std::string region;
 };
 // Matching records, newest first.
 nlohmann::json search(sales::db::Tx& tx, const Filter& filter);

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "adapters/audit_store.hpp"
+#include "adapters/user_store.hpp"
 #include "sales/auth.hpp"
 #include "sales/calendar.hpp"
 #include "sales/input.hpp"
@@ -85,7 +86,8 @@ std::map<std::string, sales::http::Handler> identity_handlers(const app::Context
             sales::service::read_body(r, {"username", "password"}, [](const Body& b) {
                 return std::pair{b.text("username", 64), b.text("password", 128)};
             });
-        return Response::json(200, app::login(*c, username, password));
+        return Response::json(
+            200, app::login(*c, username, password, domain::client_address(r.remote_address)));
     };
     h["POST /api/v1/auth/refresh"] = [c](Request& r) {
         const auto token = sales::service::read_body(
@@ -93,6 +95,7 @@ std::map<std::string, sales::http::Handler> identity_handlers(const app::Context
         return Response::json(200, app::refresh(*c, token));
     };
     h["POST /api/v1/auth/logout"] = [c](Request& r) {
+        Body::optional(r, {}).check();  // no body, or an empty object
         app::logout(*c, r.caller());
         return Response::json(200, {{"status", "logged_out"}});
     };
@@ -108,8 +111,19 @@ std::map<std::string, sales::http::Handler> identity_handlers(const app::Context
             sales::service::read_body(r, {"current_password", "new_password"}, [](const Body& b) {
                 return std::pair{b.text("current_password", 128), b.text("new_password", 128)};
             });
-        app::change_password(*c, r.caller(), current, replacement);
-        return Response::json(200, {{"status", "changed"}});
+        const auto revoked = app::change_password(*c, r.caller(), current, replacement,
+                                                  domain::client_address(r.remote_address));
+        return Response::json(200, {{"status", "changed"}, {"revoked_sessions", revoked}});
+    };
+    h["POST /api/v1/users/{user_id}/password"] = [c](Request& r) {
+        const auto replacement =
+            sales::service::read_body(r, {"new_password", "reason"}, [](const Body& b) {
+                b.text("reason", 500);
+                return b.text("new_password", 128);
+            });
+        const auto revoked =
+            app::reset_password(*c, r.caller(), r.params.at("user_id"), replacement);
+        return Response::json(200, {{"status", "reset"}, {"revoked_sessions", revoked}});
     };
     h["GET /api/v1/users"] = [c](Request& r) {
         return Response::json(200, app::list_users(*c, r.caller()));
@@ -130,8 +144,11 @@ std::map<std::string, sales::http::Handler> identity_handlers(const app::Context
             };
     }
     h["GET /api/v1/audit"] = [c](Request& r) {
-        const auto filter = read_audit_filter(r);
+        auto filter = read_audit_filter(r);
         return Response::json(200, {{"items", c->db.transaction([&](sales::db::Tx& tx) {
+                                         // A region administrator reads its region's rows only.
+                                         filter.region =
+                                             user_store::scope_of(tx, r.caller().user_id).region;
                                          return audit_store::search(tx, filter);
                                      })}});
     };

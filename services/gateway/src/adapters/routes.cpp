@@ -7,6 +7,7 @@
 
 #include "adapters/audit_store.hpp"
 #include "adapters/identity_routes.hpp"
+#include "domain/access_log.hpp"
 #include "domain/route_table.hpp"
 #include "sales/failure.hpp"
 #include "sales/http.hpp"
@@ -20,10 +21,21 @@ using sales::Failure;
 using namespace sales::http;
 
 struct Shared {
-    const app::Context* ctx;
+    // The service's pool (not the Context's reference): the destructor writes the last counts
+    // when the Service is destroyed, after main's Context is gone but before its pool.
+    sales::db::Pool* db = nullptr;
     std::map<std::string, std::unique_ptr<sales::http::Client>> clients;
     std::unique_ptr<domain::RateLimiter> per_user;
     std::unique_ptr<domain::RateLimiter> per_ip;
+    // The access log: the table's rules by (method, pattern), and refusals counted until the
+    // next write of their rows.
+    std::map<std::pair<std::string, std::string>, const domain::RouteRule*> rules;
+    domain::RefusalCounter refusals;
+
+    Shared() = default;
+    Shared(const Shared&) = delete;
+    Shared& operator=(const Shared&) = delete;
+    ~Shared();
 };
 
 // A text field of the JSON body, or "" (the body may be anything: it is only looked at).
@@ -44,24 +56,90 @@ void limit(domain::RateLimiter& limiter, const std::string& key, const char* wha
                       {{"retry_after_seconds", wait}});
 }
 
-// SEC-2: one append-only row per state-changing request, whatever its outcome.
-void audit(const app::Context& ctx, const domain::RouteRule& rule, const Request& request,
-           int status) {
+std::string outcome_of(int status) {
+    return status < 300                     ? "succeeded"
+           : status == 401 || status == 403 ? "denied"
+           : status < 500                   ? "rejected"
+                                            : "failed";
+}
+
+// Appends access-log rows in one transaction; a failure is logged, never the caller's.
+void append_access_rows(sales::db::Pool& db, const std::vector<audit_store::Record>& records) {
+    try {
+        // The access log is not a business write: no audit_trail row of its own.
+        const sales::db::BeforeCommitScope not_audited({});
+        db.transaction([&](sales::db::Tx& tx) {
+            for (const auto& record : records)
+                audit_store::append(tx, record);
+        });
+    } catch (const std::exception& e) {
+        std::int64_t requests = 0;
+        for (const auto& record : records)
+            requests += record.count;
+        sales::log::error(
+            "access log record failed",
+            {{"error", e.what()}, {"route", records.front().route}, {"requests", requests}});
+    }
+}
+
+// The rows of the refusals counted since the last call (domain/access_log.hpp).
+void write_counted_refusals(Shared& s) {
+    std::vector<audit_store::Record> records;
+    for (auto& [key, counted] : s.refusals.take()) {
+        audit_store::Record record;
+        record.user_id = counted.user_id;
+        record.method = key.method;
+        record.route = key.route;
+        record.path = counted.path;
+        record.status = key.status;
+        record.outcome = outcome_of(key.status);
+        record.request_id = counted.request_id;
+        record.remote_address = key.who == "*" ? "*" : counted.remote_address;
+        record.count = counted.count;
+        records.push_back(std::move(record));
+    }
+    if (!records.empty())
+        append_access_rows(*s.db, records);
+}
+
+Shared::~Shared() {
+    try {
+        write_counted_refusals(*this);
+    } catch (...) {
+        // Shutting down: nothing left to tell.
+    }
+}
+
+// Access log (SEC-2, issue 11): the server calls this for every answered request, refusals
+// before any handler (401, 404, 413) included. A row per write and per identified refusal; a
+// count for floodable refusals (domain::access_entry).
+void record_access(Shared& s, const Request& request, int status, const std::string& route) {
+    std::string method = request.method;
+    if (!domain::is_write(method) && method != "GET" && method != "HEAD")
+        method = method == "OPTIONS" ? method : "other";
+    const auto rule = s.rules.find({method, route});
+    const auto entry = domain::access_entry(rule == s.rules.end() ? nullptr : rule->second,
+                                            route == "unmatched", method, status);
+    if (entry == domain::AccessEntry::none)
+        return;
+    const auto address = domain::client_address(request.remote_address);
+    const std::string user_id = request.principal ? request.principal->user_id : "";
+    if (entry == domain::AccessEntry::counted) {
+        s.refusals.add({user_id.empty() ? address : user_id, method.substr(0, 16), route, status},
+                       user_id, request.target.substr(0, 500), request.request_id, address);
+        return;
+    }
     audit_store::Record record;
-    if (request.principal)
-        record.user_id = request.principal->user_id;
-    if (rule.pattern == "/api/v1/auth/login")
+    record.user_id = user_id;
+    if (route == "/api/v1/auth/login")
         record.username = field_of(request, "username").substr(0, 64);
-    record.method = request.method;
-    record.route = rule.pattern;
-    record.path = request.target;
+    record.method = method;
+    record.route = route;
+    record.path = request.target.substr(0, 2000);
     if (!request.params.empty())
-        record.target = request.params.begin()->second;
+        record.target = request.params.begin()->second.substr(0, 200);
     record.status = status;
-    record.outcome = status < 300                     ? "succeeded"
-                     : status == 401 || status == 403 ? "denied"
-                     : status < 500                   ? "rejected"
-                                                      : "failed";
+    record.outcome = outcome_of(status);
     auto reason = field_of(request, "reason");
     if (reason.empty())
         reason = field_of(request, "note");
@@ -69,17 +147,14 @@ void audit(const app::Context& ctx, const domain::RouteRule& rule, const Request
         record.reason = reason.substr(0, 500);
     record.request_id = request.request_id;
     record.remote_address = request.remote_address;
-    try {
-        ctx.db.transaction([&](sales::db::Tx& tx) { audit_store::append(tx, record); });
-    } catch (const std::exception& e) {
-        sales::log::error("audit record failed", {{"error", e.what()}, {"route", rule.pattern}});
-    }
+    append_access_rows(*s.db, {record});
 }
 
 Response proxy(Shared& s, const domain::RouteRule& rule, Request& request) {
     auto& client = *s.clients.at(rule.upstream);
     sales::http::Headers headers;
-    for (const auto* name : {"Authorization", "Content-Type", "Accept", "If-Match"}) {
+    for (const auto* name :
+         {"Authorization", "Content-Type", "Accept", "If-Match", "Idempotency-Key"}) {
         if (auto v = request.header(name); !v.empty())
             headers[name] = v;
     }
@@ -93,7 +168,8 @@ Response proxy(Shared& s, const domain::RouteRule& rule, Request& request) {
         out.body = std::move(r.body);
         out.content_type =
             r.headers.count("Content-Type") ? r.headers["Content-Type"] : "application/json";
-        for (const auto* name : {"Location", "Allow", "Retry-After", "ETag"})
+        for (const auto* name : {"Location", "Allow", "Retry-After", "ETag", "Idempotent-Replayed",
+                                 "Content-Disposition"})
             if (r.headers.count(name))
                 out.headers[name] = r.headers[name];
         return out;
@@ -103,6 +179,15 @@ Response proxy(Shared& s, const domain::RouteRule& rule, Request& request) {
             throw Failure(Failure::Kind::timeout, "upstream_timeout",
                           "the " + rule.upstream + " service did not answer in time",
                           {{"service", rule.upstream}});
+        // The client never sends a POST or PATCH twice on its own: when the service may have
+        // read it, only the caller can decide (with its Idempotency-Key) whether to repeat it.
+        if (e.request_sent() && !sales::http::is_idempotent(request.method))
+            return Response::error(
+                502, "upstream_outcome_unknown",
+                "the " + rule.upstream +
+                    " service closed the connection before answering; the request may have been "
+                    "applied: retry with the same Idempotency-Key, or check before repeating it",
+                {{"service", rule.upstream}});
         throw Failure(Failure::Kind::unavailable, "service_unavailable",
                       "the " + rule.upstream + " service is not available",
                       {{"service", rule.upstream}});
@@ -130,8 +215,8 @@ void check_access(const domain::RouteRule& rule, const Request& request) {
 }
 
 // Everything around a route of the table: the rate limits (per address, then per user), the
-// table's access check, the handler, and the audit row of a write with the status answered.
-// Failures become their envelope here (not in the server) so that the audit sees the status.
+// table's access check and the handler. The access log row comes from record_access(), with the
+// status the server answered.
 Response enforce(Shared& s, const domain::RouteRule& rule, const sales::http::Handler& handler,
                  Request& request) {
     Response response;
@@ -147,13 +232,7 @@ Response enforce(Shared& s, const domain::RouteRule& rule, const sales::http::Ha
         if (e.kind() == Failure::Kind::too_many_requests)
             response.headers["Retry-After"] =
                 std::to_string(e.details().value("retry_after_seconds", 1));
-    } catch (...) {
-        if (domain::is_write(rule.method))
-            audit(*s.ctx, rule, request, 500);
-        throw;
     }
-    if (domain::is_write(rule.method))
-        audit(*s.ctx, rule, request, response.status);
     return response;
 }
 
@@ -190,7 +269,7 @@ void add_preflight(sales::service::Service& service) {
             r.content_type = "text/plain";
             r.headers["Access-Control-Allow-Methods"] = allow;
             r.headers["Access-Control-Allow-Headers"] =
-                "Authorization, Content-Type, X-Request-Id, traceparent";
+                "Authorization, Content-Type, Idempotency-Key, If-Match, X-Request-Id, traceparent";
             r.headers["Access-Control-Max-Age"] = "600";
             return r;
         });
@@ -260,7 +339,7 @@ Response docs_page(const std::string& document) {
 
 void add_routes(sales::service::Service& service, const app::Context& ctx, const Options& options) {
     auto shared = std::make_shared<Shared>();
-    shared->ctx = &ctx;
+    shared->db = &service.db();
     shared->per_user =
         std::make_unique<domain::RateLimiter>(options.user_burst, options.user_per_second);
     shared->per_ip = std::make_unique<domain::RateLimiter>(options.ip_burst, options.ip_per_second);
@@ -287,6 +366,20 @@ void add_routes(sales::service::Service& service, const app::Context& ctx, const
                 [handler](Request& request, const sales::Principal&) { return handler(request); });
     }
     add_preflight(service);
+    // Headers a browser script may read on the answers (CORS).
+    service.add_response_header("Access-Control-Expose-Headers",
+                                "Idempotent-Replayed, Location, Retry-After, ETag, X-Request-Id");
+
+    for (const auto& rule : domain::route_table())
+        shared->rules[{rule.method, rule.pattern}] = &rule;
+    service.observe_requests(
+        [shared](const Request& request, int status, const std::string& route) {
+            record_access(*shared, request, status, route);
+        });
+    using namespace std::chrono_literals;
+    service.every("access log counts",
+                  service.config().duration("SALES_GATEWAY_ACCESS_LOG_INTERVAL", 10s, 100ms, 1h),
+                  [shared] { write_counted_refusals(*shared); });
     // API documentation: the OpenAPI document and a page that shows it with links per path.
     const auto path = options.openapi_path;
     service.public_route("GET", "/openapi.yaml", [path](Request&) {

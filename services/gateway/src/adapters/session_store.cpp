@@ -21,8 +21,11 @@ constexpr const char* kSetRefreshHash = "UPDATE sessions SET refresh_hash = $2 W
 constexpr const char* kRevoke =
     "UPDATE sessions SET revoked_at = now() WHERE id::text = $1 AND revoked_at IS NULL";
 
-constexpr const char* kRevokeAllOf =
-    "UPDATE sessions SET revoked_at = now() WHERE user_id = $1::uuid AND revoked_at IS NULL";
+constexpr const char* kRevokeAllOf = R"sql(
+UPDATE sessions SET revoked_at = now()
+WHERE user_id = $1::uuid AND revoked_at IS NULL AND id::text <> $2
+  AND expires_at > now() - interval '1 day'
+RETURNING id::text)sql";
 }  // namespace
 
 void insert(sales::db::Tx& tx, const std::string& session_id, const std::string& user_id,
@@ -49,8 +52,12 @@ void revoke(sales::db::Tx& tx, const std::string& session_id) {
     tx.exec(kRevoke, {session_id});
 }
 
-void revoke_all_of(sales::db::Tx& tx, const std::string& user_id) {
-    tx.exec(kRevokeAllOf, {user_id});
+std::vector<std::string> revoke_all_of(sales::db::Tx& tx, const std::string& user_id,
+                                       const std::string& except_session_id) {
+    std::vector<std::string> revoked;
+    for (const auto row : tx.exec(kRevokeAllOf, {user_id, except_session_id}))
+        revoked.push_back(row.text(0));
+    return revoked;
 }
 
 }  // namespace gateway::adapters::session_store

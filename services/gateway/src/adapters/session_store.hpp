@@ -27,6 +27,10 @@ void set_refresh_hash(sales::db::Tx& tx, const std::string& session_id,
                       const std::string& refresh_hash);
 
 void revoke(sales::db::Tx& tx, const std::string& session_id);
-void revoke_all_of(sales::db::Tx& tx, const std::string& user_id);
+// Revokes every live session of the user but `except_session_id` ("" = none); returns the ids
+// revoked. Sessions expired for more than a day (longer than any access token lives) are left
+// as they are.
+std::vector<std::string> revoke_all_of(sales::db::Tx& tx, const std::string& user_id,
+                                       const std::string& except_session_id = "");
 
 }  // namespace gateway::adapters::session_store

@@ -5,15 +5,56 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::system_clock;
 
+// Lockout times as epoch seconds.
 constexpr const char* kFindCredentials = R"sql(
-SELECT id::text AS id, password_hash, to_json(roles)::text AS roles,
-       to_json(project_ids)::text AS project_ids, disabled, failed_attempts,
-       extract(epoch FROM locked_until)::bigint AS locked_until
-FROM users WHERE username = $1)sql";
+SELECT u.id::text AS id, u.password_hash, to_json(u.roles)::text AS roles,
+       to_json(u.project_ids)::text AS project_ids, u.disabled, u.failed_attempts,
+       extract(epoch FROM u.failures_since)::bigint AS failures_since,
+       extract(epoch FROM u.locked_until)::bigint AS locked_until,
+       coalesce(f.failed_attempts, 0) AS address_failed_attempts,
+       extract(epoch FROM f.failures_since)::bigint AS address_failures_since,
+       extract(epoch FROM f.locked_until)::bigint AS address_locked_until
+FROM users u LEFT JOIN login_failures f ON f.user_id = u.id AND f.address = $2
+WHERE u.username = $1)sql";
 
-constexpr const char* kSaveLoginState = R"sql(
-UPDATE users SET failed_attempts = $2, locked_until = to_timestamp($3::bigint)
+constexpr const char* kEnsureAddressState = R"sql(
+INSERT INTO login_failures (user_id, address) VALUES ($1::uuid, $2)
+ON CONFLICT (user_id, address) DO NOTHING)sql";
+
+constexpr const char* kLockAddressState = R"sql(
+SELECT failed_attempts, extract(epoch FROM failures_since)::bigint AS failures_since,
+       extract(epoch FROM locked_until)::bigint AS locked_until
+FROM login_failures WHERE user_id = $1::uuid AND address = $2 FOR UPDATE)sql";
+
+constexpr const char* kLockUserState = R"sql(
+SELECT failed_attempts, extract(epoch FROM failures_since)::bigint AS failures_since,
+       extract(epoch FROM locked_until)::bigint AS locked_until
+FROM users WHERE id = $1::uuid FOR UPDATE)sql";
+
+constexpr const char* kSaveAddressState = R"sql(
+UPDATE login_failures SET failed_attempts = $3, failures_since = to_timestamp($4::bigint),
+       locked_until = to_timestamp($5::bigint)
+WHERE user_id = $1::uuid AND address = $2)sql";
+
+constexpr const char* kSaveUserState = R"sql(
+UPDATE users SET failed_attempts = $2, failures_since = to_timestamp($3::bigint),
+       locked_until = to_timestamp($4::bigint)
 WHERE id = $1::uuid)sql";
+
+constexpr const char* kClearAddressState =
+    "DELETE FROM login_failures WHERE user_id = $1::uuid AND address = $2";
+constexpr const char* kClearUserState = R"sql(
+UPDATE users SET failed_attempts = 0, failures_since = NULL, locked_until = NULL
+WHERE id = $1::uuid AND (failed_attempts <> 0 OR locked_until IS NOT NULL))sql";
+
+constexpr const char* kDeleteStaleLoginFailures = R"sql(
+DELETE FROM login_failures
+WHERE (locked_until IS NULL OR locked_until < now())
+  AND (failures_since IS NULL OR failures_since < now() - make_interval(secs => $1)))sql";
+
+constexpr const char* kNextIdentityVersion = R"sql(
+UPDATE users SET identity_version = identity_version + 1 WHERE id = $1::uuid
+RETURNING identity_version)sql";
 
 constexpr const char* kInsertUser = R"sql(
 INSERT INTO users (id, username, display_name, password_hash, roles, project_ids, region,
@@ -23,7 +64,8 @@ VALUES ($1::uuid, $2, $3, $4, $5::text[], $6::text[], $7, $8))sql";
 constexpr const char* kUsernameTaken = "SELECT 1 FROM users WHERE username = $1";
 constexpr const char* kCountUsers = "SELECT count(*) FROM users";
 constexpr const char* kLockUsers = "LOCK TABLE users IN EXCLUSIVE MODE";
-constexpr const char* kRegionOf = "SELECT region FROM users WHERE id::text = $1";
+constexpr const char* kScopeOf =
+    "SELECT region, to_json(project_ids)::text AS project_ids FROM users WHERE id::text = $1";
 
 constexpr const char* kLockPassword = R"sql(
 SELECT username, password_hash FROM users WHERE id::text = $1 FOR UPDATE)sql";
@@ -64,31 +106,75 @@ std::vector<std::string> text_array(const std::string& json_text) {
     return parsed.is_array() ? parsed.get<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
-std::optional<Credentials> find_credentials(sales::db::Tx& tx, const std::string& username) {
-    const auto row = tx.exec_maybe_one(kFindCredentials, {username});
+namespace {
+using Seconds = std::optional<std::int64_t>;
+
+Clock::time_point at(std::int64_t epoch_seconds) {
+    return Clock::time_point(std::chrono::seconds(epoch_seconds));
+}
+std::optional<Clock::time_point> opt_at(const Seconds& epoch_seconds) {
+    return epoch_seconds ? std::optional(at(*epoch_seconds)) : std::nullopt;
+}
+Seconds epoch(const std::optional<Clock::time_point>& t) {
+    if (!t)
+        return std::nullopt;
+    return std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count();
+}
+domain::LoginState state_of(const sales::db::Row& row, const std::string& prefix) {
+    return {static_cast<int>(row.int64(prefix + "failed_attempts")),
+            opt_at(row.opt_int64(prefix + "failures_since")),
+            opt_at(row.opt_int64(prefix + "locked_until"))};
+}
+}  // namespace
+
+std::optional<Credentials> find_credentials(sales::db::Tx& tx, const std::string& username,
+                                            const std::string& address) {
+    const auto row = tx.exec_maybe_one(kFindCredentials, {username, address});
     if (!row)
         return std::nullopt;
-    Credentials found{row->text("id"),
-                      row->text("password_hash"),
-                      text_array(row->text("roles")),
-                      text_array(row->text("project_ids")),
-                      row->boolean("disabled"),
-                      {}};
-    found.state.failed_attempts = static_cast<int>(row->int64("failed_attempts"));
-    if (const auto until = row->opt_int64("locked_until"))
-        found.state.locked_until = Clock::time_point(std::chrono::seconds(*until));
-    return found;
+    return Credentials{row->text("id"),
+                       row->text("password_hash"),
+                       text_array(row->text("roles")),
+                       text_array(row->text("project_ids")),
+                       row->boolean("disabled"),
+                       state_of(*row, ""),
+                       state_of(*row, "address_")};
 }
 
-void save_login_state(sales::db::Tx& tx, const std::string& user_id,
-                      const domain::LoginState& state) {
-    std::optional<std::int64_t> until;
-    if (state.locked_until)
-        until =
-            std::chrono::duration_cast<std::chrono::seconds>(state.locked_until->time_since_epoch())
-                .count();
-    tx.exec(kSaveLoginState,
-            {user_id, std::int64_t{state.failed_attempts}, sales::db::param(until)});
+LoginStates lock_login_states(sales::db::Tx& tx, const std::string& user_id,
+                              const std::string& address) {
+    tx.exec(kEnsureAddressState, {user_id, address});
+    const auto address_row = tx.exec_one(kLockAddressState, {user_id, address});
+    const auto user_row = tx.exec_one(kLockUserState, {user_id});
+    return {state_of(user_row, ""), state_of(address_row, "")};
+}
+
+void save_login_states(sales::db::Tx& tx, const std::string& user_id, const std::string& address,
+                       const LoginStates& states) {
+    const auto& a = states.address;
+    tx.exec(kSaveAddressState,
+            {user_id, address, std::int64_t{a.failed_attempts},
+             sales::db::param(epoch(a.counting_since)), sales::db::param(epoch(a.locked_until))});
+    const auto& u = states.user;
+    tx.exec(kSaveUserState,
+            {user_id, std::int64_t{u.failed_attempts}, sales::db::param(epoch(u.counting_since)),
+             sales::db::param(epoch(u.locked_until))});
+}
+
+void clear_login_states(sales::db::Tx& tx, const std::string& user_id, const std::string& address) {
+    tx.exec(kClearAddressState, {user_id, address});
+    tx.exec(kClearUserState, {user_id});
+}
+
+std::int64_t delete_stale_login_failures(sales::db::Tx& tx, std::chrono::seconds lock_for) {
+    return static_cast<std::int64_t>(
+        tx.exec(kDeleteStaleLoginFailures, {static_cast<std::int64_t>(lock_for.count())})
+            .affected_rows());
+}
+
+std::int64_t next_identity_version(sales::db::Tx& tx, const std::string& user_id) {
+    const auto row = tx.exec_maybe_one(kNextIdentityVersion, {user_id});
+    return row ? row->int64(0) : 0;
 }
 
 void insert(sales::db::Tx& tx, const NewUser& user) {
@@ -108,9 +194,11 @@ void lock_table(sales::db::Tx& tx) {
     tx.exec(kLockUsers);
 }
 
-std::string region_of(sales::db::Tx& tx, const std::string& user_id) {
-    const auto row = tx.exec_maybe_one(kRegionOf, {user_id});
-    return row ? row->text(0) : "";
+Scope scope_of(sales::db::Tx& tx, const std::string& user_id) {
+    const auto row = tx.exec_maybe_one(kScopeOf, {user_id});
+    if (!row)
+        return {};
+    return {row->text("region"), text_array(row->text("project_ids"))};
 }
 
 std::optional<Password> lock_password(sales::db::Tx& tx, const std::string& user_id) {

@@ -17,19 +17,37 @@ namespace gateway::adapters::user_store {
 // A text[] column selected as to_json(column)::text, as strings.
 std::vector<std::string> text_array(const std::string& json_text);
 
-// What a login needs to decide.
+// What a login needs to decide: the user and its lockout states (SEC-1), of all addresses
+// together and of the client's address.
 struct Credentials {
     std::string id;
     std::string password_hash;
     std::vector<std::string> roles;
     std::vector<std::string> project_ids;
     bool disabled = false;
-    domain::LoginState state;
+    domain::LoginState state;          // every address
+    domain::LoginState address_state;  // this address
 };
-std::optional<Credentials> find_credentials(sales::db::Tx& tx, const std::string& username);
-// Stores the lockout state after a failed or a successful login.
-void save_login_state(sales::db::Tx& tx, const std::string& user_id,
-                      const domain::LoginState& state);
+std::optional<Credentials> find_credentials(sales::db::Tx& tx, const std::string& username,
+                                            const std::string& address);
+// Both lockout states of a user, locked for update in this order (one transaction counts each
+// failure: parallel wrong guesses all count).
+struct LoginStates {
+    domain::LoginState user;
+    domain::LoginState address;
+};
+LoginStates lock_login_states(sales::db::Tx& tx, const std::string& user_id,
+                              const std::string& address);
+void save_login_states(sales::db::Tx& tx, const std::string& user_id, const std::string& address,
+                       const LoginStates& states);
+// After a successful login: both counts start again.
+void clear_login_states(sales::db::Tx& tx, const std::string& user_id, const std::string& address);
+// Forgets per-address states whose count and lock have both run out (periodic clean-up).
+std::int64_t delete_stale_login_failures(sales::db::Tx& tx, std::chrono::seconds lock_for);
+
+// +1 on the user's identity version, the `sequence` of the identity.* event written in the same
+// transaction; returns the new version (0 when there is no such user: a tool's token).
+std::int64_t next_identity_version(sales::db::Tx& tx, const std::string& user_id);
 
 struct NewUser {
     std::string id;
@@ -47,8 +65,13 @@ std::int64_t count(sales::db::Tx& tx);
 // Serialises the creation of the first administrator between replicas.
 void lock_table(sales::db::Tx& tx);
 
-// The region of a user ("" = group level or no such user).
-std::string region_of(sales::db::Tx& tx, const std::string& user_id);
+// The region ("" = group level) and projects of a user; region "" and no project when there
+// is no such user (a tool's token).
+struct Scope {
+    std::string region;
+    std::vector<std::string> project_ids;
+};
+Scope scope_of(sales::db::Tx& tx, const std::string& user_id);
 
 // Username and password hash, locked for update.
 struct Password {

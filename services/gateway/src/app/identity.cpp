@@ -42,13 +42,31 @@ json issue(const Context& ctx, const std::string& session_id, const std::string&
             {"refresh_expires_in", ctx.settings.refresh_ttl.count()}};
 }
 
-void publish(sales::db::Tx& tx, const std::string& type, const std::string& subject, json data) {
-    sales::bus::outbox_append(tx, sales::bus::make_event("gateway", type, subject, 0, data));
+// An identity.* event of `user_id`, its `sequence` the user's next identity version (E: services
+// apply a user's events in this order, whatever order they arrive in).
+void publish(sales::db::Tx& tx, const std::string& type, const std::string& subject,
+             const std::string& user_id, json data) {
+    const auto version = users::next_identity_version(tx, user_id);
+    sales::bus::outbox_append(tx, sales::bus::make_event("gateway", type, subject, version, data));
 }
 
-// The caller as an administrator (roles from the token, region from the database).
+// Revokes the user's sessions but `keep` in `tx`: denied here and, by identity.session.revoked,
+// in every service. The caller updates ctx.deny with the ids after the commit.
+std::vector<std::string> revoke_sessions(sales::db::Tx& tx, const std::string& user_id,
+                                         const std::string& keep) {
+    auto revoked = sessions::revoke_all_of(tx, user_id, keep);
+    for (const auto& session : revoked) {
+        sales::service::record_denial(tx, "session", session, true);
+        publish(tx, "identity.session.revoked", session, user_id,
+                {{"session_id", session}, {"user_id", user_id}});
+    }
+    return revoked;
+}
+
+// The caller as an administrator (roles from the token, region and projects from the database).
 domain::Admin admin_of(sales::db::Tx& tx, const sales::Principal& caller) {
-    return {caller.roles, users::region_of(tx, caller.user_id)};
+    auto scope = users::scope_of(tx, caller.user_id);
+    return {caller.roles, std::move(scope.region), std::move(scope.project_ids)};
 }
 
 void check_administration(const domain::Admin& actor, const domain::Target& target) {
@@ -60,28 +78,49 @@ void check_administration(const domain::Admin& actor, const domain::Target& targ
     sales::fail_not_found("user", id);
 }
 
+void check_password_policy(const std::string& password, const std::string& username) {
+    if (auto problem = domain::password_problem(password, username); !problem.empty())
+        throw sales::Failure(sales::Failure::Kind::invalid, "weak_password", problem,
+                             {{"field", "password"}});
+}
+
+std::string hash_on_workers(const Context& ctx, const std::string& password) {
+    return ctx.guard.password_work([&] { return sales::auth::hash_password(password); });
+}
+
 }  // namespace
 
-json login(const Context& ctx, const std::string& username, const std::string& password) {
-    const auto now = Clock::now();
+json login(const Context& ctx, const std::string& username, const std::string& password,
+           const std::string& address) {
+    ctx.guard.admit(username, address);
     const auto found = ctx.db.transaction(
-        [&](sales::db::Tx& tx) { return users::find_credentials(tx, username); });
+        [&](sales::db::Tx& tx) { return users::find_credentials(tx, username, address); });
+    // One argon2id check whatever follows (unknown, locked, disabled, wrong or right password),
+    // so that the answer's timing does not tell which usernames exist or are locked.
+    const auto& hash = found ? found->password_hash : ctx.guard.dummy_hash();
+    const bool matches =
+        ctx.guard.password_work([&] { return sales::auth::verify_password(hash, password); });
+    const auto now = Clock::now();
     if (!found) {
-        // Same work as a real check, so that timing does not tell whether the user exists.
-        static const std::string dummy = sales::auth::hash_password("dummy-Password-1");
-        sales::auth::verify_password(dummy, password);
-        sales::log::info("login failed", {{"reason", "unknown user"}});
+        sales::log::info("login failed", {{"reason", "unknown user"}, {"address", address}});
         invalid_credentials();
     }
-    if (domain::is_locked(found->state, now)) {
-        sales::log::info("login failed", {{"reason", "locked"}, {"user_id", found->id}});
+    if (domain::is_locked(found->state, now) || domain::is_locked(found->address_state, now)) {
+        sales::log::info("login failed",
+                         {{"reason", "locked"}, {"user_id", found->id}, {"address", address}});
         invalid_credentials();
     }
-    if (!sales::auth::verify_password(found->password_hash, password)) {
-        const auto next = domain::after_failure(found->state, ctx.settings.lockout, now);
-        ctx.db.transaction(
-            [&](sales::db::Tx& tx) { users::save_login_state(tx, found->id, next); });
-        sales::log::info("login failed", {{"reason", "wrong password"}, {"user_id", found->id}});
+    if (!matches) {
+        // Read and written under row locks in one transaction: parallel guesses all count.
+        ctx.db.transaction([&](sales::db::Tx& tx) {
+            auto states = users::lock_login_states(tx, found->id, address);
+            states.address = domain::after_failure(states.address, ctx.settings.lockout, now);
+            states.user = domain::after_failure(states.user, ctx.settings.user_lockout, now);
+            users::save_login_states(tx, found->id, address, states);
+        });
+        sales::log::info(
+            "login failed",
+            {{"reason", "wrong password"}, {"user_id", found->id}, {"address", address}});
         invalid_credentials();
     }
     if (found->disabled) {
@@ -91,7 +130,7 @@ json login(const Context& ctx, const std::string& username, const std::string& p
     const auto session = sales::new_uuid();
     const auto secret = sales::auth::random_token();
     ctx.db.transaction([&](sales::db::Tx& tx) {
-        users::save_login_state(tx, found->id, {});
+        users::clear_login_states(tx, found->id, address);
         sessions::insert(tx, session, found->id, sales::auth::sha256_hex(secret),
                          ctx.settings.refresh_ttl);
     });
@@ -124,42 +163,92 @@ void logout(const Context& ctx, const sales::Principal& caller) {
     ctx.db.transaction([&](sales::db::Tx& tx) {
         sessions::revoke(tx, caller.session_id);
         sales::service::record_denial(tx, "session", caller.session_id, true);
-        publish(tx, "identity.session.revoked", caller.session_id,
+        publish(tx, "identity.session.revoked", caller.session_id, caller.user_id,
                 {{"session_id", caller.session_id}, {"user_id", caller.user_id}});
     });
     ctx.deny.revoke_session(caller.session_id);
 }
 
-void change_password(const Context& ctx, const sales::Principal& caller, const std::string& current,
-                     const std::string& replacement) {
-    ctx.db.transaction([&](sales::db::Tx& tx) {
-        const auto stored = users::lock_password(tx, caller.user_id);
-        if (!stored || !sales::auth::verify_password(stored->hash, current))
-            invalid_credentials();
-        if (auto problem = domain::password_problem(replacement, stored->username);
-            !problem.empty())
-            throw sales::Failure(sales::Failure::Kind::invalid, "weak_password", problem);
-        users::set_password(tx, caller.user_id, sales::auth::hash_password(replacement));
+std::int64_t change_password(const Context& ctx, const sales::Principal& caller,
+                             const std::string& current, const std::string& replacement,
+                             const std::string& address) {
+    ctx.guard.admit("password change of " + caller.user_id, address);
+    const auto stored = ctx.db.transaction(
+        [&](sales::db::Tx& tx) { return users::lock_password(tx, caller.user_id); });
+    if (!stored || !ctx.guard.password_work(
+                       [&] { return sales::auth::verify_password(stored->hash, current); }))
+        invalid_credentials();
+    check_password_policy(replacement, stored->username);
+    const auto hash = hash_on_workers(ctx, replacement);
+    const auto revoked = ctx.db.transaction([&](sales::db::Tx& tx) {
+        const auto latest = users::lock_password(tx, caller.user_id);
+        if (!latest || latest->hash != stored->hash)
+            sales::fail_conflict("concurrent_change", "the password was changed meanwhile");
+        users::set_password(tx, caller.user_id, hash);
+        // The caller's own session stays: it has just proved the password.
+        return revoke_sessions(tx, caller.user_id, caller.session_id);
     });
+    for (const auto& session : revoked)
+        ctx.deny.revoke_session(session);
+    sales::log::info("password changed",
+                     {{"user_id", caller.user_id}, {"revoked_sessions", revoked.size()}});
+    return static_cast<std::int64_t>(revoked.size());
+}
+
+std::int64_t reset_password(const Context& ctx, const sales::Principal& caller,
+                            const std::string& id, const std::string& replacement) {
+    if (!sales::is_uuid(id))
+        user_not_found(id);
+    if (id == caller.user_id)
+        sales::fail_rule("cannot_reset_self",
+                         "change your own password with POST /api/v1/auth/password");
+    // Checks first (no argon2id work for a refused request), again under the lock below.
+    const auto check = [&](sales::db::Tx& tx) {
+        const auto target = users::lock_target(tx, id);
+        if (!target)
+            user_not_found(id);
+        check_administration(admin_of(tx, caller), *target);
+        return users::lock_password(tx, id)->username;
+    };
+    check_password_policy(replacement, ctx.db.transaction(check));
+    const auto hash = hash_on_workers(ctx, replacement);
+    const auto revoked = ctx.db.transaction([&](sales::db::Tx& tx) {
+        check(tx);
+        users::set_password(tx, id, hash);
+        return revoke_sessions(tx, id, "");
+    });
+    for (const auto& session : revoked)
+        ctx.deny.revoke_session(session);
+    sales::log::info(
+        "password reset",
+        {{"user_id", id}, {"by", caller.user_id}, {"revoked_sessions", revoked.size()}});
+    return static_cast<std::int64_t>(revoked.size());
 }
 
 json create_user(const Context& ctx, const sales::Principal& caller, const NewUser& user) {
-    if (auto problem = domain::password_problem(user.password, user.username); !problem.empty())
-        throw sales::Failure(sales::Failure::Kind::invalid, "weak_password", problem,
-                             {{"field", "password"}});
+    check_password_policy(user.password, user.username);
     const auto id = sales::new_uuid();
-    const auto hash = sales::auth::hash_password(user.password);
-    return ctx.db.transaction([&](sales::db::Tx& tx) {
+    // Scope checks before the argon2id work, and again in the transaction that writes.
+    const auto check = [&](sales::db::Tx& tx) {
         const auto actor = admin_of(tx, caller);
+        if (auto problem = domain::grant_problem(actor, user.roles, user.project_ids);
+            !problem.empty())
+            sales::fail_forbidden("grant_exceeds_scope", problem,
+                                  {{"roles", user.roles}, {"project_ids", user.project_ids}});
         // A region admin's users belong to its region.
-        const auto region =
-            !actor.region.empty() && user.region.empty() ? actor.region : user.region;
+        auto region = !actor.region.empty() && user.region.empty() ? actor.region : user.region;
         check_administration(actor, {user.roles, region});
         if (users::username_taken(tx, user.username))
             sales::fail_conflict("username_taken", "username " + user.username + " is taken");
+        return region;
+    };
+    ctx.db.transaction(check);
+    const auto hash = hash_on_workers(ctx, user.password);
+    return ctx.db.transaction([&](sales::db::Tx& tx) {
+        const auto region = check(tx);
         users::insert(tx, {id, user.username, user.display_name, hash, user.roles, user.project_ids,
                            region, caller.user_id});
-        publish(tx, "identity.user.created", id,
+        publish(tx, "identity.user.created", id, id,
                 {{"user_id", id}, {"username", user.username}, {"roles", user.roles}});
         return *users::find(tx, id);
     });
@@ -198,9 +287,12 @@ json set_disabled(const Context& ctx, const sales::Principal& caller, const std:
         users::set_disabled(tx, id, disabled);
         if (disabled)
             sessions::revoke_all_of(tx, id);
-        sales::service::record_denial(tx, "user", id, disabled);
-        publish(tx, disabled ? "identity.user.disabled" : "identity.user.enabled", id,
-                {{"user_id", id}, {"reason", reason}, {"by", caller.user_id}});
+        const auto version = users::next_identity_version(tx, id);
+        sales::service::record_denial(tx, "user", id, disabled, version);
+        sales::bus::outbox_append(
+            tx, sales::bus::make_event(
+                    "gateway", disabled ? "identity.user.disabled" : "identity.user.enabled", id,
+                    version, {{"user_id", id}, {"reason", reason}, {"by", caller.user_id}}));
         return *users::find(tx, id);
     });
     if (disabled)
@@ -208,6 +300,14 @@ json set_disabled(const Context& ctx, const sales::Principal& caller, const std:
     else
         ctx.deny.allow_user(id);
     return out;
+}
+
+void forget_stale_login_failures(const Context& ctx) {
+    const auto deleted = ctx.db.transaction([&](sales::db::Tx& tx) {
+        return users::delete_stale_login_failures(tx, ctx.settings.lockout.lock_for);
+    });
+    if (deleted > 0)
+        sales::log::info("stale login failures forgotten", {{"rows", deleted}});
 }
 
 bool bootstrap_admin(const Context& ctx, const std::string& configured,
@@ -228,7 +328,7 @@ bool bootstrap_admin(const Context& ctx, const std::string& configured,
             return false;  // another replica won
         users::insert(
             tx, {id, "admin", "Group administrator", hash, {"admin"}, {"*"}, "", "bootstrap"});
-        publish(tx, "identity.user.created", id,
+        publish(tx, "identity.user.created", id, id,
                 {{"user_id", id}, {"username", "admin"}, {"roles", {"admin"}}});
         return true;
     });

@@ -49,12 +49,18 @@ bool is_locked(const LoginState& state, std::chrono::system_clock::time_point no
 
 LoginState after_failure(LoginState state, const LockoutPolicy& policy,
                          std::chrono::system_clock::time_point now) {
-    if (state.locked_until && *state.locked_until <= now)
-        state.locked_until.reset();
+    if (is_locked(state, now))
+        return state;
+    state.locked_until.reset();
+    if (!state.counting_since || *state.counting_since + policy.lock_for <= now) {
+        state.failed_attempts = 0;
+        state.counting_since = now;
+    }
     state.failed_attempts += 1;
     if (state.failed_attempts >= policy.max_failures) {
         state.locked_until = now + policy.lock_for;
         state.failed_attempts = 0;
+        state.counting_since.reset();
     }
     return state;
 }
@@ -71,6 +77,27 @@ std::string administration_problem(const Admin& actor, const Target& target) {
         return "a region administrator manages users of region " + actor.region + " only";
     if (is_admin(target.roles))
         return "only the group administrator manages administrators";
+    return "";
+}
+
+std::string grant_problem(const Admin& actor, const std::vector<std::string>& roles,
+                          const std::vector<std::string>& project_ids) {
+    if (actor.region.empty())
+        return "";
+    if (std::find(roles.begin(), roles.end(), "admin") != roles.end())
+        return "a region administrator cannot grant the admin role";
+    const auto holds = [&](const std::string& project) {
+        return std::find(actor.project_ids.begin(), actor.project_ids.end(), project) !=
+               actor.project_ids.end();
+    };
+    if (holds("*"))
+        return "";
+    for (const auto& project : project_ids) {
+        if (project == "*")
+            return "a region administrator without every project cannot grant every project";
+        if (!holds(project))
+            return "a region administrator grants only its own projects; not " + project;
+    }
     return "";
 }
 
@@ -94,6 +121,32 @@ std::int64_t RateLimiter::take(const std::string& key, std::chrono::steady_clock
     }
     return std::max<std::int64_t>(1,
                                   static_cast<std::int64_t>(std::ceil((1.0 - b.tokens) / rate_)));
+}
+
+std::int64_t SlidingWindowLimiter::take(const std::string& key,
+                                        std::chrono::steady_clock::time_point now) {
+    std::lock_guard lock(mutex_);
+    const auto expired = [&](std::chrono::steady_clock::time_point at) {
+        return at + window_ <= now;
+    };
+    // Bounded memory under an address- or username-spraying client: forget idle keys now and
+    // then, everything past 100 000 keys.
+    if (++calls_ % 4096 == 0 || attempts_.size() > 100'000) {
+        for (auto it = attempts_.begin(); it != attempts_.end();)
+            it = it->second.empty() || expired(it->second.back()) ? attempts_.erase(it)
+                                                                  : std::next(it);
+        if (attempts_.size() > 100'000)
+            attempts_.clear();
+    }
+    auto& times = attempts_[key];
+    while (!times.empty() && expired(times.front()))
+        times.pop_front();
+    if (static_cast<int>(times.size()) < max_) {
+        times.push_back(now);
+        return 0;
+    }
+    const auto wait = times.front() + window_ - now;
+    return std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(wait).count());
 }
 
 }  // namespace gateway::domain

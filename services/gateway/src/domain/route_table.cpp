@@ -33,6 +33,7 @@ std::vector<RouteRule> build() {
         r("GET", "/api/v1/users/{user_id}", "gateway", {"user.manage"}),
         r("POST", "/api/v1/users/{user_id}/disable", "gateway", {"user.manage"}),
         r("POST", "/api/v1/users/{user_id}/enable", "gateway", {"user.manage"}),
+        r("POST", "/api/v1/users/{user_id}/password", "gateway", {"user.manage"}),
         r("GET", "/api/v1/audit", "gateway", {"audit.read"}),
         // Inventory.
         r("POST", "/api/v1/projects", "inventory", {"project.manage"}),
