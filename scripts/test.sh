@@ -44,3 +44,6 @@ export SALES_BUILD_DIR="${SALES_BUILD_DIR:-$root/build}"
 
 ctest --test-dir "$SALES_BUILD_DIR" --output-on-failure -j2 "$@"
 
+# The fuzz harnesses keep building and their seed corpus keeps passing (a short run each;
+# scripts/fuzz.sh with a longer time is the real fuzzing, docs/operations.md "Fuzzing").
+SALES_FUZZ_DIR="$root/build-fuzz" "$root/scripts/fuzz.sh" "${SALES_TEST_FUZZ_SECONDS:-5}"
