@@ -17,6 +17,7 @@
 //   SALES_GATEWAY_RATE_USER_BURST (50) / _RATE_USER_PER_SECOND (20), _RATE_IP_BURST (100) /
 //   _RATE_IP_PER_SECOND (50); SALES_GATEWAY_CORS_ORIGIN (http://127.0.0.1:5173)
 //   SALES_GATEWAY_OPENAPI (docs/openapi.yaml of the source tree)
+//   SALES_GATEWAY_ACCESS_LOG_INTERVAL (10s): counted refusals are written once per key per interval
 #include "adapters/routes.hpp"
 #include "app/identity.hpp"
 #include "sales/service.hpp"
