@@ -430,6 +430,18 @@ TEST_F(GatewayTest, EveryWriteOfAFlowIsAuditedExactlyOnce) {
     EXPECT_EQ(body_of(with_reason)["items"][0]["reason"], "VIP hold") << with_reason.body;
     EXPECT_EQ(body_of(with_reason)["items"][0]["route"], "/api/v1/units/{unit_id}/reservation");
     EXPECT_EQ(gw("GET", "/api/v1/audit", nullptr, Stack::bearer(ctl)).status, 403);
+    // Client mistakes in the search are 400, never 500: impossible dates, a period ending before
+    // it starts, years beyond the calendar, unknown parameters.
+    for (const auto* query : {"from=2024-99-99", "from=2026-12-02&to=2026-12-01",
+                              "from=2026-12-01T10:00:00Z&to=2026-12-01T09:59:59Z",
+                              "to=2620-12-01T23:59:60+08:00", "since=2026-12-01"})
+        expect_error(
+            gw("GET", std::string("/api/v1/audit?") + query, nullptr, Stack::bearer(admin_)), 400,
+            "validation_failed");
+    EXPECT_EQ(
+        gw("GET", "/api/v1/audit?from=2026-12-01&to=2026-12-01", nullptr, Stack::bearer(admin_))
+            .status,
+        200);
     // Append-only (SEC-2): the database refuses changes.
     EXPECT_THROW(stack_->db("gateway").run([](sales::db::Tx& tx) {
         tx.exec("UPDATE audit_log SET outcome = 'succeeded'");

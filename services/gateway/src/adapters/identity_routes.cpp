@@ -49,10 +49,19 @@ app::NewUser read_new_user(const Request& request) {
         });
 }
 
+// The instant an RFC 3339 time names, or the start (UTC) of a calendar date.
+std::optional<sales::TimePoint> instant_of(const std::string& value) {
+    if (const auto time = sales::parse_rfc3339(value))
+        return time;
+    if (const auto date = sales::parse_date(value))
+        return sales::TimePoint{std::chrono::sys_days{*date}};
+    return std::nullopt;
+}
+
 // An RFC 3339 time or a calendar date (compared as a timestamptz by PostgreSQL).
 std::optional<std::string> time_or_date(const Query& query, const std::string& name) {
     auto value = query.text(name, 35);
-    if (value && !sales::parse_rfc3339(*value) && !sales::parse_date(*value)) {
+    if (value && !instant_of(*value)) {
         query.invalid(name, "must be an RFC 3339 time or a date");
         return std::nullopt;
     }
@@ -70,6 +79,8 @@ audit_store::Filter read_audit_filter(const Request& request) {
             f.request_id = q.text("request_id", 200);
             f.from = time_or_date(q, "from");
             f.to = time_or_date(q, "to");
+            if (f.from && f.to && *instant_of(*f.from) > *instant_of(*f.to))
+                q.invalid("from", "must not be after to");
             f.limit = q.integer("limit", 100, 1, 500);
             f.before_id = q.integer("before_id", 0, 0, std::numeric_limits<std::int64_t>::max());
             return f;
