@@ -5,6 +5,7 @@
 // stack's private nats-server.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <optional>
 #include <string>
 
@@ -235,6 +236,31 @@ TEST_F(LeastPrivilege, OnlyFinanceMayPublishFinanceDepositReceived) {
         5s);
     ASSERT_TRUE(own.has_value());
     EXPECT_NE(own->find("\"CUSTOMER\""), std::string::npos) << *own;
+}
+
+// Replies (JetStream answers, acks, RPC answers) come on each user's own inbox subjects; no other
+// service may listen there, nor on the default _INBOX.> of clients without a prefix.
+TEST_F(LeastPrivilege, AServiceCannotListenToAnotherServicesReplies) {
+    std::atomic<int> overheard{0};
+    std::atomic<int> delivered{0};
+    const auto customer = connect_as("customer");
+    for (const auto* subject : {"_INBOX_contract.>", "_INBOX.>"})
+        customer->serve(subject, "spy", [&](const std::string&) {
+            ++overheard;
+            return std::string();
+        });
+    // The positive control: inventory hears its own inbox subjects.
+    const auto inventory = connect_as("inventory");
+    inventory->serve("_INBOX_inventory.probe", "probe", [&](const std::string&) {
+        ++delivered;
+        return std::string("heard");
+    });
+    EXPECT_EQ(stack_->nats().request("_INBOX_inventory.probe", "", 5s), "heard");
+    stack_->nats().publish("_INBOX_contract.reply", "a reply meant for contract");
+    stack_->nats().publish("_INBOX.reply", "a reply meant for another client");
+    // Give a (wrongly) permitted subscription time to receive them, then check it did not.
+    EXPECT_FALSE(sales::test::eventually([&] { return overheard.load() > 0; }, 1s));
+    EXPECT_EQ(delivered.load(), 1);
 }
 
 }  // namespace

@@ -151,6 +151,11 @@ Nats::Nats(NatsOptions options) : impl_(std::make_unique<Impl>()) {
           "NATS URL '" + without_credentials(o.url) + "'");
     if (!o.user.empty()) {
         check(natsOptions_SetUserInfo(opts.opts, o.user.c_str(), o.password.c_str()), "NATS user");
+        // Replies (JetStream API answers, acks, RPC answers) come on the user's own inbox
+        // subjects, which the server lets no other user subscribe to (deploy/local/nats.conf).
+        const auto inbox_prefix = "_INBOX_" + o.user;
+        check(natsOptions_SetCustomInboxPrefix(opts.opts, inbox_prefix.c_str()),
+              "NATS inbox prefix");
     }
     check(natsOptions_SetName(opts.opts, o.name.c_str()), "NATS connection name");
     check(natsOptions_SetTimeout(opts.opts, o.connect_timeout.count()), "NATS connect timeout");
