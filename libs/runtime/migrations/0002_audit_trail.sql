@@ -18,11 +18,14 @@ CREATE INDEX audit_trail_at ON audit_trail (at);
 CREATE INDEX audit_trail_user ON audit_trail (user_id, at);
 CREATE INDEX audit_trail_request ON audit_trail (request_id);
 
-CREATE FUNCTION audit_trail_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The trigger function of every append-only table of a service (audit and access logs): attach
+-- it BEFORE UPDATE OR DELETE (FOR EACH ROW) and BEFORE TRUNCATE (FOR EACH STATEMENT), with the
+-- rule that makes the table append-only as its argument.
+CREATE FUNCTION refuse_change_to_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'audit_trail is append-only (SEC-2)';
+    RAISE EXCEPTION '% is append-only (%)', TG_TABLE_NAME, TG_ARGV[0];
 END $$;
 CREATE TRIGGER audit_trail_no_update_delete BEFORE UPDATE OR DELETE ON audit_trail
-    FOR EACH ROW EXECUTE FUNCTION audit_trail_append_only();
+    FOR EACH ROW EXECUTE FUNCTION refuse_change_to_append_only('SEC-2');
 CREATE TRIGGER audit_trail_no_truncate BEFORE TRUNCATE ON audit_trail
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_trail_append_only();
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_change_to_append_only('SEC-2');

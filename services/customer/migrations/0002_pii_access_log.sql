@@ -29,12 +29,8 @@ CREATE INDEX pii_access_log_reader ON pii_access_log (reader_id, read_at);
 INSERT INTO service_keys (name, value)
 VALUES ('pii_search_hash', replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''));
 
--- Append-only, like the gateway's audit_log (SEC-2).
-CREATE FUNCTION pii_access_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'pii_access_log is append-only (CUS-8)';
-END $$;
+-- Append-only (the function comes with the runtime migrations, applied before these).
 CREATE TRIGGER pii_access_log_no_update_delete BEFORE UPDATE OR DELETE ON pii_access_log
-    FOR EACH ROW EXECUTE FUNCTION pii_access_log_append_only();
+    FOR EACH ROW EXECUTE FUNCTION refuse_change_to_append_only('CUS-8');
 CREATE TRIGGER pii_access_log_no_truncate BEFORE TRUNCATE ON pii_access_log
-    FOR EACH STATEMENT EXECUTE FUNCTION pii_access_log_append_only();
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_change_to_append_only('CUS-8');
