@@ -52,6 +52,13 @@ std::string Request::header(const std::string& name) const {
     return it == headers.end() ? std::string() : it->second;
 }
 
+void Request::refuse_deep_nesting() const {
+    if (!json_depth_within(body))
+        throw Failure(Failure::Kind::invalid, "invalid_json",
+                      "request body nests arrays or objects deeper than " +
+                          std::to_string(kMaxJsonDepth) + " levels");
+}
+
 nlohmann::json Request::json() const {
     auto content_type = headers.find("Content-Type");
     if (content_type != headers.end()) {
@@ -65,10 +72,7 @@ nlohmann::json Request::json() const {
     if (body.empty())
         throw Failure(Failure::Kind::invalid, "invalid_json",
                       "request body is empty; expected a JSON object");
-    if (!json_depth_within(body))
-        throw Failure(Failure::Kind::invalid, "invalid_json",
-                      "request body nests arrays or objects deeper than " +
-                          std::to_string(kMaxJsonDepth) + " levels");
+    refuse_deep_nesting();
     nlohmann::json parsed;
     try {
         parsed = nlohmann::json::parse(body);

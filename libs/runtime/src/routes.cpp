@@ -5,7 +5,6 @@
 #include "sales/auth.hpp"
 #include "sales/failure.hpp"
 #include "sales/http.hpp"
-#include "sales/json_limits.hpp"
 #include "sales/log.hpp"
 #include "sales/service.hpp"
 
@@ -71,21 +70,18 @@ std::optional<std::string> reason_of(const http::Request& request) {
 }
 }  // namespace
 
-void refuse_deep_nesting(const http::Request& request) {
-    if (!json_depth_within(request.body))
-        throw Failure(Failure::Kind::invalid, "invalid_json",
-                      "request body nests arrays or objects deeper than " +
-                          std::to_string(kMaxJsonDepth) + " levels");
-}
-
-void append_audit_trail(db::Tx& tx, const http::Request& request, const Principal& caller,
-                        const std::string& route_pattern) {
+AuditEntry audit_entry_of(const http::Request& request, const Principal& caller,
+                          const std::string& route_pattern) {
     std::string roles;
     for (const auto& role : caller.roles)
         roles += (roles.empty() ? "" : ",") + role;
-    tx.exec(kAppendAuditTrail,
-            {caller.user_id, roles, request.method, route_pattern, request.path,
-             db::param(reason_of(request)), request.request_id, request.remote_address});
+    return {caller.user_id, std::move(roles),   request.method,     route_pattern,
+            request.path,   reason_of(request), request.request_id, request.remote_address};
+}
+
+void append_audit_trail(db::Tx& tx, const AuditEntry& e) {
+    tx.exec(kAppendAuditTrail, {e.user_id, e.roles, e.method, e.route, e.path, db::param(e.reason),
+                                e.request_id, e.remote_address});
 }
 
 void require_any(const Principal& caller, const std::vector<std::string>& permissions) {

@@ -166,10 +166,10 @@ void Service::route(const std::string& method, const std::string& pattern,
             require_any(caller, permissions);
             if (!is_write(request.method))
                 return handler(request, caller);
-            refuse_deep_nesting(request);
-            db::BeforeCommitScope audited([&request, &caller, &pattern](db::Tx& tx) {
-                append_audit_trail(tx, request, caller, pattern);
-            });
+            // Refused before the handler runs, whatever the handler reads first.
+            request.refuse_deep_nesting();
+            const auto entry = audit_entry_of(request, caller, pattern);
+            db::BeforeCommitScope audited([&entry](db::Tx& tx) { append_audit_trail(tx, entry); });
             return handler(request, caller);
         }),
         true);

@@ -47,14 +47,14 @@ TEST(RouteErrors, DeeplyNestedBodiesAreRefusedBeforeAnyHandler) {
     sales::http::Request request;
     request.body = std::string(65, '[') + std::string(65, ']');
     try {
-        sales::service::refuse_deep_nesting(request);
+        request.refuse_deep_nesting();
         ADD_FAILURE() << "65 levels were accepted";
     } catch (const Failure& failure) {
         EXPECT_EQ(failure.kind(), Failure::Kind::invalid);
         EXPECT_EQ(failure.code(), "invalid_json");
     }
     request.body = std::string(64, '[') + std::string(64, ']');
-    EXPECT_NO_THROW(sales::service::refuse_deep_nesting(request));
+    EXPECT_NO_THROW(request.refuse_deep_nesting());
 }
 
 }  // namespace

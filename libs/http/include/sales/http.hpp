@@ -44,6 +44,9 @@ struct Request {
     std::string header(const std::string& name) const;
     // Parses the body as a JSON object; throws Failure invalid "invalid_json" / unsupported_media.
     nlohmann::json json() const;
+    // Throws Failure invalid "invalid_json" when the body nests arrays or objects deeper than
+    // sales::kMaxJsonDepth (json() checks it first; routes may check it before anything else).
+    void refuse_deep_nesting() const;
     // The authenticated caller; throws Failure unauthenticated if none.
     const Principal& caller() const;
 };

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -139,13 +140,17 @@ http::Handler with_dependency_errors(http::Handler handler);
 
 // POST, PUT, PATCH, DELETE: route() audits what such a request commits.
 bool is_write(const std::string& method);
-// 400 invalid_json when the body nests deeper than sales::kMaxJsonDepth: every write route
-// refuses it before its handler runs, whatever the handler reads first.
-void refuse_deep_nesting(const http::Request& request);
-// The audit_trail row (SEC-2) of `request` by `caller`, in `tx`, if `tx` changed anything.
-// route() appends it to every transaction a write request commits (db::BeforeCommitScope).
-void append_audit_trail(db::Tx& tx, const http::Request& request, const Principal& caller,
-                        const std::string& route_pattern);
+// The audit_trail row (SEC-2) of one write request, made once per request.
+struct AuditEntry {
+    std::string user_id, roles, method, route, path;
+    std::optional<std::string> reason;  // the body's top-level "reason", when it has one
+    std::string request_id, remote_address;
+};
+AuditEntry audit_entry_of(const http::Request& request, const Principal& caller,
+                          const std::string& route_pattern);
+// Appends `entry` in `tx` if `tx` changed anything. route() does it for every transaction a
+// write request commits (db::BeforeCommitScope).
+void append_audit_trail(db::Tx& tx, const AuditEntry& entry);
 
 // 403 "forbidden" unless `caller` holds one of `permissions` (none listed: anyone).
 void require_any(const Principal& caller, const std::vector<std::string>& permissions);
