@@ -102,6 +102,8 @@ void on_request(natsConnection* nc, natsSubscription*, natsMsg* msg, void* closu
         log::error("request handler failed", {{"subject", server->subject}, {"error", e.what()}});
         response = nlohmann::json{{"error", e.what()}}.dump();
     }
+    if (!server->answers)
+        return;
     if (reply == nullptr || *reply == '\0') {
         log::warn("request without a reply subject; response dropped",
                   {{"subject", server->subject}});
@@ -356,6 +358,39 @@ void Nats::serve(const std::string& subject, const std::string& queue_group,
     }
     std::lock_guard lock(impl_->servers_mutex);
     impl_->servers.push_back(std::move(server));
+}
+
+void Nats::subscribe(const std::string& subject,
+                     std::function<void(const std::string& payload)> handler) {
+    auto server = std::make_unique<Impl::Server>();
+    server->subject = subject;
+    server->answers = false;
+    server->handler = [handler = std::move(handler)](const std::string& payload) {
+        handler(payload);
+        return std::string();
+    };
+    natsStatus s = natsConnection_Subscribe(&server->sub, impl_->nc, subject.c_str(), on_request,
+                                            server.get());
+    if (s != NATS_OK)
+        throw NatsError(nats_error_text("cannot subscribe to " + subject, s));
+    s = natsConnection_FlushTimeout(impl_->nc, 5'000);
+    if (s != NATS_OK) {
+        log::warn("flush after subscribe failed; messages may be missed briefly",
+                  {{"subject", subject}, {"error", nats_error_text("flush", s)}});
+    }
+    std::lock_guard lock(impl_->servers_mutex);
+    impl_->servers.push_back(std::move(server));
+}
+
+std::uint64_t Nats::reconnects() const {
+    natsStatistics* stats = nullptr;
+    if (natsStatistics_Create(&stats) != NATS_OK)
+        return 0;
+    std::uint64_t in_msgs = 0, in_bytes = 0, out_msgs = 0, out_bytes = 0, reconnected = 0;
+    if (natsConnection_GetStats(impl_->nc, stats) == NATS_OK)
+        natsStatistics_GetCounts(stats, &in_msgs, &in_bytes, &out_msgs, &out_bytes, &reconnected);
+    natsStatistics_Destroy(stats);
+    return reconnected;
 }
 
 void shutdown_library() {

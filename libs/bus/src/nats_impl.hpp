@@ -17,6 +17,7 @@ struct Nats::Impl {
     struct Server {
         std::string subject;
         std::function<std::string(const std::string&)> handler;
+        bool answers = true;  // serve(): the handler's result is published to the reply subject
         natsSubscription* sub = nullptr;
     };
 

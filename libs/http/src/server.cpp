@@ -295,6 +295,8 @@ class Session : public std::enable_shared_from_this<Session> {
         asio::post(stream_.get_executor(), [self = shared_from_this()] {
             if (self->state_ == State::idle)
                 self->close_now();
+            else if (self->state_ == State::streaming)
+                self->end_stream();
         });
     }
 
@@ -303,7 +305,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
   private:
-    enum class State { idle, reading, handling, writing, closed };
+    enum class State { idle, reading, handling, writing, streaming, closed };
 
     void wait_for_request() {
         if (server_.shutting_down.load())
@@ -432,12 +434,14 @@ class Session : public std::enable_shared_from_this<Session> {
                            started, req.request_id);
             server_.observe(req, response.status, route);
         }
+        if (response.stream)
+            return start_stream(std::move(response), req.request_id, msg.version());
         bool keep_alive = msg.keep_alive() && !server_.shutting_down.load();
         write(std::move(response), keep_alive, req.request_id, msg.version(), false);
     }
 
-    void write(Response response, bool keep_alive, const std::string& request_id, unsigned version,
-               bool linger) {
+    // The head of `response` in res_ (status, headers), without body or framing.
+    void fill_head(const Response& response, const std::string& request_id, unsigned version) {
         res_ = {};
         res_.version(version);
         res_.result(static_cast<unsigned>(response.status));
@@ -459,6 +463,11 @@ class Session : public std::enable_shared_from_this<Session> {
         }
         res_.set(bhttp::field::content_type, response.content_type);
         res_.set("X-Request-Id", request_id);
+    }
+
+    void write(Response response, bool keep_alive, const std::string& request_id, unsigned version,
+               bool linger) {
+        fill_head(response, request_id, version);
         res_.body() = std::move(response.body);
         res_.keep_alive(keep_alive);
         res_.prepare_payload();
@@ -477,6 +486,73 @@ class Session : public std::enable_shared_from_this<Session> {
                 self->first_ = false;
                 self->wait_for_request();
             });
+    }
+
+    // A response whose body is a ResponseStream: the head without Content-Length and with
+    // Connection: close, then whatever the stream is given, until it closes or the peer goes.
+    void start_stream(Response response, const std::string& request_id, unsigned version) {
+        out_stream_ = std::move(response.stream);
+        if (!response.body.empty())
+            out_stream_->push(std::move(response.body));
+        fill_head(response, request_id, version);
+        res_.keep_alive(false);
+        serializer_.emplace(res_);
+        state_ = State::streaming;
+        stream_.expires_after(server_.options.read_timeout);
+        bhttp::async_write_header(stream_, *serializer_,
+                                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                      if (ec || self->server_.shutting_down.load())
+                                          return self->end_stream();
+                                      self->stream_.expires_never();
+                                      self->watch_peer();
+                                      self->out_stream_->attach([weak = self->weak_from_this()] {
+                                          if (auto session = weak.lock())
+                                              asio::post(session->stream_.get_executor(),
+                                                         [session] { session->pump_stream(); });
+                                      });
+                                  });
+    }
+
+    // Writes what the stream has queued, one write at a time; each write must finish within
+    // read_timeout (a peer that stops reading is dropped).
+    void pump_stream() {
+        if (stream_writing_ || state_ != State::streaming)
+            return;
+        auto [text, closing] = out_stream_->take();
+        if (text.empty()) {
+            if (closing)
+                end_stream();
+            return;
+        }
+        stream_pending_ = std::move(text);
+        stream_writing_ = true;
+        stream_.expires_after(server_.options.read_timeout);
+        asio::async_write(stream_, asio::buffer(stream_pending_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->stream_writing_ = false;
+                              if (ec)
+                                  return self->end_stream();
+                              self->stream_.expires_never();
+                              self->pump_stream();
+                          });
+    }
+
+    // Reads (and ignores) what the peer sends on a streaming connection, to notice when it
+    // closes.
+    void watch_peer() {
+        buffer_.clear();
+        stream_.async_read_some(buffer_.prepare(4096),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                    if (ec)
+                                        return self->end_stream();
+                                    self->watch_peer();
+                                });
+    }
+
+    void end_stream() {
+        if (out_stream_)
+            out_stream_->ended();
+        close_now();
     }
 
     // After an early error the client may still be sending its body; closing with unread data
@@ -517,6 +593,10 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     bhttp::response<bhttp::string_body> res_;
+    std::optional<bhttp::response_serializer<bhttp::string_body>> serializer_;
+    std::shared_ptr<ResponseStream> out_stream_;
+    std::string stream_pending_;
+    bool stream_writing_ = false;
     State state_ = State::idle;
     bool first_ = true;
     std::size_t discarded_ = 0;
@@ -594,6 +674,12 @@ Response ServerState::process(Request& req, std::string& route) {
         }
 
         auto match = router.match(req.method, raw_path);
+        if (!match.handler && !match.method_not_allowed && req.method == "GET" &&
+            router.get_fallback()) {
+            route = "get_fallback";
+            req.params.clear();
+            return (*router.get_fallback())(req);
+        }
         if (!match.handler) {
             if (match.method_not_allowed) {
                 auto allowed = join(match.allowed_methods, ", ");

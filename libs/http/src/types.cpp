@@ -1,8 +1,10 @@
 // Plain request/response types, errors and JSON body handling (no Beast here).
 #include <algorithm>
 #include <cctype>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "sales/http.hpp"
 #include "sales/json_limits.hpp"
@@ -134,6 +136,72 @@ nlohmann::json ClientResponse::json() const {
         throw std::runtime_error("HTTP " + std::to_string(status) + " response body is not JSON (" +
                                  without_exception_prefix(e.what()) + "): " + start);
     }
+}
+
+}  // namespace sales::http
+
+namespace sales::http {
+
+struct ResponseStream::State {
+    mutable std::mutex mutex;
+    std::string queued;
+    bool closing = false;  // close() called: end after the queued text
+    bool over = false;     // the connection has ended
+    std::function<void()> wake;
+};
+
+ResponseStream::ResponseStream() : state_(std::make_shared<State>()) {}
+
+bool ResponseStream::push(std::string text) {
+    std::function<void()> wake;
+    {
+        std::lock_guard lock(state_->mutex);
+        if (state_->over || state_->closing)
+            return false;
+        state_->queued += text;
+        wake = state_->wake;
+    }
+    if (wake)
+        wake();
+    return true;
+}
+
+void ResponseStream::close() {
+    std::function<void()> wake;
+    {
+        std::lock_guard lock(state_->mutex);
+        if (state_->closing || state_->over)
+            return;
+        state_->closing = true;
+        wake = state_->wake;
+    }
+    if (wake)
+        wake();
+}
+
+bool ResponseStream::open() const {
+    std::lock_guard lock(state_->mutex);
+    return !state_->over && !state_->closing;
+}
+
+void ResponseStream::attach(std::function<void()> wake) {
+    {
+        std::lock_guard lock(state_->mutex);
+        state_->wake = wake;
+    }
+    wake();
+}
+
+std::pair<std::string, bool> ResponseStream::take() {
+    std::lock_guard lock(state_->mutex);
+    return {std::exchange(state_->queued, {}), state_->closing};
+}
+
+void ResponseStream::ended() {
+    std::lock_guard lock(state_->mutex);
+    state_->over = true;
+    state_->queued.clear();
+    state_->wake = nullptr;
 }
 
 }  // namespace sales::http

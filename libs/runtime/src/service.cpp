@@ -68,6 +68,11 @@ struct Service::Impl {
         std::function<std::string(const std::string&)> handler;
     };
     std::vector<Responder> responders;
+    struct Listener {
+        std::string subject;
+        std::function<void(const std::string&)> handler;
+    };
+    std::vector<Listener> listeners;
     struct Periodic {
         std::string name;
         std::chrono::milliseconds interval;
@@ -215,6 +220,11 @@ void Service::serve(const std::string& subject,
     impl_->responders.push_back({subject, std::move(handler)});
 }
 
+void Service::listen(const std::string& subject,
+                     std::function<void(const std::string& payload)> handler) {
+    impl_->listeners.push_back({subject, std::move(handler)});
+}
+
 void Service::every(const std::string& task_name, std::chrono::milliseconds interval,
                     std::function<void()> task) {
     impl_->periodic.push_back({task_name, interval, std::move(task)});
@@ -327,6 +337,8 @@ int Service::run() {
 
     for (const auto& r : i.responders)
         i.nats->serve(r.subject, i.spec.name, r.handler);
+    for (const auto& l : i.listeners)
+        i.nats->subscribe(l.subject, l.handler);
     for (const auto& p : i.periodic)
         i.periodic_threads.emplace_back([&i, &p] { i.run_periodic(p); });
 

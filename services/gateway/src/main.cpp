@@ -16,7 +16,8 @@
 //   SALES_GATEWAY_ADMIN_PASSWORD (first admin's password), SALES_GATEWAY_ADMIN_PASSWORD_FILE
 //   SALES_GATEWAY_RATE_USER_BURST (50) / _RATE_USER_PER_SECOND (20), _RATE_IP_BURST (100) /
 //   _RATE_IP_PER_SECOND (50); SALES_GATEWAY_CORS_ORIGIN (http://127.0.0.1:5173)
-//   SALES_GATEWAY_OPENAPI (docs/openapi.yaml of the source tree)
+//   SALES_GATEWAY_OPENAPI (docs/openapi.yaml of the source tree); SALES_GATEWAY_CONSOLE_DIR
+//   (web/dist of the source tree); SALES_GATEWAY_LIVE_* (adapters/live_board.hpp)
 //   SALES_GATEWAY_ACCESS_LOG_INTERVAL (10s): counted refusals are written once per key per interval
 #include "adapters/routes.hpp"
 #include "app/identity.hpp"
@@ -123,6 +124,7 @@ int main() {
             config.integer("SALES_GATEWAY_RATE_IP_PER_SECOND", 50, 1, 1'000'000));
         options.cors_origin = config.str("SALES_GATEWAY_CORS_ORIGIN", "http://127.0.0.1:5173");
         options.openapi_path = config.str("SALES_GATEWAY_OPENAPI", GATEWAY_OPENAPI_PATH);
+        options.console_dir = config.str("SALES_GATEWAY_CONSOLE_DIR", GATEWAY_CONSOLE_DIR);
 
         service.add_response_header("Access-Control-Allow-Origin", options.cors_origin);
         service.add_response_header("Vary", "Origin");

@@ -473,6 +473,41 @@ TEST_F(IdentitySecurity, APasswordChangeRevokesTheUsersOtherSessions) {
                  400, "weak_password");
 }
 
+// Issue 12: a password an administrator set must be replaced by its owner; the console reads
+// the flag from the login and from /auth/me.
+TEST_F(IdentitySecurity, APasswordSetByAnAdministratorMustBeChangedByItsOwner) {
+    const auto id = stack_->create_user(admin_, "first.login", {"cashier"});
+    const auto initial = Stack::password_of("first.login");
+    const auto login = stack_->login("first.login", initial);
+    EXPECT_EQ(login["must_change_password"], true) << login.dump();
+    const auto me = gw("GET", "/api/v1/auth/me", nullptr, Stack::bearer(login["access_token"]));
+    ASSERT_EQ(me.status, 200) << me.body;
+    EXPECT_EQ(body_of(me)["must_change_password"], true);
+    EXPECT_EQ(body_of(me)["username"], "first.login");
+
+    ASSERT_EQ(gw("POST", "/api/v1/auth/password",
+                 {{"current_password", initial}, {"new_password", "Own-Choice-Passw0rd-3"}},
+                 Stack::bearer(login["access_token"]))
+                  .status,
+              200);
+    EXPECT_EQ(body_of(gw("GET", "/api/v1/auth/me", nullptr,
+                         Stack::bearer(login["access_token"])))["must_change_password"],
+              false);
+    EXPECT_EQ(stack_->login("first.login", "Own-Choice-Passw0rd-3")["must_change_password"], false);
+
+    ASSERT_EQ(gw("POST", "/api/v1/users/" + id + "/password",
+                 {{"new_password", "Reset-By-Admin-Passw0rd-4"}, {"reason", "forgotten"}},
+                 Stack::bearer(admin_))
+                  .status,
+              200);
+    EXPECT_EQ(stack_->login("first.login", "Reset-By-Admin-Passw0rd-4")["must_change_password"],
+              true)
+        << "a reset password is known to the administrator too";
+    // The bootstrap administrator chose nothing either, but its password is in a protected file
+    // of the operator (docs/operations.md): not flagged.
+    EXPECT_EQ(stack_->login("admin", Stack::kAdminPassword)["must_change_password"], false);
+}
+
 TEST_F(IdentitySecurity, ARegionAdministratorGrantsOnlyWhatItHolds) {
     const auto own = sales::new_uuid();
     const auto other = sales::new_uuid();

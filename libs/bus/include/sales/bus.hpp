@@ -110,6 +110,15 @@ class Nats {
     void serve(const std::string& subject, const std::string& queue_group,
                std::function<std::string(const std::string& request)> handler);
 
+    // Core NATS subscription (no JetStream, no acknowledgement): every message published on
+    // `subject` while connected, handed to `handler` on nats.c's callback thread. Messages
+    // published while the connection is down are missed: compare reconnects() to notice.
+    // Stops when the Nats object is destroyed.
+    void subscribe(const std::string& subject,
+                   std::function<void(const std::string& payload)> handler);
+    // How many times the connection has been re-established since it was made.
+    std::uint64_t reconnects() const;
+
     struct Impl;
     Impl& impl() { return *impl_; }
 

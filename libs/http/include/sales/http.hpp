@@ -51,11 +51,37 @@ struct Request {
     const Principal& caller() const;
 };
 
+// The body of a response that stays open after its head, e.g. Server-Sent Events: the server
+// writes the head (without Content-Length; the connection closes at the end) and then, in
+// order, all text pushed, until close() or until the peer goes away. Thread-safe.
+class ResponseStream {
+  public:
+    ResponseStream();
+    // Queues text to write; false (and nothing queued) once the stream has ended.
+    bool push(std::string text);
+    // Ends the response after the text already queued.
+    void close();
+    bool open() const;
+
+    // For the server: `wake` is called (from any thread) whenever there is something to do;
+    // take() returns the queued text and whether close() was called; ended() marks the stream
+    // over (peer gone) so that later pushes fail.
+    void attach(std::function<void()> wake);
+    std::pair<std::string, bool> take();
+    void ended();
+
+  private:
+    struct State;
+    std::shared_ptr<State> state_;
+};
+
 struct Response {
     int status = 200;
     std::string body;
     std::string content_type = "application/json";
     Headers headers;
+    // When set, `body` is written first and the connection then carries this stream.
+    std::shared_ptr<ResponseStream> stream;
 
     static Response json(int status, const nlohmann::json& body);
     static Response text(int status, std::string body, std::string content_type = "text/plain");
@@ -91,6 +117,10 @@ class Router {
     Match match(std::string_view method, std::string_view path) const;
     // (method, pattern) of every route, in insertion order; for docs/openapi checks.
     std::vector<std::pair<std::string, std::string>> routes() const;
+    // Answers every GET that matches no route (no token required): e.g. the files of a
+    // single-page application. It decides itself what is not found.
+    void set_get_fallback(Handler handler) { get_fallback_ = std::move(handler); }
+    const Handler* get_fallback() const { return get_fallback_ ? &get_fallback_ : nullptr; }
 
   private:
     struct Route {
@@ -101,6 +131,7 @@ class Router {
         bool authenticated;
     };
     std::vector<Route> routes_;
+    Handler get_fallback_;
 };
 
 struct ServerOptions {

@@ -81,6 +81,13 @@ class Service {
     // stream's subjects (JetStream would answer them): use "rpc.<service>.<verb>".
     void serve(const std::string& subject, std::function<std::string(const std::string&)> handler);
 
+    // Every message on `subject` (core NATS, started in run() once NATS is connected): for
+    // what may be missed, e.g. pushing events to browsers; never for changing data (use
+    // consume()). Each replica gets every message. The service's NATS user needs the
+    // subscribe permission (deploy/local/nats.conf).
+    void listen(const std::string& subject,
+                std::function<void(const std::string& payload)> handler);
+
     // Runs `task` every `interval` on a background thread from run() until shutdown; an
     // exception is logged and the task runs again at the next interval. Tasks that must run on
     // one replica at a time claim their rows with FOR UPDATE SKIP LOCKED.

@@ -110,12 +110,8 @@ std::map<std::string, sales::http::Handler> identity_handlers(const app::Context
         app::logout(*c, r.caller());
         return Response::json(200, {{"status", "logged_out"}});
     };
-    h["GET /api/v1/auth/me"] = [](Request& r) {
-        const auto& p = r.caller();
-        return Response::json(200, {{"user_id", p.user_id},
-                                    {"roles", p.roles},
-                                    {"project_ids", p.project_ids},
-                                    {"session_id", p.session_id}});
+    h["GET /api/v1/auth/me"] = [c](Request& r) {
+        return Response::json(200, app::me(*c, r.caller()));
     };
     h["POST /api/v1/auth/password"] = [c](Request& r) {
         const auto [current, replacement] =

@@ -1,5 +1,8 @@
 #include "adapters/routes.hpp"
 
+#include "adapters/console_files.hpp"
+#include "adapters/live_board.hpp"
+
 #include <fstream>
 #include <memory>
 #include <set>
@@ -345,7 +348,10 @@ void add_routes(sales::service::Service& service, const app::Context& ctx, const
     shared->per_ip = std::make_unique<domain::RateLimiter>(options.ip_burst, options.ip_per_second);
     for (const auto& [name, url] : options.upstream_urls)
         shared->clients[name] = upstream_client(name, url, options);
-    const auto own = identity_handlers(ctx);
+    auto own = identity_handlers(ctx);
+    own["GET /api/v1/live/board"] = [board = start_live_board(service)](Request& request) {
+        return open_live_board(*board, request);
+    };
 
     for (const auto& rule : domain::route_table()) {
         sales::http::Handler inner;
@@ -387,6 +393,7 @@ void add_routes(sales::service::Service& service, const app::Context& ctx, const
     });
     service.public_route("GET", "/docs",
                          [path](Request&) { return docs_page(read_document(path)); });
+    add_console_files(service, options.console_dir);
 }
 
 }  // namespace gateway::adapters

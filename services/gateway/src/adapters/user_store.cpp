@@ -8,7 +8,8 @@ using Clock = std::chrono::system_clock;
 // Lockout times as epoch seconds.
 constexpr const char* kFindCredentials = R"sql(
 SELECT u.id::text AS id, u.password_hash, to_json(u.roles)::text AS roles,
-       to_json(u.project_ids)::text AS project_ids, u.disabled, u.failed_attempts,
+       to_json(u.project_ids)::text AS project_ids, u.disabled, u.must_change_password,
+       u.failed_attempts,
        extract(epoch FROM u.failures_since)::bigint AS failures_since,
        extract(epoch FROM u.locked_until)::bigint AS locked_until,
        coalesce(f.failed_attempts, 0) AS address_failed_attempts,
@@ -58,8 +59,8 @@ RETURNING identity_version)sql";
 
 constexpr const char* kInsertUser = R"sql(
 INSERT INTO users (id, username, display_name, password_hash, roles, project_ids, region,
-                   created_by)
-VALUES ($1::uuid, $2, $3, $4, $5::text[], $6::text[], $7, $8))sql";
+                   created_by, must_change_password)
+VALUES ($1::uuid, $2, $3, $4, $5::text[], $6::text[], $7, $8, $9))sql";
 
 constexpr const char* kUsernameTaken = "SELECT 1 FROM users WHERE username = $1";
 constexpr const char* kCountUsers = "SELECT count(*) FROM users";
@@ -71,7 +72,11 @@ constexpr const char* kLockPassword = R"sql(
 SELECT username, password_hash FROM users WHERE id::text = $1 FOR UPDATE)sql";
 
 constexpr const char* kSetPassword = R"sql(
-UPDATE users SET password_hash = $2, updated_at = now() WHERE id::text = $1)sql";
+UPDATE users SET password_hash = $2, must_change_password = $3, updated_at = now()
+WHERE id::text = $1)sql";
+
+constexpr const char* kProfile = R"sql(
+SELECT username, display_name, must_change_password FROM users WHERE id::text = $1)sql";
 
 constexpr const char* kLockTarget = R"sql(
 SELECT to_json(roles)::text AS roles, region FROM users WHERE id = $1::uuid FOR UPDATE)sql";
@@ -137,6 +142,7 @@ std::optional<Credentials> find_credentials(sales::db::Tx& tx, const std::string
                        text_array(row->text("roles")),
                        text_array(row->text("project_ids")),
                        row->boolean("disabled"),
+                       row->boolean("must_change_password"),
                        state_of(*row, ""),
                        state_of(*row, "address_")};
 }
@@ -178,8 +184,9 @@ std::int64_t next_identity_version(sales::db::Tx& tx, const std::string& user_id
 }
 
 void insert(sales::db::Tx& tx, const NewUser& user) {
-    tx.exec(kInsertUser, {user.id, user.username, user.display_name, user.password_hash, user.roles,
-                          user.project_ids, user.region, user.created_by});
+    tx.exec(kInsertUser,
+            {user.id, user.username, user.display_name, user.password_hash, user.roles,
+             user.project_ids, user.region, user.created_by, user.must_change_password});
 }
 
 bool username_taken(sales::db::Tx& tx, const std::string& username) {
@@ -208,8 +215,18 @@ std::optional<Password> lock_password(sales::db::Tx& tx, const std::string& user
     return Password{row->text("username"), row->text("password_hash")};
 }
 
-void set_password(sales::db::Tx& tx, const std::string& user_id, const std::string& hash) {
-    tx.exec(kSetPassword, {user_id, hash});
+void set_password(sales::db::Tx& tx, const std::string& user_id, const std::string& hash,
+                  bool must_change) {
+    tx.exec(kSetPassword, {user_id, hash, must_change});
+}
+
+std::optional<json> profile(sales::db::Tx& tx, const std::string& user_id) {
+    const auto row = tx.exec_maybe_one(kProfile, {user_id});
+    if (!row)
+        return std::nullopt;
+    return json{{"username", row->text("username")},
+                {"display_name", row->text("display_name")},
+                {"must_change_password", row->boolean("must_change_password")}};
 }
 
 std::optional<domain::Target> lock_target(sales::db::Tx& tx, const std::string& user_id) {

@@ -25,6 +25,7 @@ struct Credentials {
     std::vector<std::string> roles;
     std::vector<std::string> project_ids;
     bool disabled = false;
+    bool must_change_password = false;
     domain::LoginState state;          // every address
     domain::LoginState address_state;  // this address
 };
@@ -58,6 +59,7 @@ struct NewUser {
     std::vector<std::string> project_ids;
     std::string region;
     std::string created_by;
+    bool must_change_password = false;  // set by an administrator: its owner must replace it
 };
 void insert(sales::db::Tx& tx, const NewUser& user);
 bool username_taken(sales::db::Tx& tx, const std::string& username);
@@ -79,7 +81,11 @@ struct Password {
     std::string hash;
 };
 std::optional<Password> lock_password(sales::db::Tx& tx, const std::string& user_id);
-void set_password(sales::db::Tx& tx, const std::string& user_id, const std::string& hash);
+void set_password(sales::db::Tx& tx, const std::string& user_id, const std::string& hash,
+                  bool must_change);
+// username, display_name and must_change_password of a user (GET /auth/me); none when there is
+// no such user (a tool's token).
+std::optional<nlohmann::json> profile(sales::db::Tx& tx, const std::string& user_id);
 
 // Roles and region of a user, locked for update (administration checks).
 std::optional<domain::Target> lock_target(sales::db::Tx& tx, const std::string& user_id);

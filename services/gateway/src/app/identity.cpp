@@ -135,7 +135,24 @@ json login(const Context& ctx, const std::string& username, const std::string& p
                          ctx.settings.refresh_ttl);
     });
     sales::log::info("login", {{"user_id", found->id}, {"session_id", session}});
-    return issue(ctx, session, found->id, found->roles, found->project_ids, secret);
+    auto tokens = issue(ctx, session, found->id, found->roles, found->project_ids, secret);
+    tokens["must_change_password"] = found->must_change_password;
+    return tokens;
+}
+
+json me(const Context& ctx, const sales::Principal& caller) {
+    json answer = {{"user_id", caller.user_id},
+                   {"roles", caller.roles},
+                   {"project_ids", caller.project_ids},
+                   {"session_id", caller.session_id},
+                   {"username", nullptr},
+                   {"display_name", nullptr},
+                   {"must_change_password", false}};
+    const auto profile =
+        ctx.db.transaction([&](sales::db::Tx& tx) { return users::profile(tx, caller.user_id); });
+    if (profile)
+        answer.update(*profile);
+    return answer;
 }
 
 json refresh(const Context& ctx, const std::string& refresh_token) {
@@ -184,7 +201,7 @@ std::int64_t change_password(const Context& ctx, const sales::Principal& caller,
         const auto latest = users::lock_password(tx, caller.user_id);
         if (!latest || latest->hash != stored->hash)
             sales::fail_conflict("concurrent_change", "the password was changed meanwhile");
-        users::set_password(tx, caller.user_id, hash);
+        users::set_password(tx, caller.user_id, hash, false);
         // The caller's own session stays: it has just proved the password.
         return revoke_sessions(tx, caller.user_id, caller.session_id);
     });
@@ -214,7 +231,7 @@ std::int64_t reset_password(const Context& ctx, const sales::Principal& caller,
     const auto hash = hash_on_workers(ctx, replacement);
     const auto revoked = ctx.db.transaction([&](sales::db::Tx& tx) {
         check(tx);
-        users::set_password(tx, id, hash);
+        users::set_password(tx, id, hash, true);
         return revoke_sessions(tx, id, "");
     });
     for (const auto& session : revoked)
@@ -247,7 +264,7 @@ json create_user(const Context& ctx, const sales::Principal& caller, const NewUs
     return ctx.db.transaction([&](sales::db::Tx& tx) {
         const auto region = check(tx);
         users::insert(tx, {id, user.username, user.display_name, hash, user.roles, user.project_ids,
-                           region, caller.user_id});
+                           region, caller.user_id, true});
         publish(tx, "identity.user.created", id, id,
                 {{"user_id", id}, {"username", user.username}, {"roles", user.roles}});
         return *users::find(tx, id);

@@ -39,6 +39,9 @@ nlohmann::json login(const Context& ctx, const std::string& username, const std:
                      const std::string& address);
 nlohmann::json refresh(const Context& ctx, const std::string& refresh_token);
 void logout(const Context& ctx, const sales::Principal& caller);
+// The caller (GET /auth/me): the token's user, roles, projects and session, with username,
+// display_name and must_change_password from the user's record (null/false for a tool's token).
+nlohmann::json me(const Context& ctx, const sales::Principal& caller);
 // Changes the caller's password and revokes the user's other sessions (their refresh tokens at
 // once, their access tokens by identity.session.revoked); returns how many were revoked. The
 // check of the current password is throttled like a login (a stolen token is no oracle).

@@ -35,6 +35,8 @@ std::vector<RouteRule> build() {
         r("POST", "/api/v1/users/{user_id}/enable", "gateway", {"user.manage"}),
         r("POST", "/api/v1/users/{user_id}/password", "gateway", {"user.manage"}),
         r("GET", "/api/v1/audit", "gateway", {"audit.read"}),
+        // The live 楼盘表: unit events as Server-Sent Events (adapters/live_board.hpp).
+        r("GET", "/api/v1/live/board", "gateway", {"unit.read"}),
         // Inventory.
         r("POST", "/api/v1/projects", "inventory", {"project.manage"}),
         r("GET", "/api/v1/projects", "inventory", {"unit.read"}),
