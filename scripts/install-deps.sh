@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev clang-14 libclang-rt-14-dev
   postgresql-15 postgresql-client-15 postgresql-contrib
   curl wrk python3 procps iproute2 lsof nodejs
+  chromium fonts-noto-cjk
 )
 
 missing=()
@@ -43,4 +44,12 @@ tools="$(cd "$(dirname "$0")/.." && pwd)/tools"
 if [ ! -x "$tools/node_modules/.bin/redocly" ] || [ "$tools/package-lock.json" -nt "$tools/node_modules/.installed" ]; then
   echo "install-deps: npm ci in tools/"
   (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch node_modules/.installed)
+fi
+
+# The web console's packages (web/node_modules, pinned by web/package-lock.json). Playwright
+# drives Debian's chromium (above): its own browser download cannot work here.
+web="$(cd "$(dirname "$0")/.." && pwd)/web"
+if [ -f "$web/package-lock.json" ] && { [ ! -d "$web/node_modules" ] || [ "$web/package-lock.json" -nt "$web/node_modules/.installed" ]; }; then
+  echo "install-deps: npm ci in web/"
+  (cd "$web" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch node_modules/.installed)
 fi

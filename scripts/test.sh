@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs dependencies, builds, starts a private PostgreSQL and nats-server on
 # loopback (under .run/test, or $SALES_TEST_RUN_DIR; fresh each run), runs ctest (unit +
-# integration) and stops them.
+# integration) and stops them; then the web console's unit tests and its browser tests against
+# the whole system (scripts/test-browser.sh), and a short run of every fuzz harness.
 # Extra arguments go to ctest (e.g. -L unit, -R EventProof).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,7 +12,10 @@ cd "$root"
 "$root/scripts/check-structure.sh"
 build_started=$(date +%s)
 "$root/scripts/build.sh"
+# The console: API types generated from docs/openapi.yaml, strict type check, bundle.
+"$root/scripts/build-web.sh"
 echo "test: build took $(( $(date +%s) - build_started )) s"
+(cd "$root/web" && npm run --silent test:unit)
 
 # The API document must pass the OpenAPI linter (rules: redocly.yaml); errors fail the run.
 "$root/tools/node_modules/.bin/redocly" lint "$root/docs/openapi.yaml" --config "$root/redocly.yaml" \
@@ -43,6 +47,10 @@ export SALES_TEST_PG_RESTART_CMD="$infra restart-postgres"
 export SALES_BUILD_DIR="${SALES_BUILD_DIR:-$root/build}"
 
 ctest --test-dir "$SALES_BUILD_DIR" --output-on-failure -j2 "$@"
+"$infra" stop
+trap - EXIT
+
+SALES_SKIP_WEB_BUILD=1 "$root/scripts/test-browser.sh"
 
 # The fuzz harnesses keep building and their seed corpus keeps passing (a short run each;
 # scripts/fuzz.sh with a longer time is the real fuzzing, docs/operations.md "Fuzzing").

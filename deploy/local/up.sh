@@ -19,6 +19,9 @@ mkdir -p "$pid_dir" "$log_dir"
 "$root/scripts/install-deps.sh"
 # Only what runs here: the services and the token tool (the tests build in scripts/test.sh).
 SALES_BUILD_DIR="$build" "$root/scripts/build.sh" inventory contract customer finance gateway sales-token
+# The web console the gateway serves at / (skipped with SALES_SKIP_WEB_BUILD=1 when web/dist is
+# current, e.g. right after scripts/test.sh built it).
+[ "${SALES_SKIP_WEB_BUILD:-0}" = 1 ] || "$root/scripts/build-web.sh"
 infra="$root/deploy/local/infra.sh"
 "$infra" start
 
@@ -92,8 +95,15 @@ done
 token="$("$build/libs/auth/sales-token" mint --private-key "$token_key_file" --user demo-admin --roles admin --projects '*' --ttl 3600)"
 echo "$token" >"$SALES_RUN_DIR/demo-admin.token"
 
-# Demo data: project HX01 with two released buildings and two subscriptions (first run only).
-if [[ " ${services[*]} " == *" inventory "* ]]; then
+# Demo data (first run only): project HX01 and one demo user per role, who then do the office's
+# work through the gateway (customers, subscriptions, contracts in audit, receipts...); with a
+# service missing, only HX01's buildings, a few subscriptions and customers.
+demo_users_file="$SALES_RUN_DIR/demo-users.txt"
+if [ "${#services[@]}" = 5 ]; then
+  python3 "$root/deploy/local/demo_data.py" "$token" "$SALES_INVENTORY_PORT" \
+    --gateway "$SALES_GATEWAY_PORT" --admin-password-file "$SALES_GATEWAY_ADMIN_PASSWORD_FILE" \
+    --users-file "$demo_users_file"
+elif [[ " ${services[*]} " == *" inventory "* ]]; then
   contract_port=""
   customer_port=""
   [[ " ${services[*]} " == *" contract "* ]] && contract_port="$SALES_CONTRACT_PORT"
@@ -117,5 +127,23 @@ if [[ " ${services[*]} " == *" gateway "* ]]; then
   echo "  first administrator: user admin, password in $SALES_GATEWAY_ADMIN_PASSWORD_FILE (written on the"
   echo "  gateway's first start; empty database only). Log in with:"
   echo "  curl -d \"{\\\"username\\\":\\\"admin\\\",\\\"password\\\":\\\"\$(cat $SALES_GATEWAY_ADMIN_PASSWORD_FILE)\\\"}\" -H 'Content-Type: application/json' http://127.0.0.1:$SALES_GATEWAY_PORT/api/v1/auth/login"
+fi
+if [[ " ${services[*]} " == *" gateway "* ]]; then
+  echo
+  echo "================================================================================"
+  echo "  Console: http://127.0.0.1:$SALES_GATEWAY_PORT/"
+  if [ -s "$demo_users_file" ]; then
+    echo "  demo users: $demo_users_file (username, password, roles, name; one per role), e.g."
+    while IFS=$'\t' read -r user _password roles name; do
+      case "$roles" in
+        sales_rep|sales_control)
+          if [[ " ${shown_roles:-} " != *" $roles "* ]]; then
+            printf '    %-14s %-14s (%s)\n' "$roles" "$user" "$name"
+            shown_roles="${shown_roles:-} $roles"
+          fi ;;
+      esac
+    done <"$demo_users_file"
+  fi
+  echo "================================================================================"
 fi
 echo "Stop everything with deploy/local/down.sh"
