@@ -11,8 +11,8 @@ import {
 
 async function menuEntries(page: Page): Promise<string[]> {
   const nav = page.getByRole('navigation', { name: '主菜单' })
-  await expect(nav.getByRole('menuitem', { name: '首页' })).toBeVisible()
-  return (await nav.getByRole('menuitem').allInnerTexts()).map((t) => t.trim())
+  await expect(nav.getByRole('link', { name: '首页' })).toBeVisible()
+  return (await nav.getByRole('link').allInnerTexts()).map((t) => t.trim())
 }
 
 test('wrong password: the server says so on the login form', async ({ page }) => {
@@ -95,7 +95,7 @@ test('a user sees only the menu of their roles', async ({ page, browser }) => {
 
   // Every menu entry opens (none leads to the 403 page) …
   for (const name of mine) {
-    await page.getByRole('navigation', { name: '主菜单' }).getByRole('menuitem', { name, exact: true }).click()
+    await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name, exact: true }).click()
     await expect(page.getByText('403 无权访问')).toHaveCount(0)
   }
   // … and the admin's menu holds everything the cashier's does, and more when there is more.

@@ -55,9 +55,14 @@ async function apiAs(username: string, password: string): Promise<Api> {
 }
 
 let admin: Promise<Api> | null = null
-/** The administrator's API session (logged in once per worker: logins are throttled). */
+let adminSince = 0
+/** The administrator's API session (logged in once per worker and again every 10 minutes:
+ *  logins are throttled and access tokens live 15 minutes). */
 export function adminApi(): Promise<Api> {
-  admin ??= apiAs('admin', adminPassword())
+  if (admin === null || Date.now() - adminSince > 10 * 60_000) {
+    admin = apiAs('admin', adminPassword())
+    adminSince = Date.now()
+  }
   return admin
 }
 

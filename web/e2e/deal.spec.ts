@@ -1,0 +1,159 @@
+// THE JOURNEY of a deal through the console (issue 12): the cashier takes the deposit, the rep
+// signs with a payment plan, the four auditors approve in their queue, the GM stamps, the
+// cashier takes the rest (one wrong receipt reversed 红冲 on the way) and the contract shows
+// 可交房. Arranged through the API: the project, the users, the customer and the subscription.
+import { expect, test, type Page } from '@playwright/test'
+import { expectAccessible, screenshot } from './support'
+import { activeUsers, releasedProject, subscriptionFor, switchUser, yuan } from './deal-fixtures'
+
+const a11y = {}
+
+async function openMenu(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name }).click()
+}
+
+test('deposit → signing → four audits → stamping → payments → handover eligible', async ({ page }) => {
+  test.setTimeout(420_000) // ~1 min on an idle machine; logins hash passwords and the machine is shared
+  const project = await releasedProject()
+  const unit = project.units[0]!
+  const users = await activeUsers(
+    ['sales_rep', 'cashier', 'sales_supervisor', 'sales_manager', 'finance_supervisor', 'finance_director', 'gm'] as const,
+    project.projectId,
+  )
+  const rep = users.sales_rep
+  const cashier = users.cashier
+  const { subscription } = await subscriptionFor(rep, project.projectId, unit.id, 'instalments')
+  const price = BigInt(subscription.price_fen)
+  const stamp = `${project.code}-${Date.now() % 100000}`
+
+  // 1. The cashier records the deposit 定金 against the subscription.
+  await switchUser(page, cashier)
+  await openMenu(page, '登记收款')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('登记收款')
+  await page.getByRole('combobox', { name: '认购' }).click()
+  await page.getByRole('option', { name: new RegExp(subscription.id.slice(0, 8)) }).click()
+  await expect(page.getByLabel('金额（元）')).toHaveValue('50000.00')
+  await expect(page.getByText('伍万元整')).toBeVisible()
+  await page.getByLabel('付款人').fill('张三')
+  await page.getByLabel('收据号').fill(`${stamp}-D`)
+  await screenshot(page, 'deal-payment-form')
+  await expectAccessible(page, a11y)
+  await page.getByRole('button', { name: '登记收款' }).click()
+  const receipt = page.getByTestId('receipt')
+  await expect(receipt).toContainText(`收据 ${stamp}-D`)
+  await expect(page.getByTestId('receipt-amount')).toHaveText('¥50,000.00')
+  await expect(page.getByTestId('receipt-capital')).toHaveText('伍万元整')
+  await screenshot(page, 'deal-receipt')
+  await expectAccessible(page, a11y)
+  // 打印收据 opens the receipt's print view.
+  await page.getByRole('button', { name: '打印收据' }).click()
+  await expect(page).toHaveURL(/\/print\/receipt\//)
+  await expect(page.getByTestId('print-amount')).toHaveText('¥50,000.00')
+  await expect(page.getByTestId('print-amount-capital')).toHaveText('人民币伍万元整')
+  await page.getByRole('button', { name: '关闭' }).click()
+  await expect(page.getByTestId('receipt')).toBeVisible()
+
+  // 2. The rep signs with an instalment plan; the remainder shows live and must reach zero.
+  await switchUser(page, rep)
+  await openMenu(page, '待签约')
+  const row = page.getByTestId('to-sign').locator('.el-table__row').filter({ hasText: yuan(price) })
+  // The subscription is confirmed when contract hears finance's deposit event (saga).
+  await expect(async () => {
+    await page.getByRole('button', { name: '刷新' }).click()
+    await expect(row).toBeVisible({ timeout: 1_000 })
+  }).toPass({ timeout: 20_000 })
+  await row.getByRole('link', { name: '签约' }).click()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('签约')
+  await expect(page.getByTestId('sign-price')).toHaveText(yuan(price))
+  await expect(page.getByTestId('plan-remainder')).toHaveText(yuan(price))
+  await page.getByLabel('第 1 期金额（元）').fill('500000')
+  await expect(page.getByTestId('plan-remainder')).toHaveText(yuan(price - 50_000_000n))
+  await page.getByRole('button', { name: '差额计入最后一期' }).click()
+  await expect(page.getByTestId('plan-remainder')).toHaveText('¥0.00')
+  await screenshot(page, 'deal-sign')
+  await expectAccessible(page, a11y)
+  await page.getByRole('button', { name: '确认签约' }).click()
+  await expect(page).toHaveURL(/\/contracts\/[0-9a-f-]{36}$/)
+  const contractUrl = page.url()
+  await expect(page.getByTestId('contract-status')).toHaveText('审核中')
+  const contractNo = ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').replace('合同', '').trim()
+  expect(contractNo).toMatch(new RegExp(`^\\d{4}-${project.code}-\\d{6}$`))
+
+  // 3. The four audits (CON-4), each auditor in turn from the audit queue.
+  const auditors = ['sales_supervisor', 'sales_manager', 'finance_supervisor', 'finance_director'] as const
+  for (const [i, role] of auditors.entries()) {
+    await switchUser(page, users[role])
+    await openMenu(page, '审核队列')
+    const item = page.getByTestId('audit-queue').locator('.el-table__row').filter({ hasText: contractNo })
+    await expect(item).toBeVisible()
+    if (i === 0) {
+      await screenshot(page, 'deal-audit-queue')
+      await expectAccessible(page, a11y)
+    }
+    await item.getByRole('button', { name: '通过' }).click()
+    const dialog = page.getByRole('dialog', { name: '审核通过' })
+    await dialog.getByLabel('审核意见').fill(`第 ${i + 1} 步审核通过`)
+    await dialog.getByRole('button', { name: '确认通过' }).click()
+    await expect(item).toHaveCount(0)
+  }
+
+  // 4. The GM stamps the fully reviewed contract; the approvals page is theirs too.
+  await switchUser(page, users.gm)
+  await page.goto(contractUrl)
+  await expect(page.getByTestId('contract-status')).toHaveText('已复核')
+  await page.getByLabel('用印编号').fill(stamp)
+  await page.getByRole('button', { name: '确认盖章' }).click()
+  await expect(page.getByTestId('contract-status')).toHaveText('已盖章')
+  await expect(page.getByTestId('contract-audits')).toContainText('第 4 步审核通过')
+  await openMenu(page, '审批')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('审批')
+  await screenshot(page, 'deal-approvals')
+  await expectAccessible(page, a11y)
+
+  // 5. The cashier takes a wrong receipt, reverses it 红冲 with a reason, then takes the rest.
+  await switchUser(page, cashier)
+  await page.goto(contractUrl)
+  await page.getByRole('button', { name: '登记收款' }).click()
+  await expect(page.getByTestId('pay-contract-info')).toContainText(contractNo)
+  await page.getByRole('radio', { name: '分期款' }).check({ force: true })
+  await page.getByLabel('金额（元）').fill('10000')
+  await page.getByLabel('付款人').fill('张三')
+  await page.getByLabel('收据号').fill(`${stamp}-W`)
+  await page.getByRole('button', { name: '登记收款' }).click()
+  await expect(page.getByTestId('receipt-amount')).toHaveText('¥10,000.00')
+
+  await openMenu(page, '当日收据')
+  const wrong = page.getByTestId('receipts-table').locator('.el-table__row').filter({ hasText: `${stamp}-W` })
+  await wrong.getByRole('button', { name: '红冲' }).click()
+  const reverse = page.getByRole('dialog', { name: '红冲' })
+  await reverse.getByRole('button', { name: '确认红冲' }).click()
+  await expect(reverse.getByText('请填写红冲原因')).toBeVisible() // the reason is required (FIN-3)
+  await reverse.getByLabel('红冲原因').fill('金额录错，红冲后按回单重录')
+  await reverse.getByRole('button', { name: '确认红冲' }).click()
+  await expect(reverse).toBeHidden()
+  await expect(wrong).toContainText('已红冲')
+  await expect(page.getByTestId('receipts-table')).toContainText('红冲：金额录错，红冲后按回单重录')
+  await expect(page.getByTestId('receipts-totals')).toContainText('-¥10,000.00')
+  await screenshot(page, 'deal-receipts')
+  await expectAccessible(page, a11y)
+
+  await page.goto(contractUrl)
+  await page.getByRole('button', { name: '登记收款' }).click()
+  const rest = price - 5_000_000n
+  await expect(page.getByTestId('pay-balance')).toHaveText(yuan(rest))
+  await page.getByRole('button', { name: '按未付余额填入' }).click()
+  await page.getByLabel('付款人').fill('张三')
+  await page.getByLabel('收据号').fill(`${stamp}-R`)
+  await page.getByRole('button', { name: '登记收款' }).click()
+  await expect(page.getByTestId('receipt-amount')).toHaveText(yuan(rest))
+
+  // 6. Finance cleared → the contract becomes eligible for handover (asynchronous saga).
+  await page.getByRole('link', { name: '查看合同' }).click()
+  await expect(page.getByTestId('balance-cleared')).toHaveText('款项已结清')
+  await expect(async () => {
+    await page.getByRole('button', { name: '刷新' }).click()
+    await expect(page.getByTestId('handover-state')).toHaveText('可交房', { timeout: 1_000 })
+  }).toPass({ timeout: 30_000 })
+  await screenshot(page, 'deal-contract')
+  await expectAccessible(page, a11y)
+})

@@ -1,0 +1,95 @@
+import type { RouteRecordRaw } from 'vue-router'
+
+// Deal area: cashier (收款, 当日收据/红冲, 退款), contract desk (待签约, 签约, 合同, 审核队列,
+// 可交房), GM approvals, and the print views (认购书, 收据, 合同摘要) without the layout.
+// Permissions mirror the gateway's route table (src/utils/permissions.ts).
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/payments/new',
+    name: 'payment-new',
+    component: () => import('@/views/deal/PaymentNewView.vue'),
+    meta: { title: '登记收款', permission: 'payment.collect', menu: { group: '财务', order: 10 } },
+  },
+  {
+    path: '/receipts',
+    name: 'receipts',
+    component: () => import('@/views/deal/ReceiptsView.vue'),
+    meta: {
+      title: '当日收据',
+      permission: ['payment.collect', 'finance.reconcile', 'report.read'],
+      menu: { group: '财务', order: 20 },
+    },
+  },
+  {
+    path: '/refunds',
+    name: 'refunds',
+    component: () => import('@/views/deal/RefundsView.vue'),
+    meta: { title: '退款', permission: ['payment.collect', 'refund.approve'], menu: { group: '财务', order: 30 } },
+  },
+  {
+    path: '/contracts/to-sign',
+    name: 'contracts-to-sign',
+    component: () => import('@/views/deal/ToSignView.vue'),
+    meta: { title: '待签约', permission: 'contract.sign', menu: { group: '合同', order: 10 } },
+  },
+  {
+    path: '/subscriptions/:id/sign',
+    name: 'subscription-sign',
+    component: () => import('@/views/deal/SignView.vue'),
+    meta: { title: '签约', permission: 'contract.sign' },
+  },
+  {
+    path: '/contracts/audit',
+    name: 'contracts-audit',
+    component: () => import('@/views/deal/AuditQueueView.vue'),
+    meta: { title: '审核队列', permission: ['contract.audit', 'contract.review'], menu: { group: '合同', order: 20 } },
+  },
+  {
+    path: '/approvals',
+    name: 'approvals',
+    component: () => import('@/views/deal/ApprovalsView.vue'),
+    meta: {
+      title: '审批',
+      permission: [
+        'contract.approve_discount',
+        'contract.approve_late',
+        'handover.approve_early',
+        'approval.request',
+        'handover.manage',
+      ],
+      menu: { group: '合同', order: 30 },
+    },
+  },
+  {
+    path: '/contracts/handover',
+    name: 'contracts-handover',
+    component: () => import('@/views/deal/HandoverListView.vue'),
+    meta: { title: '可交房', permission: ['subscription.read', 'handover.manage'], menu: { group: '合同', order: 40 } },
+  },
+  {
+    path: '/contracts/:id',
+    name: 'contract',
+    component: () => import('@/views/deal/ContractView.vue'),
+    meta: { title: '合同', permission: ['subscription.read', 'handover.manage'] },
+  },
+  {
+    path: '/print/subscription/:id',
+    name: 'print-subscription',
+    component: () => import('@/views/deal/PrintSubscriptionView.vue'),
+    meta: { title: '认购书', permission: 'subscription.read', layout: 'none' },
+  },
+  {
+    path: '/print/receipt/:entryId',
+    name: 'print-receipt',
+    component: () => import('@/views/deal/PrintReceiptView.vue'),
+    meta: { title: '收据', permission: ['payment.collect', 'finance.reconcile', 'report.read'], layout: 'none' },
+  },
+  {
+    path: '/print/contract/:id',
+    name: 'print-contract',
+    component: () => import('@/views/deal/PrintContractView.vue'),
+    meta: { title: '合同摘要', permission: ['subscription.read', 'handover.manage'], layout: 'none' },
+  },
+]
+
+export default routes
