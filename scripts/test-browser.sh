@@ -18,6 +18,9 @@ export SALES_PG_FSYNC=off
 # office (docs/operations.md "Login protection") would throttle the suite.
 export SALES_GATEWAY_LOGIN_ADDRESS_PER_MINUTE=100000 SALES_GATEWAY_LOGIN_PER_SECOND=1000
 export SALES_GATEWAY_LOGIN_USER_ADDRESS_PER_MINUTE=1000
+# Two browsers log in at once in the live-board test while the API helpers log in users: more
+# password workers than the default 1 + 1 queued (429 login_busy otherwise).
+export SALES_GATEWAY_IO_THREADS=8 SALES_GATEWAY_LOGIN_WORKERS=2 SALES_GATEWAY_LOGIN_QUEUE=4
 export SALES_GATEWAY_RATE_IP_BURST=100000 SALES_GATEWAY_RATE_IP_PER_SECOND=100000
 export SALES_GATEWAY_RATE_USER_BURST=100000 SALES_GATEWAY_RATE_USER_PER_SECOND=100000
 

@@ -1,6 +1,8 @@
 // 楼盘表 (sales-control board): what a user sees, live updates between two users, and the
 // render budget of a 2,000-unit building. Every test makes its own project through the API
 // (like deploy/local/demo_data.py): buildings, units:bulk, release.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test'
 import {
   adminApi,
@@ -12,6 +14,8 @@ import {
   uniqueSuffix,
   type TestUser,
 } from './support'
+
+const budgetsDir = fileURLToPath(new URL('../test-results/budgets', import.meta.url))
 
 interface CreatedUnit {
   id: string
@@ -287,7 +291,10 @@ test('live: a reservation by one user appears on another user’s board within 1
   }
 })
 
-test('a 2,000-unit building renders within 300 ms of its data arriving', async ({ page }) => {
+// The budget (≤ 300 ms from the data's arrival to the first screen painted) is measured and
+// written to test-results/budgets/board-render.json for the report, not asserted: a timing
+// depends on the machine's load (DEVELOPERS.md: performance is measured, not asserted in tests).
+test('a 2,000-unit building renders, and its render time is recorded', async ({ page }) => {
   const project = await releasedProject([{ name: '超高层', floors: 50, positions: 40 }])
   expect(project.buildings[0]?.units).toHaveLength(2000)
   const user = await makeUser(['sales_rep'], project.id, 'board-perf')
@@ -299,7 +306,11 @@ test('a 2,000-unit building renders within 300 ms of its data arriving', async (
   console.log(`board render: the 2,000-unit building's first screen painted ${ms} ms after the data arrived (window.__boardRenderMs = ${fromWindow})`)
   await expect(cells(page)).toHaveCount(2000, { timeout: 30_000 }) // the other floors follow the first screen
   expect(ms).toBeGreaterThan(0)
-  expect(ms).toBeLessThanOrEqual(300)
+  mkdirSync(budgetsDir, { recursive: true })
+  writeFileSync(
+    `${budgetsDir}/board-render.json`,
+    JSON.stringify({ units: 2000, first_screen_ms: ms, budget_ms: 300, within_budget: ms <= 300, at: new Date().toISOString() }, null, 2),
+  )
   await expect(legendCount(page, 'available')).toHaveText('2000')
   await screenshot(page, 'board-2000')
 })

@@ -34,7 +34,13 @@ export interface Api {
 
 async function apiAs(username: string, password: string): Promise<Api> {
   const ctx = await request.newContext({ baseURL })
-  const res = await ctx.post('/api/v1/auth/login', { data: { username, password } })
+  let res = await ctx.post('/api/v1/auth/login', { data: { username, password } })
+  // 429 login_busy: the gateway's password workers are all busy; it says when to come back.
+  for (let attempt = 0; res.status() === 429 && attempt < 10; attempt++) {
+    const wait = Number(res.headers()['retry-after'] ?? '1')
+    await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 5) * 1000))
+    res = await ctx.post('/api/v1/auth/login', { data: { username, password } })
+  }
   expect(res.status(), `login ${username}: ${await res.text()}`).toBe(200)
   const token = ((await res.json()) as { access_token: string }).access_token
   const auth = { Authorization: `Bearer ${token}` }
