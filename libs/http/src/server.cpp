@@ -676,9 +676,16 @@ Response ServerState::process(Request& req, std::string& route) {
         auto match = router.match(req.method, raw_path);
         if (!match.handler && !match.method_not_allowed && req.method == "GET" &&
             router.get_fallback()) {
-            route = "get_fallback";
+            // Its refusals count as "unmatched" (metrics, access logs), like a 404 without it.
             req.params.clear();
-            return (*router.get_fallback())(req);
+            Response fallback;
+            try {
+                fallback = (*router.get_fallback())(req);
+            } catch (const Failure& e) {
+                fallback = Response::failure(e);
+            }
+            route = fallback.status >= 400 ? "unmatched" : "get_fallback";
+            return fallback;
         }
         if (!match.handler) {
             if (match.method_not_allowed) {

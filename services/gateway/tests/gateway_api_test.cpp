@@ -452,6 +452,10 @@ TEST_F(GatewayTest, EveryWriteOfAFlowIsAuditedExactlyOnce) {
         std::exception);
 }
 
+bool expected_stream(const gateway::domain::RouteRule& rule) {
+    return rule.pattern == "/api/v1/live/board";
+}
+
 // An in-process upstream: answers 200 on every route of the table (or slowly), counting calls.
 class StubUpstream {
   public:
@@ -500,6 +504,9 @@ TEST(GatewayMatrix, EveryRoleOnEveryRouteIsAllowedOrForbiddenAsTheTableSays) {
     for (const auto& role : sales::auth::known_roles()) {
         const auto headers = Stack::auth(role);
         for (const auto& rule : gateway::domain::route_table()) {
+            // The live board's answer is a stream that stays open (console_live_api_test).
+            if (expected_stream(rule) && gateway::domain::permits(rule, {role}))
+                continue;
             const int before = stub.calls.load();
             const auto r =
                 stack.http("gateway").request(rule.method, concrete(rule.pattern), "{}", headers);

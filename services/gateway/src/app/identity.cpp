@@ -1,4 +1,7 @@
 #include "app/identity.hpp"
+#include <map>
+#include <mutex>
+#include <optional>
 
 #include <sys/stat.h>
 
@@ -140,6 +143,36 @@ json login(const Context& ctx, const std::string& username, const std::string& p
     return tokens;
 }
 
+namespace {
+// /auth/me is called on every console start and must stay as cheap as a token check under a
+// login flood: profiles are kept for a few seconds; this gateway's own password changes forget
+// them at once (another replica's within kProfileTtl).
+constexpr auto kProfileTtl = std::chrono::seconds(10);
+std::mutex profiles_mutex;
+std::map<std::string, std::pair<Clock::time_point, std::optional<json>>> profiles;
+
+void forget_profile(const std::string& user_id) {
+    std::lock_guard lock(profiles_mutex);
+    profiles.erase(user_id);
+}
+
+std::optional<json> profile_of(const Context& ctx, const std::string& user_id) {
+    const auto now = Clock::now();
+    {
+        std::lock_guard lock(profiles_mutex);
+        if (auto it = profiles.find(user_id);
+            it != profiles.end() && now - it->second.first < kProfileTtl)
+            return it->second.second;
+    }
+    auto found = ctx.db.transaction([&](sales::db::Tx& tx) { return users::profile(tx, user_id); });
+    std::lock_guard lock(profiles_mutex);
+    if (profiles.size() > 10'000)
+        profiles.clear();
+    profiles[user_id] = {now, found};
+    return found;
+}
+}  // namespace
+
 json me(const Context& ctx, const sales::Principal& caller) {
     json answer = {{"user_id", caller.user_id},
                    {"roles", caller.roles},
@@ -148,8 +181,7 @@ json me(const Context& ctx, const sales::Principal& caller) {
                    {"username", nullptr},
                    {"display_name", nullptr},
                    {"must_change_password", false}};
-    const auto profile =
-        ctx.db.transaction([&](sales::db::Tx& tx) { return users::profile(tx, caller.user_id); });
+    const auto profile = profile_of(ctx, caller.user_id);
     if (profile)
         answer.update(*profile);
     return answer;
@@ -202,6 +234,7 @@ std::int64_t change_password(const Context& ctx, const sales::Principal& caller,
         if (!latest || latest->hash != stored->hash)
             sales::fail_conflict("concurrent_change", "the password was changed meanwhile");
         users::set_password(tx, caller.user_id, hash, false);
+        forget_profile(caller.user_id);
         // The caller's own session stays: it has just proved the password.
         return revoke_sessions(tx, caller.user_id, caller.session_id);
     });
@@ -232,6 +265,7 @@ std::int64_t reset_password(const Context& ctx, const sales::Principal& caller,
     const auto revoked = ctx.db.transaction([&](sales::db::Tx& tx) {
         check(tx);
         users::set_password(tx, id, hash, true);
+        forget_profile(id);
         return revoke_sessions(tx, id, "");
     });
     for (const auto& session : revoked)
