@@ -1,9 +1,10 @@
 #include "app/identity.hpp"
+
+#include <sys/stat.h>
+
 #include <map>
 #include <mutex>
 #include <optional>
-
-#include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
@@ -234,12 +235,12 @@ std::int64_t change_password(const Context& ctx, const sales::Principal& caller,
         if (!latest || latest->hash != stored->hash)
             sales::fail_conflict("concurrent_change", "the password was changed meanwhile");
         users::set_password(tx, caller.user_id, hash, false);
-        forget_profile(caller.user_id);
         // The caller's own session stays: it has just proved the password.
         return revoke_sessions(tx, caller.user_id, caller.session_id);
     });
     for (const auto& session : revoked)
         ctx.deny.revoke_session(session);
+    forget_profile(caller.user_id);  // after the commit: a read meanwhile cannot cache the old one
     sales::log::info("password changed",
                      {{"user_id", caller.user_id}, {"revoked_sessions", revoked.size()}});
     return static_cast<std::int64_t>(revoked.size());
@@ -265,11 +266,11 @@ std::int64_t reset_password(const Context& ctx, const sales::Principal& caller,
     const auto revoked = ctx.db.transaction([&](sales::db::Tx& tx) {
         check(tx);
         users::set_password(tx, id, hash, true);
-        forget_profile(id);
         return revoke_sessions(tx, id, "");
     });
     for (const auto& session : revoked)
         ctx.deny.revoke_session(session);
+    forget_profile(id);
     sales::log::info(
         "password reset",
         {{"user_id", id}, {"by", caller.user_id}, {"revoked_sessions", revoked.size()}});
