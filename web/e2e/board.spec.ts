@@ -7,9 +7,11 @@ import { expect, test, type Browser, type BrowserContext, type Page } from '@pla
 import {
   adminApi,
   baseURL,
+  checkRadio,
   createUser,
   expectAccessible,
   loginAndChangePassword,
+  pickOption,
   screenshot,
   uniqueSuffix,
   type TestUser,
@@ -102,8 +104,7 @@ async function openBoard(page: Page): Promise<void> {
 }
 
 async function chooseOption(page: Page, selectLabel: string, option: string): Promise<void> {
-  await page.getByRole('combobox', { name: selectLabel }).click({ force: true }) // the placeholder covers the input
-  await page.getByRole('option', { name: option, exact: true }).click()
+  await pickOption(page, page.getByRole('combobox', { name: selectLabel }), option)
   await page.keyboard.press('Escape')
 }
 
@@ -157,9 +158,9 @@ test('the board: units, legend counts, filters, details and history; sales contr
   await expect(cells(page)).toHaveCount(24)
 
   // B座 shows its own units.
-  await page.getByRole('radio', { name: /B座/ }).click({ force: true })
+  await checkRadio(page.getByRole('radio', { name: /B座/ }))
   await expect(cells(page)).toHaveCount(6)
-  await page.getByRole('radio', { name: /A座/ }).click({ force: true })
+  await checkRadio(page.getByRole('radio', { name: /A座/ }))
   await expect(cells(page)).toHaveCount(24)
 
   // Click a cell → details, price history and status history.

@@ -3,7 +3,7 @@
 // cashier takes the rest (one wrong receipt reversed 红冲 on the way) and the contract shows
 // 可交房. Arranged through the API: the project, the users, the customer and the subscription.
 import { expect, test, type Page } from '@playwright/test'
-import { expectAccessible, screenshot } from './support'
+import { checkRadio, expectAccessible, pickOption, screenshot } from './support'
 import { activeUsers, releasedProject, subscriptionFor, switchUser, yuan } from './deal-fixtures'
 
 const a11y = {}
@@ -30,8 +30,7 @@ test('deposit → signing → four audits → stamping → payments → handover
   await switchUser(page, cashier)
   await openMenu(page, '登记收款')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('登记收款')
-  await page.getByRole('combobox', { name: '认购' }).click()
-  await page.getByRole('option', { name: new RegExp(subscription.id.slice(0, 8)) }).click()
+  await pickOption(page, page.getByRole('combobox', { name: '认购' }), new RegExp(subscription.id.slice(0, 8)))
   await expect(page.getByLabel('金额（元）')).toHaveValue('50000.00')
   await expect(page.getByText('伍万元整')).toBeVisible()
   await page.getByLabel('付款人').fill('张三')
@@ -115,7 +114,7 @@ test('deposit → signing → four audits → stamping → payments → handover
   await page.goto(contractUrl)
   await page.getByRole('button', { name: '登记收款' }).click()
   await expect(page.getByTestId('pay-contract-info')).toContainText(contractNo)
-  await page.getByRole('radio', { name: '分期款' }).check({ force: true })
+  await checkRadio(page.getByRole('radio', { name: '分期款' }))
   await page.getByLabel('金额（元）').fill('10000')
   await page.getByLabel('付款人').fill('张三')
   await page.getByLabel('收据号').fill(`${stamp}-W`)

@@ -7,6 +7,7 @@ import {
   baseURL,
   createUser,
   expectAccessible,
+  pickOption,
   screenshot,
   strongPassword,
   uniqueSuffix,
@@ -141,12 +142,6 @@ async function openMenu(page: Page, title: string): Promise<void> {
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
 }
 
-/** Opens an Element Plus select (a click on its box, where the placeholder sits) and picks an option. */
-async function choose(page: Page, select: Locator, ...options: string[]): Promise<void> {
-  await select.click({ force: true })
-  for (const name of options) await page.getByRole('option', { name, exact: true }).click()
-}
-
 interface CreatedInUi {
   username: string
   password: string
@@ -163,7 +158,7 @@ async function createUserInUi(page: Page, roleOptions: string[], shot = false): 
   await dialog.getByLabel('用户名').fill(username)
   await dialog.getByLabel('姓名').fill(`测试经理 ${username}`)
   await dialog.getByLabel('初始密码').fill(password)
-  await choose(page, dialog.getByRole('combobox', { name: '岗位' }), ...roleOptions)
+  await pickOption(page, dialog.getByRole('combobox', { name: '岗位' }), ...roleOptions)
   await dialog.getByText('新建用户', { exact: true }).click() // closes the dropdown
   // the current project is preselected
   await expect(dialog.locator('.el-form-item', { hasText: '项目' }).locator('.el-tag')).toHaveCount(1)
@@ -282,7 +277,7 @@ test('manager resolves a collision, reassigns a stale customer and answers a com
   await resolve.getByRole('button', { name: '确认改派' }).click()
   await expect(page.getByText('已改派给撞单顾问')).toBeVisible()
   await expect(page.getByText('没有待处理的撞单')).toBeVisible()
-  await choose(page, page.getByRole('combobox', { name: '状态' }), '全部')
+  await pickOption(page, page.getByRole('combobox', { name: '状态' }), '全部')
   await expect(collision).toContainText('已改派')
   await expect(collision).toContainText('撞单顾问首次带看，经核实改派')
   const managerApi = await userApi(manager.username, manager.password)
@@ -377,7 +372,7 @@ test('the audit log shows who created a user and when; roles and projects screen
   expect(created.requestId).not.toBe('')
 
   await openMenu(page, '审计日志')
-  await choose(page, page.getByRole('combobox', { name: '接口' }), '/api/v1/users')
+  await pickOption(page, page.getByRole('combobox', { name: '接口' }), '/api/v1/users')
   await page.getByRole('button', { name: '查询' }).click()
   const newest = page.getByRole('row').filter({ hasText: 'POST /api/v1/users' }).first()
   await expect(newest).toContainText('创建用户')

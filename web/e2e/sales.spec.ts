@@ -6,6 +6,7 @@ import {
   createUser,
   expectAccessible as expectAccessibleNow,
   loginAndChangePassword,
+  pickOption,
   screenshot as screenshotNow,
   strongPassword,
   uniqueSuffix,
@@ -81,12 +82,6 @@ async function newSession(browser: Browser, user: TestUser): Promise<Page> {
   return page
 }
 
-/** Opens an Element Plus select by its label and picks an option. */
-async function pick(page: Page, label: string, option: string | RegExp): Promise<void> {
-  await page.locator('.el-select', { has: page.getByRole('combobox', { name: label }) }).click()
-  await page.getByRole('option', { name: option }).click()
-}
-
 async function menu(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name, exact: true }).click()
   // A screen's first visit loads its chunk (slow on a busy dev server): wait for its title.
@@ -151,7 +146,7 @@ test('rep records a customer, follows up, and another rep hits the collision (CU
 
   // Follow-up event (CUS-4) on the customer page.
   await row.getByRole('link', { name }).click()
-  await pick(page, '跟进方式', '去电回访')
+  await pickOption(page, page.getByRole('combobox', { name: '跟进方式' }), '去电回访')
   await page.getByLabel('跟进记录').fill('电话回访，约周六看样板间')
   await page.getByRole('button', { name: '添加跟进记录' }).click()
   await expect(page.getByTestId('events')).toContainText('电话回访，约周六看样板间')
@@ -195,7 +190,7 @@ test('rep subscribes a unit from its page and sees the deposit countdown tick (C
   const summary = page.getByTestId('unit-summary')
   await expect(summary).toContainText(`1栋 ${unit.unit_number}`)
   await expect(summary).toContainText('可售')
-  await pick(page, '客户', new RegExp(name))
+  await pickOption(page, page.getByRole('combobox', { name: '客户' }), new RegExp(name))
   await page.getByLabel('优惠金额（元）').fill('10,000')
   await page.getByLabel('定金（元）').fill('50,000')
   // REG-2 is checked here before the server: a deposit over 20% is refused next to the field.
@@ -248,7 +243,7 @@ test('sales control cancels and the supervisor renames, from the subscriptions l
   // Sales control: the list, the status filter, the subscription, cancel with a reason.
   await loginAndChangePassword(page, control)
   await menu(page, '认购列表')
-  await pick(page, '认购状态', '待交定金')
+  await pickOption(page, page.getByRole('combobox', { name: '认购状态' }), '待交定金')
   const row1 = page.getByRole('row', { name: new RegExp(`1栋 ${u1.unit_number}`) })
   await expect(row1).toContainText('待交定金')
   await expect(page.getByRole('row', { name: new RegExp(`1栋 ${u2.unit_number}`) })).toBeVisible()

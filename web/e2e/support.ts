@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { expect, request, type APIRequestContext, type Page } from '@playwright/test'
+import { expect, request, type APIRequestContext, type Locator, type Page } from '@playwright/test'
 import AxeBuilder from '@axe-core/playwright'
 
 export const baseURL = process.env.SALES_CONSOLE_URL ?? 'http://127.0.0.1:8080'
@@ -142,6 +142,28 @@ export async function loginAndChangePassword(page: Page, user: TestUser): Promis
   await expect(page.getByRole('heading', { level: 1 })).toContainText('欢迎')
   user.password = next
   return next
+}
+
+/**
+ * Opens an Element Plus select and picks options. The click goes to the select's visible box (the
+ * placeholder covers the input) and waits until nothing covers it, such as a closing dialog; the
+ * box is clicked again until the list is open, because a click during a re-render can be lost.
+ */
+export async function pickOption(page: Page, combobox: Locator, ...options: (string | RegExp)[]): Promise<void> {
+  const box = combobox.locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " el-select__wrapper ")][1]')
+  await expect(async () => {
+    if ((await combobox.getAttribute('aria-expanded')) !== 'true') await box.click({ timeout: 5_000 })
+    await expect(combobox).toHaveAttribute('aria-expanded', 'true', { timeout: 1_000 })
+  }).toPass({ timeout: 30_000 })
+  for (const name of options) {
+    await page.getByRole('option', typeof name === 'string' ? { name, exact: true } : { name }).click()
+  }
+}
+
+/** Checks an Element Plus radio (its input is hidden; its label takes the click). */
+export async function checkRadio(radio: Locator): Promise<void> {
+  await radio.locator('xpath=ancestor::label[1]').click()
+  await expect(radio).toBeChecked()
 }
 
 /** Full-page screenshot into test-results/screens/<name>.png (look at it!). */
