@@ -114,10 +114,12 @@ int main() {
         }
         options.upstream_timeout =
             config.duration("SALES_GATEWAY_UPSTREAM_TIMEOUT", 10s, 10ms, 5min);
+        // Per user: ten times the fastest a person clicks (a console action sends a few
+        // requests), so a runaway script or stolen token stops within seconds.
         options.user_burst =
-            static_cast<double>(config.integer("SALES_GATEWAY_RATE_USER_BURST", 50, 1, 1'000'000));
+            static_cast<double>(config.integer("SALES_GATEWAY_RATE_USER_BURST", 100, 1, 1'000'000));
         options.user_per_second = static_cast<double>(
-            config.integer("SALES_GATEWAY_RATE_USER_PER_SECOND", 20, 1, 1'000'000));
+            config.integer("SALES_GATEWAY_RATE_USER_PER_SECOND", 50, 1, 1'000'000));
         options.ip_burst =
             static_cast<double>(config.integer("SALES_GATEWAY_RATE_IP_BURST", 100, 1, 1'000'000));
         options.ip_per_second = static_cast<double>(

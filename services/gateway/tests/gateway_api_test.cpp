@@ -582,6 +582,48 @@ TEST(GatewayLimits, SlowServiceTimesOutAndRateLimitsAnswer429) {
     EXPECT_GE(address_limited, 5);
 }
 
+// Issue 13 item 3: a sales office behind one NAT address. Known users are limited per user
+// only; the per-address bucket applies where no user is known (login).
+TEST(GatewayLimits, StaffBehindOneAddressAreLimitedPerUserNotPerAddress) {
+    StubUpstream customers(0ms);
+    Stack stack("gwn", {"gateway"},
+                {{"SALES_GATEWAY_CUSTOMER_URL", customers.url()},
+                 {"SALES_GATEWAY_RATE_USER_BURST", "10"},
+                 {"SALES_GATEWAY_RATE_USER_PER_SECOND", "1"},
+                 {"SALES_GATEWAY_RATE_IP_BURST", "5"},
+                 {"SALES_GATEWAY_RATE_IP_PER_SECOND", "1"}});
+    // 30 reps, 5 requests each from one address: 150 requests, 30 times the address bucket.
+    int answered = 0;
+    for (int rep = 0; rep < 30; ++rep) {
+        const auto headers = Stack::as("rep-" + std::to_string(rep), {"sales_rep"});
+        for (int i = 0; i < 5; ++i) {
+            const auto r = stack.http("gateway").get("/api/v1/customers", headers);
+            EXPECT_NE(r.status, 429) << "rep " << rep << " request " << i << ": " << r.body;
+            answered += r.status == 200 ? 1 : 0;
+        }
+    }
+    EXPECT_EQ(answered, 150);
+    // One user beyond their own bucket is limited, and told it is their own limit.
+    const auto busy = Stack::as("rep-busy", {"sales_rep"});
+    int limited = 0;
+    for (int i = 0; i < 15; ++i) {
+        const auto r = stack.http("gateway").get("/api/v1/customers", busy);
+        if (r.status == 429) {
+            ++limited;
+            EXPECT_NE(r.body.find("user"), std::string::npos) << r.body;
+        }
+    }
+    EXPECT_GE(limited, 4);
+    // Anonymous login attempts from the address still share its bucket.
+    int address_limited = 0;
+    for (int i = 0; i < 12; ++i) {
+        const auto r = stack.http("gateway").post_json(
+            "/api/v1/auth/login", {{"username", "nobody"}, {"password", "Wrong-Passw0rd-1"}});
+        address_limited += r.status == 429 && r.body.find("address") != std::string::npos;
+    }
+    EXPECT_GE(address_limited, 5);
+}
+
 // Issue 11 item 8: the gateway refuses to start with a private key others may read, one whose
 // public key the services do not have, no public keys, or an access TTL above the 1 h every
 // service enforces. Exit code 2 and one line naming the problem, before any connection.

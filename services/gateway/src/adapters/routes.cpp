@@ -217,17 +217,20 @@ void check_access(const domain::RouteRule& rule, const Request& request) {
                                   {{"project_id", project}});
 }
 
-// Everything around a route of the table: the rate limits (per address, then per user), the
-// table's access check and the handler. The access log row comes from record_access(), with the
+// Everything around a route of the table: the rate limit, the table's access check and the
+// handler. A known user is limited per user only: a whole sales office behind one NAT address
+// must not share one bucket on opening day. The address is the key only where no user is known
+// (login, refresh). The access log row comes from record_access(), with the
 // status the server answered.
 Response enforce(Shared& s, const domain::RouteRule& rule, const sales::http::Handler& handler,
                  Request& request) {
     Response response;
     try {
-        limit(*s.per_ip, domain::client_address(request.remote_address), "address");
         if (request.principal) {
             limit(*s.per_user, request.principal->user_id, "user");
             check_access(rule, request);
+        } else {
+            limit(*s.per_ip, domain::client_address(request.remote_address), "address");
         }
         response = handler(request);
     } catch (const Failure& e) {

@@ -13,7 +13,7 @@ namespace gateway::adapters {
 struct Options {
     std::map<std::string, std::string> upstream_urls;  // service → http://host:port
     std::chrono::milliseconds upstream_timeout{10'000};
-    double user_burst = 50, user_per_second = 20;
+    double user_burst = 100, user_per_second = 50;
     double ip_burst = 100, ip_per_second = 50;
     std::string cors_origin;
     std::string openapi_path;  // docs/openapi.yaml
