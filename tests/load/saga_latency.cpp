@@ -6,7 +6,8 @@
 //   sign → eligible   : the signing response → contract.handover.eligible written
 //   pay → eligible    : the last payment's response → contract.handover.eligible written
 // Baseline in the same run: the latency of the cashier's payment POST itself (one service, one
-// transaction). Nothing is asserted; figures go to stdout and to --out (JSON).
+// transaction). Each of the two event hops is also split into relay pick-up, delivery and handler
+// (struct Hop). Nothing is asserted; figures go to stdout and to --out (JSON).
 //
 // Needs the PostgreSQL of scripts/test.sh-style environment (SALES_TEST_PG_HOST/PORT/USER); the
 // services are started by sales::test::Stack. Run it with tests/load/saga_latency.sh.
@@ -174,6 +175,51 @@ std::chrono::microseconds between(Clock::time_point from, Clock::time_point to) 
     return std::chrono::duration_cast<std::chrono::microseconds>(to - from);
 }
 
+// Where one event hop's time goes: the event is written (envelope time, inside the producer's
+// transaction) → its relay claims it (outbox.sent_at = now() of the relay's transaction, i.e. its
+// start, before the publish) → the consumer takes it (inbox.received_at = now() of the
+// consumer's transaction) → the consumer's own event is written (its envelope time).
+struct Hop {
+    sales::load::Recorder written_to_claimed;   // producer's commit, relay wake-up
+    sales::load::Recorder claimed_to_received;  // publish, JetStream ack, delivery, consumer tx
+    sales::load::Recorder received_to_next;     // the consumer's handler
+
+    void record(Stack& stack, const std::string& producer, const std::string& type,
+                const std::string& subject, const std::string& consumer, Clock::time_point written,
+                Clock::time_point next) {
+        const auto micros = [](std::int64_t us) {
+            return Clock::time_point(std::chrono::microseconds(us));
+        };
+        const auto claimed = stack.db(producer).transaction([&](sales::db::Tx& tx) {
+            return tx.exec_maybe_one(
+                "SELECT event_id::text, (EXTRACT(EPOCH FROM sent_at) * 1000000)::bigint FROM "
+                "outbox WHERE subject = $1 AND payload::jsonb ->> 'subject' = $2 AND sent_at IS "
+                "NOT NULL ORDER BY id LIMIT 1",
+                {type, subject});
+        });
+        if (!claimed)
+            return;
+        const auto received = stack.db(consumer).transaction([&](sales::db::Tx& tx) {
+            return tx.exec_maybe_one(
+                "SELECT (EXTRACT(EPOCH FROM received_at) * 1000000)::bigint FROM inbox WHERE "
+                "event_id = $1::uuid",
+                {claimed->text(0)});
+        });
+        if (!received)
+            return;
+        const auto claimed_at = micros(claimed->int64(1));
+        const auto received_at = micros(received->int64(0));
+        written_to_claimed.record(200, between(written, claimed_at));
+        claimed_to_received.record(200, between(claimed_at, received_at));
+        received_to_next.record(200, between(received_at, next));
+    }
+    json summary() {
+        return {{"written_to_relay_claim_ms", written_to_claimed.latency_summary()},
+                {"relay_claim_to_consumer_tx_ms", claimed_to_received.latency_summary()},
+                {"consumer_tx_to_next_event_ms", received_to_next.latency_summary()}};
+    }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -220,12 +266,15 @@ int main(int argc, char** argv) {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
         sales::load::Recorder signed_to_schedule, sign_to_eligible, pay_to_eligible;
+        Hop signed_hop, cleared_hop;
         int never_eligible = 0;
         for (const auto& d : deals) {
             const auto signed_at = event_time(stack, "contract", "contract.signed", d.contract_id);
             const auto schedule_at =
                 event_time(stack, "finance", "finance.schedule.created", d.contract_id);
             signed_to_schedule.record(200, between(signed_at, schedule_at));
+            signed_hop.record(stack, "contract", "contract.signed", d.contract_id, "finance",
+                              signed_at, schedule_at);
             try {
                 Clock::time_point eligible_at;
                 wait_for("eligibility of " + d.contract_id, [&] {
@@ -239,6 +288,13 @@ int main(int argc, char** argv) {
                 });
                 sign_to_eligible.record(200, between(d.signed_response, eligible_at));
                 pay_to_eligible.record(200, between(d.paid_response, eligible_at));
+                try {  // the breakdown only; a deal without it still counts
+                    const auto cleared_at =
+                        event_time(stack, "finance", "finance.contract.cleared", d.contract_id);
+                    cleared_hop.record(stack, "finance", "finance.contract.cleared", d.contract_id,
+                                       "contract", cleared_at, eligible_at);
+                } catch (const std::runtime_error&) {
+                }
             } catch (const std::runtime_error& e) {
                 ++never_eligible;
                 failures.push_back(e.what());
@@ -258,6 +314,8 @@ int main(int argc, char** argv) {
             {"sign_response_to_eligible_ms", sign_to_eligible.latency_summary()},
             {"last_payment_to_eligible_ms", pay_to_eligible.latency_summary()},
             {"baseline_payment_post_ms", payments.latency_summary()},
+            {"hop_contract_signed_to_schedule", signed_hop.summary()},
+            {"hop_finance_cleared_to_eligible", cleared_hop.summary()},
             {"ratio_pay_to_eligible_p50_vs_payment_post_p50",
              baseline > 0 ? pay_to_eligible.percentile_ms(50) / baseline : 0.0},
             {"first_failures",

@@ -27,7 +27,7 @@ namespace {
 
 constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(5'000);
-constexpr jsErrCode kConsumerNotFound = JSConsumerNotFoundErr;  // 10014
+constexpr auto kQuickEmptyFetch = std::chrono::milliseconds(2);
 
 std::string message_subject(natsMsg* msg) {
     const char* s = natsMsg_GetSubject(msg);
@@ -248,31 +248,48 @@ struct InboxConsumer::Impl {
         }
     }
 
+    // Up to batch_size messages, returned as soon as at least one is available: a no-wait pull
+    // request with an expiry waits on the server until the first message (or the expiry), then
+    // delivers what is there and ends (nats-server 2.9 semantics). natsSubscription_Fetch would
+    // instead wait for a full batch or the expiry, delaying a lone event by up to fetch_wait.
+    natsStatus fetch(natsMsgList& list) {
+        jsFetchRequest request;
+        jsFetchRequest_Init(&request);
+        request.Batch = options.batch_size;
+        request.NoWait = true;
+        request.Expires = std::chrono::duration_cast<std::chrono::nanoseconds>(options.fetch_wait)
+                              .count();  // nanoseconds here; milliseconds in Fetch's timeout
+        return natsSubscription_FetchRequest(&list, sub, &request);
+    }
+
     void loop() {
         auto backoff = kFirstBackoff;
         int failed_fetches = 0;
         while (!worker.should_stop()) {
             natsMsgList list{};
-            jsErrCode jerr{};
-            natsStatus s = natsSubscription_Fetch(&list, sub, options.batch_size,
-                                                  options.fetch_wait.count(), &jerr);
-            if (s == NATS_TIMEOUT) {  // nothing to do
+            const auto fetch_started = std::chrono::steady_clock::now();
+            natsStatus s = fetch(list);
+            if (s == NATS_TIMEOUT || s == NATS_NOT_FOUND) {  // nothing to do
                 if (failed_fetches > 0) {
                     log::info("inbox: fetching again", {{"consumer", options.consumer.durable}});
                     failed_fetches = 0;
                     backoff = kFirstBackoff;
                 }
+                // An empty answer without the long poll (another replica's request is served
+                // first, or an expired request's late status): do not spin on it.
+                if (std::chrono::steady_clock::now() - fetch_started < kQuickEmptyFetch &&
+                    !worker.wait(kQuickEmptyFetch))
+                    break;
                 continue;
             }
             if (s != NATS_OK) {
-                std::string text =
-                    nats_error_text("fetch from " + options.consumer.durable, s, jerr);
+                std::string text = nats_error_text("fetch from " + options.consumer.durable, s);
                 if (failed_fetches++ == 0) {
                     log::warn("inbox: fetch failing; retrying with backoff", {{"error", text}});
                 }
-                if (jerr == kConsumerNotFound) {
-                    // The durable vanished (stream re-created, server store lost): declare it
-                    // again.
+                if (s == NATS_NO_RESPONDERS) {
+                    // Nothing serves the consumer's pull subject: the durable vanished (stream
+                    // re-created, server store lost). Declare it again.
                     try {
                         nats.ensure_consumer(options.consumer);
                         log::info("inbox: consumer re-created",

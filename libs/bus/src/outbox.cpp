@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "relay_wake.hpp"
 #include "sales/bus.hpp"
 #include "sales/ids.hpp"
 
@@ -15,6 +16,8 @@ void outbox_append(db::Tx& tx, const Event& event) {
         throw EnvelopeError("outbox_append: event " + event.id + " has no type");
     tx.exec("INSERT INTO outbox (event_id, subject, payload) VALUES ($1::uuid, $2, $3)",
             {db::param(event.id), db::param(event.type), db::param(to_json(event))});
+    // The relay publishes the row as soon as it is committed, not at its next poll.
+    tx.after_commit(&wake_relays);
 }
 
 std::string migrations_directory() {

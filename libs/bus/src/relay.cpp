@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -14,6 +15,7 @@
 #include <nats/nats.h>
 
 #include "nats_impl.hpp"
+#include "relay_wake.hpp"
 #include "sales/bus.hpp"
 #include "sales/fault.hpp"
 #include "sales/log.hpp"
@@ -166,6 +168,10 @@ struct Relay::Impl {
                 return;
 
             fault::point("relay_after_publish");
+            // The next batch need not wait for this commit's WAL flush: a mark lost with a
+            // server crash only re-publishes the rows, which the stream's duplicate window and
+            // every inbox absorb (as after a relay killed before this commit).
+            tx.exec("SET LOCAL synchronous_commit = off");
             tx.exec("UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])",
                     {db::param(ids)});
         });
@@ -234,6 +240,8 @@ struct Relay::Impl {
                 }
                 if (published > 0)
                     continue;  // more rows may be waiting
+                // Until a transaction that wrote the outbox commits (wake_relays()) or the
+                // safety-net poll.
                 if (!worker.wait(options.idle_poll))
                     break;
             } catch (const std::exception& e) {
@@ -251,13 +259,48 @@ struct Relay::Impl {
                 } catch (const std::exception& ge) {
                     log::debug("outbox gauges not refreshed", {{"error", ge.what()}});
                 }
-                if (!worker.wait(backoff))
+                if (!worker.pause(backoff))  // commits meanwhile do not shorten a backoff
                     break;
                 backoff = std::min(backoff * 2, options.max_backoff);
             }
         }
     }
 };
+
+namespace {
+
+// The relays running in this process, woken by outbox_append()'s after-commit action.
+class RelayRegistry {
+  public:
+    void add(Worker* relay) {
+        std::lock_guard lock(mutex_);
+        relays_.push_back(relay);
+    }
+    void remove(Worker* relay) {
+        std::lock_guard lock(mutex_);
+        relays_.erase(std::remove(relays_.begin(), relays_.end(), relay), relays_.end());
+    }
+    void wake_all() {
+        std::lock_guard lock(mutex_);
+        for (auto* relay : relays_)
+            relay->wake();
+    }
+
+  private:
+    std::mutex mutex_;
+    std::vector<Worker*> relays_;  // each Relay's thread
+};
+
+RelayRegistry& relays_of_this_process() {
+    static RelayRegistry registry;
+    return registry;
+}
+
+}  // namespace
+
+void wake_relays() {
+    relays_of_this_process().wake_all();
+}
 
 Relay::Relay(db::Pool& pool, Nats& nats, RelayOptions options)
     : impl_(std::make_unique<Impl>(pool, nats, options)) {
@@ -271,6 +314,7 @@ Relay::Relay(db::Pool& pool, Nats& nats, RelayOptions options)
     natsStatus s = natsConnection_JetStream(&impl_->js, nats.impl().nc, &jo);
     if (s != NATS_OK)
         throw NatsError(nats_error_text("outbox relay: cannot create JetStream context", s));
+    relays_of_this_process().add(&impl_->worker);
 }
 
 std::int64_t Relay::purge_sent() {
@@ -278,6 +322,7 @@ std::int64_t Relay::purge_sent() {
 }
 
 Relay::~Relay() {
+    relays_of_this_process().remove(&impl_->worker);
     stop();
     jsCtx_Destroy(impl_->js);
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The background thread of the relay and of each inbox consumer: runs a loop that sleeps between
-// rounds with wait() and ends promptly when stop() is called.
+// rounds with wait() and ends promptly when stop() is called; wake() ends one sleep early.
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -33,12 +33,29 @@ class Worker {
         if (thread_.joinable())
             thread_.join();
     }
+    // Ends the current wait() early, or the next one if none is in progress (no wake-up is lost
+    // while the loop is busy); from any thread.
+    void wake() {
+        {
+            std::lock_guard lock(mutex_);
+            woken_ = true;
+        }
+        cv_.notify_all();
+    }
     bool should_stop() {
         std::lock_guard lock(mutex_);
         return stopping_;
     }
-    // Sleeps up to `d`; returns false when stop() was called.
+    // Sleeps up to `d` or until wake(); returns false when stop() was called.
     bool wait(std::chrono::milliseconds d) {
+        std::unique_lock lock(mutex_);
+        cv_.wait_for(lock, d, [&] { return stopping_ || woken_; });
+        woken_ = false;
+        return !stopping_;
+    }
+    // Sleeps `d` whatever wake() says (a backoff); a wake-up meanwhile ends the next wait().
+    // Returns false when stop() was called.
+    bool pause(std::chrono::milliseconds d) {
         std::unique_lock lock(mutex_);
         cv_.wait_for(lock, d, [&] { return stopping_; });
         return !stopping_;
@@ -48,6 +65,7 @@ class Worker {
     std::mutex mutex_;
     std::condition_variable cv_;
     bool stopping_ = false;
+    bool woken_ = false;
     std::thread thread_;
 };
 

@@ -373,6 +373,7 @@ std::size_t Result::affected_rows() const {
 struct Tx::Impl {
     detail::Connection* conn;
     pqxx::dbtransaction* tx;
+    std::vector<std::function<void()>> after_commit{};
 };
 
 namespace {
@@ -473,6 +474,10 @@ std::optional<Row> Tx::exec_maybe_one(const std::string& sql, const Params& para
     if (r.empty())
         return std::nullopt;
     return r[0];
+}
+
+void Tx::after_commit(std::function<void()> fn) {
+    impl_->after_commit.push_back(std::move(fn));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -631,6 +636,13 @@ void Pool::run(const std::function<void(Tx&)>& fn, Isolation isolation) {
                     t->commit();
                 } catch (...) {
                     detail::rethrow_translated(lease.c.get(), "COMMIT");
+                }
+                for (const auto& committed : state.after_commit) {
+                    try {
+                        committed();
+                    } catch (const std::exception& e) {
+                        sales::log::warn("after-commit action failed", {{"error", e.what()}});
+                    }
                 }
                 return;
             } catch (const detail::Conflict& e) {

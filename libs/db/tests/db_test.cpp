@@ -12,6 +12,7 @@
 #include <latch>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -227,6 +228,42 @@ TEST(Db, SerializationFailureIsRetriedDeterministically) {
                  sales::db::RetriesExhausted);
     EXPECT_EQ(calls, 1);
     EXPECT_EQ(count(pool, "SELECT n FROM c WHERE id = 1"), 21);
+}
+
+// Tx::after_commit (the outbox relay's wake-up, issue 13 item 4): runs once, after the commit
+// (the row is visible to another connection), never for a rolled-back or retried attempt.
+TEST(Db, AfterCommitRunsOnceOnlyForTheCommittedAttempt) {
+    const std::string conninfo = sales::test::fresh_database("t_db_after_commit");
+    Pool pool(options(conninfo, 1));
+    Pool other(options(conninfo, 1));
+    pool.run([](Tx& tx) { tx.exec("CREATE TABLE c (id int PRIMARY KEY, n bigint NOT NULL)"); });
+    pool.run([](Tx& tx) { tx.exec("INSERT INTO c VALUES (1, 0)"); });
+
+    std::vector<std::int64_t> seen_after_commit;  // n as another connection sees it
+    const auto record = [&] {
+        seen_after_commit.push_back(count(other, "SELECT n FROM c WHERE id = 1"));
+    };
+    EXPECT_THROW(pool.run([&](Tx& tx) {
+        tx.exec("UPDATE c SET n = 100 WHERE id = 1");
+        tx.after_commit(record);
+        throw std::runtime_error("rolled back");
+    }),
+                 std::runtime_error);
+    EXPECT_TRUE(seen_after_commit.empty());
+
+    int attempts = 0;
+    pool.run(
+        [&](Tx& tx) {
+            ++attempts;
+            const auto n = tx.exec_one("SELECT n FROM c WHERE id = 1").int64(0);
+            tx.after_commit(record);
+            if (attempts == 1)  // a concurrent writer forces a retry of this attempt
+                other.run([](Tx& o) { o.exec("UPDATE c SET n = n + 10 WHERE id = 1"); });
+            tx.exec("UPDATE c SET n = $1 WHERE id = 1", {param(n + 1)});
+        },
+        sales::db::Isolation::serializable);
+    EXPECT_EQ(attempts, 2);
+    EXPECT_EQ(seen_after_commit, std::vector<std::int64_t>{11});
 }
 
 TEST(Db, ConcurrentSerializableIncrementsAllLand) {

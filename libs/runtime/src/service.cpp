@@ -326,7 +326,12 @@ int Service::run() {
     http::Server server(server_options, std::move(i.router), authenticator, readiness);
     server.start();  // first, so that a busy port fails before any background work starts
 
-    i.relay = std::make_unique<bus::Relay>(*i.pool, *i.nats);
+    bus::RelayOptions relay_options;
+    // The relay is woken after each commit of an outbox row; this poll is only the safety net.
+    relay_options.idle_poll =
+        i.config.duration(i.prefix + "OUTBOX_POLL", relay_options.idle_poll,
+                          std::chrono::milliseconds(10), std::chrono::minutes(10));
+    i.relay = std::make_unique<bus::Relay>(*i.pool, *i.nats, relay_options);
     i.relay->start();
     for (auto& c : i.consumers) {
         auto consumer =

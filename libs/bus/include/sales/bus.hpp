@@ -46,7 +46,8 @@ std::string to_json(const Event& event);
 // Validates specversion "1.0", required attributes and types; throws EnvelopeError.
 Event parse_event(const std::string& json_text);
 
-// Inserts the event into `outbox` using the caller's transaction (same commit as the change).
+// Inserts the event into `outbox` using the caller's transaction (same commit as the change);
+// once that transaction commits, the relays of this process are woken.
 void outbox_append(db::Tx& tx, const Event& event);
 
 // Directory of the SQL migrations that create outbox, inbox and dead_letter tables
@@ -128,16 +129,21 @@ class Nats {
 
 struct RelayOptions {
     int batch_size = 256;
-    std::chrono::milliseconds idle_poll{50};       // when the outbox is empty
+    // Safety net: the outbox is read at least this often. The relays of this process are woken
+    // as soon as a transaction that called outbox_append() commits (Tx::after_commit); the poll
+    // covers rows written by other processes and wake-ups lost to a failure.
+    std::chrono::milliseconds idle_poll{1'000};
     std::chrono::milliseconds max_backoff{5'000};  // when NATS or the database is down
     std::chrono::milliseconds publish_timeout{5'000};
     // Sent rows older than this are deleted (checked every 10 minutes); unsent rows never are.
     std::chrono::seconds sent_retention{7 * 24 * 3600};
 };
 
-// A background thread that drains the outbox. Several replicas may run: rows are claimed with
-// FOR UPDATE SKIP LOCKED. Metrics: outbox_backlog, outbox_oldest_unsent_age_seconds,
-// outbox_published_total, outbox_publish_failures_total.
+// A background thread that drains the outbox, woken right after each commit of an outbox row
+// in this process: no poll interval on an event's way (idle_poll is only the safety net).
+// Several replicas may run: rows are claimed with FOR UPDATE SKIP LOCKED, and each replica's
+// relay is woken by that replica's commits. Metrics: outbox_backlog,
+// outbox_oldest_unsent_age_seconds, outbox_published_total, outbox_publish_failures_total.
 class Relay {
   public:
     Relay(db::Pool& pool, Nats& nats, RelayOptions options = {});

@@ -153,6 +153,10 @@ class Tx {
     // Exactly one row or throws Error naming the SQL's first words.
     Row exec_one(const std::string& sql, const Params& params = {});
     std::optional<Row> exec_maybe_one(const std::string& sql, const Params& params = {});
+    // Runs `fn` on the committing thread right after this transaction commits, before
+    // transaction() returns; never when it rolls back or is retried. For wake-ups (e.g. the outbox
+    // relay); an exception from `fn` is logged, the commit stands.
+    void after_commit(std::function<void()> fn);
 
   private:
     friend class Pool;

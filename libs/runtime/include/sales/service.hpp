@@ -9,6 +9,7 @@
 //   SALES_<NAME>_BODY_LIMIT (1048576), SALES_<NAME>_ACK_WAIT (30s), SALES_<NAME>_MAX_DELIVER (5),
 //   SALES_<NAME>_MAX_CONNECTIONS (1024), SALES_<NAME>_MAX_CONNECTIONS_PER_ADDRESS (256),
 //   SALES_<NAME>_NAK_DELAY (1s: redelivery delay of an event that asked to be retried later),
+//   SALES_<NAME>_OUTBOX_POLL (1s: the relay's safety-net poll; commits of outbox rows wake it),
 //   SALES_<NAME>_MIGRATIONS (source tree default), SALES_NATS_URL,
 //   SALES_TOKEN_PUBLIC_KEYS (required: "kid:<base64 Ed25519 public key>", one or two
 //   comma-separated during a key rotation; services verify tokens, only the gateway signs them),
