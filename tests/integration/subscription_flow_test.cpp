@@ -13,9 +13,11 @@
 #include <memory>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "sales/auth.hpp"
 #include "sales/bus.hpp"
+#include "sales/calendar.hpp"
 #include "sales/clock.hpp"
 #include "sales/db.hpp"
 #include "sales/http.hpp"
@@ -356,3 +358,174 @@ TEST_F(SubscriptionFlow, RefusedRequestsLeaveBothServicesUntouched) {
 }
 
 }  // namespace
+
+// ---- CON-1 judged by the money (paid_at), FIN-3 reversals: issue 13 items 7 and 9 ----
+// Finance is not in this stack: the tests publish its events as finance does, late where the
+// point is that the event arrives after the deadline (as when NATS is down across it).
+
+class LateDeposit : public SubscriptionFlow {
+  protected:
+    // finance.deposit.received for the whole deposit, paid at `paid_at`, as ledger entry
+    // `entry_id`.
+    static void deposit(const std::string& subscription_id, const std::string& paid_at,
+                        const std::string& entry_id) {
+        stack_->publish(sales::bus::make_event("finance", "finance.deposit.received",
+                                               subscription_id, 1,
+                                               {{"subscription_id", subscription_id},
+                                                {"amount_fen", 5'000'000},
+                                                {"receipt_no", "R-" + entry_id.substr(0, 8)},
+                                                {"paid_at", paid_at},
+                                                {"entry_id", entry_id}}));
+    }
+    static std::string now() { return sales::to_rfc3339(sales::SystemClock().now()); }
+    // A subscription cancelled by the sweeper (2 s deadline) whose deposit was paid before the
+    // deadline: returns {unit, subscription, paid_at}.
+    std::tuple<std::string, std::string, std::string> swept_after_paying() {
+        const auto units = released_project(1, 1, /*deposit_deadline_seconds=*/2);
+        const auto r = subscribe(units[0]);
+        EXPECT_EQ(r.status, 201) << r.body;
+        const std::string id = r.json()["id"];
+        const auto paid_at = now();  // the cashier takes the money now, before the deadline
+        EXPECT_TRUE(eventually([&] { return subscription(id)["status"] == "cancelled"; }, 15s));
+        EXPECT_EQ(subscription(id)["cancellation_reason"], "deposit_deadline_passed");
+        EXPECT_TRUE(eventually([&] { return unit(units[0])["status"] == "available"; }, 15s));
+        EXPECT_LE(paid_at,
+                  sales::to_rfc3339(
+                      sales::parse_rfc3339(subscription(id)["deposit_deadline"].get<std::string>())
+                          .value()));
+        return {units[0], id, paid_at};
+    }
+    json open_cases() {
+        return stack_->ok("contract", "GET", "/api/v1/deposit-cases?state=open", nullptr,
+                          "sales_control")["items"];
+    }
+    static std::int64_t open_cases_of(const std::string& subscription_id) {
+        return count("contract",
+                     "SELECT count(*) FROM deposit_cases WHERE subscription_id = $1::uuid AND "
+                     "state = 'open'",
+                     {subscription_id});
+    }
+};
+
+// CON-1: paid before the deadline, delivered after the sweeper cancelled and freed the unit →
+// the unit is re-taken and the subscription ends confirmed, the unit subscribed.
+TEST_F(LateDeposit, PaidOnTimeDeliveredLateReTakesTheUnitAndConfirms) {
+    const auto [unit_id, id, paid_at] = swept_after_paying();
+    deposit(id, paid_at, sales::new_uuid());
+    ASSERT_TRUE(eventually([&] { return subscription(id)["status"] == "confirmed"; }, 15s));
+    ASSERT_TRUE(eventually([&] { return unit(unit_id)["status"] == "subscribed"; }, 15s));
+    EXPECT_EQ(unit(unit_id)["hold_subscription_id"], id);
+    const auto s = subscription(id);
+    EXPECT_EQ(s["deposit_paid_fen"], 5'000'000);
+    EXPECT_EQ(s["refund_due_fen"], 0);
+    EXPECT_TRUE(s["cancellation_reason"].is_null());
+    EXPECT_EQ(count("contract",
+                    "SELECT count(*) FROM subscription_history WHERE subscription_id = $1::uuid "
+                    "AND action = 'reinstate' AND from_status = 'cancelled' AND "
+                    "to_status = 'confirmed'",
+                    {id}),
+              1);
+    EXPECT_EQ(count("contract",
+                    "SELECT count(*) FROM subscription_deposits WHERE subscription_id = $1::uuid "
+                    "AND outcome = 'reinstated'",
+                    {id}),
+              1);
+    EXPECT_EQ(open_cases_of(id), 0);
+    EXPECT_EQ(units_held_by(id), 1);
+}
+
+// CON-1: same, but another buyer took the unit meanwhile → no double sale: the money is flagged
+// for refund and an open deposit case tells sales control; the case is resolved once refunded.
+TEST_F(LateDeposit, PaidOnTimeButTheUnitWasTakenOpensADepositCase) {
+    const auto [unit_id, id, paid_at] = swept_after_paying();
+    const auto other = subscribe(unit_id);
+    ASSERT_EQ(other.status, 201) << other.body;
+    const std::string other_id = other.json()["id"];
+    deposit(id, paid_at, sales::new_uuid());
+    ASSERT_TRUE(eventually([&] { return open_cases_of(id) == 1; }, 15s));
+    const auto s = subscription(id);
+    EXPECT_EQ(s["status"], "cancelled");
+    EXPECT_EQ(s["refund_due_fen"], 5'000'000);  // never lost, never silently kept
+    EXPECT_EQ(unit(unit_id)["status"], "held");
+    EXPECT_EQ(unit(unit_id)["hold_subscription_id"], other_id);
+    EXPECT_EQ(units_held_by(id), 0);
+
+    // The operator list (sales control), with what an operator needs to settle it.
+    json the_case;
+    for (const auto& c : open_cases())
+        if (c["subscription_id"] == id)
+            the_case = c;
+    ASSERT_TRUE(the_case.is_object());
+    EXPECT_EQ(the_case["kind"], "late_deposit");
+    EXPECT_EQ(the_case["amount_fen"], 5'000'000);
+    EXPECT_EQ(the_case["unit_id"], unit_id);
+    EXPECT_EQ(the_case["state"], "open");
+    EXPECT_NE(the_case["why"].get<std::string>().find("taken"), std::string::npos);
+    EXPECT_FALSE(the_case["paid_at"].is_null());
+    // Read-only for a rep; resolved once by sales control.
+    EXPECT_EQ(
+        stack_->call("contract", "GET", "/api/v1/deposit-cases", nullptr, auth("sales_rep")).status,
+        403);
+    const std::string path =
+        "/api/v1/deposit-cases/" + the_case["id"].get<std::string>() + "/resolve";
+    const auto resolved = stack_->ok("contract", "POST", path,
+                                     {{"resolution", "refund approved and paid"}}, "sales_control");
+    EXPECT_EQ(resolved["state"], "resolved");
+    EXPECT_EQ(resolved["resolution"], "refund approved and paid");
+    stack_->ok("contract", "POST", path, {{"resolution", "again"}}, "sales_control", 409);
+    EXPECT_EQ(open_cases_of(id), 0);
+}
+
+// FIN-3: a reversed deposit moves the subscription back to pending_deposit (deadline as before)
+// and the unit back to held; the same reversal again changes nothing.
+TEST_F(LateDeposit, AReversedDepositMovesSubscriptionAndUnitBack) {
+    const auto units = released_project(1, 1);
+    const std::string id = subscribe(units[0]).json()["id"];
+    const auto deadline = subscription(id)["deposit_deadline"];
+    const auto entry_id = sales::new_uuid();
+    deposit(id, now(), entry_id);
+    ASSERT_TRUE(eventually([&] { return unit(units[0])["status"] == "subscribed"; }, 15s));
+    ASSERT_EQ(subscription(id)["status"], "confirmed");
+
+    // Publishes a reversal of the deposit; returns its event id.
+    const auto reversal = [&] {
+        const auto event = sales::bus::make_event("finance", "finance.entry.reversed", id, 1,
+                                                  {{"entry_id", sales::new_uuid()},
+                                                   {"reverses_entry_id", entry_id},
+                                                   {"project_id", subscription(id)["project_id"]},
+                                                   {"contract_id", nullptr},
+                                                   {"subscription_id", id},
+                                                   {"reversed_category", "deposit"},
+                                                   {"amount_fen", -5'000'000}});
+        stack_->publish(event);
+        return event.id;
+    };
+    reversal();
+    ASSERT_TRUE(eventually([&] { return subscription(id)["status"] == "pending_deposit"; }, 15s));
+    auto s = subscription(id);
+    EXPECT_EQ(s["deposit_paid_fen"], 0);
+    EXPECT_EQ(s["deposit_deadline"], deadline);
+    ASSERT_TRUE(eventually([&] { return unit(units[0])["status"] == "held"; }, 15s));
+    EXPECT_EQ(unit(units[0])["hold_subscription_id"], id);
+    // Held until the deadline plus the hold grace, as a new subscription.
+    EXPECT_EQ(count("inventory",
+                    "SELECT count(*) FROM units WHERE id = $1::uuid AND hold_until > "
+                    "$2::timestamptz",
+                    {units[0], deadline.get<std::string>()}),
+              1);
+    EXPECT_EQ(count("contract",
+                    "SELECT count(*) FROM subscription_history WHERE subscription_id = $1::uuid "
+                    "AND action = 'reverse_deposit'",
+                    {id}),
+              1);
+
+    // Idempotent: finance re-sending the reversal (another event id) changes nothing.
+    const auto version = s["version"];
+    const auto again = reversal();
+    ASSERT_TRUE(eventually([&] {
+        return count("contract", "SELECT count(*) FROM inbox WHERE event_id = $1::uuid", {again}) ==
+               1;
+    }));
+    EXPECT_EQ(subscription(id)["version"], version);
+    EXPECT_EQ(open_cases_of(id), 0);
+}

@@ -428,7 +428,7 @@ const std::map<std::string, std::set<std::string>>& role_table() {
         // 现场销控: holds, not-for-sale flags, release batches, subscriptions, cancellations.
         {"sales_control",
          {"unit.read", "unit.reserve", "unit.release", "subscription.create", "subscription.read",
-          "subscription.cancel", "refund.request"}},
+          "subscription.cancel", "refund.request", "deposit_case.manage"}},
         // Rename and swap are the supervisor's special operations (CON-2).
         {"sales_supervisor",
          {"unit.read", "contract.audit", "subscription.read", "subscription.change",
@@ -436,11 +436,11 @@ const std::map<std::string, std::set<std::string>>& role_table() {
         // Customers (CUS-3/4/5/7/9): reassignment, collisions, commission exceptions, per-project
         // customer settings, anonymised marketing export and archiving are the manager's.
         {"sales_manager",
-         {"unit.read", "unit.reserve", "unit.release", "contract.audit", "customer.manage",
-          "customer.pii.read", "customer.reassign", "customer.export", "customer.archive",
-          "customer.settings", "customer.complaint", "subscription.read", "subscription.change",
-          "report.read", "approval.request", "contract.amend", "contract.register",
-          "contract.settings", "refund.request"}},
+         {"unit.read",           "unit.reserve",      "unit.release",       "contract.audit",
+          "customer.manage",     "customer.pii.read", "customer.reassign",  "customer.export",
+          "customer.archive",    "customer.settings", "customer.complaint", "subscription.read",
+          "subscription.change", "report.read",       "approval.request",   "contract.amend",
+          "contract.register",   "contract.settings", "refund.request",     "deposit_case.manage"}},
         {"cashier", {"unit.read", "subscription.read", "payment.collect"}},
         // Finance verifies the approved price list (INV-2) and approves refunds (CON-2).
         {"finance_supervisor",
@@ -452,7 +452,7 @@ const std::map<std::string, std::set<std::string>>& role_table() {
         {"gm",
          {"unit.read", "subscription.read", "contract.stamp", "report.read",
           "change_request.approve", "contract.approve_discount", "contract.approve_late",
-          "handover.approve_early"}},
+          "handover.approve_early", "deposit_case.manage"}},
         {"mortgage_clerk", {"unit.read", "mortgage.manage"}},
         {"handover_clerk", {"unit.read", "handover.manage", "title.manage"}},
         // 销售服务 handles complaints and post-purchase care (CUS-10).

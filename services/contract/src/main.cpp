@@ -2,14 +2,19 @@
 //
 // Configuration beyond the runtime's (sales/service.hpp):
 //   SALES_CONTRACT_RPC_TIMEOUT (2s): inventory request/reply timeout (→ 503 when exceeded);
-//   SALES_CONTRACT_HOLD_GRACE (10m): how long past the deposit deadline inventory keeps a hold
-//     that contract never cancelled (safety net);
+//   SALES_CONTRACT_HOLD_GRACE (10m): how long past the deposit deadline inventory keeps a
+//     swapped hold that contract never cancelled (safety net);
 //   SALES_CONTRACT_SWEEP_INTERVAL (1s): deposit-deadline sweeper period (CON-1);
-//   SALES_CONTRACT_IDEMPOTENCY_RETENTION (24h): how long Idempotency-Keys are remembered.
+//   SALES_CONTRACT_IDEMPOTENCY_RETENTION (24h): how long Idempotency-Keys are remembered;
+//   SALES_CONTRACT_RECONCILE_DELAY (1m), _INTERVAL (1h), _MIN_AGE (5m): hold reconciliation
+//     (app/reconciliation.hpp) first runs this long after start, then every interval, judging
+//     only deals unchanged for the minimum age.
 #include "adapters/http_routes.hpp"
 #include "adapters/idempotency_store.hpp"
 #include "app/contracts.hpp"
+#include "app/deposits.hpp"
 #include "app/project_events.hpp"
+#include "app/reconciliation.hpp"
 #include "app/subscriptions.hpp"
 #include "sales/log.hpp"
 #include "sales/service.hpp"
@@ -30,12 +35,27 @@ int main() {
             const auto key_retention = std::chrono::duration_cast<std::chrono::seconds>(
                 config.duration("SALES_CONTRACT_IDEMPOTENCY_RETENTION", 24h, 1min, 24h * 30));
 
-            contract::adapters::add_routes(service, ctx, rpc_timeout);
+            // Units taken, from inventory's events: refusals on opening day cost no round trip.
+            auto units = std::make_shared<contract::app::UnitView>();
+            service.listen("inventory.unit.status_changed",
+                           [units, &service](const std::string& payload) {
+                               units->on_event(payload, service.nats().reconnects());
+                           });
+            contract::adapters::add_routes(service, ctx, rpc_timeout, *units);
             contract::adapters::add_contract_routes(service, ctx);
             service.consume("INVENTORY", "inventory.project.>", contract::app::apply_project_event);
-            service.consume("FINANCE", contract::app::kDepositReceived,
+            contract::adapters::add_deposit_case_routes(service, ctx);
+            // CON-1: a late-delivered deposit paid on time re-takes its unit (inventory hold).
+            service.consume(
+                "FINANCE", contract::app::kDepositReceived,
+                [&ctx, &service, rpc_timeout](sales::db::Tx& tx, const sales::bus::Event& event) {
+                    contract::app::InventoryClient inventory(service.nats(), rpc_timeout);
+                    contract::app::apply_deposit_received(ctx, inventory, tx, event);
+                });
+            // FIN-3: a reversed deposit puts the subscription back to awaiting its deposit.
+            service.consume("FINANCE", contract::app::kEntryReversed,
                             [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {
-                                contract::app::apply_deposit_received(ctx, tx, event);
+                                contract::app::apply_entry_reversed(ctx, tx, event);
                             });
             // CON-9: finance.contract.cleared / uncleared, one consumer (stream order kept).
             service.consume("FINANCE", "finance.contract.>",
@@ -46,6 +66,23 @@ int main() {
             // may run this: rows are claimed with FOR UPDATE SKIP LOCKED).
             service.every("deposit_deadline_sweeper", sweep_interval,
                           [&ctx] { contract::app::expire_overdue(ctx, 100); });
+            // INV-4: inventory's deals against contract's subscriptions, soon after start (a
+            // crash between a hold and its subscription) and then every interval.
+            const auto reconcile_every =
+                config.duration("SALES_CONTRACT_RECONCILE_INTERVAL", 1h, 1s, 24h * 7);
+            const auto reconcile_min_age = std::chrono::duration_cast<std::chrono::seconds>(
+                config.duration("SALES_CONTRACT_RECONCILE_MIN_AGE", 5min, 0ms, 24h));
+            service.every(
+                "hold_reconciliation",
+                config.duration("SALES_CONTRACT_RECONCILE_DELAY", 1min, 100ms, 1h),
+                [&ctx, &service, rpc_timeout, reconcile_every, reconcile_min_age,
+                 next = std::chrono::steady_clock::time_point{}]() mutable {
+                    if (std::chrono::steady_clock::now() < next)
+                        return;
+                    contract::app::InventoryClient inventory(service.nats(), rpc_timeout);
+                    if (contract::app::reconcile_holds(ctx, inventory, reconcile_min_age).complete)
+                        next = std::chrono::steady_clock::now() + reconcile_every;
+                });
             service.every("idempotency_key_purge", 10min, [&ctx, key_retention] {
                 const auto purged = contract::idempotency_store::purge(ctx.db, key_retention);
                 if (purged > 0)

@@ -238,8 +238,11 @@ TEST(DepositDeadline, FollowsTheProjectSetting) {
     EXPECT_EQ(deposit_deadline(t0, fast), t0 + 2s);
 }
 
+const sales::TimePoint kAt{std::chrono::seconds(1'800'000'000)};  // 2027-01-15T08:00:00Z
+
 Subscription pending(std::int64_t deposit = 100'000) {
     Subscription s;
+    s.deposit_deadline = kAt + 12h;  // CON-1: receipts paid at kAt are on time
     s.id = "s1";
     s.project_id = "p1";
     s.unit_id = "u1";
@@ -248,14 +251,16 @@ Subscription pending(std::int64_t deposit = 100'000) {
     return s;
 }
 
-const sales::TimePoint kAt{std::chrono::seconds(1'800'000'000)};
-
 By by(const std::string& actor, const std::string& reason = "because") {
     return {actor, reason, kAt};
 }
 
 DepositReceipt receipt(std::int64_t amount_fen) {
-    return {amount_fen, "R-1", "2027-01-15T08:00:00.000Z"};
+    return {amount_fen, "R-1", "2027-01-15T08:00:00.000Z", std::nullopt};
+}
+
+DepositReceipt paid_at(std::int64_t amount_fen, const std::string& at) {
+    return {amount_fen, "R-9", at, "e-9"};
 }
 
 TEST(SubscriptionChanges, RenameNeedsANewCustomerAndALiveSubscription) {
@@ -371,6 +376,124 @@ TEST(ReceivedDeposit, FullPartialOrphanedAndDuplicate) {
     EXPECT_EQ(late.status, Status::cancelled);
     EXPECT_EQ(late.refund_due_fen, 100'000);  // never lost: flagged for refund
     EXPECT_EQ(to_string(DepositOutcome::orphaned), "orphaned");
+}
+
+// ---- CON-1 judged by the money: paid_at against the deadline, whenever the event arrives ----
+
+TEST(DepositOnTime, PaidAtOrBeforeTheDeadlineCounts) {
+    const auto deadline = kAt + 12h;  // 2027-01-15T20:00:00Z
+    EXPECT_TRUE(paid_on_time("2027-01-15T19:59:59.999Z", deadline));
+    EXPECT_TRUE(paid_on_time("2027-01-15T20:00:00.000Z", deadline));  // at the deadline
+    EXPECT_FALSE(paid_on_time("2027-01-15T20:00:00.001Z", deadline));
+    EXPECT_TRUE(paid_on_time("2027-01-16T03:59:00+08:00", deadline));  // offsets compared
+    EXPECT_FALSE(paid_on_time("not a time", deadline));
+}
+
+TEST(DepositOnTime, PaidAfterTheDeadlineExpiresAndFlagsTheMoneyForRefund) {
+    auto s = pending(100'000);
+    s.deposit_paid_fen = 30'000;  // an earlier partial payment
+    const auto applied = receive_deposit(s, paid_at(70'000, "2027-01-15T20:00:01.000Z"),
+                                         by("finance", "receipt R-9"));
+    EXPECT_EQ(applied.outcome, DepositOutcome::late);
+    EXPECT_EQ(s.status, Status::cancelled);
+    EXPECT_EQ(s.cancellation_reason, kReasonDeadlinePassed);
+    EXPECT_EQ(s.refund_due_fen, 100'000);  // the partial and the late payment, never lost
+    EXPECT_EQ(applied.change.action, "expire");
+    EXPECT_EQ(applied.change.event.type, "contract.subscription.cancelled");
+    EXPECT_EQ(applied.change.details["late_deposit"], true);
+    EXPECT_NE(applied.change.reason->find("after the deadline"), std::string::npos);
+}
+
+TEST(Reinstate, OnlyTheSweepersCancellationOfAnOnTimeFullDeposit) {
+    auto swept = pending(100'000);
+    expire(swept, by("system"));
+    EXPECT_TRUE(awaits_reinstatement(swept, paid_at(100'000, "2027-01-15T19:00:00.000Z")));
+    // Paid after the deadline, or not the whole deposit: the money is only flagged for refund.
+    EXPECT_FALSE(awaits_reinstatement(swept, paid_at(100'000, "2027-01-15T21:00:00.000Z")));
+    EXPECT_FALSE(awaits_reinstatement(swept, paid_at(99'999, "2027-01-15T19:00:00.000Z")));
+    // Cancelled by staff: the cancellation stands.
+    auto by_staff = pending(100'000);
+    cancel(by_staff, by("control-1", "customer withdrew"));
+    EXPECT_FALSE(awaits_reinstatement(by_staff, paid_at(100'000, "2027-01-15T19:00:00.000Z")));
+    // Live subscriptions are not reinstated.
+    EXPECT_FALSE(awaits_reinstatement(pending(), paid_at(100'000, "2027-01-15T19:00:00.000Z")));
+}
+
+TEST(Reinstate, CancelledForTheDeadlineReturnsToConfirmed) {
+    auto s = pending(100'000);
+    s.deposit_paid_fen = 40'000;  // a partial payment before the deadline
+    expire(s, by("system"));
+    EXPECT_EQ(s.refund_due_fen, 40'000);
+    const auto change =
+        reinstate(s, paid_at(70'000, "2027-01-15T19:00:00.000Z"), by("finance", "late event"));
+    EXPECT_EQ(s.status, Status::confirmed);
+    EXPECT_EQ(s.deposit_paid_fen, 100'000);
+    EXPECT_EQ(s.refund_due_fen, 10'000);  // only the excess stays due back
+    EXPECT_FALSE(s.cancellation_reason);
+    EXPECT_EQ(change.action, "reinstate");
+    EXPECT_EQ(change.from, Status::cancelled);
+    EXPECT_EQ(change.event.type, "contract.subscription.confirmed");  // inventory: subscribed
+    EXPECT_EQ(change.event.data["status"], "confirmed");
+    EXPECT_EQ(change.details["receipt_no"], "R-9");
+    // Only from cancelled.
+    EXPECT_EQ(failure_of([&] { reinstate(s, paid_at(1, "2027-01-15T19:00:00.000Z"), by("f")); }),
+              "409 invalid_transition");
+    EXPECT_EQ(next_status(Status::cancelled, Action::reinstate), Status::confirmed);
+}
+
+// ---- FIN-3: a reversed deposit ----
+
+TEST(DepositReversal, ConfirmedReturnsToPendingWithTheDeadlineAsBefore) {
+    auto s = pending(100'000);
+    receive_deposit(s, receipt(100'000), by("finance"));
+    const auto deadline = s.deposit_deadline;
+    EXPECT_FALSE(reversal_problem(s, 100'000));
+    const auto change = reverse_deposit(s, 100'000, "rev-1", by("finance", "reversed"));
+    EXPECT_EQ(s.status, Status::pending_deposit);
+    EXPECT_EQ(s.deposit_paid_fen, 0);
+    EXPECT_EQ(s.refund_due_fen, 0);
+    EXPECT_EQ(s.deposit_deadline, deadline);
+    EXPECT_EQ(change.action, "reverse_deposit");
+    EXPECT_EQ(change.event.type, "contract.subscription.deposit_reversed");
+    EXPECT_EQ(change.event.data["deposit_deadline"], sales::to_rfc3339(deadline));
+    EXPECT_EQ(change.details["entry_id"], "rev-1");
+    EXPECT_EQ(change.details["previous_deposit_paid_fen"], 100'000);
+}
+
+TEST(DepositReversal, AnOverpaidDepositCountsWhatRemains) {
+    auto s = pending(100'000);
+    receive_deposit(s, receipt(30'000), by("finance"));
+    receive_deposit(s, receipt(90'000), by("finance"));  // 120,000 received: 20,000 excess
+    reverse_deposit(s, 90'000, "rev-2", by("finance"));
+    EXPECT_EQ(s.status, Status::pending_deposit);
+    EXPECT_EQ(s.deposit_paid_fen, 30'000);
+    EXPECT_EQ(s.refund_due_fen, 0);
+    // A partial payment reversed while pending stays pending.
+    reverse_deposit(s, 30'000, "rev-3", by("finance"));
+    EXPECT_EQ(s.deposit_paid_fen, 0);
+    EXPECT_EQ(s.status, Status::pending_deposit);
+}
+
+TEST(DepositReversal, SignedCancelledOrDisputedAreLeftToAnOperator) {
+    auto s = pending(100'000);
+    receive_deposit(s, receipt(100'000), by("finance"));
+    auto signed_s = s;
+    sign(signed_s, "k1", "HT-1", by("rep-1"));
+    EXPECT_TRUE(reversal_problem(signed_s, 100'000));
+    EXPECT_EQ(failure_of([&] { reverse_deposit(signed_s, 100'000, "r", by("finance")); }),
+              "409 invalid_transition");
+    auto requested = s;
+    cancel(requested, by("control-1", "changed mind"));
+    EXPECT_TRUE(reversal_problem(requested, 100'000));
+    auto cancelled = pending(100'000);
+    expire(cancelled, by("system"));
+    EXPECT_TRUE(reversal_problem(cancelled, 100'000));
+    // Only the excess reversed: still fully paid, the refund due is the operator's to adjust.
+    auto overpaid = pending(100'000);
+    receive_deposit(overpaid, receipt(120'000), by("finance"));
+    EXPECT_TRUE(reversal_problem(overpaid, 20'000));
+    EXPECT_TRUE(reversal_problem(overpaid, 130'000));  // more than was received
+    EXPECT_FALSE(reversal_problem(overpaid, 120'000));
 }
 
 // ---- the events the changes produce (docs/events.md) ----

@@ -125,8 +125,10 @@ class FakeInventory {
 
     json hold(const json& r) {
         const std::string id = r.at("unit_id"), sub = r.at("subscription_id");
-        if (!r.at("hold_until").is_string() || !r.at("actor").is_string())
-            return {{"result", "invalid"}, {"message", "hold_until and actor are required"}};
+        // hold_until is optional (contract sends none on create: inventory holds briefly).
+        if ((r.contains("hold_until") && !r.at("hold_until").is_string()) ||
+            !r.at("actor").is_string())
+            return {{"result", "invalid"}, {"message", "actor is required"}};
         const auto it = units_.find(id);
         if (it == units_.end())
             return {{"result", "not_found"}};

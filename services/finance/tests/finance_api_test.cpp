@@ -210,6 +210,20 @@ TEST_F(FinanceApi, DepositAgainstSubscriptionEmitsDepositReceivedFin2) {
     EXPECT_EQ(payload["data"]["project_id"], project);
     EXPECT_EQ(payload["data"]["entry_id"], entry["id"]);
     EXPECT_TRUE(sales::is_rfc3339(payload["data"]["paid_at"].get<std::string>()));
+    // CON-1 judges the deposit deadline by paid_at: it is the database's clock when finance
+    // records the money (the row's recorded_at, to the millisecond), never a client's time.
+    EXPECT_EQ(stack_->db("finance").transaction([&](sales::db::Tx& tx) {
+        return tx
+            .exec_one(
+                "SELECT count(*) FROM ledger_entries WHERE id = $1::uuid AND "
+                "abs(extract(epoch FROM paid_at - recorded_at)) < 0.001",
+                {entry["id"].get<std::string>()})
+            .int64(0);
+    }),
+              1);
+    expect_error(pay({{"subscription_id", sub}}, "deposit", 50'000, "D-0002",
+                     {{"paid_at", sales::to_rfc3339(std::chrono::system_clock::now() - 1h)}}),
+                 422, "paid_at_not_accepted");
     EXPECT_EQ(payload["source"], "/sales/finance");
     EXPECT_EQ(events("finance.payment.recorded", "entry_id", entry["id"]), 1);
     EXPECT_TRUE(eventually([&] {

@@ -274,8 +274,10 @@ TEST_F(GatewayAccessLog, RefusalsAreRecordedAnonymousOnesCounted) {
     const auto id = "gw-403-" + sales::new_uuid();
     headers["X-Request-Id"] = id;
     expect_error(gateway.get("/api/v1/audit", headers), 403, "forbidden");
-    EXPECT_EQ(rows("request_id = $1 AND status = 403 AND outcome = 'denied' AND count = 1", {id}),
-              1);
+    EXPECT_TRUE(eventually([&] {  // written with the next batch (SALES_GATEWAY_ACCESS_LOG_FLUSH)
+        return rows("request_id = $1 AND status = 403 AND outcome = 'denied' AND count = 1",
+                    {id}) == 1;
+    }));
     // A successful read has none; a write has its row.
     const auto read_id = "gw-read-" + sales::new_uuid();
     auto reader = Stack::as("reader-" + sales::new_uuid(), {"cashier"});

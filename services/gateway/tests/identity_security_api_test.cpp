@@ -571,6 +571,9 @@ TEST_F(IdentitySecurity, ARegionAdministratorReadsTheAuditLogOfItsRegionOnly) {
         return std::any_of(items.begin(), items.end(),
                            [&](const json& row) { return row.value(field, "") == value; });
     };
+    // Access rows are written in batches (SALES_GATEWAY_ACCESS_LOG_FLUSH): wait for the last.
+    ASSERT_TRUE(
+        sales::test::eventually([&] { return has(read(admin_), "username", "audit.east.rep"); }));
     const auto regional = read(reader);
     EXPECT_TRUE(has(regional, "request_id", request_of["audit.south.rep"]));
     EXPECT_FALSE(has(regional, "request_id", request_of["audit.east.rep"]));

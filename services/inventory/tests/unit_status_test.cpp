@@ -29,13 +29,14 @@ const std::map<std::pair<S, A>, S>& legal() {
         {{S::subscribed, A::sign}, S::signed_},
         {{S::signed_, A::hand_over}, S::handed_over},
         {{S::signed_, A::release_contract}, S::available},  // CON-6
+        {{S::subscribed, A::reopen}, S::held},              // FIN-3 deposit reversed
     };
     return table;
 }
 
 TEST(UnitStatus, EveryActionAndStatusIsCovered) {
     EXPECT_EQ(all_statuses().size(), 7u);
-    EXPECT_EQ(all_actions().size(), 13u);
+    EXPECT_EQ(all_actions().size(), 14u);
 }
 
 TEST(UnitStatus, EveryLegalTransitionReachesItsTarget) {
@@ -68,7 +69,7 @@ TEST(UnitStatus, EveryOtherPairIsRejectedWithAClearError) {
             ++rejected;
         }
     }
-    EXPECT_EQ(rejected, 7 * 13 - static_cast<int>(legal().size()));
+    EXPECT_EQ(rejected, 7 * 14 - static_cast<int>(legal().size()));
 }
 
 TEST(UnitStatus, SourcesMatchTheLegalTable) {

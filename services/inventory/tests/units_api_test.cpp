@@ -516,6 +516,12 @@ TEST_F(UnitsApi, BoardsListFloorsDescendingWithDealPriceOnlyWhenSold) {
     EXPECT_EQ(whole["counts"]["not_for_sale"], 2);
     EXPECT_EQ(whole["counts"]["held"], 1);
     EXPECT_EQ(whole["counts"]["subscribed"], 1);
+    // Issue 13 item 6: the project board is kept between requests and rebuilt on any change of
+    // its units: a new hold shows at once.
+    ASSERT_EQ(hold(units[2]["id"], sales::new_uuid())["result"], "held");
+    const auto after = ok("GET", "/api/v1/projects/" + project + "/board", nullptr, "executive");
+    EXPECT_EQ(after["counts"]["held"], 2);
+    EXPECT_EQ(after["counts"]["available"], 3);
     expect_error(
         call("GET", "/api/v1/projects/" + project + "/board", "", "sales_rep", {sales::new_uuid()}),
         404, "project_not_found");
@@ -647,13 +653,15 @@ TEST_F(UnitsApi, ExpiredHoldsReturnToAvailable) {
                     "payload::jsonb -> 'data' ->> 'from' = 'held'",
                     {u}),
               1);
-    // A late confirmation of the expired hold changes nothing.
+    // A confirmation after the hold expired (contract took the deposit as paid on time, CON-1
+    // judged by the money): the unit, still free, is the subscription's again.
     const auto late = publish_contract_event("contract.subscription.confirmed",
                                              {{"subscription_id", s}, {"unit_id", u}});
     EXPECT_TRUE(sales::test::eventually([&] {
         return count("SELECT count(*) FROM inbox WHERE event_id = $1::uuid", {late}) == 1;
     }));
-    EXPECT_EQ(unit(u)["status"], "available");
+    EXPECT_EQ(unit(u)["status"], "subscribed");
+    EXPECT_EQ(unit(u)["hold_subscription_id"], s);
 }
 
 TEST_F(UnitsApi, ContractEventsConfirmAndCancelOnce) {

@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include "app/context.hpp"
+#include "app/unit_view.hpp"
 #include "sales/service.hpp"
 
 namespace contract::adapters {
@@ -9,13 +10,17 @@ namespace contract::adapters {
 // Longest reason or note a request may carry.
 inline constexpr std::size_t kMaxReasonLength = 500;
 
-// /api/v1/subscriptions routes. `ctx` must outlive the service; inventory RPCs time out after
-// `rpc_timeout` (→ 503 dependency_unavailable).
+// /api/v1/subscriptions routes. `ctx` and `units` must outlive the service; inventory RPCs time
+// out after `rpc_timeout` (→ 503 dependency_unavailable).
 void add_routes(sales::service::Service& service, const app::Context& ctx,
-                std::chrono::milliseconds rpc_timeout);
+                std::chrono::milliseconds rpc_timeout, app::UnitView& units);
 
 // Contract routes (CON-3 … CON-9): signing, approvals, audit, stamping, registration,
 // amendments, cancellation after review, handover and the lists.
 void add_contract_routes(sales::service::Service& service, const app::Context& ctx);
+
+// The operator list of deposit cases (CON-1 late deposits, FIN-3 reversals): GET the list,
+// POST …/{id}/resolve.
+void add_deposit_case_routes(sales::service::Service& service, const app::Context& ctx);
 
 }  // namespace contract::adapters

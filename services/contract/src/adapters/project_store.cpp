@@ -26,9 +26,6 @@ WHERE project_id = $1::uuid)sql";
 constexpr const char* kLogEvent = R"sql(
 INSERT INTO project_event_log (event_id, project_id, type) VALUES ($1::uuid, $2::uuid, $3))sql";
 
-constexpr const char* kLongestDeadline =
-    "SELECT coalesce(max(deposit_deadline_seconds), $1) FROM project_refs";
-
 constexpr const char* kContractSettings = R"sql(
 SELECT code, signing_deadline_days, max_standard_discount_bp, penalty_bp_per_day,
     audit_deadline_working_days
@@ -68,11 +65,6 @@ void update(Tx& tx, const domain::ProjectRef& ref, const domain::ProjectSettings
 void log_event(Tx& tx, const std::string& event_id, const std::string& project_id,
                const std::string& type) {
     tx.exec(kLogEvent, {event_id, project_id, type});
-}
-
-std::int64_t longest_deposit_deadline_seconds(Tx& tx) {
-    return tx.exec_one(kLongestDeadline, {domain::ProjectSettings{}.deposit_deadline_seconds})
-        .int64(0);
 }
 
 std::optional<ContractSettings> contract_settings(Tx& tx, const std::string& project_id) {

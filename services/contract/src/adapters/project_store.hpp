@@ -26,8 +26,6 @@ void update(sales::db::Tx& tx, const domain::ProjectRef& ref,
             const domain::ProjectSettings& settings);
 void log_event(sales::db::Tx& tx, const std::string& event_id, const std::string& project_id,
                const std::string& type);
-// The longest deposit deadline of any known project (the default when none is known yet).
-std::int64_t longest_deposit_deadline_seconds(sales::db::Tx& tx);
 
 struct ContractSettings {
     std::string code;

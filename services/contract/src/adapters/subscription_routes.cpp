@@ -127,7 +127,7 @@ std::string reason(const Body& b, const std::string& name) {
 }  // namespace
 
 void add_routes(sales::service::Service& service, const app::Context& ctx,
-                std::chrono::milliseconds rpc_timeout) {
+                std::chrono::milliseconds rpc_timeout, app::UnitView& units) {
     auto* svc = &service;
     const auto inventory = [svc, rpc_timeout] {
         return app::InventoryClient(svc->nats(), rpc_timeout);
@@ -135,12 +135,15 @@ void add_routes(sales::service::Service& service, const app::Context& ctx,
 
     service.route(
         "POST", "/api/v1/subscriptions", {"subscription.create"},
-        [&ctx, inventory](Request& request, const Principal& caller) {
+        [&ctx, inventory, svc, &units](Request& request, const Principal& caller) {
             const Body body(request,
                             {"unit_id", "customer_id", "rep_id", "reservation_id", "discount_fen",
                              "payment_plan", "deposit_fen", "signing_deadline"});
             const auto input = parse_new_subscription(body, caller);
             body.check();
+            // Opening day: most requests are for units already taken; they cost nothing here.
+            app::refuse_known_taken(units, svc->nats().reconnects(), caller, input.unit_id,
+                                    !request.header("Idempotency-Key").empty());
             auto client = inventory();
             return create_idempotently(
                 ctx, request, caller, body.raw(),

@@ -61,9 +61,21 @@ VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8::jsonb))sql";
 
 constexpr const char* kInsertDeposit = R"sql(
 INSERT INTO subscription_deposits (project_id, receipt_no, subscription_id, amount_fen, paid_at,
-    outcome, event_id)
-VALUES ($1::uuid, $2, $3::uuid, $4, $5::timestamptz, $6, $7::uuid)
+    outcome, event_id, entry_id)
+VALUES ($1::uuid, $2, $3::uuid, $4, $5::timestamptz, $6, $7::uuid, $8::uuid)
 ON CONFLICT DO NOTHING)sql";
+
+constexpr const char* kDepositRecorded =
+    "SELECT 1 FROM subscription_deposits WHERE project_id = $1::uuid AND receipt_no = $2";
+
+const std::string kLockDepositOfEntry =
+    "SELECT subscription_id::text, receipt_no, amount_fen, " +
+    sales::db::rfc3339("paid_at", "paid_at") +
+    ", outcome, reversed_by_entry_id::text FROM subscription_deposits WHERE entry_id = $1::uuid "
+    "FOR UPDATE";
+
+constexpr const char* kMarkDepositReversed =
+    "UPDATE subscription_deposits SET reversed_by_entry_id = $2::uuid WHERE entry_id = $1::uuid";
 
 Subscription from_row(const sales::db::Row& r) {
     const auto status = domain::parse_status(r.text("status"));
@@ -172,8 +184,26 @@ bool record_deposit(Tx& tx, const Subscription& s, const domain::DepositReceipt&
                     domain::DepositOutcome outcome, const std::string& event_id) {
     return tx.exec(kInsertDeposit,
                    {s.project_id, receipt.receipt_no, s.id, receipt.amount_fen, receipt.paid_at,
-                    std::string(domain::to_string(outcome)), event_id})
+                    std::string(domain::to_string(outcome)), event_id, param(receipt.entry_id)})
                .affected_rows() > 0;
+}
+
+bool deposit_recorded(Tx& tx, const std::string& project_id, const std::string& receipt_no) {
+    return tx.exec_maybe_one(kDepositRecorded, {project_id, receipt_no}).has_value();
+}
+
+std::optional<AppliedDeposit> lock_deposit_of_entry(Tx& tx, const std::string& entry_id) {
+    const auto row = row_by_id(tx, kLockDepositOfEntry, entry_id);
+    if (!row)
+        return std::nullopt;
+    return AppliedDeposit{row->text("subscription_id"), row->text("receipt_no"),
+                          row->int64("amount_fen"),     row->text("paid_at"),
+                          row->text("outcome"),         row->opt_text("reversed_by_entry_id")};
+}
+
+void mark_deposit_reversed(Tx& tx, const std::string& entry_id,
+                           const std::string& reversal_entry_id) {
+    tx.exec(kMarkDepositReversed, {entry_id, reversal_entry_id});
 }
 
 }  // namespace contract::subscription_store

@@ -41,5 +41,22 @@ std::optional<domain::Subscription> lock_next_overdue(sales::db::Tx& tx, sales::
 bool record_deposit(sales::db::Tx& tx, const domain::Subscription& s,
                     const domain::DepositReceipt& receipt, domain::DepositOutcome outcome,
                     const std::string& event_id);
+// Whether the receipt was already applied (before an inventory call that must not repeat).
+bool deposit_recorded(sales::db::Tx& tx, const std::string& project_id,
+                      const std::string& receipt_no);
+
+// A receipt as applied, found by finance's ledger entry (FIN-3 reversals), locked.
+struct AppliedDeposit {
+    std::string subscription_id;
+    std::string receipt_no;
+    std::int64_t amount_fen = 0;
+    std::string paid_at;  // RFC 3339
+    std::string outcome;  // domain::DepositOutcome
+    std::optional<std::string> reversed_by_entry_id;
+};
+std::optional<AppliedDeposit> lock_deposit_of_entry(sales::db::Tx& tx, const std::string& entry_id);
+// FIN-3: the receipt of `entry_id` was reversed by `reversal_entry_id`.
+void mark_deposit_reversed(sales::db::Tx& tx, const std::string& entry_id,
+                           const std::string& reversal_entry_id);
 
 }  // namespace contract::subscription_store

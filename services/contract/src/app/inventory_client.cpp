@@ -73,6 +73,32 @@ void compensate(std::string_view done, std::string_view failed, sales::log::Leve
 
 }  // namespace
 
+std::optional<std::vector<InventoryClient::Deal>> InventoryClient::deals(
+    const std::string& after_unit_id, int limit) noexcept {
+    try {
+        nlohmann::json request = {{"limit", limit}};
+        if (!after_unit_id.empty())
+            request["after_unit_id"] = after_unit_id;
+        const auto reply = nats_.request(kDealsSubject, request.dump(), timeout_);
+        if (!reply)
+            return std::nullopt;
+        const auto body = nlohmann::json::parse(*reply);
+        if (body.value("result", "") != "deals") {
+            sales::log::warn("inventory refused the list of deals", {{"reply", *reply}});
+            return std::nullopt;
+        }
+        std::vector<Deal> out;
+        for (const auto& d : body.at("deals")) {
+            out.push_back({d.at("unit_id"), d.at("project_id"), d.at("status"),
+                           d.at("subscription_id"), d.at("changed_at")});
+        }
+        return out;
+    } catch (const std::exception& e) {
+        sales::log::warn("list of deals from inventory failed", {{"error", e.what()}});
+        return std::nullopt;
+    }
+}
+
 std::optional<HoldReply> InventoryClient::call(const char* subject, const nlohmann::json& request) {
     const auto reply = nats_.request(subject, request.dump(), timeout_);
     if (!reply) {
@@ -85,14 +111,14 @@ std::optional<HoldReply> InventoryClient::call(const char* subject, const nlohma
 
 std::optional<HoldReply> InventoryClient::hold(const std::string& unit_id,
                                                const std::string& subscription_id,
-                                               const std::string& hold_until,
+                                               const std::optional<std::string>& hold_until,
                                                const std::string& actor,
                                                const std::optional<std::string>& reservation_id,
                                                const ProjectScope& project_ids) {
-    nlohmann::json request = {{"unit_id", unit_id},
-                              {"subscription_id", subscription_id},
-                              {"hold_until", hold_until},
-                              {"actor", actor}};
+    nlohmann::json request = {
+        {"unit_id", unit_id}, {"subscription_id", subscription_id}, {"actor", actor}};
+    if (hold_until)
+        request["hold_until"] = *hold_until;
     if (reservation_id)
         request["reservation_id"] = *reservation_id;
     if (project_ids)

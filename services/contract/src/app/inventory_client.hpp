@@ -14,6 +14,7 @@ namespace contract::app {
 inline constexpr const char* kHoldSubject = "rpc.inventory.hold";
 inline constexpr const char* kReleaseSubject = "rpc.inventory.release";
 inline constexpr const char* kSwapSubject = "rpc.inventory.swap";
+inline constexpr const char* kDealsSubject = "rpc.inventory.deals";
 
 struct HeldUnit {
     std::string unit_id;
@@ -44,8 +45,11 @@ class InventoryClient {
     // NatsError when NATS is down.
     // `project_ids`: the caller's projects (nullopt = all); inventory answers not_found for a
     // unit outside them and holds nothing (SEC-1).
+    // `hold_until` nullopt: inventory decides (a short hold, extended to the deposit deadline
+    // when contract.subscription.created arrives).
     std::optional<HoldReply> hold(const std::string& unit_id, const std::string& subscription_id,
-                                  const std::string& hold_until, const std::string& actor,
+                                  const std::optional<std::string>& hold_until,
+                                  const std::string& actor,
                                   const std::optional<std::string>& reservation_id,
                                   const ProjectScope& project_ids = std::nullopt);
     // Same replies as hold(); the unit is the new one. Inventory swaps in one transaction.
@@ -60,6 +64,17 @@ class InventoryClient {
     void swap_back_quietly(const std::string& subscription_id, const std::string& swapped_to,
                            const std::string& swapped_from, const std::string& hold_until,
                            const std::string& actor) noexcept;
+
+    // One page of the units in a deal (rpc.inventory.deals), by unit id after `after_unit_id`
+    // ("" = from the start); nullopt when inventory did not answer or refused. Never throws.
+    struct Deal {
+        std::string unit_id;
+        std::string project_id;
+        std::string status;
+        std::string subscription_id;
+        std::string changed_at;  // RFC 3339
+    };
+    std::optional<std::vector<Deal>> deals(const std::string& after_unit_id, int limit) noexcept;
 
   private:
     std::optional<HoldReply> call(const char* subject, const nlohmann::json& request);

@@ -5,11 +5,27 @@
 #include "app/unit_holds.hpp"
 #include "sales/failure.hpp"
 #include "sales/log.hpp"
+#include "sales/metrics.hpp"
 
 namespace contract::app {
 using domain::Subscription;
 using sales::Failure;
 using sales::db::Tx;
+
+void refuse_known_taken(UnitView& units, std::uint64_t reconnects, const sales::Principal& caller,
+                        const std::string& unit_id, bool has_idempotency_key) {
+    const auto taken = units.taken(unit_id, reconnects);
+    if (!taken || taken->project_id.empty() || !caller.in_project(taken->project_id))
+        return;
+    if (!domain::refuse_at_once(*taken, caller.user_id, has_idempotency_key))
+        return;
+    static auto& refused = sales::metrics::registry().counter(
+        "subscriptions_refused_at_once_total",
+        "new subscriptions refused from the view of units taken, without inventory or database");
+    refused.inc();
+    sales::fail_conflict("unit_not_available", "unit " + unit_id + " is " + taken->status,
+                         {{"unit_id", unit_id}, {"status", taken->status}});
+}
 
 Subscription create_subscription(const Context& ctx, InventoryClient& inventory,
                                  const sales::Principal& caller,
@@ -30,21 +46,16 @@ Subscription create_subscription(const Context& ctx, InventoryClient& inventory,
     // Commission credit: a rep names only themself; sales control and above name another rep.
     domain::check_rep_assignment(caller.user_id, caller.roles, input.rep_id);
 
-    // The unit's project (hence its deposit deadline) is known only from the hold reply, so the
-    // hold outlives the longest deadline of any project: contract cancels at the real deadline
-    // (CON-1) and inventory's expiry is only the safety net.
-    const auto longest = ctx.db.transaction(
-        [](Tx& tx) { return project_store::longest_deposit_deadline_seconds(tx); });
-    const auto hold_until =
-        sales::to_rfc3339(by.at + std::chrono::seconds(longest) + ctx.hold_grace);
-
+    // No hold_until: inventory holds the unit briefly and extends the hold to the deposit
+    // deadline when contract.subscription.created reaches it, so a hold whose subscription never
+    // committed (contract crashed, the request timed out) does not outlive its request for long.
     Compensation release;
     release.arm([&] {
         inventory.release_quietly(input.unit_id, subscription_id, caller.user_id,
                                   "subscription not created");
     });
     const auto scope = inventory_scope(caller, input.unit_id);
-    const auto reply = inventory.hold(input.unit_id, subscription_id, hold_until, caller.user_id,
+    const auto reply = inventory.hold(input.unit_id, subscription_id, std::nullopt, caller.user_id,
                                       input.reservation_id, scope);
     if (reply && reply->result != HoldReply::Result::held)
         release.dismiss();  // nothing of ours to release

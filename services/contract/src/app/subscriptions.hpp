@@ -10,16 +10,22 @@
 #include "adapters/subscription_store.hpp"
 #include "app/context.hpp"
 #include "app/inventory_client.hpp"
+#include "app/unit_view.hpp"
 #include "domain/subscription.hpp"
 #include "sales/bus.hpp"
 #include "sales/principal.hpp"
 
 namespace contract::app {
 
-inline constexpr const char* kDepositReceived = "finance.deposit.received";
-
 // Runs inside the creating transaction, after the subscription row is written (idempotency).
 using BeforeCommit = std::function<void(sales::db::Tx&, const domain::Subscription&)>;
+
+// Refuses at once (Failure conflict "unit_not_available", nothing read or written) a new
+// subscription for a unit the view knows to be in a deal, unless the caller may be retrying the
+// request that took it (domain::refuse_at_once) or the unit is outside the caller's projects
+// (inventory then answers not found, SEC-1).
+void refuse_known_taken(UnitView& units, std::uint64_t reconnects, const sales::Principal& caller,
+                        const std::string& unit_id, bool has_idempotency_key);
 
 // CON-1 flow: validate → hold the unit (inventory) → price terms and REG-2 cap → insert the
 // subscription, its history row and contract.subscription.created in one transaction. Any
@@ -57,11 +63,6 @@ domain::Subscription decide_cancellation(const Context& ctx, const sales::Princi
                                          const std::string& id, bool approve,
                                          const std::string& note);
 
-// Inbox handler for finance.deposit.received {subscription_id, amount_fen, receipt_no, paid_at}.
-void apply_deposit_received(const Context& ctx, sales::db::Tx& tx, const sales::bus::Event& event);
-
-// CON-1 sweeper: cancels up to `batch` pending subscriptions whose deposit deadline passed, each
-// in its own transaction (FOR UPDATE SKIP LOCKED: safe with several replicas). Returns how many.
-int expire_overdue(const Context& ctx, int batch);
+// Deposits (CON-1, FIN-3) and their operator list: app/deposits.hpp.
 
 }  // namespace contract::app

@@ -25,6 +25,9 @@ inline constexpr const char* kCancellationRequested =
 inline constexpr const char* kCancellationRejected = "contract.subscription.cancellation_rejected";
 inline constexpr const char* kDepositRecorded = "contract.subscription.deposit_recorded";
 inline constexpr const char* kDepositOrphaned = "contract.subscription.deposit_orphaned";
+// FIN-3: the deposit was reversed; the subscription awaits its deposit again (inventory: the
+// unit goes back to held until data.hold_until).
+inline constexpr const char* kDepositReversed = "contract.subscription.deposit_reversed";
 inline constexpr const char* kContractSigned = "contract.signed";
 inline constexpr const char* kAuditApproved = "contract.audit.approved";
 inline constexpr const char* kAuditRejected = "contract.audit.rejected";

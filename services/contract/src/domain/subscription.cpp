@@ -13,7 +13,7 @@ namespace contract::domain {
 namespace {
 
 // The whole state machine: (from, action) → to. Anything not listed is illegal.
-constexpr std::array<Transition<Status, Action>, 16> kEdges{{
+constexpr std::array<Transition<Status, Action>, 19> kEdges{{
     {Status::pending_deposit, Action::confirm_deposit, Status::confirmed},
     {Status::pending_deposit, Action::record_partial_deposit, Status::pending_deposit},
     {Status::pending_deposit, Action::expire, Status::cancelled},
@@ -33,6 +33,11 @@ constexpr std::array<Transition<Status, Action>, 16> kEdges{{
     {Status::confirmed, Action::sign, Status::signed_},
     // A deposit paid again after signing is flagged for refund like any duplicate.
     {Status::signed_, Action::record_orphaned_deposit, Status::signed_},
+    // CON-1: a deposit paid on time but delivered after the sweeper cancelled (unit re-taken).
+    {Status::cancelled, Action::reinstate, Status::confirmed},
+    // FIN-3: the deposit was reversed (红冲) before signing.
+    {Status::confirmed, Action::reverse_deposit, Status::pending_deposit},
+    {Status::pending_deposit, Action::reverse_deposit, Status::pending_deposit},
 }};
 
 }  // namespace

@@ -22,7 +22,9 @@ namespace contract::domain {
 
 // pending_deposit → confirmed (deposit paid) → signed (CON-3: the contract is signed);
 // pending_deposit → cancelled (deadline passed, or cancelled by sales control);
-// confirmed → cancellation_requested → cancelled (approved) | confirmed (rejected).
+// confirmed → cancellation_requested → cancelled (approved) | confirmed (rejected);
+// cancelled for the deadline → confirmed (reinstate: the deposit was paid on time, CON-1);
+// confirmed → pending_deposit (reverse_deposit: finance reversed the deposit, FIN-3).
 SALES_ENUM(Status, pending_deposit, confirmed, cancellation_requested, cancelled, signed_);
 inline constexpr auto parse_status = &sales::parse_enum<Status>;
 // "pending_deposit, confirmed, cancellation_requested, cancelled, signed" (for error messages).
@@ -41,7 +43,9 @@ SALES_ENUM(
     rename,                   // pending_deposit | confirmed, unchanged (CON-2)
     swap,                     // pending_deposit | confirmed, unchanged (CON-2)
     record_orphaned_deposit,  // cancelled → cancelled (the late deposit becomes a refund)
-    sign                      // confirmed → signed (CON-3)
+    sign,                     // confirmed → signed (CON-3)
+    reinstate,       // cancelled (deadline passed) → confirmed: paid on time, delivered late
+    reverse_deposit  // confirmed | pending_deposit → pending_deposit (FIN-3 红冲 of the deposit)
 );
 
 // The state `action` leads to from `from`; throws sales::Failure conflict "invalid_transition"
@@ -175,14 +179,43 @@ SALES_ENUM(DepositOutcome,
            confirmed,  // pending_deposit and now paid in full
            partial,    // pending_deposit, paid less than the deposit so far
            orphaned,   // cancelled: the money is flagged for refund, never lost
-           duplicate   // confirmed / cancellation_requested: already paid; flagged for refund
+           duplicate,  // confirmed / cancellation_requested: already paid; flagged for refund
+           late,       // pending_deposit but paid after the deadline: expired, flagged for refund
+           reinstated  // cancelled for the deadline, paid on time: the unit re-taken, confirmed
 );
 // A finance.deposit.received as the subscription sees it.
 struct DepositReceipt {
     std::int64_t amount_fen = 0;  // > 0
     std::string receipt_no;
-    std::string paid_at;  // RFC 3339
+    std::string paid_at;  // RFC 3339: finance's record of when the money was taken (one clock)
+    std::optional<std::string> entry_id;  // finance's ledger entry (a FIN-3 reversal names it)
 };
+
+// CON-1: a deposit counts when finance took the money at or before the deadline, whenever its
+// event arrives. A `paid_at` that is not RFC 3339 is never on time.
+bool paid_on_time(const std::string& paid_at, sales::TimePoint deadline);
+
+// CON-1 late delivery: `s` was cancelled by the sweeper for its deadline (not by staff), the
+// receipt was paid on time and completes the deposit. The unit must then be re-taken
+// (inventory) before `reinstate`; if it cannot be, the money is orphaned (receive_deposit) and
+// the case goes to the operator list.
+bool awaits_reinstatement(const Subscription& s, const DepositReceipt& receipt);
+// cancelled → confirmed with the deposit paid (what exceeds it, and what was due back at the
+// expiry, stays due back); cancellation fields cleared. Check awaits_reinstatement first:
+// Failure "invalid_transition" when `s` is not cancelled.
+SubscriptionChange reinstate(Subscription& s, const DepositReceipt& receipt, const By& by);
+
+// FIN-3: a reversed deposit receipt of `amount_fen` (> 0) that counted for `s` (outcome
+// confirmed, partial or reinstated). nullopt when reverse_deposit applies; otherwise why the
+// reversal is left to an operator (signed, cancelled, cancellation requested, or the receipt
+// was only an excess already flagged for refund) and nothing may change.
+std::optional<std::string> reversal_problem(const Subscription& s, std::int64_t amount_fen);
+// confirmed | pending_deposit → pending_deposit: the reversed amount no longer counts
+// (deposit_paid_fen reduced; an excess flagged for refund is reduced first); the deadline is
+// unchanged (if it passed, the sweeper cancels). Extra: amount_fen, entry_id,
+// previous_deposit_paid_fen. Inventory holds the unit again until the deadline plus its grace.
+SubscriptionChange reverse_deposit(Subscription& s, std::int64_t amount_fen,
+                                   const std::string& entry_id, const By& by);
 struct DepositApplied {
     DepositOutcome outcome = DepositOutcome::confirmed;
     SubscriptionChange change;

@@ -1,7 +1,9 @@
 // The changes of a subscription (CON-1, CON-2, CON-3) and the events they produce.
+#include <algorithm>
 #include <utility>
 
 #include "domain/subscription.hpp"
+#include "sales/calendar.hpp"
 #include "sales/money.hpp"
 
 namespace contract::domain {
@@ -28,6 +30,10 @@ const char* event_type(Action action, Status to) {
             return kDepositOrphaned;
         case Action::sign:
             return kSubscriptionSigned;
+        case Action::reinstate:
+            return kSubscriptionConfirmed;
+        case Action::reverse_deposit:
+            return kDepositReversed;
     }
     return "unknown";
 }
@@ -154,6 +160,18 @@ DepositApplied receive_deposit(Subscription& s, const DepositReceipt& receipt, c
         return {cancelled ? DepositOutcome::orphaned : DepositOutcome::duplicate,
                 changed(s, from, Action::record_orphaned_deposit, extra, by)};
     }
+    if (!paid_on_time(receipt.paid_at, s.deposit_deadline)) {
+        // CON-1: the money was taken after the deadline; it does not count, whenever it arrives.
+        By late = by;
+        late.reason = "deposit paid at " + receipt.paid_at + ", after the deadline " +
+                      sales::to_rfc3339(s.deposit_deadline) + " (CON-1): flagged for refund";
+        s.status = checked(s, Action::expire);
+        s.cancellation_reason = kReasonDeadlinePassed;
+        s.refund_due_fen = sales::checked_add(s.deposit_paid_fen, receipt.amount_fen);
+        auto late_extra = extra;
+        late_extra["late_deposit"] = true;
+        return {DepositOutcome::late, changed(s, from, Action::expire, late_extra, late)};
+    }
     const std::int64_t outstanding = s.terms.deposit_fen - s.deposit_paid_fen;
     if (receipt.amount_fen < outstanding) {
         s.status = checked(s, Action::record_partial_deposit);
@@ -165,6 +183,73 @@ DepositApplied receive_deposit(Subscription& s, const DepositReceipt& receipt, c
     s.deposit_paid_fen = s.terms.deposit_fen;  // REG-2: the deposit never exceeds the agreed one
     s.refund_due_fen = sales::checked_add(s.refund_due_fen, receipt.amount_fen - outstanding);
     return {DepositOutcome::confirmed, changed(s, from, Action::confirm_deposit, extra, by)};
+}
+
+bool paid_on_time(const std::string& paid_at, sales::TimePoint deadline) {
+    const auto at = sales::parse_rfc3339(paid_at);
+    return at && *at <= deadline;
+}
+
+bool awaits_reinstatement(const Subscription& s, const DepositReceipt& receipt) {
+    // Only the sweeper's cancellation is undone; a cancellation by staff stands.
+    return s.status == Status::cancelled && s.cancellation_reason == kReasonDeadlinePassed &&
+           !s.cancellation_requested_by && paid_on_time(receipt.paid_at, s.deposit_deadline) &&
+           sales::checked_add(s.deposit_paid_fen, receipt.amount_fen) >= s.terms.deposit_fen;
+}
+
+SubscriptionChange reinstate(Subscription& s, const DepositReceipt& receipt, const By& by) {
+    const auto from = s.status;
+    s.status = checked(s, Action::reinstate);
+    const auto received = sales::checked_add(s.deposit_paid_fen, receipt.amount_fen);
+    // What the expiry flagged for refund (earlier partial payments) counts again.
+    s.refund_due_fen = std::max<std::int64_t>(0, s.refund_due_fen - s.deposit_paid_fen);
+    s.deposit_paid_fen = std::min(received, s.terms.deposit_fen);  // REG-2
+    s.refund_due_fen = sales::checked_add(s.refund_due_fen, received - s.deposit_paid_fen);
+    s.cancellation_reason.reset();
+    s.cancellation_note.reset();
+    return changed(s, from, Action::reinstate,
+                   {{"amount_fen", receipt.amount_fen},
+                    {"receipt_no", receipt.receipt_no},
+                    {"paid_at", receipt.paid_at},
+                    {"deposit_deadline", sales::to_rfc3339(s.deposit_deadline)}},
+                   by);
+}
+
+std::optional<std::string> reversal_problem(const Subscription& s, std::int64_t amount_fen) {
+    switch (s.status) {
+        case Status::confirmed:
+        case Status::pending_deposit:
+            break;
+        case Status::signed_:
+            return "the subscription is signed: the contract's ledger and clearance decide";
+        case Status::cancelled:
+            return "the subscription is cancelled: adjust the refund due";
+        case Status::cancellation_requested:
+            return "a cancellation awaits the finance director: decide it first";
+    }
+    const auto received = sales::checked_add(s.deposit_paid_fen, s.refund_due_fen);
+    if (amount_fen > received)
+        return "the reversal is more than the subscription received";
+    if (s.status == Status::confirmed && received - amount_fen >= s.terms.deposit_fen)
+        return "only an excess already flagged for refund was reversed: adjust the refund due";
+    return std::nullopt;
+}
+
+SubscriptionChange reverse_deposit(Subscription& s, std::int64_t amount_fen,
+                                   const std::string& entry_id, const By& by) {
+    const auto from = s.status;
+    s.status = checked(s, Action::reverse_deposit);
+    // What remains received counts towards the deposit first; the rest stays due back.
+    const auto remaining = std::max<std::int64_t>(
+        0, sales::checked_add(s.deposit_paid_fen, s.refund_due_fen) - amount_fen);
+    const auto previous_paid = s.deposit_paid_fen;
+    s.deposit_paid_fen = std::min(remaining, s.terms.deposit_fen);
+    s.refund_due_fen = remaining - s.deposit_paid_fen;
+    return changed(s, from, Action::reverse_deposit,
+                   {{"amount_fen", amount_fen},
+                    {"entry_id", entry_id},
+                    {"previous_deposit_paid_fen", previous_paid}},
+                   by);
 }
 
 }  // namespace contract::domain

@@ -115,6 +115,11 @@ sales::db::Params period_params(const std::string& project_id, sales::Date from,
 
 }  // namespace
 
+sales::TimePoint database_now(Tx& tx) {
+    const auto row = tx.exec_maybe_one("SELECT (extract(epoch FROM now()) * 1000)::bigint AS ms");
+    return sales::TimePoint(std::chrono::milliseconds(row->int64("ms")));
+}
+
 void insert_entry(Tx& tx, const NewEntry& e) {
     try {
         tx.exec(kInsertEntry,

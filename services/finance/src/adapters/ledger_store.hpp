@@ -34,6 +34,10 @@ struct NewEntry {
     std::optional<std::string> reason;
     std::optional<std::string> note;
 };
+// The database's clock (the transaction's now()): the one clock of paid_at, so that a deposit's
+// time is finance's record of when the money was taken, never a client's (CON-1).
+sales::TimePoint database_now(sales::db::Tx& tx);
+
 // Appends the entry. Failure conflict duplicate_receipt (FIN-2: the receipt number is taken in
 // the project) or already_reversed (FIN-3: the original has a reversal already).
 void insert_entry(sales::db::Tx& tx, const NewEntry& entry);

@@ -84,18 +84,14 @@ nlohmann::json post_payment(const Context& ctx, const sales::Principal& caller,
     const auto amount = domain::booked_amount(
         {in.category, in.subscription_id ? domain::Target::subscription : domain::Target::contract,
          in.amount_fen, in.approval_ref.has_value()});
-    const auto now = ctx.clock.now();
-    const auto paid_at = in.paid_at.value_or(now);
-    if (paid_at > now + std::chrono::minutes(5))
-        sales::fail_invalid("paid_at", "must not be in the future");
-    // FIN-2: entered the same day (Asia/Shanghai).
-    if (sales::shanghai_date(paid_at) != sales::shanghai_date(now)) {
-        sales::fail_rule("late_entry",
-                         "payments are entered the same day they are received (FIN-2); paid_at "
-                         "is not today in Asia/Shanghai",
-                         {{"paid_at", sales::to_rfc3339(paid_at)}});
+    // CON-1 judges a deposit's deadline by its paid_at: that is the moment finance records the
+    // money, by the database's clock, never a time the client could backdate.
+    if (in.category == domain::Category::deposit && in.paid_at) {
+        sales::fail_rule("paid_at_not_accepted",
+                         "a deposit's paid_at is the time finance records it (CON-1 judges the "
+                         "deposit deadline by it); omit paid_at",
+                         {{"field", "paid_at"}});
     }
-    const auto day = sales::shanghai_date(paid_at);
     const auto category = std::string(domain::to_string(in.category));
     adapters::NewEntry entry;
     entry.id = sales::new_uuid();
@@ -105,12 +101,25 @@ nlohmann::json post_payment(const Context& ctx, const sales::Principal& caller,
     entry.payer = in.payer;
     entry.amount_fen = amount;
     entry.receipt_no = in.receipt_no;
-    entry.paid_at = sales::to_rfc3339(paid_at);
-    entry.booked_on = entry.effective_on = sales::to_string(day);
     entry.recorded_by = caller.user_id;
     entry.approval_ref = in.approval_ref;
     entry.note = in.note;
     return ctx.db.transaction([&](Tx& tx) {
+        // One clock: the database's (paid_at defaults to it; FIN-2 "today" is its day).
+        const auto now = adapters::database_now(tx);
+        const auto paid_at = in.paid_at.value_or(now);
+        if (paid_at > now + std::chrono::minutes(5))
+            sales::fail_invalid("paid_at", "must not be in the future");
+        // FIN-2: entered the same day (Asia/Shanghai).
+        if (sales::shanghai_date(paid_at) != sales::shanghai_date(now)) {
+            sales::fail_rule("late_entry",
+                             "payments are entered the same day they are received (FIN-2); "
+                             "paid_at is not today in Asia/Shanghai",
+                             {{"paid_at", sales::to_rfc3339(paid_at)}});
+        }
+        const auto day = sales::shanghai_date(paid_at);
+        entry.paid_at = sales::to_rfc3339(paid_at);
+        entry.booked_on = entry.effective_on = sales::to_string(day);
         auto target = lock_target(tx, caller, in);
         if (in.category == domain::Category::refund)
             check_refund(tx, in, target);

@@ -13,9 +13,9 @@ nlohmann::json reverse_entry(const Context& ctx, const sales::Principal& caller,
                              const std::optional<std::string>& receipt_no) {
     if (!sales::is_uuid(entry_id))
         sales::fail_not_found("entry", entry_id);
-    const auto now = ctx.clock.now();
     const auto id = sales::new_uuid();
     return ctx.db.transaction([&](sales::db::Tx& tx) {
+        const auto now = adapters::database_now(tx);  // one clock for paid_at (CON-1, FIN-3)
         const auto original = adapters::lock_entry(tx, entry_id);
         if (!original || !caller.in_project(original->project_id))
             sales::fail_not_found("entry", entry_id);

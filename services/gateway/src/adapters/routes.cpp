@@ -3,8 +3,12 @@
 #include "adapters/console_files.hpp"
 #include "adapters/live_board.hpp"
 
+#include <algorithm>
+#include <array>
 #include <fstream>
+#include <iterator>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -34,6 +38,11 @@ struct Shared {
     // next write of their rows.
     std::map<std::pair<std::string, std::string>, const domain::RouteRule*> rules;
     domain::RefusalCounter refusals;
+    // Rows of single requests waiting for the next flush (one transaction for all of them): a
+    // write through the gateway costs no commit of its own.
+    std::mutex pending_mutex;
+    std::vector<audit_store::Record> pending;
+    std::size_t dropped = 0;  // rows lost because the database stayed unreachable
 
     Shared() = default;
     Shared(const Shared&) = delete;
@@ -41,15 +50,22 @@ struct Shared {
     ~Shared();
 };
 
-// A text field of the JSON body, or "" (the body may be anything: it is only looked at).
-std::string field_of(const Request& request, const char* name) {
-    if (request.body.empty())
-        return "";
+// Text fields of the JSON body, "" for each one absent (the body may be anything: it is only
+// looked at), parsed once for all the names.
+template <std::size_t N>
+std::array<std::string, N> fields_of(const Request& request, const char* const (&names)[N]) {
+    std::array<std::string, N> out;
+    if (request.body.empty() || request.body.find('"') == std::string::npos)
+        return out;
     const auto body = json::parse(request.body, nullptr, false);
     if (!body.is_object())
-        return "";
-    auto it = body.find(name);
-    return it != body.end() && it->is_string() ? it->get<std::string>() : "";
+        return out;
+    for (std::size_t i = 0; i < N; ++i) {
+        const auto it = body.find(names[i]);
+        if (it != body.end() && it->is_string())
+            out[i] = it->template get<std::string>();
+    }
+    return out;
 }
 
 void limit(domain::RateLimiter& limiter, const std::string& key, const char* what) {
@@ -105,8 +121,44 @@ void write_counted_refusals(Shared& s) {
         append_access_rows(*s.db, records);
 }
 
+// Rows kept in memory while the database is unreachable, at most; beyond, they are dropped
+// (counted in the error log) rather than letting the gateway's memory grow.
+constexpr std::size_t kMaxPendingRows = 100'000;
+
+// Writes the rows of single requests recorded since the last flush, in one transaction.
+void flush_access_rows(Shared& s) {
+    std::vector<audit_store::Record> rows;
+    {
+        std::lock_guard lock(s.pending_mutex);
+        rows.swap(s.pending);
+    }
+    if (rows.empty())
+        return;
+    try {
+        const sales::db::BeforeCommitScope not_audited({});
+        s.db->transaction([&](sales::db::Tx& tx) {
+            for (const auto& record : rows)
+                audit_store::append(tx, record);
+        });
+    } catch (const std::exception& e) {
+        std::lock_guard lock(s.pending_mutex);
+        const auto room =
+            kMaxPendingRows > s.pending.size() ? kMaxPendingRows - s.pending.size() : 0;
+        const auto kept = std::min(room, rows.size());
+        s.pending.insert(s.pending.begin(), std::make_move_iterator(rows.begin()),
+                         std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(kept)));
+        s.dropped += rows.size() - kept;
+        sales::log::error("access log rows not written; kept for the next attempt",
+                          {{"error", e.what()},
+                           {"rows", rows.size()},
+                           {"kept", kept},
+                           {"dropped_total", s.dropped}});
+    }
+}
+
 Shared::~Shared() {
     try {
+        flush_access_rows(*this);
         write_counted_refusals(*this);
     } catch (...) {
         // Shutting down: nothing left to tell.
@@ -134,8 +186,9 @@ void record_access(Shared& s, const Request& request, int status, const std::str
     }
     audit_store::Record record;
     record.user_id = user_id;
+    const auto [username, reason, note] = fields_of(request, {"username", "reason", "note"});
     if (route == "/api/v1/auth/login")
-        record.username = field_of(request, "username").substr(0, 64);
+        record.username = username.substr(0, 64);
     record.method = method;
     record.route = route;
     record.path = request.target.substr(0, 2000);
@@ -143,14 +196,12 @@ void record_access(Shared& s, const Request& request, int status, const std::str
         record.target = request.params.begin()->second.substr(0, 200);
     record.status = status;
     record.outcome = outcome_of(status);
-    auto reason = field_of(request, "reason");
-    if (reason.empty())
-        reason = field_of(request, "note");
-    if (!reason.empty())
-        record.reason = reason.substr(0, 500);
+    if (const auto& why = reason.empty() ? note : reason; !why.empty())
+        record.reason = why.substr(0, 500);
     record.request_id = request.request_id;
     record.remote_address = request.remote_address;
-    append_access_rows(*s.db, {record});
+    std::lock_guard lock(s.pending_mutex);
+    s.pending.push_back(std::move(record));
 }
 
 Response proxy(Shared& s, const domain::RouteRule& rule, Request& request) {
@@ -209,7 +260,7 @@ void check_access(const domain::RouteRule& rule, const Request& request) {
         named.push_back(request.params.at(rule.project_param));
     if (auto it = request.query.find("project_id"); it != request.query.end())
         named.push_back(it->second);
-    if (auto p = field_of(request, "project_id"); !p.empty())
+    if (auto [p] = fields_of(request, {"project_id"}); !p.empty())
         named.push_back(p);
     for (const auto& project : named)
         if (!caller.in_project(project))
@@ -389,6 +440,9 @@ void add_routes(sales::service::Service& service, const app::Context& ctx, const
     service.every("access log counts",
                   service.config().duration("SALES_GATEWAY_ACCESS_LOG_INTERVAL", 10s, 100ms, 1h),
                   [shared] { write_counted_refusals(*shared); });
+    service.every("access log rows",
+                  service.config().duration("SALES_GATEWAY_ACCESS_LOG_FLUSH", 200ms, 10ms, 10s),
+                  [shared] { flush_access_rows(*shared); });
     // API documentation: the OpenAPI document and a page that shows it with links per path.
     const auto path = options.openapi_path;
     service.public_route("GET", "/openapi.yaml", [path](Request&) {

@@ -76,6 +76,9 @@ std::vector<RouteRule> build() {
           {"refund.approve"}),
         r("POST", "/api/v1/subscriptions/{id}/cancellation/reject", "contract", {"refund.approve"}),
         r("POST", "/api/v1/subscriptions/{id}/sign", "contract", {"contract.sign"}),
+        // CON-1 / FIN-3 deposit cases: sales control, the sales manager, the general manager.
+        r("GET", "/api/v1/deposit-cases", "contract", {"deposit_case.manage"}),
+        r("POST", "/api/v1/deposit-cases/{id}/resolve", "contract", {"deposit_case.manage"}),
         r("GET", "/api/v1/contracts/{id}", "contract", contract_read),
         // Approvals (CON-5, CON-8, CON-9): who asks, who decides.
         r("POST", "/api/v1/discount-slips", "contract", {"approval.request"}),

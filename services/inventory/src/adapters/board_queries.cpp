@@ -18,7 +18,15 @@ constexpr const char* kProjectBoard = R"sql(
          LEFT JOIN units u ON u.building_id = b.id
     WHERE p.id = $1::uuid
     ORDER BY b.name, b.id, u.floor DESC, u.position)sql";
+constexpr const char* kProjectFingerprint = R"sql(
+    SELECT (SELECT count(*) FROM buildings WHERE project_id = $1::uuid) || ':' || count(*) || ':'
+           || coalesce(sum(version), 0)
+    FROM units WHERE project_id = $1::uuid)sql";
 }  // namespace
+
+std::string project_board_fingerprint(sales::db::Tx& tx, const std::string& project_id) {
+    return tx.exec_one(kProjectFingerprint, {project_id}).text(0);
+}
 
 sales::db::Result building_board_rows(sales::db::Tx& tx, const std::string& building_id) {
     return tx.exec(kBuildingBoard, {building_id});

@@ -13,5 +13,8 @@ namespace inventory::adapters {
 sales::db::Result building_board_rows(sales::db::Tx& tx, const std::string& building_id);
 // Empty when there is no such project. `project_id` must be a UUID.
 sales::db::Result project_board_rows(sales::db::Tx& tx, const std::string& project_id);
+// Changes whenever the project's board may change: its buildings, its units and the sum of
+// their versions (every change of a unit increments its version).
+std::string project_board_fingerprint(sales::db::Tx& tx, const std::string& project_id);
 
 }  // namespace inventory::adapters

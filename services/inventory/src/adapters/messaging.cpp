@@ -1,5 +1,6 @@
 #include "adapters/messaging.hpp"
 
+#include "adapters/hold_store.hpp"
 #include "app/contract_events.hpp"
 #include "app/holds.hpp"
 #include "app/sales_control.hpp"
@@ -90,15 +91,24 @@ void add_messaging(sales::service::Service& service) {
     const auto& clock = service.clock();
     const auto& config = service.config();
     using sales::service::kMaxFen;
+    using namespace std::chrono_literals;
+    const auto pending_hold =
+        config.duration("SALES_INVENTORY_PENDING_HOLD", 2min, 1s, std::chrono::hours(24));
+    const app::HoldSettings hold_settings{std::chrono::duration_cast<std::chrono::seconds>(
+        config.duration("SALES_INVENTORY_HOLD_GRACE", 10min, 0ms, std::chrono::hours(24)))};
 
     const auto hold = responder(
         "rpc.inventory.hold",
         {"unit_id", "subscription_id", "hold_until", "actor", "reservation_id", "deal_price_fen",
          "project_ids"},
-        [&clock](const Body& b) {
+        [&clock, pending_hold](const Body& b) {
+            // Without hold_until (contract's subscriptions): a short hold, extended to the
+            // deposit deadline when contract.subscription.created arrives.
             return app::HoldRequest{b.uuid("unit_id"),
                                     b.uuid("subscription_id"),
-                                    future_time(b, "hold_until", clock),
+                                    b.has("hold_until")
+                                        ? future_time(b, "hold_until", clock)
+                                        : sales::to_rfc3339(clock.now() + pending_hold),
                                     b.text("actor", 200),
                                     b.opt_uuid("reservation_id"),
                                     b.opt_integer("deal_price_fen", 0, kMaxFen),
@@ -121,10 +131,43 @@ void add_messaging(sales::service::Service& service) {
                                     b.text("actor", 200),      project_scope(b)};
         },
         [&db](const app::SwapRequest& r) { return app::swap(db, r); });
+    // The units in a deal, a page at a time, for contract's reconciliation of holds.
+    const auto deals = [&db](const std::string& payload) {
+        nlohmann::json reply;
+        try {
+            auto request = nlohmann::json::parse(payload, nullptr, false);
+            if (request.is_discarded())
+                return nlohmann::json{{"result", "invalid"}, {"message", "the request is not JSON"}}
+                    .dump();
+            const Body b(std::move(request), {"after_unit_id", "limit"});
+            const auto after = b.opt_uuid("after_unit_id").value_or("");
+            const auto limit = static_cast<int>(b.opt_integer("limit", 1, 1000).value_or(500));
+            b.check();
+            auto items = nlohmann::json::array();
+            db.transaction([&](sales::db::Tx& tx) {
+                for (const auto& r : hold_store::deals_page(tx, after, limit)) {
+                    items.push_back({{"unit_id", r.text("unit_id")},
+                                     {"project_id", r.text("project_id")},
+                                     {"status", r.text("status")},
+                                     {"subscription_id", r.text("subscription_id")},
+                                     {"changed_at", r.text("changed_at")}});
+                }
+            });
+            reply = {{"result", "deals"}, {"deals", std::move(items)}};
+        } catch (const sales::Failure& e) {
+            reply = {{"result", "invalid"}, {"message", e.what()}};
+        } catch (const std::exception& e) {
+            sales::log::error("request failed",
+                              {{"subject", "rpc.inventory.deals"}, {"error", e.what()}});
+            reply = {{"result", "error"}, {"message", "inventory could not process the request"}};
+        }
+        return reply.dump();
+    };
     const std::vector<std::pair<std::string, std::function<std::string(const std::string&)>>> rpcs =
         {{"rpc.inventory.hold", hold},
          {"rpc.inventory.release", release},
-         {"rpc.inventory.swap", swap}};
+         {"rpc.inventory.swap", swap},
+         {"rpc.inventory.deals", deals}};
     // Each subscription of the queue group is served on its own thread: several per subject so
     // that requests run concurrently (the conditional UPDATE keeps them correct).
     const auto workers = config.integer("SALES_INVENTORY_RPC_WORKERS", 4, 1, 64);
@@ -135,7 +178,10 @@ void add_messaging(sales::service::Service& service) {
 
     // One consumer for every contract event keeps the stream's order between a subscription's
     // confirmed/swapped/cancelled and its contract's signed/cancelled/handed_over.
-    service.consume("CONTRACT", "contract.>", app::on_contract_event);
+    service.consume("CONTRACT", "contract.>",
+                    [hold_settings](sales::db::Tx& tx, const sales::bus::Event& event) {
+                        app::on_contract_event(tx, event, hold_settings);
+                    });
 
     const auto interval = config.duration("SALES_INVENTORY_SWEEP_INTERVAL", std::chrono::seconds(1),
                                           std::chrono::milliseconds(10), std::chrono::minutes(10));
@@ -143,6 +189,7 @@ void add_messaging(sales::service::Service& service) {
         static_cast<int>(config.integer("SALES_INVENTORY_SWEEP_BATCH", 500, 1, 100'000));
     service.every("hold-expiry", interval,
                   [&db, batch] { sweep("holds", app::expire_holds(db, batch)); });
+    service.every("released-subscriptions-purge", 1h, [&db] { app::purge_released(db); });
     service.every("reservation-expiry", interval,
                   [&db, batch] { sweep("reservations", app::expire_reservations(db, batch)); });
 }

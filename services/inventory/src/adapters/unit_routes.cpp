@@ -131,7 +131,13 @@ void add_unit_routes(sales::service::Service& service) {
     service.route("GET", "/api/v1/buildings/{building_id}/board", {"unit.read"},
                   read(db, "building_id", app::building_board));
     service.route("GET", "/api/v1/projects/{project_id}/board", {"unit.read"},
-                  read(db, "project_id", app::project_board));
+                  [&db, boards = std::make_shared<app::BoardCache>()](Request& request,
+                                                                      const Principal& caller) {
+                      Response response;  // JSON, serialised once per change of the project
+                      response.body =
+                          boards->project_board(db, request.params.at("project_id"), caller);
+                      return response;
+                  });
 }
 
 }  // namespace inventory::adapters

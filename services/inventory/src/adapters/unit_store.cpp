@@ -332,6 +332,9 @@ UnitUpdate confirm_deal(const std::string& subscription_id,
 UnitUpdate sign_deal(const std::string& subscription_id, std::int64_t price_fen) {
     return {kBySubscription, {subscription_id, price_fen}, kSignDeal};
 }
+UnitUpdate reopen_deal(const std::string& subscription_id, const std::string& hold_until) {
+    return {kBySubscription, {subscription_id, hold_until}, ", hold_until = $2::timestamptz"};
+}
 UnitUpdate expired_holds() {
     return {kHoldExpired, {}, kClearDeal};
 }

@@ -91,6 +91,8 @@ UnitUpdate end_deal_of(const std::string& subscription_id);
 UnitUpdate confirm_deal(const std::string& subscription_id,
                         std::optional<std::int64_t> deal_price_fen);
 UnitUpdate sign_deal(const std::string& subscription_id, std::int64_t price_fen);
+// FIN-3: the subscription's subscribed unit is held again until `hold_until`.
+UnitUpdate reopen_deal(const std::string& subscription_id, const std::string& hold_until);
 UnitUpdate expired_holds();
 }  // namespace unit_updates
 

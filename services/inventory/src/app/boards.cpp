@@ -62,6 +62,15 @@ BoardBuilder board_of(const sales::db::Result& rows) {
         board.add(r);
     return board;
 }
+
+nlohmann::json project_board_of(const std::string& project_id, const sales::db::Result& rows) {
+    if (rows.empty())
+        sales::fail_not_found("project", project_id);
+    auto board = board_of(rows);
+    return {{"project_id", project_id},
+            {"buildings", std::move(board.buildings())},
+            {"counts", std::move(board.counts())}};
+}
 }  // namespace
 
 nlohmann::json building_board(sales::db::Pool& db, const std::string& building_id,
@@ -77,18 +86,31 @@ nlohmann::json building_board(sales::db::Pool& db, const std::string& building_i
     return building;
 }
 
-nlohmann::json project_board(sales::db::Pool& db, const std::string& project_id,
-                             const sales::Principal& caller) {
+std::string BoardCache::project_board(sales::db::Pool& db, const std::string& project_id,
+                                      const sales::Principal& caller) {
     if (!sales::is_uuid(project_id) || !caller.in_project(project_id))
         sales::fail_not_found("project", project_id);
-    const auto rows = db.transaction(
-        [&](sales::db::Tx& tx) { return adapters::project_board_rows(tx, project_id); });
-    if (rows.empty())
-        sales::fail_not_found("project", project_id);
-    auto board = board_of(rows);
-    return {{"project_id", project_id},
-            {"buildings", std::move(board.buildings())},
-            {"counts", std::move(board.counts())}};
+    std::shared_ptr<const Board> cached;
+    {
+        std::lock_guard lock(mutex_);
+        if (const auto it = boards_.find(project_id); it != boards_.end())
+            cached = it->second;
+    }
+    // The fingerprint is read before the rows: a change in between leaves an older fingerprint
+    // with the newer board, which the next request rebuilds, never the other way round.
+    auto built = db.transaction([&](sales::db::Tx& tx) -> std::shared_ptr<const Board> {
+        auto fingerprint = adapters::project_board_fingerprint(tx, project_id);
+        if (cached && cached->fingerprint == fingerprint)
+            return cached;
+        const auto rows = adapters::project_board_rows(tx, project_id);
+        return std::make_shared<const Board>(
+            Board{std::move(fingerprint), project_board_of(project_id, rows).dump()});
+    });
+    if (built != cached) {
+        std::lock_guard lock(mutex_);
+        boards_[project_id] = built;
+    }
+    return built->body;
 }
 
 }  // namespace inventory::app

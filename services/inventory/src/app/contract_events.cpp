@@ -2,7 +2,9 @@
 
 #include <initializer_list>
 
+#include "adapters/hold_store.hpp"
 #include "app/status_changes.hpp"
+#include "sales/calendar.hpp"
 #include "sales/ids.hpp"
 #include "sales/log.hpp"
 
@@ -83,6 +85,34 @@ void end_deal(Tx& tx, const Event& event, std::vector<UnitAction> actions,
 }
 }  // namespace
 
+void on_subscription_created(Tx& tx, const Event& event, const HoldSettings& settings) {
+    const auto subscription_id = uuid_field(event, "subscription_id");
+    const auto unit_id = uuid_field(event, "unit_id");
+    const auto deadline = sales::parse_rfc3339(text_field(event, {"deposit_deadline"}, ""));
+    if (!deadline) {
+        throw sales::bus::PoisonMessage(event.type + " " + event.id +
+                                        ": data.deposit_deadline must be an RFC 3339 timestamp");
+    }
+    const auto hold_until = sales::to_rfc3339(*deadline + settings.grace);
+    if (adapters::hold_store::extend_hold(tx, subscription_id, hold_until) > 0 ||
+        adapters::units_held_by(tx, subscription_id) > 0)
+        return;
+    // The short hold expired before this event came (NATS was down): take the unit again.
+    const auto taken = by_contract(tx, event, {UnitAction::hold},
+                                   "subscription " + subscription_id + " created (CON-1)",
+                                   updates::hold(unit_id, subscription_id, hold_until, std::nullopt,
+                                                 std::nullopt, std::nullopt));
+    if (taken.empty()) {
+        sales::log::error(
+            "subscription created for a unit it does not hold; sales control must "
+            "resolve it (swap or cancel)",
+            {{"event_id", event.id},
+             {"unit_id", unit_id},
+             {"subscription_id", subscription_id},
+             {"status", adapters::unit_status(tx, unit_id).value_or("missing")}});
+    }
+}
+
 void on_subscription_confirmed(Tx& tx, const Event& event) {
     const auto subscription_id = uuid_field(event, "subscription_id");
     const auto unit_id = uuid_field(event, "unit_id");
@@ -91,10 +121,37 @@ void on_subscription_confirmed(Tx& tx, const Event& event) {
     const auto changed = by_contract(tx, event, {UnitAction::confirm}, "deposit received (CON-1)",
                                      updates::confirm_deal(subscription_id, opt_price(event)));
     // A redelivered confirmation of a unit already subscribed is silent.
-    if (changed.empty() && adapters::units_held_by(tx, subscription_id) == 0) {
-        log_ignored(tx, event, unit_id, subscription_id,
-                    "confirmation for a unit the subscription does not hold; ignored");
+    if (!changed.empty() || adapters::units_held_by(tx, subscription_id) > 0)
+        return;
+    // CON-1 late deposit: contract re-took the unit while the sweeper's cancellation was still
+    // on its way here, so that cancellation freed it; the confirmed deal takes it back if free.
+    const auto taken = by_contract(
+        tx, event, {UnitAction::take_subscribed}, "deposit received (CON-1), unit taken back",
+        updates::take_deal(unit_id, subscription_id, std::nullopt, opt_price(event)));
+    if (taken.empty()) {
+        sales::log::error(
+            "confirmed subscription holds no unit and its unit is taken; sales "
+            "control must resolve it (swap or refund)",
+            {{"event_id", event.id},
+             {"unit_id", unit_id},
+             {"subscription_id", subscription_id},
+             {"status", adapters::unit_status(tx, unit_id).value_or("missing")}});
     }
+}
+
+void on_deposit_reversed(Tx& tx, const Event& event, const HoldSettings& settings) {
+    const auto subscription_id = uuid_field(event, "subscription_id");
+    const auto unit_id = uuid_field(event, "unit_id");
+    const auto deadline = sales::parse_rfc3339(text_field(event, {"deposit_deadline"}, ""));
+    if (!deadline) {
+        throw sales::bus::PoisonMessage(event.type + " " + event.id +
+                                        ": data.deposit_deadline must be an RFC 3339 timestamp");
+    }
+    // FIN-3: held again until the deadline plus the grace, as a new subscription's hold; a unit
+    // still held (a partial deposit reversed) stays as it is.
+    by_contract(
+        tx, event, {UnitAction::reopen}, "deposit reversed (FIN-3)",
+        updates::reopen_deal(subscription_id, sales::to_rfc3339(*deadline + settings.grace)));
 }
 
 void on_subscription_cancelled(Tx& tx, const Event& event) {
@@ -137,9 +194,13 @@ void on_contract_handed_over(Tx& tx, const Event& event) {
                 "handover for a unit that is not signed by the subscription; ignored");
 }
 
-void on_contract_event(Tx& tx, const Event& event) {
-    if (event.type == "contract.subscription.confirmed")
+void on_contract_event(Tx& tx, const Event& event, const HoldSettings& settings) {
+    if (event.type == "contract.subscription.created")
+        on_subscription_created(tx, event, settings);
+    else if (event.type == "contract.subscription.confirmed")
         on_subscription_confirmed(tx, event);
+    else if (event.type == "contract.subscription.deposit_reversed")
+        on_deposit_reversed(tx, event, settings);
     else if (event.type == "contract.subscription.cancelled")
         on_subscription_cancelled(tx, event);
     else if (event.type == "contract.subscription.swapped")

@@ -3,12 +3,28 @@
 // (it holds at most one unit and stays on it as hold_subscription_id). Each is idempotent and
 // throws PoisonMessage for unreadable data; an event that finds no unit in the state it expects
 // (out of order after a cancellation or swap, or a hold that expired) is logged and ignored.
+#include <chrono>
+
 #include "sales/bus.hpp"
 #include "sales/db.hpp"
 
 namespace inventory::app {
 
-// contract.subscription.confirmed: the subscription's held unit → subscribed (CON-1).
+struct HoldSettings {
+    // How long past the deposit deadline a held unit stays held if contract never cancels it.
+    std::chrono::seconds grace{600};
+};
+
+// contract.subscription.created: the subscription's short hold (taken over request/reply) is
+// extended to its deposit deadline + grace. A subscription holding no unit (its hold expired
+// before the event came) takes its unit again if it is still available; otherwise the
+// difference is logged as an error for sales control.
+void on_subscription_created(sales::db::Tx& tx, const sales::bus::Event& event,
+                             const HoldSettings& settings);
+
+// contract.subscription.confirmed: the subscription's held unit → subscribed (CON-1); a
+// subscription holding no unit (a late deposit re-took it before the sweeper's cancellation
+// freed it here) takes its unit back when available, else the difference is logged as an error.
 // contract.subscription.cancelled: the subscription's unit → available.
 // contract.subscription.swapped: a subscribed unit takes the repriced deal price (CON-2).
 void on_subscription_confirmed(sales::db::Tx& tx, const sales::bus::Event& event);
@@ -21,9 +37,14 @@ void on_subscription_swapped(sales::db::Tx& tx, const sales::bus::Event& event);
 void on_contract_signed(sales::db::Tx& tx, const sales::bus::Event& event);
 void on_contract_cancelled(sales::db::Tx& tx, const sales::bus::Event& event);
 void on_contract_handed_over(sales::db::Tx& tx, const sales::bus::Event& event);
+// contract.subscription.deposit_reversed (FIN-3): the subscription's subscribed unit → held until
+// data.deposit_deadline + grace (the deadline may have passed: the hold expiry then frees it).
+void on_deposit_reversed(sales::db::Tx& tx, const sales::bus::Event& event,
+                         const HoldSettings& settings);
 
 // The one consumer of contract.> (stream order between a subscription's and its contract's
-// events): dispatches the six above by type; other types change nothing.
-void on_contract_event(sales::db::Tx& tx, const sales::bus::Event& event);
+// events): dispatches the eight above by type; other types change nothing.
+void on_contract_event(sales::db::Tx& tx, const sales::bus::Event& event,
+                       const HoldSettings& settings);
 
 }  // namespace inventory::app

@@ -1,5 +1,7 @@
 #include "app/holds.hpp"
 
+#include "adapters/hold_store.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -67,6 +69,13 @@ std::vector<ChangedUnit> end_deal(Tx& tx, const std::string& unit_id,
 
 DealOutcome hold(sales::db::Pool& db, const HoldRequest& r) {
     return db.transaction([&](Tx& tx) {
+        // A hold that reaches us after contract gave up on it and released it (its request timed
+        // out while we were stalled) would hold the unit for nobody.
+        adapters::hold_store::lock_subscription(tx, r.subscription_id);
+        if (adapters::hold_store::was_released(tx, r.subscription_id)) {
+            return outcome(Result::invalid, std::nullopt, "",
+                           "subscription " + r.subscription_id + " was released; not held again");
+        }
         // INV-4: a reserved unit is held only by the request naming its reservation.
         const auto changed = change_status(
             tx, {.actions = {UnitAction::hold, UnitAction::hold_reserved},
@@ -82,6 +91,8 @@ DealOutcome hold(sales::db::Pool& db, const HoldRequest& r) {
 
 DealOutcome release(sales::db::Pool& db, const ReleaseRequest& r) {
     return db.transaction([&](Tx& tx) {
+        adapters::hold_store::lock_subscription(tx, r.subscription_id);
+        adapters::hold_store::record_released(tx, r.subscription_id);
         if (!end_deal(tx, r.unit_id, r.subscription_id, r.actor, r.reason).empty())
             return outcome(Result::released);
         return outcome(read_state(tx, r.unit_id) ? Result::not_held : Result::not_found);
@@ -126,6 +137,11 @@ DealOutcome swap(sales::db::Pool& db, const SwapRequest& r) {
             throw std::logic_error("swap changed an unexpected number of units; rolled back");
         return outcome(Result::held, taken.front());
     });
+}
+
+std::size_t purge_released(sales::db::Pool& db) {
+    return db.transaction(
+        [](Tx& tx) { return adapters::hold_store::purge_released(tx, std::chrono::hours(24)); });
 }
 
 std::size_t expire_holds(sales::db::Pool& db, int batch) {

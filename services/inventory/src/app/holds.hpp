@@ -15,7 +15,7 @@ namespace inventory::app {
 struct HoldRequest {
     std::string unit_id;
     std::string subscription_id;
-    std::string hold_until;  // RFC 3339, validated by the caller
+    std::string hold_until;  // RFC 3339, validated (or chosen) by the caller
     std::string actor;
     std::optional<std::string> reservation_id;
     std::optional<std::int64_t> deal_price_fen;
@@ -49,10 +49,13 @@ struct DealOutcome {
 };
 
 // One conditional UPDATE (available, or reserved under the named reservation → held);
-// idempotent on the subscription id.
+// idempotent on the subscription id; invalid for a subscription already released.
 DealOutcome hold(sales::db::Pool& db, const HoldRequest& request);
-// held | subscribed by that subscription → available; otherwise not_held (idempotent).
+// held | subscribed by that subscription → available; otherwise not_held (idempotent). The
+// subscription is remembered for a day: a hold for it that arrives later is refused (invalid).
 DealOutcome release(sales::db::Pool& db, const ReleaseRequest& request);
+// Forgets released subscriptions older than a day. Returns how many.
+std::size_t purge_released(sales::db::Pool& db);
 // CON-2 swap in one transaction: the new unit takes the old one's state (held or subscribed),
 // the old one becomes available. Idempotent when already swapped.
 DealOutcome swap(sales::db::Pool& db, const SwapRequest& request);

@@ -62,6 +62,7 @@ std::vector<ChangedUnit> change_status(sales::db::Tx& tx, const StatusChange& ch
                      {"to", u.to},
                      {"action", r.text("action")},
                      {"subscription_id", sales::db::nullable(u.subscription_id)},
+                     {"actor", change.actor},
                      {"version", u.version}});
         sales::bus::outbox_append(tx, sales::bus::make_event("inventory", kUnitStatusChanged,
                                                              u.unit_id, u.version, data));

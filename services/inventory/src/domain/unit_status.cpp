@@ -30,6 +30,7 @@ const std::vector<Rule>& rules() {
         {A::sign, "sign", {S::subscribed}, S::signed_},
         {A::hand_over, "hand_over", {S::signed_}, S::handed_over},
         {A::release_contract, "release_contract", {S::signed_}, S::available},
+        {A::reopen, "reopen", {S::subscribed}, S::held},
     };
     return table;
 }

@@ -28,6 +28,7 @@ enum class UnitAction {
     sign,              // subscribed → signed (CON-3)
     hand_over,         // signed → handed_over (CON-9)
     release_contract,  // signed → available (CON-6: contract cancelled after review)
+    reopen,            // subscribed → held (FIN-3: the deposit was reversed before signing)
 };
 
 const std::vector<UnitStatus>& all_statuses();
