@@ -373,9 +373,12 @@ test('the audit log shows who created a user and when; roles and projects screen
 
   await openMenu(page, '审计日志')
   await pickOption(page, page.getByRole('combobox', { name: '接口' }), '/api/v1/users')
-  await page.getByRole('button', { name: '查询' }).click()
   const newest = page.getByRole('row').filter({ hasText: 'POST /api/v1/users' }).first()
-  await expect(newest).toContainText('创建用户')
+  // The gateway writes access rows in batches (a fraction of a second): query until it is there.
+  await expect(async () => {
+    await page.getByRole('button', { name: '查询' }).click()
+    await expect(newest).toContainText('创建用户', { timeout: 1_000 })
+  }).toPass({ timeout: 15_000 })
   await expect(newest).toContainText('（admin）')
   await expect(newest).toContainText(shanghaiDate())
   await screenshot(page, 'manage-audit')

@@ -31,6 +31,10 @@ describe('can', () => {
     expect(can(['finance_director'], 'refund.approve')).toBe(true)
     expect(can(['finance_supervisor'], 'refund.approve')).toBe(false)
   })
+  it('deposit cases (CON-1/FIN-3): sales control, the sales manager, the GM — not reps or cashiers', () => {
+    for (const r of ['sales_control', 'sales_manager', 'gm', 'admin']) expect(can([r], 'deposit_case.manage'), r).toBe(true)
+    for (const r of ['sales_rep', 'cashier', 'finance_director', 'sales_supervisor']) expect(can([r], 'deposit_case.manage'), r).toBe(false)
+  })
   it('admin holds every permission; no roles hold none', () => {
     for (const p of PERMISSIONS) expect(can(['admin'], p)).toBe(true)
     expect(can([], 'unit.read')).toBe(false)
@@ -64,6 +68,9 @@ describe('canCall mirrors the gateway route table', () => {
     expect(canCall(['sales_rep'], 'GET', '/api/v1/auth/me')).toBe(true)
     expect(canCall(['sales_rep'], 'GET', '/api/v1/nowhere')).toBe(false)
     expect(canCall(['admin'], 'GET', '/api/v1/audit')).toBe(true)
+    expect(canCall(['sales_control'], 'GET', '/api/v1/deposit-cases')).toBe(true)
+    expect(canCall(['gm'], 'POST', '/api/v1/deposit-cases/{id}/resolve')).toBe(true)
+    expect(canCall(['sales_rep'], 'GET', '/api/v1/deposit-cases')).toBe(false)
   })
 
   it('has the same routes and permissions as services/gateway/src/domain/route_table.cpp', () => {

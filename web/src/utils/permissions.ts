@@ -85,6 +85,7 @@ export const PERMISSIONS = [
   'report.read',
   'user.manage',
   'audit.read',
+  'deposit_case.manage',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
@@ -97,7 +98,7 @@ const ROLE_TABLE: Readonly<Record<Exclude<Role, 'admin'>, readonly Permission[]>
   ],
   sales_control: [
     'unit.read', 'unit.reserve', 'unit.release', 'subscription.create', 'subscription.read',
-    'subscription.cancel', 'refund.request',
+    'subscription.cancel', 'refund.request', 'deposit_case.manage',
   ],
   sales_supervisor: [
     'unit.read', 'contract.audit', 'subscription.read', 'subscription.change',
@@ -108,7 +109,7 @@ const ROLE_TABLE: Readonly<Record<Exclude<Role, 'admin'>, readonly Permission[]>
     'customer.pii.read', 'customer.reassign', 'customer.export', 'customer.archive',
     'customer.settings', 'customer.complaint', 'subscription.read', 'subscription.change',
     'report.read', 'approval.request', 'contract.amend', 'contract.register',
-    'contract.settings', 'refund.request',
+    'contract.settings', 'refund.request', 'deposit_case.manage',
   ],
   cashier: ['unit.read', 'subscription.read', 'payment.collect'],
   finance_supervisor: [
@@ -122,7 +123,7 @@ const ROLE_TABLE: Readonly<Record<Exclude<Role, 'admin'>, readonly Permission[]>
   gm: [
     'unit.read', 'subscription.read', 'contract.stamp', 'report.read',
     'change_request.approve', 'contract.approve_discount', 'contract.approve_late',
-    'handover.approve_early',
+    'handover.approve_early', 'deposit_case.manage',
   ],
   mortgage_clerk: ['unit.read', 'mortgage.manage'],
   handover_clerk: ['unit.read', 'handover.manage', 'title.manage'],
@@ -217,6 +218,8 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   rule('POST', '/api/v1/subscriptions/{id}/cancellation/approve', ['refund.approve']),
   rule('POST', '/api/v1/subscriptions/{id}/cancellation/reject', ['refund.approve']),
   rule('POST', '/api/v1/subscriptions/{id}/sign', ['contract.sign']),
+  rule('GET', '/api/v1/deposit-cases', ['deposit_case.manage']),
+  rule('POST', '/api/v1/deposit-cases/{id}/resolve', ['deposit_case.manage']),
   rule('GET', '/api/v1/contracts/{id}', contractRead),
   rule('POST', '/api/v1/discount-slips', ['approval.request']),
   rule('GET', '/api/v1/discount-slips/{id}', contractRead),

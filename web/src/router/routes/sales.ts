@@ -1,8 +1,8 @@
 import type { RouteRecordRaw } from 'vue-router'
 
 // Sales rep (customers, follow-ups, tasks, subscriptions) and sales control (subscriptions
-// list and changes, release batches). Who may open a page follows the gateway's route table
-// (utils/permissions): the permission of the main call of the page.
+// list and changes, deposit cases 定金异常, release batches). Who may open a page follows the
+// gateway's route table (utils/permissions): the permission of the main call of the page.
 const routes: RouteRecordRaw[] = [
   {
     path: '/customers',
@@ -45,6 +45,13 @@ const routes: RouteRecordRaw[] = [
     name: 'subscription',
     component: () => import('@/views/sales/SubscriptionView.vue'),
     meta: { title: '认购详情', permission: 'subscription.read' },
+  },
+  {
+    // Issue 13 (CON-1 / FIN-3): deposits contract could not settle by itself.
+    path: '/deposit-cases',
+    name: 'deposit-cases',
+    component: () => import('@/views/sales/DepositCasesView.vue'),
+    meta: { title: '定金异常', permission: 'deposit_case.manage', menu: { group: '销控', order: 25 } },
   },
   {
     path: '/release',
