@@ -18,6 +18,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -300,8 +301,16 @@ std::string mint(const SigningKey& key, const Principal& principal) {
     return signing_input + "." + b64url(signature);
 }
 
+// Tokens already verified, with their principal. Bounded: emptied when full (a new token costs
+// one signature check again).
+struct Verifier::Verified {
+    static constexpr std::size_t kMaxTokens = 20'000;
+    std::mutex mutex;
+    std::unordered_map<std::string, Principal> principals;
+};
+
 Verifier::Verifier(std::vector<PublicKey> keys, std::string issuer)
-    : keys_(std::move(keys)), issuer_(std::move(issuer)) {
+    : keys_(std::move(keys)), issuer_(std::move(issuer)), verified_(std::make_shared<Verified>()) {
     if (keys_.empty())
         throw std::invalid_argument("no public key");
     if (keys_.size() > kMaxPublicKeys)
@@ -318,6 +327,23 @@ Verifier::Verifier(std::vector<PublicKey> keys, std::string issuer)
 }
 
 Principal Verifier::verify(const std::string& token) const {
+    {
+        std::lock_guard lock(verified_->mutex);
+        if (const auto it = verified_->principals.find(token); it != verified_->principals.end()) {
+            if (it->second.expires_at <= std::chrono::system_clock::now())
+                throw InvalidToken("token expired");
+            return it->second;
+        }
+    }
+    auto principal = verify_uncached(token);
+    std::lock_guard lock(verified_->mutex);
+    if (verified_->principals.size() >= Verified::kMaxTokens)
+        verified_->principals.clear();
+    verified_->principals.emplace(token, principal);
+    return principal;
+}
+
+Principal Verifier::verify_uncached(const std::string& token) const {
     sodium_ready();
     if (token.empty())
         throw InvalidToken("empty token");

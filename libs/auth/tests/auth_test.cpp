@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -253,6 +254,25 @@ TEST(Auth, ExpiredTokenIsRejected) {
     EXPECT_EQ(refusal(sign_raw(c)), "token expired");
     c["exp"] = unix_now() + 5;
     EXPECT_EQ(refusal(sign_raw(c)), "accepted");
+}
+
+// A token verified once is answered from the verifier's cache (issue 13: the signature check
+// is most of authentication), but its expiry is still checked on every use, and a token that
+// differs by one character is verified afresh.
+TEST(Auth, ACachedTokenStillExpiresAndATamperedCopyIsStillRefused) {
+    const Verifier shared = verifier();
+    auto c = valid_claims();
+    c["exp"] = unix_now() + 2;
+    const auto token = sign_raw(c);
+    EXPECT_EQ(refusal(token, shared), "accepted");
+    EXPECT_EQ(refusal(token, shared), "accepted");  // from the cache
+    auto tampered = token;
+    tampered[tampered.size() - 2] = tampered[tampered.size() - 2] == 'A' ? 'B' : 'A';
+    EXPECT_EQ(refusal(tampered, shared), "bad signature");
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (refusal(token, shared) == "accepted" && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(50ms);  // polling the expiry, with a deadline
+    EXPECT_EQ(refusal(token, shared), "token expired");
 }
 
 TEST(Auth, JtiAndIatAreRequired) {

@@ -1,6 +1,7 @@
 // The HTTP server: Boost.Beast over Asio, one strand per connection, HTTP/1.1 keep-alive.
-// Handlers are synchronous and run on the I/O thread of their connection, so io_threads is the
-// number of requests handled at once (a handler may block on the database).
+// Handlers are synchronous and run on a pool of handler_threads apart from the I/O threads: a
+// handler may block on the database or NATS without holding up reads, writes or health checks;
+// the answer is written back on the connection's strand.
 //
 // Connection life: idle (waiting for the first byte; idle_timeout, or read_timeout for the
 // first request) → reading (the whole request within read_timeout) → handling → writing →
@@ -33,6 +34,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -217,6 +219,8 @@ struct ServerState {
     asio::steady_timer accept_retry;
     asio::signal_set signals;
     std::vector<std::thread> threads;
+    // Where handlers run (created by start()).
+    std::unique_ptr<asio::thread_pool> handlers;
 };
 
 }  // namespace
@@ -424,20 +428,30 @@ class Session : public std::enable_shared_from_this<Session> {
         auto incoming_trace = req.header("traceparent");
         req.traceparent = is_traceparent(incoming_trace) ? incoming_trace : new_traceparent();
 
-        Response response;
-        {
-            log::ScopedContext context(log::Context{req.request_id, req.traceparent});
-            std::string route = "unmatched";
-            response = server_.process(req, route);
-            std::string_view target(req.target);
-            server_.record(req.method, target.substr(0, target.find('?')), response.status, route,
-                           started, req.request_id);
-            server_.observe(req, response.status, route);
-        }
-        if (response.stream)
-            return start_stream(std::move(response), req.request_id, msg.version());
-        bool keep_alive = msg.keep_alive() && !server_.shutting_down.load();
-        write(std::move(response), keep_alive, req.request_id, msg.version(), false);
+        const auto version = msg.version();
+        const bool wants_keep_alive = msg.keep_alive();
+        // The handler runs on the handler pool; its answer is written on this strand.
+        asio::post(*server_.handlers, [self = shared_from_this(), req = std::move(req), started,
+                                       version, wants_keep_alive]() mutable {
+            Response response;
+            {
+                log::ScopedContext context(log::Context{req.request_id, req.traceparent});
+                std::string route = "unmatched";
+                response = self->server_.process(req, route);
+                std::string_view target(req.target);
+                self->server_.record(req.method, target.substr(0, target.find('?')),
+                                     response.status, route, started, req.request_id);
+                self->server_.observe(req, response.status, route);
+            }
+            asio::post(self->stream_.get_executor(), [self, response = std::move(response),
+                                                      request_id = req.request_id, version,
+                                                      wants_keep_alive]() mutable {
+                if (response.stream)
+                    return self->start_stream(std::move(response), request_id, version);
+                bool keep_alive = wants_keep_alive && !self->server_.shutting_down.load();
+                self->write(std::move(response), keep_alive, request_id, version, false);
+            });
+        });
     }
 
     // The head of `response` in res_ (status, headers), without body or framing.
@@ -907,10 +921,12 @@ void ServerState::drain() {
     }
     work.reset();
     ioc.stop();
-    // A handler still blocked keeps its thread until it returns.
     for (auto& t : threads)
         if (t.joinable())
             t.join();
+    // A handler still blocked keeps its thread until it returns.
+    if (handlers)
+        handlers->join();
     log::info("http_server_stopped", {{"port", bound_port}});
 
     std::lock_guard lock(state_mutex);
@@ -984,6 +1000,8 @@ void Server::start() {
     });
     im.do_accept();
 
+    const int handler_threads = std::max(1, o.handler_threads);
+    im.handlers = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(handler_threads));
     int n = std::max(1, o.io_threads);
     im.threads.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i)
@@ -992,8 +1010,10 @@ void Server::start() {
         std::lock_guard lock(im.state_mutex);
         im.started = true;
     }
-    log::info("http_server_listening",
-              {{"address", o.address}, {"port", im.bound_port}, {"io_threads", n}});
+    log::info("http_server_listening", {{"address", o.address},
+                                        {"port", im.bound_port},
+                                        {"io_threads", n},
+                                        {"handler_threads", handler_threads}});
 }
 
 std::uint16_t Server::port() const {

@@ -398,6 +398,68 @@ TEST(Server, ConcurrentClientsOnOneClientObject) {
         EXPECT_EQ(f.get(), 25);
 }
 
+// Issue 13 item 2: handlers run apart from the I/O threads. With one I/O thread, requests
+// whose handlers wait (on the database, on NATS) do not stop another connection from being read
+// and answered.
+TEST(Server, AWaitingHandlerDoesNotHoldUpTheIoThread) {
+    Router router;
+    std::mutex m;
+    std::condition_variable cv;
+    int waiting = 0;
+    bool release = false;
+    router.add(
+        "GET", "/wait",
+        [&](Request&) {
+            std::unique_lock lock(m);
+            ++waiting;
+            cv.notify_all();
+            cv.wait(lock, [&] { return release; });
+            return Response::json(200, {{"waited", true}});
+        },
+        false);
+    router.add(
+        "GET", "/quick",
+        [](Request&) {
+            return Response::json(200, {{"quick", true}});
+        },
+        false);
+    auto options = test_options();
+    options.io_threads = 1;
+    options.handler_threads = 4;
+    Running running(std::move(router), bearer_good, {}, options);
+    const auto port = running.server.port();
+    std::vector<std::future<ClientResponse>> waits;
+    for (int i = 0; i < 3; ++i) {
+        waits.push_back(std::async(std::launch::async,
+                                   [port] { return Client("127.0.0.1", port).get("/wait"); }));
+    }
+    struct Release {
+        std::function<void()> f;
+        ~Release() { f(); }
+    } guard{[&] {
+        {
+            std::lock_guard lock(m);
+            release = true;
+        }
+        cv.notify_all();
+    }};
+    {
+        std::unique_lock lock(m);
+        ASSERT_TRUE(cv.wait_for(lock, 10s, [&] { return waiting == 3; }));
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const auto quick = running.client().get("/quick");
+    EXPECT_EQ(quick.status, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+    {
+        std::lock_guard lock(m);
+        release = true;
+    }
+    cv.notify_all();
+    for (auto& w : waits)
+        EXPECT_EQ(w.get().status, 200);
+}
+
 TEST(Server, GracefulStopFinishesInFlightRequestAndRefusesNewConnections) {
     Router router;
     std::mutex m;

@@ -293,6 +293,8 @@ int Service::run() {
     server_options.port = i.config.port(i.prefix + "PORT", i.spec.default_port);
     server_options.io_threads =
         static_cast<int>(i.config.integer(i.prefix + "IO_THREADS", 4, 1, 256));
+    server_options.handler_threads =
+        static_cast<int>(i.config.integer(i.prefix + "HANDLER_THREADS", 16, 1, 1024));
     server_options.body_limit_bytes = static_cast<std::size_t>(
         i.config.integer(i.prefix + "BODY_LIMIT", 1 << 20, 1024, 64 << 20));
     server_options.response_headers = i.response_headers;

@@ -11,7 +11,7 @@
 //   SALES_GATEWAY_REFRESH_TTL (12h)
 //   Login protection (docs/operations.md "Login protection"): SALES_GATEWAY_LOCKOUT_FAILURES (5
 //   per user and address), _LOCKOUT_USER_FAILURES (50 per user, any address),
-//   _LOCKOUT_DURATION (15m), _LOGIN_WORKERS (1), _LOGIN_QUEUE (1),
+//   _LOCKOUT_DURATION (15m), _LOGIN_WORKERS (1), _LOGIN_QUEUE (8),
 //   _LOGIN_USER_ADDRESS_PER_MINUTE (5), _LOGIN_ADDRESS_PER_MINUTE (60), _LOGIN_PER_SECOND (20)
 //   SALES_GATEWAY_ADMIN_PASSWORD (first admin's password), SALES_GATEWAY_ADMIN_PASSWORD_FILE
 //   SALES_GATEWAY_RATE_USER_BURST (50) / _RATE_USER_PER_SECOND (20), _RATE_IP_BURST (100) /
@@ -64,17 +64,19 @@ gateway::app::LoginLimits login_limits(const sales::Config& config) {
             config.integer(std::string("SALES_GATEWAY_") + name, fallback, min, max));
     };
     limits.workers = setting("LOGIN_WORKERS", 1, 1, 64);
-    limits.queue = setting("LOGIN_QUEUE", 1, 0, 1024);
+    // A sales office logs in at 9:00: eight wait for the worker rather than being refused.
+    limits.queue = setting("LOGIN_QUEUE", 8, 0, 1024);
     limits.per_user_address_per_minute = setting("LOGIN_USER_ADDRESS_PER_MINUTE", 5, 1, 100'000);
     limits.per_address_per_minute = setting("LOGIN_ADDRESS_PER_MINUTE", 60, 1, 1'000'000);
     limits.per_second = setting("LOGIN_PER_SECOND", 20, 1, 1'000'000);
-    const auto io_threads = setting("IO_THREADS", 4, 1, 256);
-    if (limits.workers + limits.queue > io_threads - 2)
+    // A login waiting for its password check holds a handler thread.
+    const auto handler_threads = setting("HANDLER_THREADS", 16, 1, 1024);
+    if (limits.workers + limits.queue > handler_threads - 2)
         throw sales::ConfigError(
             "configuration: SALES_GATEWAY_LOGIN_WORKERS + SALES_GATEWAY_LOGIN_QUEUE (" +
             std::to_string(limits.workers + limits.queue) +
-            ") must leave two of SALES_GATEWAY_IO_THREADS (" + std::to_string(io_threads) +
-            ") free for other requests");
+            ") must leave two of SALES_GATEWAY_HANDLER_THREADS (" +
+            std::to_string(handler_threads) + ") free for other requests");
     return limits;
 }
 }  // namespace

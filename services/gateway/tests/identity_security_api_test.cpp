@@ -256,12 +256,12 @@ TEST(LoginFlood, MeStaysFastTheFloodGets429AndTheUserStillLogsInElsewhere) {
 class LoginLockout : public sales::test::StackSuite<LoginLockout> {
   protected:
     static void SetUpTestSuite() {
-        // Ten password checks at once (16 I/O threads), throttles out of the way: what is tested
-        // is the lockout in the database. Lock per address after 3.
+        // Ten password checks at once (16 handler threads), throttles out of the way: what is
+        // tested is the lockout in the database. Lock per address after 3.
         stack_ = new Stack("gwlock", {"gateway"},
                            {{"SALES_GATEWAY_RATE_USER_BURST", "1000000"},
                             {"SALES_GATEWAY_RATE_IP_BURST", "1000000"},
-                            {"SALES_GATEWAY_IO_THREADS", "16"},
+                            {"SALES_GATEWAY_HANDLER_THREADS", "16"},
                             {"SALES_GATEWAY_LOGIN_WORKERS", "10"},
                             {"SALES_GATEWAY_LOGIN_QUEUE", "0"},
                             {"SALES_GATEWAY_LOGIN_USER_ADDRESS_PER_MINUTE", "100000"},

@@ -5,6 +5,7 @@
 // a private signing key; every service verifies with public keys only (issue 11 item 8), so a
 // compromised service cannot mint tokens. Two public keys may be live at once (rotation by kid).
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -78,13 +79,20 @@ class Verifier {
     // Requires alg "EdDSA" exactly, a known kid, a valid signature, iss, sub, jti, iat (not
     // more than kClockSkew in the future), exp > now and exp - iat <= kMaxTokenLifetime. Throws
     // InvalidToken with a short reason (safe to log, not to return to the caller).
+    // A token verified before is answered from a cache (its expiry still checked): every
+    // request of a user carries the same token, and the signature check dominates the cost of
+    // authentication. Copies of a Verifier share the cache.
     Principal verify(const std::string& token) const;
 
     const std::vector<PublicKey>& keys() const { return keys_; }
 
   private:
+    Principal verify_uncached(const std::string& token) const;
+
+    struct Verified;
     std::vector<PublicKey> keys_;
     std::string issuer_;
+    std::shared_ptr<Verified> verified_;
 };
 
 // "Bearer <token>" header value → token, or throws InvalidToken.

@@ -138,7 +138,11 @@ struct ServerOptions {
     std::string service_name = "service";
     std::string address = "127.0.0.1";
     std::uint16_t port = 0;  // 0: any free port; see Server::port()
-    int io_threads = 4;
+    int io_threads = 4;      // reading and writing only
+    // Handlers run on this many threads apart from the I/O threads, so a handler that waits on
+    // the database or NATS never holds up reading, writing or health checks; it is also the
+    // number of requests handled at once (more wait in order).
+    int handler_threads = 16;
     std::size_t body_limit_bytes = 1 << 20;            // larger → 413
     std::chrono::milliseconds read_timeout{30'000};    // whole request must arrive within
     std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection idle limit
@@ -151,7 +155,8 @@ struct ServerOptions {
     // once, without an answer, while more than 64 such answers are still being written).
     std::size_t max_connections = 1024;
     std::size_t max_connections_per_address = 256;
-    // Called on the I/O thread for every answered request (route-level refusals, 404, 413 and
+    // Called on the handler thread (the I/O thread for refusals before any handler) for every
+    // answered request (route-level refusals, 404, 413 and
     // malformed requests included) before the response is written: `route` is the matched
     // pattern or "unmatched"; the request carries the principal when one was authenticated.
     // An exception it throws is logged and ignored.
