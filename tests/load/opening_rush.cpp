@@ -1,10 +1,23 @@
-// Opening-day benchmark ("opening rush"): a released project of buildings × floors × positions
-// units (default 10 × 25 × 8 = 2,000); N buyers (default 20,000) each try to subscribe to one unit
+// Opening-day benchmark ("opening rush") through the gateway, as the sales office uses it: a
+// released project of buildings × floors × positions units (default 10 × 25 × 8 = 2,000); R sales
+// reps (default 64, one per connection: a terminal each) with their own gateway accounts, each
+// logged in once, their tokens reused; N buyers (default 20,000) each try to subscribe to one unit
 // of a popular subset (default 200 units, drawn with a seeded RNG) as fast as the system answers,
-// over C worker threads (default 64), each buyer one POST /api/v1/subscriptions.
+// over C worker threads (default 64), each buyer one POST /api/v1/subscriptions carrying the token
+// of the rep serving them and one of that rep's customers. Every request comes from 127.0.0.1 (one
+// office behind one NAT).
 //
-// Reports requests/s, p50/p95/p99/max latency, outcomes by status and error code, then checks
-// against both databases that nothing was oversold:
+// Two phases, each measured separately (requests/s, p50/p95/p99, outcomes by status and error
+// code, CPU per request of every process, commits per request in every service database):
+//   1. the rush: the N buyers;
+//   2. refusals only: M more requests (default N / 10, at least 1,000), each for a unit that phase
+//   1 sold, so
+//      that every request there should be refused; its commits per request is the cost of a
+//      refusal.
+// Commits are pg_stat_database.xact_commit deltas less the background rate (the services'
+// sweepers and relays) measured over a quiet window before phase 1.
+//
+// Then it checks against both databases that nothing was oversold:
 //   - contract: no unit has more than one live subscription (pending_deposit, confirmed,
 //     cancellation_requested);
 //   - inventory ↔ contract: every unit held/subscribed/signed/handed_over is held by exactly the
@@ -24,8 +37,6 @@
 #include <fstream>
 #include <limits>
 #include <map>
-#include <mutex>
-#include <optional>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -37,7 +48,7 @@
 #include <nlohmann/json.hpp>
 
 #include "load_stats.hpp"
-#include "sales/auth.hpp"
+#include "rush_meter.hpp"
 #include "sales/clock.hpp"
 #include "sales/db.hpp"
 #include "sales/http.hpp"
@@ -52,6 +63,9 @@ using namespace std::chrono_literals;
 constexpr int kTransportError = 0;  // status recorded when no HTTP answer arrived
 const char* const kLiveStatuses = "('pending_deposit', 'confirmed', 'cancellation_requested')";
 const char* const kDealStatuses = "('held', 'subscribed', 'signed', 'handed_over')";
+// The service databases whose commits are counted (deploy/local/infra.sh: sales_<service>).
+const std::vector<std::string> kServiceDatabases = {
+    "sales_gateway", "sales_inventory", "sales_contract", "sales_customer", "sales_finance"};
 
 class UsageError : public std::runtime_error {
   public:
@@ -65,41 +79,53 @@ struct Endpoint {
 };
 
 struct Options {
-    Endpoint contract{"127.0.0.1", 8082};
-    Endpoint inventory{"127.0.0.1", 8081};
-    std::string private_key_file;
+    Endpoint gateway{"127.0.0.1", 8080};
+    std::string admin_password_file;
     std::string contract_db;
     std::string inventory_db;
+    std::string stats_db;
+    std::vector<sales::load::Meter::Process> processes;
     std::int64_t buyers = 20'000;
+    std::int64_t refusals = -1;  // -1: buyers / 10, at least 1,000
     std::int64_t concurrency = 64;
     std::int64_t popular = 200;
+    std::int64_t reps = 64;
+    std::int64_t customers_per_rep = 4;
     std::int64_t buildings = 10;
     std::int64_t floors = 25;
     std::int64_t positions = 8;
     std::uint64_t seed = 20'261'122;
     std::int64_t timeout_ms = 10'000;
     std::int64_t sync_timeout_s = 60;
+    std::int64_t quiet_ms = 10'000;
     std::int64_t settle_ms = 3'000;
     std::string out;
 };
 
 void print_usage() {
     std::puts(
-        "usage: opening_rush --private-key FILE --contract-db CONNINFO --inventory-db "
-        "CONNINFO [options]\n"
-        "  --contract HOST:PORT     contract service (127.0.0.1:8082)\n"
-        "  --inventory HOST:PORT    inventory service (127.0.0.1:8081)\n"
-        "  --private-key FILE       token signing key (sales-token keygen; its public key in\n"
-        "                           the services' SALES_TOKEN_PUBLIC_KEYS)\n"
+        "usage: opening_rush --admin-password-file FILE --contract-db CONNINFO --inventory-db "
+        "CONNINFO --stats-db CONNINFO [options]\n"
+        "  --gateway HOST:PORT      the gateway (127.0.0.1:8080); every request goes through it\n"
+        "  --admin-password-file F  password of the gateway's first administrator `admin`\n"
         "  --contract-db CONNINFO   libpq conninfo of the contract database (sync wait, checks)\n"
         "  --inventory-db CONNINFO  libpq conninfo of the inventory database (checks)\n"
-        "  --buyers N               buyers, one POST /api/v1/subscriptions each (20000)\n"
-        "  --concurrency C          worker threads, each one keep-alive connection (64)\n"
+        "  --stats-db CONNINFO      a database of the same server (administrator) to read\n"
+        "                           pg_stat_database from\n"
+        "  --process NAME=PID       a process whose CPU is measured (repeat); NAME=postgres:PID\n"
+        "                           counts the postmaster with its children\n"
+        "  --buyers N               phase 1: buyers, one POST /api/v1/subscriptions each (20000)\n"
+        "  --refusals M             phase 2: requests for units already sold (buyers / 10, at\n"
+        "                           least 1000; 0: no phase 2)\n"
+        "  --concurrency C          worker threads, one keep-alive connection each (64)\n"
         "  --popular P              units the buyers want, drawn from the project (200)\n"
+        "  --reps R                 sales-rep accounts created through the gateway (64)\n"
+        "  --customers-per-rep K    customers each rep records and subscribes for (4)\n"
         "  --buildings B --floors F --positions K   project shape (10 x 25 x 8 = 2000 units)\n"
         "  --seed S                 RNG seed for the popular subset and the buyers' choices\n"
         "  --timeout-ms MS          client request timeout; an expiry counts as an error (10000)\n"
-        "  --sync-timeout-s S       wait for contract to learn the project (60)\n"
+        "  --sync-timeout-s S       wait for contract and customer to learn the project (60)\n"
+        "  --quiet-ms MS            quiet window measuring the background commit rate (10000)\n"
         "  --settle-ms MS           pause after the run before checking the databases (3000)\n"
         "  --out FILE               write the results as JSON\n"
         "exit: 0 ok, 1 oversold or mismatches, 2 usage, 3 setup or check failure");
@@ -127,6 +153,17 @@ Endpoint to_endpoint(const std::string& flag, const std::string& value) {
             static_cast<std::uint16_t>(to_integer(flag, value.substr(colon + 1), 1, 65535))};
 }
 
+sales::load::Meter::Process to_process(const std::string& flag, const std::string& value) {
+    const auto eq = value.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw UsageError(flag + ": expected NAME=PID, got '" + value + "'");
+    auto pid = value.substr(eq + 1);
+    const bool tree = pid.starts_with("postgres:");
+    if (tree)
+        pid = pid.substr(9);
+    return {value.substr(0, eq), static_cast<long>(to_integer(flag, pid, 1, 1 << 30)), tree};
+}
+
 Options parse_args(int argc, char** argv) {
     Options o;
     std::vector<std::string> args(argv + 1, argv + argc);
@@ -137,7 +174,7 @@ Options parse_args(int argc, char** argv) {
             print_usage();
             std::exit(0);
         }
-        if (const auto eq = flag.find('='); eq != std::string::npos) {
+        if (const auto eq = flag.find('='); eq != std::string::npos && flag.starts_with("--")) {
             value = flag.substr(eq + 1);
             flag = flag.substr(0, eq);
         } else {
@@ -145,22 +182,30 @@ Options parse_args(int argc, char** argv) {
                 throw UsageError(flag + ": missing value");
             value = args[++i];
         }
-        if (flag == "--contract")
-            o.contract = to_endpoint(flag, value);
-        else if (flag == "--inventory")
-            o.inventory = to_endpoint(flag, value);
-        else if (flag == "--private-key")
-            o.private_key_file = value;
+        if (flag == "--gateway")
+            o.gateway = to_endpoint(flag, value);
+        else if (flag == "--admin-password-file")
+            o.admin_password_file = value;
         else if (flag == "--contract-db")
             o.contract_db = value;
         else if (flag == "--inventory-db")
             o.inventory_db = value;
+        else if (flag == "--stats-db")
+            o.stats_db = value;
+        else if (flag == "--process")
+            o.processes.push_back(to_process(flag, value));
         else if (flag == "--buyers")
             o.buyers = to_integer(flag, value, 1, 100'000'000);
+        else if (flag == "--refusals")
+            o.refusals = to_integer(flag, value, 0, 100'000'000);
         else if (flag == "--concurrency")
             o.concurrency = to_integer(flag, value, 1, 4096);
         else if (flag == "--popular")
             o.popular = to_integer(flag, value, 1, 1'000'000);
+        else if (flag == "--reps")
+            o.reps = to_integer(flag, value, 1, 1000);
+        else if (flag == "--customers-per-rep")
+            o.customers_per_rep = to_integer(flag, value, 1, 1000);
         else if (flag == "--buildings")
             o.buildings = to_integer(flag, value, 1, 1000);
         else if (flag == "--floors")
@@ -174,6 +219,8 @@ Options parse_args(int argc, char** argv) {
             o.timeout_ms = to_integer(flag, value, 100, 600'000);
         else if (flag == "--sync-timeout-s")
             o.sync_timeout_s = to_integer(flag, value, 1, 3600);
+        else if (flag == "--quiet-ms")
+            o.quiet_ms = to_integer(flag, value, 1'000, 600'000);
         else if (flag == "--settle-ms")
             o.settle_ms = to_integer(flag, value, 0, 600'000);
         else if (flag == "--out")
@@ -181,10 +228,14 @@ Options parse_args(int argc, char** argv) {
         else
             throw UsageError("unknown flag " + flag + " (see --help)");
     }
-    if (o.private_key_file.empty() || o.contract_db.empty() || o.inventory_db.empty())
-        throw UsageError("--private-key, --contract-db and --inventory-db are required");
+    if (o.admin_password_file.empty() || o.contract_db.empty() || o.inventory_db.empty() ||
+        o.stats_db.empty())
+        throw UsageError(
+            "--admin-password-file, --contract-db, --inventory-db and --stats-db are required");
     if (o.popular > o.buildings * o.floors * o.positions)
         throw UsageError("--popular exceeds the number of units");
+    if (o.refusals < 0)
+        o.refusals = std::max<std::int64_t>(1'000, o.buyers / 10);
     return o;
 }
 
@@ -202,7 +253,15 @@ std::string shanghai_date_in(int days) {
     return text;
 }
 
-// ---- set-up through the inventory HTTP API ----
+std::string error_code_of(const std::string& body) {
+    const auto parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object() &&
+        parsed["error"].contains("code") && parsed["error"]["code"].is_string())
+        return parsed["error"]["code"].get<std::string>();
+    return "";
+}
+
+// ---- set-up through the gateway, as the office's administrator and reps ----
 
 class SetupError : public std::runtime_error {
   public:
@@ -214,19 +273,43 @@ struct Unit {
     std::int64_t list_total_fen = 0;
 };
 
-class Inventory {
+// Set-up calls. The gateway's rate limits and login throttles refuse before doing anything
+// (429, or 503 busy), so set-up retries those after Retry-After; the rush never retries.
+class Gateway {
   public:
-    Inventory(const Options& o, sales::auth::SigningKey key)
-        : client_(o.inventory.host, o.inventory.port, {2'000ms, 60'000ms, 4}),
-          key_(std::move(key)) {}
+    explicit Gateway(const Options& o)
+        : client_(o.gateway.host, o.gateway.port, {2'000ms, 60'000ms, 4}) {}
 
-    json call(const std::string& role, const std::string& method, const std::string& path,
+    sales::http::ClientResponse send(const std::string& token, const std::string& method,
+                                     const std::string& path, const json& body) {
+        sales::http::Headers headers{{"Content-Type", "application/json"}};
+        if (!token.empty())
+            headers["Authorization"] = "Bearer " + token;
+        const auto deadline = Clock::now() + 120s;
+        while (true) {
+            auto r = client_.request(method, path, body.is_null() ? "" : body.dump(), headers);
+            const auto code = error_code_of(r.body);
+            const bool busy =
+                r.status == 429 || (r.status == 503 && (code == "busy" || code == "login_busy"));
+            if (!busy || Clock::now() > deadline)
+                return r;
+            ++retries_;
+            const auto it = r.headers.find("Retry-After");
+            std::int64_t wait_s = 1;
+            if (it != r.headers.end()) {
+                try {
+                    wait_s = std::clamp<std::int64_t>(std::stoll(it->second), 0, 10);
+                } catch (const std::exception&) {
+                    wait_s = 1;
+                }
+            }
+            std::this_thread::sleep_for(wait_s == 0 ? 200ms : std::chrono::seconds(wait_s));
+        }
+    }
+
+    json call(const std::string& token, const std::string& method, const std::string& path,
               const json& body, int expect) {
-        const auto token = sales::auth::mint(
-            key_, {"bench-" + role, {role}, {"*"}, std::chrono::system_clock::now() + 1h});
-        const auto r = client_.request(
-            method, path, body.dump(),
-            {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
+        const auto r = send(token, method, path, body);
         if (r.status != expect) {
             throw SetupError(method + " " + path + " answered " + std::to_string(r.status) +
                              " (expected " + std::to_string(expect) +
@@ -235,9 +318,17 @@ class Inventory {
         return r.json();
     }
 
+    // POST /api/v1/auth/login; the tokens.
+    json login(const std::string& username, const std::string& password) {
+        return call("", "POST", "/api/v1/auth/login",
+                    {{"username", username}, {"password", password}}, 200);
+    }
+
+    std::int64_t retries() const { return retries_; }
+
   private:
     sales::http::Client client_;
-    sales::auth::SigningKey key_;
+    std::int64_t retries_ = 0;
 };
 
 json templates(std::int64_t floors, std::int64_t positions) {
@@ -262,30 +353,31 @@ struct Project {
     std::vector<Unit> units;
 };
 
-Project create_released_project(const Options& o, Inventory& inventory) {
+Project create_released_project(const Options& o, Gateway& gateway, const std::string& admin) {
     Project p;
     p.code = "OR" + sales::new_uuid().substr(0, 6);
     for (auto& c : p.code)  // "OR" + 6 hex digits: the 2–8 [A-Z0-9] project code
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     p.id =
-        inventory
-            .call("admin", "POST", "/api/v1/projects",
+        gateway
+            .call(admin, "POST", "/api/v1/projects",
                   {{"code", p.code}, {"name", "开盘压测 " + p.code}, {"city", "成都"}}, 201)["id"]
             .get<std::string>();
     for (std::int64_t b = 1; b <= o.buildings; ++b) {
         const auto building =
-            inventory
-                .call("operator", "POST", "/api/v1/projects/" + p.id + "/buildings",
+            gateway
+                .call(admin, "POST", "/api/v1/projects/" + p.id + "/buildings",
                       {{"name", std::to_string(b) + "号楼"}, {"floors", o.floors}}, 201)["id"]
                 .get<std::string>();
         const auto created =
-            inventory.call("operator", "POST", "/api/v1/buildings/" + building + "/units:bulk",
-                           templates(o.floors, o.positions), 201);
+            gateway.call(admin, "POST", "/api/v1/buildings/" + building + "/units:bulk",
+                         templates(o.floors, o.positions), 201);
         for (const auto& u : created["units"])
             p.units.push_back(
                 {u["id"].get<std::string>(), u["list_total_fen"].get<std::int64_t>()});
-        const auto released = inventory.call("sales_control", "POST", "/api/v1/units:release",
-                                             {{"building_id", building}}, 200);
+        const auto released =
+            gateway.call(admin, "POST", "/api/v1/units:release",
+                         {{"building_id", building}, {"reason", "开盘压测"}}, 200);
         if (released["changed"].get<std::int64_t>() != o.floors * o.positions)
             throw SetupError("release of building " + building + " changed " +
                              released["changed"].dump() + " units");
@@ -294,8 +386,8 @@ Project create_released_project(const Options& o, Inventory& inventory) {
 }
 
 // Contract learns projects from inventory.project.created (INVENTORY stream → project_refs).
-double wait_until_contract_knows(const Options& o, sales::db::Pool& contract_db,
-                                 const std::string& project_id) {
+double wait_until_contract_knows(const Options& o, const std::string& project_id) {
+    sales::db::Pool contract_db({o.contract_db, 1});
     const auto start = Clock::now();
     const auto deadline = start + std::chrono::seconds(o.sync_timeout_s);
     while (true) {
@@ -315,7 +407,84 @@ double wait_until_contract_knows(const Options& o, sales::db::Pool& contract_db,
     }
 }
 
-// ---- the rush ----
+struct Rep {
+    std::string username;
+    std::string user_id;
+    std::string token;  // from the rep's one login, used for all their requests
+    std::vector<std::string> customer_ids;
+};
+
+// The reps' accounts, created by the administrator as the console does (POST /api/v1/users),
+// each logged in once; a new account must change its initial password (as the console makes
+// it), and the session that changed it stays valid. Then each rep records their customers
+// (CUS-1/CUS-2: phone and first event; the customer service learns the project by event, hence
+// the retries on 404 project_not_found).
+std::vector<Rep> create_reps(const Options& o, Gateway& gateway, const std::string& admin,
+                             const Project& project) {
+    std::vector<Rep> reps;
+    const auto start = Clock::now();
+    const auto tag = sales::new_uuid().substr(0, 8);
+    for (std::int64_t r = 1; r <= o.reps; ++r) {
+        char number[32];
+        std::snprintf(number, sizeof number, "%03lld", static_cast<long long>(r));
+        Rep rep;
+        rep.username = "rush." + tag + "." + number;
+        const std::string initial = "Rush-Init-" + sales::new_uuid().substr(0, 12) + "7";
+        const std::string changed = "Rush-Rep-" + sales::new_uuid().substr(0, 12) + "9";
+        rep.user_id = gateway
+                          .call(admin, "POST", "/api/v1/users",
+                                {{"username", rep.username},
+                                 {"display_name", std::string("压测置业顾问 ") + number},
+                                 {"password", initial},
+                                 {"roles", {"sales_rep"}},
+                                 {"project_ids", {project.id}}},
+                                201)["id"]
+                          .get<std::string>();
+        const auto tokens = gateway.login(rep.username, initial);
+        rep.token = tokens.at("access_token").get<std::string>();
+        if (tokens.value("must_change_password", false)) {
+            gateway.call(rep.token, "POST", "/api/v1/auth/password",
+                         {{"current_password", initial}, {"new_password", changed}}, 200);
+        }
+        reps.push_back(std::move(rep));
+    }
+    std::fprintf(stderr, "opening_rush: %zu rep accounts created and logged in in %.1f s\n",
+                 reps.size(), seconds_since(start));
+    const auto customers_start = Clock::now();
+    const auto deadline = Clock::now() + std::chrono::seconds(o.sync_timeout_s);
+    for (std::size_t r = 0; r < reps.size(); ++r) {
+        for (std::int64_t k = 0; k < o.customers_per_rep; ++k) {
+            char phone[48];  // a Chinese mobile number, unique within the project
+            std::snprintf(phone, sizeof phone, "139%04zu%04lld", r, static_cast<long long>(k));
+            const json body = {
+                {"project_id", project.id},
+                {"name", "买家" + std::to_string(r + 1) + "-" + std::to_string(k + 1)},
+                {"phone", phone},
+                {"channel", "visit"},
+                {"type", "first_home"},
+                {"first_event", {{"kind", "visit"}, {"note", "开盘到访"}}}};
+            while (true) {
+                const auto resp = gateway.send(reps[r].token, "POST", "/api/v1/customers", body);
+                if (resp.status == 201) {
+                    reps[r].customer_ids.push_back(resp.json().at("id").get<std::string>());
+                    break;
+                }
+                if (resp.status == 404 && error_code_of(resp.body) == "project_not_found" &&
+                    Clock::now() < deadline) {
+                    std::this_thread::sleep_for(100ms);
+                    continue;
+                }
+                throw SetupError("POST /api/v1/customers answered " + std::to_string(resp.status) +
+                                 ": " + resp.body.substr(0, 500));
+            }
+        }
+    }
+    std::fprintf(stderr, "opening_rush: %zu customers recorded in %.1f s\n",
+                 reps.size() * reps.front().customer_ids.size(), seconds_since(customers_start));
+    return reps;
+}
+
+// ---- the phases ----
 
 // mt19937_64 is fully specified by the standard, so the same seed gives the same choices
 // everywhere; we reduce with modulo ourselves (std distributions are implementation-defined).
@@ -366,22 +535,59 @@ std::string outcome_label(int status, const std::string& body) {
     return std::to_string(status);
 }
 
-struct RushResult {
+struct PhaseResult {
     WorkerResult merged;
     double wall_seconds = 0;
     std::vector<std::int64_t> per_second;
 };
 
-RushResult rush(const Options& o, const sales::auth::SigningKey& key, const Project& project,
-                const std::vector<std::size_t>& choice) {
+// Sends one POST /api/v1/subscriptions per entry of `targets` (a unit index), request i as rep
+// i % reps with one of that rep's customers, over o.concurrency keep-alive connections.
+sales::http::ClientOptions rush_client_options(const Options& o) {
     sales::http::ClientOptions client_options;
     client_options.connect_timeout = 5'000ms;
     client_options.request_timeout = std::chrono::milliseconds(o.timeout_ms);
     client_options.max_idle_connections = static_cast<std::size_t>(o.concurrency);
-    sales::http::Client client(o.contract.host, o.contract.port, client_options);
+    return client_options;
+}
 
+// Before anything is measured, every worker reads its rep's subscriptions twice through the
+// gateway, so that the driver's connections, the gateway's upstream connections and the
+// services' database connections are open, as they are when the office's browsers have been
+// on the console for a while. Returns the number of answers other than 200.
+std::int64_t warm_up(const Options& o, sales::http::Client& client, const std::vector<Rep>& reps) {
+    std::atomic<std::int64_t> not_ok{0};
+    std::vector<std::thread> workers;
+    for (std::int64_t w = 0; w < o.concurrency; ++w) {
+        workers.emplace_back([&, w] {
+            const auto& rep = reps[static_cast<std::size_t>(w) % reps.size()];
+            for (int k = 0; k < 2; ++k) {
+                try {
+                    const auto r = client.get("/api/v1/subscriptions?limit=1",
+                                              {{"Authorization", "Bearer " + rep.token}});
+                    if (r.status != 200)
+                        not_ok.fetch_add(1);
+                } catch (const std::exception&) {
+                    not_ok.fetch_add(1);
+                }
+            }
+        });
+    }
+    for (auto& t : workers)
+        t.join();
+    return not_ok.load();
+}
+
+PhaseResult run_phase(const Options& o, sales::http::Client& client, const std::string& phase,
+                      const std::vector<Rep>& reps, const Project& project,
+                      const std::vector<std::size_t>& targets) {
+    std::vector<sales::http::Headers> headers;
+    for (const auto& rep : reps)
+        headers.push_back(
+            {{"Authorization", "Bearer " + rep.token}, {"Content-Type", "application/json"}});
     const auto signing_deadline = shanghai_date_in(30);
     constexpr std::int64_t kDiscountFen = 1'000'000;
+    const auto total = static_cast<std::int64_t>(targets.size());
     std::atomic<std::int64_t> next{0}, done{0};
     std::vector<WorkerResult> results(static_cast<std::size_t>(o.concurrency));
     std::vector<std::thread> workers;
@@ -389,23 +595,21 @@ RushResult rush(const Options& o, const sales::auth::SigningKey& key, const Proj
     for (std::int64_t w = 0; w < o.concurrency; ++w) {
         workers.emplace_back([&, w] {
             auto& out = results[static_cast<std::size_t>(w)];
-            // Each worker is one sales rep of the project (many reps at the opening).
-            const auto token = sales::auth::mint(key, {"bench-rep-" + std::to_string(w),
-                                                       {"sales_rep"},
-                                                       {project.id},
-                                                       std::chrono::system_clock::now() + 1h});
-            const sales::http::Headers headers{{"Authorization", "Bearer " + token},
-                                               {"Content-Type", "application/json"}};
             while (true) {
                 const auto i = next.fetch_add(1);
-                if (i >= o.buyers)
+                if (i >= total)
                     break;
-                const auto& unit = project.units[choice[static_cast<std::size_t>(i)]];
+                const auto r = static_cast<std::size_t>(i) % reps.size();
+                const auto& rep = reps[r];
+                const auto& customer =
+                    rep.customer_ids[(static_cast<std::size_t>(i) / reps.size()) %
+                                     rep.customer_ids.size()];
+                const auto& unit = project.units[targets[static_cast<std::size_t>(i)]];
                 const auto price = unit.list_total_fen - kDiscountFen;
                 // REG-2: the deposit is at most 20% of the price; 50,000 yuan or the cap.
                 const auto deposit = std::min<std::int64_t>(5'000'000, price / 5);
                 const json body = {{"unit_id", unit.id},
-                                   {"customer_id", sales::new_uuid()},
+                                   {"customer_id", customer},
                                    {"discount_fen", kDiscountFen},
                                    {"payment_plan", (i % 3 == 0)   ? "one_off"
                                                     : (i % 3 == 1) ? "mortgage"
@@ -418,22 +622,20 @@ RushResult rush(const Options& o, const sales::auth::SigningKey& key, const Proj
                 std::string label;
                 std::string response_body;
                 try {
-                    const auto r =
-                        client.request("POST", "/api/v1/subscriptions", payload, headers);
-                    status = r.status;
-                    response_body = r.body;
+                    const auto resp =
+                        client.request("POST", "/api/v1/subscriptions", payload, headers[r]);
+                    status = resp.status;
+                    response_body = resp.body;
                     if (status == 201) {
                         label = "201";
-                        const auto s = r.json();
+                        const auto s = resp.json();
                         out.sold.push_back({unit.id, s.at("id").get<std::string>()});
                     } else {
-                        label = outcome_label(status, r.body);
+                        label = outcome_label(status, resp.body);
                     }
                 } catch (const sales::http::ClientError& e) {
-                    const std::string what = e.what();
-                    label = what.find("timed out") != std::string::npos ? "transport timeout"
-                                                                        : "transport error";
-                    response_body = what;
+                    label = e.timed_out() ? "transport timeout" : "transport error";
+                    response_body = e.what();
                 } catch (const std::exception& e) {
                     label = "client exception";
                     response_body = e.what();
@@ -446,7 +648,7 @@ RushResult rush(const Options& o, const sales::auth::SigningKey& key, const Proj
                     out.created.record(status, latency);
                 else if (status == 409)
                     out.refused.record(status, latency);
-                else if (out.samples.size() < 5)
+                else if (out.samples.size() < 5 && status != 429)
                     out.samples.push_back(label + ": " + response_body.substr(0, 300));
                 keep_slowest(
                     out.slowest,
@@ -464,22 +666,23 @@ RushResult rush(const Options& o, const sales::auth::SigningKey& key, const Proj
     std::thread progress([&] {
         auto last_done = std::int64_t{0};
         auto last = Clock::now();
-        while (done.load() < o.buyers) {
-            for (int k = 0; k < 50 && done.load() < o.buyers; ++k)
+        while (done.load() < total) {
+            for (int k = 0; k < 50 && done.load() < total; ++k)
                 std::this_thread::sleep_for(100ms);
             const auto now_done = done.load();
             const auto now = Clock::now();
             const double dt = std::chrono::duration<double>(now - last).count();
-            std::fprintf(stderr, "opening_rush: %lld/%lld done, %.0f req/s over the last %.1f s\n",
-                         static_cast<long long>(now_done), static_cast<long long>(o.buyers),
-                         dt > 0 ? static_cast<double>(now_done - last_done) / dt : 0.0, dt);
+            std::fprintf(
+                stderr, "opening_rush: %s %lld/%lld done, %.0f req/s over the last %.1f s\n",
+                phase.c_str(), static_cast<long long>(now_done), static_cast<long long>(total),
+                dt > 0 ? static_cast<double>(now_done - last_done) / dt : 0.0, dt);
             last_done = now_done;
             last = now;
         }
     });
     for (auto& t : workers)
         t.join();
-    RushResult out;
+    PhaseResult out;
     out.wall_seconds = seconds_since(start);
     progress.join();
 
@@ -502,6 +705,97 @@ RushResult rush(const Options& o, const sales::auth::SigningKey& key, const Proj
         }
     }
     return out;
+}
+
+double round3(double v) {
+    return static_cast<double>(static_cast<std::int64_t>(v * 1000.0 + (v >= 0 ? 0.5 : -0.5))) /
+           1000.0;
+}
+
+// What a phase cost, read around it by the meter.
+struct PhaseCost {
+    std::map<std::string, std::int64_t> cpu_before, cpu_after;
+    std::map<std::string, std::int64_t> commits_before, commits_after;
+    double commit_window_seconds = 0;  // between the two commit readings
+};
+
+json phase_report(const PhaseResult& r, const PhaseCost& cost,
+                  const std::map<std::string, double>& background_per_second) {
+    auto all = r.merged.all;
+    auto created = r.merged.created;
+    auto refused = r.merged.refused;
+    const auto requests = all.count();
+    const auto ok = all.with_status(201);
+    const auto conflict = all.with_status(409);
+    const auto limited = all.with_status(429);
+    const auto server = all.with_status_between(500, 599);
+    const auto other = requests - ok - conflict - limited - server;
+    const double rps = r.wall_seconds > 0 ? static_cast<double>(requests) / r.wall_seconds : 0;
+    const auto per = [](double value, std::int64_t n) {
+        return n > 0 ? round3(value / static_cast<double>(n)) : 0.0;
+    };
+
+    json cpu = json::object();
+    json cpu_ms_per_request = json::object();
+    double cpu_total = 0;
+    for (const auto& [name, after] : cost.cpu_after) {
+        const auto before = cost.cpu_before.contains(name) ? cost.cpu_before.at(name) : 0;
+        const double seconds = sales::load::ticks_to_seconds(after - before);
+        cpu[name] = round3(seconds);
+        cpu_ms_per_request[name] = per(seconds * 1000.0, requests);
+        cpu_total += seconds;
+    }
+    cpu_ms_per_request["all_measured"] = per(cpu_total * 1000.0, requests);
+
+    json commits = json::object();
+    double net_total = 0;
+    std::int64_t raw_total = 0;
+    for (const auto& [db, after] : cost.commits_after) {
+        const auto raw = after - cost.commits_before.at(db);
+        const double background = background_per_second.at(db) * cost.commit_window_seconds;
+        const double net = std::max(0.0, static_cast<double>(raw) - background);
+        commits[db] = {{"raw", raw},
+                       {"background_estimate", round3(background)},
+                       {"net", round3(net)},
+                       {"per_request", per(net, requests)},
+                       {"per_409", per(net, conflict)}};
+        net_total += net;
+        raw_total += raw;
+    }
+    commits["all"] = {{"raw", raw_total},
+                      {"net", round3(net_total)},
+                      {"per_request", per(net_total, requests)},
+                      {"per_409", per(net_total, conflict)}};
+
+    json slowest = json::array();
+    for (const auto& slow : r.merged.slowest) {
+        slowest.push_back({{"latency_ms", static_cast<double>(slow.latency_us) / 1000.0},
+                           {"sent_at_ms", slow.sent_at_ms},
+                           {"request", slow.buyer},
+                           {"outcome", slow.outcome}});
+    }
+    return {{"requests", requests},
+            {"wall_seconds", round3(r.wall_seconds)},
+            {"requests_per_second", round3(rps)},
+            {"successes_per_second",
+             r.wall_seconds > 0 ? round3(static_cast<double>(ok) / r.wall_seconds) : 0.0},
+            {"latency_ms", all.latency_summary()},
+            {"latency_ms_201", created.latency_summary()},
+            {"latency_ms_409", refused.latency_summary()},
+            {"status_201", ok},
+            {"status_409", conflict},
+            {"status_429", limited},
+            {"status_5xx", server},
+            {"status_other", other},
+            {"statuses", all.statuses()},
+            {"outcomes", all.outcomes()},
+            {"completed_per_second", r.per_second},
+            {"unexpected_samples", r.merged.samples},
+            {"slowest", slowest},
+            {"cpu_seconds", cpu},
+            {"cpu_ms_per_request", cpu_ms_per_request},
+            {"commit_window_seconds", round3(cost.commit_window_seconds)},
+            {"commits", commits}};
 }
 
 // ---- consistency checks against both databases ----
@@ -654,56 +948,78 @@ CheckResult check(const Options& o, const Project& project, const std::set<std::
     return c;
 }
 
-double round3(double v) {
-    return static_cast<double>(static_cast<std::int64_t>(v * 1000.0 + (v >= 0 ? 0.5 : -0.5))) /
-           1000.0;
+std::string read_password_file(const std::string& path) {
+    std::ifstream file(path);
+    std::string password;
+    if (!file || !std::getline(file, password))
+        throw UsageError("--admin-password-file: cannot read " + path);
+    while (!password.empty() && (password.back() == '\r' || password.back() == ' '))
+        password.pop_back();
+    return password;
+}
+
+void print_phase(const char* title, const json& p) {
+    const auto& lat = p["latency_ms"];
+    std::printf("%s: %lld requests in %.2f s = %.1f req/s\n", title,
+                static_cast<long long>(p["requests"].get<std::int64_t>()),
+                p["wall_seconds"].get<double>(), p["requests_per_second"].get<double>());
+    std::printf("  latency ms:  p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n", lat["p50"].get<double>(),
+                lat["p95"].get<double>(), lat["p99"].get<double>(), lat["max"].get<double>());
+    std::printf("  201 %lld  409 %lld  429 %lld  5xx %lld  other %lld\n",
+                static_cast<long long>(p["status_201"].get<std::int64_t>()),
+                static_cast<long long>(p["status_409"].get<std::int64_t>()),
+                static_cast<long long>(p["status_429"].get<std::int64_t>()),
+                static_cast<long long>(p["status_5xx"].get<std::int64_t>()),
+                static_cast<long long>(p["status_other"].get<std::int64_t>()));
+    std::printf("  commits per request: %s\n", p["commits"]["all"].dump().c_str());
 }
 
 int run(const Options& o) {
-    sales::auth::SigningKey key;
-    try {
-        key = sales::auth::read_private_key_file(o.private_key_file);
-    } catch (const std::runtime_error& e) {
-        throw UsageError(std::string("--private-key: ") + e.what());
-    }
+    const auto admin_password = read_password_file(o.admin_password_file);
     json report = {{"benchmark", "opening_rush"},
                    {"started_at", sales::to_rfc3339(std::chrono::system_clock::now())},
                    {"config",
-                    {{"contract", o.contract.text()},
-                     {"inventory", o.inventory.text()},
+                    {{"gateway", o.gateway.text()},
                      {"buyers", o.buyers},
+                     {"refusals", o.refusals},
                      {"concurrency", o.concurrency},
                      {"popular", o.popular},
+                     {"reps", o.reps},
+                     {"customers_per_rep", o.customers_per_rep},
                      {"buildings", o.buildings},
                      {"floors", o.floors},
                      {"positions", o.positions},
                      {"units", o.buildings * o.floors * o.positions},
                      {"seed", o.seed},
                      {"timeout_ms", o.timeout_ms},
+                     {"client_address", "127.0.0.1 (every request)"},
                      {"hardware_threads", std::thread::hardware_concurrency()}}}};
 
-    // 1. The released project.
-    Inventory inventory(o, key);
-    auto setup_start = Clock::now();
+    // 1. Set-up through the gateway: the project, the reps and their customers.
+    Gateway gateway(o);
+    const auto setup_start = Clock::now();
     Project project;
+    std::vector<Rep> reps;
+    double sync_seconds = 0;
     try {
-        project = create_released_project(o, inventory);
+        const auto admin =
+            gateway.login("admin", admin_password).at("access_token").get<std::string>();
+        project = create_released_project(o, gateway, admin);
+        std::fprintf(stderr, "opening_rush: project %s (%s): %zu units released in %.1f s\n",
+                     project.code.c_str(), project.id.c_str(), project.units.size(),
+                     seconds_since(setup_start));
+        sync_seconds = wait_until_contract_knows(o, project.id);
+        reps = create_reps(o, gateway, admin, project);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "opening_rush: set-up failed: %s\n", e.what());
         return 3;
     }
     const double setup_seconds = seconds_since(setup_start);
-    std::fprintf(stderr, "opening_rush: project %s (%s): %zu units released in %.1f s\n",
-                 project.code.c_str(), project.id.c_str(), project.units.size(), setup_seconds);
-    double sync_seconds = 0;
-    try {
-        sales::db::Pool contract_db({o.contract_db, 1});
-        sync_seconds = wait_until_contract_knows(o, contract_db, project.id);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "opening_rush: %s\n", e.what());
-        return 3;
-    }
-    std::fprintf(stderr, "opening_rush: contract knows the project after %.2f s\n", sync_seconds);
+    std::fprintf(stderr,
+                 "opening_rush: %zu reps logged in, %lld customers each; set-up %.1f s "
+                 "(%lld set-up calls retried after 429/busy)\n",
+                 reps.size(), static_cast<long long>(o.customers_per_rep), setup_seconds,
+                 static_cast<long long>(gateway.retries()));
 
     // 2. The popular subset and every buyer's choice, from the seed.
     Rng rng(o.seed);
@@ -721,92 +1037,127 @@ int run(const Options& o) {
     for (auto& c : choice)
         c = popular_index[rng.below(popular_index.size())];
 
-    std::fprintf(stderr, "opening_rush: %lld buyers, %lld workers, %lld popular units\n",
-                 static_cast<long long>(o.buyers), static_cast<long long>(o.concurrency),
-                 static_cast<long long>(o.popular));
-    auto r = rush(o, key, project, choice);
-    auto& all = r.merged.all;
-    const auto successes = all.with_status(201);
-    const auto conflicts = all.with_status(409);
-    const auto other_4xx = all.with_status_between(400, 499) - conflicts;
-    const auto server_5xx = all.with_status_between(500, 599);
-    const auto transport = all.with_status(kTransportError);
-    const auto other = all.count() - successes - conflicts - other_4xx - server_5xx - transport;
-    const double rps = static_cast<double>(all.count()) / r.wall_seconds;
-    const double sps = static_cast<double>(successes) / r.wall_seconds;
+    sales::http::Client client(o.gateway.host, o.gateway.port, rush_client_options(o));
+    const auto warm_up_not_ok = warm_up(o, client, reps);
+    if (warm_up_not_ok > 0)
+        std::fprintf(stderr, "opening_rush: %lld warm-up reads were not answered 200\n",
+                     static_cast<long long>(warm_up_not_ok));
 
-    // 3. Consistency.
+    // 3. The background commit rate (sweepers, relays), once set-up's statistics are flushed.
+    sales::load::Meter meter(o.processes, o.stats_db, kServiceDatabases);
+    std::fprintf(stderr, "opening_rush: measuring the background commit rate (%lld s)\n",
+                 static_cast<long long>(sales::load::kStatsFlush.count() + o.quiet_ms / 1000));
+    std::this_thread::sleep_for(sales::load::kStatsFlush);
+    auto commits = meter.commits();
+    auto commits_at = Clock::now();
+    std::this_thread::sleep_for(std::chrono::milliseconds(o.quiet_ms));
+    std::map<std::string, double> background;
+    json background_report = json::object();
+    {
+        const auto now = meter.commits();
+        const auto window = seconds_since(commits_at);
+        for (const auto& [db, n] : now) {
+            background[db] = static_cast<double>(n - commits.at(db)) / window;
+            background_report[db] = round3(background[db]);
+        }
+        commits = now;
+        commits_at = Clock::now();
+    }
+
+    // A phase with its CPU and commit readings; commits are read kStatsFlush after its end.
+    const auto measured = [&](const std::string& name, const std::vector<std::size_t>& targets) {
+        PhaseCost cost;
+        cost.commits_before = commits;
+        const auto window_start = commits_at;
+        cost.cpu_before = meter.cpu_ticks();
+        auto result = run_phase(o, client, name, reps, project, targets);
+        cost.cpu_after = meter.cpu_ticks();
+        std::this_thread::sleep_for(sales::load::kStatsFlush);
+        commits = meter.commits();
+        commits_at = Clock::now();
+        cost.commits_after = commits;
+        cost.commit_window_seconds =
+            std::chrono::duration<double>(commits_at - window_start).count();
+        auto phase = phase_report(result, cost, background);
+        return std::make_pair(std::move(result), std::move(phase));
+    };
+
+    // 4. Phase 1, the rush.
+    std::fprintf(stderr,
+                 "opening_rush: rush: %lld buyers, %lld workers, %lld popular units, %zu reps\n",
+                 static_cast<long long>(o.buyers), static_cast<long long>(o.concurrency),
+                 static_cast<long long>(o.popular), reps.size());
+    auto [rush, rush_report] = measured("rush", choice);
+
+    // 5. Phase 2, refusals only: units phase 1 sold, drawn with the same RNG.
+    std::vector<std::size_t> sold_index;
+    {
+        std::set<std::string> sold_units;
+        for (const auto& s : rush.merged.sold)
+            sold_units.insert(s.unit_id);
+        for (auto i : popular_index) {
+            if (sold_units.contains(project.units[i].id))
+                sold_index.push_back(i);
+        }
+    }
+    json refusal_report = nullptr;
+    std::vector<Sold> sold = rush.merged.sold;
+    if (sold_index.empty() || o.refusals == 0) {
+        std::fprintf(stderr, "opening_rush: no refusals phase (%s)\n",
+                     o.refusals == 0 ? "--refusals 0" : "the rush sold nothing");
+    } else {
+        std::vector<std::size_t> targets(static_cast<std::size_t>(o.refusals));
+        for (auto& t : targets)
+            t = sold_index[rng.below(sold_index.size())];
+        std::fprintf(stderr, "opening_rush: refusals: %lld requests for the %zu units sold\n",
+                     static_cast<long long>(o.refusals), sold_index.size());
+        auto [refusals, phase] = measured("refusals", targets);
+        sold.insert(sold.end(), refusals.merged.sold.begin(), refusals.merged.sold.end());
+        phase["units_targeted"] = static_cast<std::int64_t>(sold_index.size());
+        refusal_report = std::move(phase);
+    }
+
+    // 6. Consistency.
     if (o.settle_ms > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds(o.settle_ms));
     CheckResult c;
     try {
-        c = check(o, project, popular, r.merged.sold);
+        c = check(o, project, popular, sold);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "opening_rush: the consistency check failed to run: %s\n", e.what());
         return 3;
     }
 
-    json slowest = json::array();
-    for (const auto& slow : r.merged.slowest) {
-        slowest.push_back({{"latency_ms", static_cast<double>(slow.latency_us) / 1000.0},
-                           {"sent_at_ms", slow.sent_at_ms},
-                           {"buyer", slow.buyer},
-                           {"outcome", slow.outcome}});
-    }
+    json processes = json::object();
+    for (const auto& p : meter.processes())
+        processes[p.name] = {{"pid", p.pid}, {"with_children", p.tree}};
     report["setup"] = {{"project_id", project.id},
                        {"project_code", project.code},
                        {"units_released", static_cast<std::int64_t>(project.units.size())},
+                       {"reps", static_cast<std::int64_t>(reps.size())},
+                       {"customers", static_cast<std::int64_t>(reps.size()) * o.customers_per_rep},
                        {"setup_seconds", round3(setup_seconds)},
-                       {"contract_sync_seconds", round3(sync_seconds)}};
-    report["run"] = {{"requests", all.count()},
-                     {"wall_seconds", round3(r.wall_seconds)},
-                     {"requests_per_second", round3(rps)},
-                     {"successes_per_second", round3(sps)},
-                     {"latency_ms", all.latency_summary()},
-                     {"latency_ms_201", r.merged.created.latency_summary()},
-                     {"latency_ms_409", r.merged.refused.latency_summary()},
-                     {"successes_201", successes},
-                     {"conflicts_409", conflicts},
-                     {"other_4xx", other_4xx},
-                     {"server_5xx", server_5xx},
-                     {"transport_errors", transport},
-                     {"other_status", other},
-                     {"statuses", all.statuses()},
-                     {"outcomes", all.outcomes()},
-                     {"completed_per_second", r.per_second},
-                     {"unexpected_samples", r.merged.samples},
-                     {"slowest", slowest}};
+                       {"setup_retries_after_429_or_busy", gateway.retries()},
+                       {"contract_sync_seconds", round3(sync_seconds)},
+                       {"warm_up_reads", o.concurrency * 2},
+                       {"warm_up_reads_not_200", warm_up_not_ok}};
+    report["measured_processes"] = processes;
+    report["background_commits_per_second"] = background_report;
+    report["run"] = rush_report;
+    report["refusals"] = refusal_report;
     report["check"] = {{"oversold_units", c.oversold_units},
                        {"mismatches", c.mismatches},
                        {"ok", c.oversold_units == 0 && c.mismatches == 0},
                        {"details", c.details}};
     report["finished_at"] = sales::to_rfc3339(std::chrono::system_clock::now());
 
-    auto lat = all.latency_summary();
-    std::printf("opening_rush: %lld buyers over %lld connections, %lld popular of %zu units\n",
-                static_cast<long long>(o.buyers), static_cast<long long>(o.concurrency),
-                static_cast<long long>(o.popular), project.units.size());
-    std::printf("  requests:          %lld in %.2f s = %.1f req/s (successes %.1f/s)\n",
-                static_cast<long long>(all.count()), r.wall_seconds, rps, sps);
-    std::printf("  latency ms:        p50 %.2f  p95 %.2f  p99 %.2f  max %.2f  mean %.2f\n",
-                lat["p50"].get<double>(), lat["p95"].get<double>(), lat["p99"].get<double>(),
-                lat["max"].get<double>(), lat["mean"].get<double>());
-    std::printf("  201 successes:     %lld\n", static_cast<long long>(successes));
-    std::printf("  409 refused:       %lld\n", static_cast<long long>(conflicts));
-    std::printf("  other 4xx:         %lld\n", static_cast<long long>(other_4xx));
-    std::printf("  5xx:               %lld\n", static_cast<long long>(server_5xx));
-    std::printf("  transport errors:  %lld\n", static_cast<long long>(transport));
-    std::printf("  outcomes:          %s\n", all.outcomes().dump().c_str());
-    std::printf("  oversold_units: %lld\n", static_cast<long long>(c.oversold_units));
-    std::printf("  mismatches: %lld\n", static_cast<long long>(c.mismatches));
-    if (other_4xx + server_5xx + transport + other > 0) {
-        std::printf("  !!! %lld requests ended in an error (not 201/409); samples:\n",
-                    static_cast<long long>(other_4xx + server_5xx + transport + other));
-        for (const auto& s : r.merged.samples)
-            std::printf("      %s\n", s.c_str());
-    }
+    print_phase("rush", rush_report);
+    if (!refusal_report.is_null())
+        print_phase("refusals only", refusal_report);
+    std::printf("oversold_units: %lld\n", static_cast<long long>(c.oversold_units));
+    std::printf("mismatches: %lld\n", static_cast<long long>(c.mismatches));
     if (c.oversold_units != 0 || c.mismatches != 0) {
-        std::printf("  !!! CONSISTENCY FAILURE: oversold_units %lld, mismatches %lld\n%s\n",
+        std::printf("!!! CONSISTENCY FAILURE: oversold_units %lld, mismatches %lld\n%s\n",
                     static_cast<long long>(c.oversold_units), static_cast<long long>(c.mismatches),
                     c.details.dump(2).c_str());
     }
@@ -835,6 +1186,9 @@ int main(int argc, char** argv) {
     }
     try {
         return run(options);
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "opening_rush: %s\n", e.what());
+        return 2;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "opening_rush: %s\n", e.what());
         return 3;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a benchmark driver that starts its own services through tests/integration/stack.hpp:
-# builds (into build/ unless SALES_BUILD_DIR says otherwise), starts a private PostgreSQL (fsync
-# on unless SALES_PG_FSYNC=off) and nats-server under .run/bench-<driver> on the given ports, runs
+# builds the driver and the services it starts (into build/ unless SALES_BUILD_DIR says
+# otherwise), starts a private PostgreSQL (fsync on unless SALES_PG_FSYNC=off) and nats-server
+# under .run/bench-<driver> on the given ports, runs
 # build/tests/load/<driver> --out bench-results/<driver>-<UTC time>.json [args], and stops the
 # servers at the end, also on failure.
 # Usage: stack_bench.sh DRIVER PG_PORT NATS_PORT NATS_MONITOR_PORT [driver args...]
@@ -12,7 +13,8 @@ driver="$1"; pg_port="$2"; nats_port="$3"; monitor_port="$4"; shift 4
 
 export SALES_BUILD_DIR="${SALES_BUILD_DIR:-$root/build}"
 "$root/scripts/install-deps.sh"
-"$root/scripts/build.sh"
+# Only the driver: its CMake target depends on the services it starts (tests/load/CMakeLists.txt).
+"$root/scripts/build.sh" "$driver"
 
 export SALES_RUN_DIR="$root/.run/bench-$driver"
 export SALES_PG_PORT="$pg_port" SALES_NATS_PORT="$nats_port" SALES_NATS_MONITOR_PORT="$monitor_port"

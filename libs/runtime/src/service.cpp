@@ -135,11 +135,10 @@ Service::Service(Spec spec, const Config& config)
                           " (expected 'kid:<base64 Ed25519 public key>', at most two, comma-"
                           "separated)");
     }
-    const auto io_threads = config.integer(i.prefix + "IO_THREADS", 4, 1, 256);
     db::PoolOptions pool_options;
     pool_options.conninfo = config.required(i.prefix + "DB");
-    pool_options.size =
-        static_cast<int>(config.integer(i.prefix + "DB_POOL", io_threads + 2, 1, 512));
+    // As many as handlers run at once (connections open only when needed).
+    pool_options.size = static_cast<int>(config.integer(i.prefix + "DB_POOL", 16, 1, 512));
     i.pool = std::make_unique<db::Pool>(pool_options);
     const bus::StreamConfig identity{"IDENTITY", {"identity.>"}};
     if (i.spec.stream.name != identity.name) {

@@ -170,7 +170,9 @@ void add_messaging(sales::service::Service& service) {
          {"rpc.inventory.deals", deals}};
     // Each subscription of the queue group is served on its own thread: several per subject so
     // that requests run concurrently (the conditional UPDATE keeps them correct).
-    const auto workers = config.integer("SALES_INVENTORY_RPC_WORKERS", 4, 1, 64);
+    // As many holds at once as contract has handlers: commits of concurrent holds share their
+    // disk flushes.
+    const auto workers = config.integer("SALES_INVENTORY_RPC_WORKERS", 16, 1, 64);
     for (std::int64_t i = 0; i < workers; ++i) {
         for (const auto& [subject, respond] : rpcs)
             service.serve(subject, respond);
