@@ -75,6 +75,20 @@ std::vector<ChangedUnit> by_contract(Tx& tx, const Event& event, std::vector<Uni
     return changed;
 }
 
+// The subscription holds no unit here (one event overtook another): `which` takes its unit
+// again if it is free; when it is taken, `problem` is logged for sales control.
+void take_back(Tx& tx, const Event& event, UnitAction action, const std::string& reason,
+               const adapters::UnitUpdate& which, const char* problem) {
+    if (!by_contract(tx, event, {action}, reason, which).empty())
+        return;
+    const auto unit_id = uuid_field(event, "unit_id");
+    sales::log::error(problem,
+                      {{"event_id", event.id},
+                       {"unit_id", unit_id},
+                       {"subscription_id", uuid_field(event, "subscription_id")},
+                       {"status", adapters::unit_status(tx, unit_id).value_or("missing")}});
+}
+
 // The subscription's deal ends on whichever unit it holds (normally unit_id; after a swap
 // that crossed the event, the new one).
 void end_deal(Tx& tx, const Event& event, std::vector<UnitAction> actions,
@@ -98,19 +112,11 @@ void on_subscription_created(Tx& tx, const Event& event, const HoldSettings& set
         adapters::units_held_by(tx, subscription_id) > 0)
         return;
     // The short hold expired before this event came (NATS was down): take the unit again.
-    const auto taken = by_contract(tx, event, {UnitAction::hold},
-                                   "subscription " + subscription_id + " created (CON-1)",
-                                   updates::hold(unit_id, subscription_id, hold_until, std::nullopt,
-                                                 std::nullopt, std::nullopt));
-    if (taken.empty()) {
-        sales::log::error(
-            "subscription created for a unit it does not hold; sales control must "
-            "resolve it (swap or cancel)",
-            {{"event_id", event.id},
-             {"unit_id", unit_id},
-             {"subscription_id", subscription_id},
-             {"status", adapters::unit_status(tx, unit_id).value_or("missing")}});
-    }
+    take_back(tx, event, UnitAction::hold, "subscription " + subscription_id + " created (CON-1)",
+              updates::hold(unit_id, subscription_id, hold_until, std::nullopt, std::nullopt,
+                            std::nullopt),
+              "subscription created for a unit it does not hold; sales control must resolve it "
+              "(swap or cancel)");
 }
 
 void on_subscription_confirmed(Tx& tx, const Event& event) {
@@ -125,18 +131,10 @@ void on_subscription_confirmed(Tx& tx, const Event& event) {
         return;
     // CON-1 late deposit: contract re-took the unit while the sweeper's cancellation was still
     // on its way here, so that cancellation freed it; the confirmed deal takes it back if free.
-    const auto taken = by_contract(
-        tx, event, {UnitAction::take_subscribed}, "deposit received (CON-1), unit taken back",
-        updates::take_deal(unit_id, subscription_id, std::nullopt, opt_price(event)));
-    if (taken.empty()) {
-        sales::log::error(
-            "confirmed subscription holds no unit and its unit is taken; sales "
-            "control must resolve it (swap or refund)",
-            {{"event_id", event.id},
-             {"unit_id", unit_id},
-             {"subscription_id", subscription_id},
-             {"status", adapters::unit_status(tx, unit_id).value_or("missing")}});
-    }
+    take_back(tx, event, UnitAction::take_subscribed, "deposit received (CON-1), unit taken back",
+              updates::take_deal(unit_id, subscription_id, std::nullopt, opt_price(event)),
+              "confirmed subscription holds no unit and its unit is taken; sales control must "
+              "resolve it (swap or refund)");
 }
 
 void on_deposit_reversed(Tx& tx, const Event& event, const HoldSettings& settings) {
