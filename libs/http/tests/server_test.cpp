@@ -50,6 +50,12 @@ Principal bearer_good(const Request& req) {
     return test_principal();
 }
 
+// Runs `f` when it goes out of scope (a blocked handler released on every exit path).
+struct OnExit {
+    std::function<void()> f;
+    ~OnExit() { f(); }
+};
+
 ServerOptions test_options() {
     ServerOptions o;
     o.service_name = "http-test";
@@ -433,10 +439,7 @@ TEST(Server, AWaitingHandlerDoesNotHoldUpTheIoThread) {
         waits.push_back(std::async(std::launch::async,
                                    [port] { return Client("127.0.0.1", port).get("/wait"); }));
     }
-    struct Release {
-        std::function<void()> f;
-        ~Release() { f(); }
-    } guard{[&] {
+    const OnExit guard{[&] {
         {
             std::lock_guard lock(m);
             release = true;
@@ -483,10 +486,7 @@ TEST(Server, GracefulStopFinishesInFlightRequestAndRefusesNewConnections) {
     std::jthread waiter([&] { server.wait(); });
     std::future<ClientResponse> slow;
     // On any exit path: let the handler finish and the server stop, before joining anything.
-    struct Release {
-        std::function<void()> f;
-        ~Release() { f(); }
-    } guard{[&] {
+    const OnExit guard{[&] {
         {
             std::lock_guard lock(m);
             release = true;

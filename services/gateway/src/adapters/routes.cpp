@@ -82,15 +82,20 @@ std::string outcome_of(int status) {
                                             : "failed";
 }
 
+// Writes access-log rows in one transaction; throws what the database throws.
+void write_access_rows(sales::db::Pool& db, const std::vector<audit_store::Record>& records) {
+    // The access log is not a business write: no audit_trail row of its own.
+    const sales::db::BeforeCommitScope not_audited({});
+    db.transaction([&](sales::db::Tx& tx) {
+        for (const auto& record : records)
+            audit_store::append(tx, record);
+    });
+}
+
 // Appends access-log rows in one transaction; a failure is logged, never the caller's.
 void append_access_rows(sales::db::Pool& db, const std::vector<audit_store::Record>& records) {
     try {
-        // The access log is not a business write: no audit_trail row of its own.
-        const sales::db::BeforeCommitScope not_audited({});
-        db.transaction([&](sales::db::Tx& tx) {
-            for (const auto& record : records)
-                audit_store::append(tx, record);
-        });
+        write_access_rows(db, records);
     } catch (const std::exception& e) {
         std::int64_t requests = 0;
         for (const auto& record : records)
@@ -135,11 +140,7 @@ void flush_access_rows(Shared& s) {
     if (rows.empty())
         return;
     try {
-        const sales::db::BeforeCommitScope not_audited({});
-        s.db->transaction([&](sales::db::Tx& tx) {
-            for (const auto& record : rows)
-                audit_store::append(tx, record);
-        });
+        write_access_rows(*s.db, rows);
     } catch (const std::exception& e) {
         std::lock_guard lock(s.pending_mutex);
         const auto room =

@@ -44,9 +44,14 @@ std::string future_time(const Body& b, const std::string& name, const sales::Clo
     return sales::to_rfc3339(t);
 }
 
+// A reply that is already JSON (a listing) goes out as it is.
+const nlohmann::json& render(const nlohmann::json& reply) {
+    return reply;
+}
+
 // Reads the request (`parse`: Body → use case request, every problem checked), runs the use
-// case; a malformed request answers "invalid" and a failure "error" (the reply always has
-// "result").
+// case and renders its outcome; a malformed request answers "invalid" and a failure "error"
+// (the reply always has "result").
 template <class Parse, class Run>
 std::function<std::string(const std::string&)> responder(const std::string& subject,
                                                          std::vector<std::string> allowed,
@@ -132,20 +137,16 @@ void add_messaging(sales::service::Service& service) {
         },
         [&db](const app::SwapRequest& r) { return app::swap(db, r); });
     // The units in a deal, a page at a time, for contract's reconciliation of holds.
-    const auto deals = [&db](const std::string& payload) {
-        nlohmann::json reply;
-        try {
-            auto request = nlohmann::json::parse(payload, nullptr, false);
-            if (request.is_discarded())
-                return nlohmann::json{{"result", "invalid"}, {"message", "the request is not JSON"}}
-                    .dump();
-            const Body b(std::move(request), {"after_unit_id", "limit"});
-            const auto after = b.opt_uuid("after_unit_id").value_or("");
-            const auto limit = static_cast<int>(b.opt_integer("limit", 1, 1000).value_or(500));
-            b.check();
+    const auto deals = responder(
+        "rpc.inventory.deals", {"after_unit_id", "limit"},
+        [](const Body& b) {
+            return std::pair{b.opt_uuid("after_unit_id").value_or(""),
+                             static_cast<int>(b.opt_integer("limit", 1, 1000).value_or(500))};
+        },
+        [&db](const std::pair<std::string, int>& page) {
             auto items = nlohmann::json::array();
             db.transaction([&](sales::db::Tx& tx) {
-                for (const auto& r : hold_store::deals_page(tx, after, limit)) {
+                for (const auto& r : hold_store::deals_page(tx, page.first, page.second)) {
                     items.push_back({{"unit_id", r.text("unit_id")},
                                      {"project_id", r.text("project_id")},
                                      {"status", r.text("status")},
@@ -153,25 +154,16 @@ void add_messaging(sales::service::Service& service) {
                                      {"changed_at", r.text("changed_at")}});
                 }
             });
-            reply = {{"result", "deals"}, {"deals", std::move(items)}};
-        } catch (const sales::Failure& e) {
-            reply = {{"result", "invalid"}, {"message", e.what()}};
-        } catch (const std::exception& e) {
-            sales::log::error("request failed",
-                              {{"subject", "rpc.inventory.deals"}, {"error", e.what()}});
-            reply = {{"result", "error"}, {"message", "inventory could not process the request"}};
-        }
-        return reply.dump();
-    };
+            return nlohmann::json{{"result", "deals"}, {"deals", std::move(items)}};
+        });
     const std::vector<std::pair<std::string, std::function<std::string(const std::string&)>>> rpcs =
         {{"rpc.inventory.hold", hold},
          {"rpc.inventory.release", release},
          {"rpc.inventory.swap", swap},
          {"rpc.inventory.deals", deals}};
     // Each subscription of the queue group is served on its own thread: several per subject so
-    // that requests run concurrently (the conditional UPDATE keeps them correct).
-    // As many holds at once as contract has handlers: commits of concurrent holds share their
-    // disk flushes.
+    // that requests run concurrently (the conditional UPDATE keeps them correct), as many holds
+    // at once as contract has handlers, whose commits share their disk flushes.
     const auto workers = config.integer("SALES_INVENTORY_RPC_WORKERS", 16, 1, 64);
     for (std::int64_t i = 0; i < workers; ++i) {
         for (const auto& [subject, respond] : rpcs)
