@@ -1,7 +1,8 @@
 // Gateway overhead benchmark: the same GET and the same kind of POST, at the same
 // concurrency for the same time, sent directly to inventory and through the gateway (token check,
 // route table, project scope, proxy over keep-alive, audit row for the POST). Reports req/s and
-// p50/p99 of each, the throughput ratio and the added latency. Nothing is asserted.
+// p50/p99 of each, the throughput ratio and the added latency; then the latency of one client
+// loading the board of a 2,000-unit project, gzip and plain. Nothing is asserted.
 // Needs the PostgreSQL of a scripts/test.sh-style environment; run tests/load/gateway_overhead.sh.
 #include <atomic>
 #include <chrono>
@@ -45,14 +46,15 @@ Options parse(int argc, char** argv) {
     return o;
 }
 
-// `workers` keep-alive clients send `make_request` back to back to `port` for `seconds`.
+// `clients` keep-alive clients send `make_request` back to back to `port` for `seconds`.
 json measure(std::uint16_t port, const Options& options,
-             const std::function<sales::http::ClientResponse(sales::http::Client&)>& send) {
+             const std::function<sales::http::ClientResponse(sales::http::Client&)>& send,
+             int clients) {
     sales::load::Recorder all;
     std::mutex mutex;
     std::atomic<bool> stop{false};
     std::vector<std::thread> workers;
-    for (int w = 0; w < options.workers; ++w) {
+    for (int w = 0; w < clients; ++w) {
         workers.emplace_back([&] {
             sales::http::Client client("127.0.0.1", port);
             sales::load::Recorder own;
@@ -109,8 +111,8 @@ int main(int argc, char** argv) {
         for (const auto& [name, send] : std::vector<std::pair<
                  std::string, std::function<sales::http::ClientResponse(sales::http::Client&)>>>{
                  {"get", get}, {"post", post}}) {
-            const auto direct = measure(stack.port("inventory"), options, send);
-            const auto gateway = measure(stack.port("gateway"), options, send);
+            const auto direct = measure(stack.port("inventory"), options, send, options.workers);
+            const auto gateway = measure(stack.port("gateway"), options, send, options.workers);
             result[name] = {
                 {"direct", direct},
                 {"gateway", gateway},
@@ -120,6 +122,21 @@ int main(int argc, char** argv) {
                 {"added_p50_ms", gateway["p50"].get<double>() - direct["p50"].get<double>()},
                 {"added_p99_ms", gateway["p99"].get<double>() - direct["p99"].get<double>()}};
         }
+        // INV-5 board of a 2,000-unit project as a rep's screen loads it (one client at a time,
+        // gzip accepted as by every browser), and without gzip for comparison.
+        const auto big = stack.released_project(50, 40);
+        const auto board_path = "/api/v1/projects/" + big.id + "/board";
+        auto gzip_reader = reader;
+        gzip_reader["Accept-Encoding"] = "gzip, deflate, br";
+        const auto board_gzip = [&](sales::http::Client& c) {
+            return c.get(board_path, gzip_reader);
+        };
+        const auto board_plain = [&](sales::http::Client& c) { return c.get(board_path, reader); };
+        result["board_2000_units"] = {
+            {"units", big.unit_ids.size()},
+            {"direct_gzip", measure(stack.port("inventory"), options, board_gzip, 1)},
+            {"gateway_gzip", measure(stack.port("gateway"), options, board_gzip, 1)},
+            {"gateway_plain", measure(stack.port("gateway"), options, board_plain, 1)}};
         std::cout << result.dump(2) << "\n";
         if (!options.out.empty())
             std::ofstream(options.out) << result.dump(2) << "\n";

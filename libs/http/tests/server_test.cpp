@@ -187,6 +187,37 @@ TEST(RequestJson, DeepNestingIs400BeforeParsing) {
     EXPECT_EQ(req.json()["a"][0][0][0], 1);
 }
 
+TEST(Gzip, RoundTripsAndCompressesRepetitiveJson) {
+    std::string board = "[";
+    for (int i = 0; i < 2'000; ++i)
+        board += R"({"unit_number":")" + std::to_string(i) + R"(","status":"available"},)";
+    board.back() = ']';
+    const auto packed = gzip(board);
+    EXPECT_EQ(packed.substr(0, 2), "\x1f\x8b");  // the gzip magic, not a zlib header
+    EXPECT_LT(packed.size() * 5, board.size());
+    EXPECT_EQ(gunzip(packed), board);
+    EXPECT_EQ(gunzip(gzip("")), "");
+    EXPECT_THROW(gunzip(board), std::invalid_argument);
+    EXPECT_THROW(gunzip(packed.substr(0, packed.size() / 2)), std::invalid_argument);
+    EXPECT_THROW(gunzip(packed, 1'000), std::invalid_argument);
+}
+
+TEST(Gzip, AcceptedUnlessAbsentOrQZero) {
+    const auto accepts = [](std::string value) {
+        Request r;
+        if (!value.empty())
+            r.headers["accept-encoding"] = std::move(value);
+        return accepts_gzip(r);
+    };
+    EXPECT_TRUE(accepts("gzip, deflate, br"));
+    EXPECT_TRUE(accepts("br;q=1.0, gzip;q=0.8"));
+    EXPECT_TRUE(accepts("GZIP"));
+    EXPECT_FALSE(accepts(""));
+    EXPECT_FALSE(accepts("br, deflate"));
+    EXPECT_FALSE(accepts("gzip;q=0, br"));
+    EXPECT_FALSE(accepts("gzip;q=0.000"));
+}
+
 TEST(HeadersMap, IsCaseInsensitive) {
     Headers h;
     h["X-Request-Id"] = "a";

@@ -343,6 +343,13 @@ TEST_F(GatewayTest, UserOfProjectAIsRefusedProjectB) {
               200);
     const auto other = gw("GET", "/api/v1/projects/" + b + "/board", nullptr, Stack::bearer(token));
     expect_error(other, 403, "project_forbidden");
+    // The board passes through compressed for a browser (INV-5: ~400 KB → ~40 KB at 2,000 units).
+    auto browser = Stack::bearer(token);
+    browser["Accept-Encoding"] = "gzip, deflate";
+    const auto packed = gw("GET", "/api/v1/projects/" + a + "/board", nullptr, browser);
+    ASSERT_EQ(packed.status, 200);
+    EXPECT_EQ(packed.headers.at("Content-Encoding"), "gzip");
+    EXPECT_EQ(json::parse(sales::http::gunzip(packed.body))["project_id"], a);
     const auto query =
         gw("GET", "/api/v1/subscriptions?project_id=" + b, nullptr, Stack::bearer(token));
     EXPECT_EQ(query.status, 403) << query.body;

@@ -768,6 +768,19 @@ TEST_F(UnitsApi, BoardOfATwoThousandUnitProject) {
     measure("/api/v1/buildings/" + first_building + "/board", 200);
     const auto board = ok("GET", "/api/v1/projects/" + project + "/board");
     EXPECT_EQ(board["counts"]["not_for_sale"], 2000);
+
+    // What a browser gets: the same board, compressed once per change of the project.
+    auto headers = Stack::auth("sales_rep");
+    headers["Accept-Encoding"] = "gzip, deflate, br";
+    const auto plain = call("GET", "/api/v1/projects/" + project + "/board", "", "sales_rep");
+    const auto packed =
+        stack_->http("inventory").get("/api/v1/projects/" + project + "/board", headers);
+    ASSERT_EQ(packed.status, 200);
+    EXPECT_EQ(packed.headers.at("Content-Encoding"), "gzip");
+    EXPECT_EQ(packed.headers.at("Vary"), "Accept-Encoding");
+    EXPECT_EQ(plain.headers.count("Content-Encoding"), 0u);
+    EXPECT_LT(packed.body.size() * 5, plain.body.size());
+    EXPECT_EQ(sales::http::gunzip(packed.body), plain.body);
 }
 
 }  // namespace

@@ -94,6 +94,14 @@ struct Response {
 
 using Handler = std::function<Response(Request&)>;
 
+// True when the request's Accept-Encoding takes gzip (and not with q=0).
+bool accepts_gzip(const Request& request);
+// `text` in gzip format (default compression level).
+std::string gzip(std::string_view text);
+// The text of gzip data; throws std::invalid_argument for anything else, or when it would be
+// longer than `max_size`.
+std::string gunzip(std::string_view packed, std::size_t max_size = 64 << 20);
+
 // Routes: METHOD + pattern with {name} segments, e.g. "/api/v1/units/{unit_id}/history".
 class Router {
   public:

@@ -57,10 +57,6 @@ std::string relative_file(const std::string& path) {
     return relative;
 }
 
-bool accepts_gzip(const Request& request) {
-    return request.header("Accept-Encoding").find("gzip") != std::string::npos;
-}
-
 std::string read_all(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     std::ostringstream text;
@@ -73,7 +69,7 @@ std::string read_all(const fs::path& file) {
 Response file_response(const Request& request, const fs::path& file, bool immutable) {
     fs::path sent = file;
     bool gzipped = false;
-    if (accepts_gzip(request)) {
+    if (sales::http::accepts_gzip(request)) {
         auto packed = file;
         packed += ".gz";
         std::error_code ec;

@@ -208,8 +208,8 @@ void record_access(Shared& s, const Request& request, int status, const std::str
 Response proxy(Shared& s, const domain::RouteRule& rule, Request& request) {
     auto& client = *s.clients.at(rule.upstream);
     sales::http::Headers headers;
-    for (const auto* name :
-         {"Authorization", "Content-Type", "Accept", "If-Match", "Idempotency-Key"}) {
+    for (const auto* name : {"Authorization", "Content-Type", "Accept", "Accept-Encoding",
+                             "If-Match", "Idempotency-Key"}) {
         if (auto v = request.header(name); !v.empty())
             headers[name] = v;
     }
@@ -224,7 +224,7 @@ Response proxy(Shared& s, const domain::RouteRule& rule, Request& request) {
         out.content_type =
             r.headers.count("Content-Type") ? r.headers["Content-Type"] : "application/json";
         for (const auto* name : {"Location", "Allow", "Retry-After", "ETag", "Idempotent-Replayed",
-                                 "Content-Disposition"})
+                                 "Content-Disposition", "Content-Encoding", "Vary"})
             if (r.headers.count(name))
                 out.headers[name] = r.headers[name];
         return out;

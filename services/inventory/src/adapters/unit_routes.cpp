@@ -133,9 +133,17 @@ void add_unit_routes(sales::service::Service& service) {
     service.route("GET", "/api/v1/projects/{project_id}/board", {"unit.read"},
                   [&db, boards = std::make_shared<app::BoardCache>()](Request& request,
                                                                       const Principal& caller) {
-                      Response response;  // JSON, serialised once per change of the project
-                      response.body =
+                      // JSON serialised and compressed once per change of the project
+                      const auto board =
                           boards->project_board(db, request.params.at("project_id"), caller);
+                      Response response;
+                      response.headers["Vary"] = "Accept-Encoding";
+                      if (sales::http::accepts_gzip(request)) {
+                          response.headers["Content-Encoding"] = "gzip";
+                          response.body = board->gzipped;
+                      } else {
+                          response.body = board->body;
+                      }
                       return response;
                   });
 }

@@ -2,6 +2,7 @@
 
 #include "adapters/board_queries.hpp"
 #include "domain/unit_status.hpp"
+#include "sales/http.hpp"
 #include "sales/ids.hpp"
 
 namespace inventory::app {
@@ -86,8 +87,9 @@ nlohmann::json building_board(sales::db::Pool& db, const std::string& building_i
     return building;
 }
 
-std::string BoardCache::project_board(sales::db::Pool& db, const std::string& project_id,
-                                      const sales::Principal& caller) {
+std::shared_ptr<const BoardCache::Board> BoardCache::project_board(sales::db::Pool& db,
+                                                                   const std::string& project_id,
+                                                                   const sales::Principal& caller) {
     if (!sales::is_uuid(project_id) || !caller.in_project(project_id))
         sales::fail_not_found("project", project_id);
     std::shared_ptr<const Board> cached;
@@ -103,14 +105,16 @@ std::string BoardCache::project_board(sales::db::Pool& db, const std::string& pr
         if (cached && cached->fingerprint == fingerprint)
             return cached;
         const auto rows = adapters::project_board_rows(tx, project_id);
+        auto body = project_board_of(project_id, rows).dump();
+        auto gzipped = sales::http::gzip(body);
         return std::make_shared<const Board>(
-            Board{std::move(fingerprint), project_board_of(project_id, rows).dump()});
+            Board{std::move(fingerprint), std::move(body), std::move(gzipped)});
     });
     if (built != cached) {
         std::lock_guard lock(mutex_);
         boards_[project_id] = built;
     }
-    return built->body;
+    return built;
 }
 
 }  // namespace inventory::app
