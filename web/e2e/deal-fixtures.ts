@@ -7,7 +7,13 @@ import { adminApi, baseURL, createUser, strongPassword, uniqueSuffix, type TestU
 export interface DealProject {
   projectId: string
   code: string
-  units: { id: string; unit_number: string; list_total_fen: number }[]
+  units: {
+    id: string
+    unit_number: string
+    list_total_fen: number
+    gross_area_centi_m2: number
+    internal_area_centi_m2: number
+  }[]
 }
 
 /** A new project with one released building of 2 × 2 units (list prices from the template). */

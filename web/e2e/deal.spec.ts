@@ -153,6 +153,12 @@ test('deposit → signing → four audits → stamping → payments → handover
     await page.getByRole('button', { name: '刷新' }).click()
     await expect(page.getByTestId('handover-state')).toHaveText('可交房', { timeout: 1_000 })
   }).toPass({ timeout: 30_000 })
+  // CON-10: the price terms fixed at signing, from the unit; the unit price follows the price.
+  await expect(page.getByTestId('contract-pricing-basis')).toHaveText('按建筑面积计价')
+  await expect(page.getByTestId('contract-gross-area')).toHaveText(`${(unit.gross_area_centi_m2 / 100).toFixed(2)} m²`)
+  await expect(page.getByTestId('contract-internal-area')).toHaveText(`${(unit.internal_area_centi_m2 / 100).toFixed(2)} m²`)
+  const unitPrice = (price * 200n + BigInt(unit.gross_area_centi_m2)) / (2n * BigInt(unit.gross_area_centi_m2))
+  await expect(page.getByTestId('contract-unit-price')).toHaveText(`${yuan(unitPrice)}/m²`)
   await screenshot(page, 'deal-contract')
   await expectAccessible(page, a11y)
 })

@@ -31,6 +31,9 @@ constexpr std::int64_t kList = 200'000'000;
 constexpr std::int64_t kDiscount = 1'000'000;  // 0.5%: within the standard 3%
 constexpr std::int64_t kPrice = kList - kDiscount;
 constexpr std::int64_t kDeposit = 5'000'000;
+// The units the fake inventory holds: 133.33 m² gross, 108.88 m² internal.
+constexpr std::int64_t kGrossArea = 13'333;
+constexpr std::int64_t kInternalArea = 10'888;
 
 class ContractsApi : public ::testing::Test {
   protected:
@@ -50,7 +53,11 @@ class ContractsApi : public ::testing::Test {
             return json{
                 {"result", "held"},
                 {"unit",
-                 {{"unit_id", it->first}, {"project_id", it->second}, {"list_total_fen", kList}}}}
+                 {{"unit_id", it->first},
+                  {"project_id", it->second},
+                  {"list_total_fen", kList},
+                  {"gross_area_centi_m2", kGrossArea},
+                  {"internal_area_centi_m2", kInternalArea}}}}
                 .dump();
         });
         project_ = new std::string(new_project("HX01"));
@@ -254,7 +261,9 @@ TEST_F(ContractsApi, SigningWritesContractNumberAuditStepAndContractSignedPerThe
                                            "project_id", "unit_id", "customer_id", "rep_id",
                                            "signed_at", "list_total_fen", "discount_fen",
                                            "price_fen", "deposit_paid_fen", "penalty_bp_per_day",
-                                           "payment_plan", "plan", "version"}));
+                                           "payment_plan", "plan", "version", "pricing_basis",
+                                           "contract_gross_area_centi_m2",
+                                           "contract_internal_area_centi_m2"}));
     EXPECT_EQ(d["contract_no"], c["contract_no"]);
     EXPECT_EQ(d["subscription_id"], sub);
     EXPECT_EQ(d["list_total_fen"], kList);
@@ -267,8 +276,17 @@ TEST_F(ContractsApi, SigningWritesContractNumberAuditStepAndContractSignedPerThe
     EXPECT_EQ(d["rep_id"], "user-sales_rep");
     EXPECT_TRUE(sales::is_rfc3339(d["signed_at"].get<std::string>()));
     EXPECT_EQ(d["version"], 1);
+    // Issue 14 item 1 (CON-10): the price terms REG-1 settles against, fixed at signing.
+    EXPECT_EQ(d["pricing_basis"], "gross");
+    EXPECT_EQ(d["contract_gross_area_centi_m2"], kGrossArea);
+    EXPECT_EQ(d["contract_internal_area_centi_m2"], kInternalArea);
 
     const auto full = contract(id);
+    EXPECT_EQ(full["pricing_basis"], "gross");
+    EXPECT_EQ(full["contract_gross_area_centi_m2"], kGrossArea);
+    EXPECT_EQ(full["contract_internal_area_centi_m2"], kInternalArea);
+    // 199,000,000 fen ÷ 133.33 m² = 1,492,537.31… fen/m², rounded half up.
+    EXPECT_EQ(full["unit_price_fen_per_m2"], 1'492'537);
     ASSERT_EQ(full["audits"].size(), 1u);
     EXPECT_EQ(full["audits"][0]["step"], 1);
     EXPECT_EQ(full["audits"][0]["role"], "sales_supervisor");
@@ -548,6 +566,9 @@ TEST_F(ContractsApi, AmendmentChangesTermsOnlyOnFinalApprovalAndARejectionLeaves
     EXPECT_EQ(amended["price_fen"], kList - 2'000'000);
     EXPECT_EQ(amended["discount_fen"], 2'000'000);
     EXPECT_EQ(amended["plan"], mortgage_plan(kList - 2'000'000));
+    // The unit price follows the amended price; the areas stay as signed.
+    EXPECT_EQ(amended["unit_price_fen_per_m2"], 1'485'037);  // 198,000,000 ÷ 133.33 = 1,485,037.13
+    EXPECT_EQ(amended["contract_gross_area_centi_m2"], kGrossArea);
     EXPECT_EQ(amended["status"], "reviewed");
     const auto approved = events("contract.amendment.approved", id);
     ASSERT_EQ(approved.size(), 1u);

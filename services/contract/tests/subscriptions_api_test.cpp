@@ -117,7 +117,9 @@ class FakeInventory {
                   {"project_id", u.project_id},
                   {"building_id", "b-1"},
                   {"unit_number", "0101"},
-                  {"gross_area_centi_m2", 10000},
+                  // ¥15,000 per m² of gross area; internal = 80% of gross
+                  {"gross_area_centi_m2", u.list_total_fen / 15'000},
+                  {"internal_area_centi_m2", u.list_total_fen / 15'000 * 8 / 10},
                   {"list_unit_price_fen_per_m2", u.list_total_fen / 100},
                   {"list_total_fen", u.list_total_fen},
                   {"price_list_id", nullptr}}}};
@@ -346,6 +348,8 @@ TEST_F(SubscriptionsApi, CreateHoldsTheUnitAndWritesRowHistoryAndEventTogether) 
     EXPECT_EQ(s["price_fen"], 199'000'000);    // list total − discount
     EXPECT_EQ(s["rep_id"], "user-sales_rep");  // defaults to the caller
     EXPECT_EQ(s["version"], 1);
+    EXPECT_EQ(s["gross_area_centi_m2"], 13'333);  // the unit's, as inventory held it
+    EXPECT_EQ(s["internal_area_centi_m2"], 10'666);
     EXPECT_TRUE(inventory_->is(unit, "held", id));
 
     const auto created_events = events("contract.subscription.created", id);
@@ -660,6 +664,8 @@ TEST_F(SubscriptionsApi, SwapMovesTheHoldAndRepricesInOneStep) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.json()["unit_id"], new_unit_id);
     EXPECT_EQ(r.json()["price_fen"], 299'000'000);  // same discount
+    EXPECT_EQ(r.json()["gross_area_centi_m2"], 20'000);  // the new unit's areas
+    EXPECT_EQ(r.json()["internal_area_centi_m2"], 16'000);
     EXPECT_TRUE(inventory_->is(new_unit_id, "held", id));
     EXPECT_TRUE(inventory_->is(old_unit, "available"));
     const auto swapped = events("contract.subscription.swapped", id);

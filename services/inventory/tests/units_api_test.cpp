@@ -426,6 +426,9 @@ TEST_F(UnitsApi, PriceListLocksMasterDataAndChangeRequestsKeepHistory) {
     EXPECT_EQ(held["unit"]["list_total_fen"], 177'600'000);
     EXPECT_EQ(held["unit"]["list_unit_price_fen_per_m2"], 1'600'000);
     EXPECT_EQ(held["unit"]["price_list_id"], draft["id"]);
+    // The areas contract fixes on the deal (CON-10): gross as edited above, internal 91 m².
+    EXPECT_EQ(held["unit"]["gross_area_centi_m2"], 9'100 + 2'000);
+    EXPECT_EQ(held["unit"]["internal_area_centi_m2"], 9'100);
 
     const auto cr =
         ok("POST", "/api/v1/units/" + u0 + "/change-requests",

@@ -31,9 +31,11 @@ constexpr const char* kInsert = R"sql(
 INSERT INTO contracts (id, contract_no, project_id, year, serial, subscription_id, unit_id,
     customer_id, rep_id, status, list_total_fen, discount_fen, price_fen, deposit_paid_fen,
     penalty_bp_per_day, payment_plan, plan, discount_slip_id, late_signing_approval_id, signed_at,
-    signed_by, version)
+    signed_by, version, pricing_basis, contract_gross_area_centi_m2,
+    contract_internal_area_centi_m2)
 VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6::uuid, $7::uuid, $8::uuid, $9, $10, $11, $12, $13, $14,
-    $15, $16, $17::jsonb, $18::uuid, $19::uuid, $20::timestamptz, $21, $22))sql";
+    $15, $16, $17::jsonb, $18::uuid, $19::uuid, $20::timestamptz, $21, $22, $23,
+    NULLIF($24, 0), NULLIF($25, 0)))sql";
 
 constexpr const char* kUpdate = R"sql(
 UPDATE contracts SET status = $3, version = $4, audit_round = $5, handover_state = $6,
@@ -87,6 +89,12 @@ domain::Plan stored_plan(const json& plan) {
     return *parsed;
 }
 
+// An area column of the document: 0 when NULL (not recorded).
+std::int64_t area_of(const json& doc, const char* column) {
+    const auto& value = doc.at(column);
+    return value.is_number_integer() ? value.get<std::int64_t>() : 0;
+}
+
 Contract from_doc(const json& doc) {
     Contract c;
     c.id = doc.at("id");
@@ -104,6 +112,10 @@ Contract from_doc(const json& doc) {
     c.terms.discount_fen = doc.at("discount_fen");
     c.terms.price_fen = doc.at("price_fen");
     c.terms.plan = stored_plan(doc.at("plan"));
+    c.areas = {area_of(doc, "contract_gross_area_centi_m2"),
+               area_of(doc, "contract_internal_area_centi_m2")};
+    c.pricing_basis = domain::parse_pricing_basis(doc.at("pricing_basis").get<std::string>())
+                          .value_or(domain::PricingBasis::gross);
     c.deposit_paid_fen = doc.at("deposit_paid_fen");
     c.penalty_bp_per_day = doc.at("penalty_bp_per_day");
     c.signed_at = doc.at("signed_at");
@@ -161,7 +173,10 @@ void insert(Tx& tx, const Contract& c, const Signing& signing, const std::string
                       param(signing.late_signing_approval_id),
                       c.signed_at,
                       signed_by,
-                      c.version});
+                      c.version,
+                      domain::to_string(c.pricing_basis),
+                      c.areas.gross_area_centi_m2,
+                      c.areas.internal_area_centi_m2});
 }
 
 void save(Tx& tx, const Contract& after, const domain::ContractChange& change) {

@@ -12,6 +12,7 @@ using namespace sales::db;
 const std::string kSelect =
     "SELECT id::text, project_id::text, unit_id::text, customer_id::text, rep_id, status, "
     "payment_plan, list_total_fen, discount_fen, price_fen, deposit_fen, deposit_paid_fen, "
+    "gross_area_centi_m2, internal_area_centi_m2, "
     "refund_due_fen, (extract(epoch FROM deposit_deadline) * 1000)::bigint AS "
     "deposit_deadline_ms, " +
     sales::db::iso_date("signing_deadline", "signing_deadline") +
@@ -42,16 +43,17 @@ const std::string kLockNextOverdue =
 constexpr const char* kInsert = R"sql(
 INSERT INTO subscriptions (id, project_id, unit_id, customer_id, rep_id, status, list_total_fen,
     discount_fen, price_fen, payment_plan, deposit_fen, deposit_deadline, signing_deadline,
-    version, created_by, created_at, updated_at)
+    version, created_by, created_at, updated_at, gross_area_centi_m2, internal_area_centi_m2)
 VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6, $7, $8, $9, $10, $11, $12::timestamptz,
-    $13::date, $14, $15, $16::timestamptz, $16::timestamptz))sql";
+    $13::date, $14, $15, $16::timestamptz, $16::timestamptz, $17, $18))sql";
 
 constexpr const char* kUpdate = R"sql(
 UPDATE subscriptions SET unit_id = $3::uuid, customer_id = $4::uuid, status = $5,
     list_total_fen = $6, discount_fen = $7, price_fen = $8, deposit_paid_fen = $9,
     refund_due_fen = $10, cancellation_reason = $11, cancellation_note = $12,
     cancellation_requested_by = $13, cancellation_decided_by = $14,
-    cancellation_decision_note = $15, version = $16, updated_at = $17::timestamptz
+    cancellation_decision_note = $15, version = $16, updated_at = $17::timestamptz,
+    gross_area_centi_m2 = $18, internal_area_centi_m2 = $19
 WHERE id = $1::uuid AND version = $2)sql";
 
 constexpr const char* kInsertHistory = R"sql(
@@ -95,6 +97,8 @@ Subscription from_row(const sales::db::Row& r) {
     s.payment_plan = *plan;
     s.terms = {r.int64("list_total_fen"), r.int64("discount_fen"), r.int64("price_fen"),
                r.int64("deposit_fen")};
+    s.areas = {r.opt_int64("gross_area_centi_m2").value_or(0),
+               r.opt_int64("internal_area_centi_m2").value_or(0)};
     s.deposit_paid_fen = r.int64("deposit_paid_fen");
     s.refund_due_fen = r.int64("refund_due_fen");
     s.deposit_deadline =
@@ -112,6 +116,11 @@ Subscription from_row(const sales::db::Row& r) {
     return s;
 }
 
+// An area column: NULL when not recorded.
+Param positive_or_null(std::int64_t area) {
+    return area > 0 ? param(area) : Param(nullptr);
+}
+
 std::string name(domain::Status status) {
     return std::string(domain::to_string(status));
 }
@@ -121,7 +130,8 @@ void insert(Tx& tx, const Subscription& s) {
                       s.terms.list_total_fen, s.terms.discount_fen, s.terms.price_fen,
                       std::string(domain::to_string(s.payment_plan)), s.terms.deposit_fen,
                       sales::to_rfc3339(s.deposit_deadline), s.signing_deadline, s.version,
-                      s.created_by, s.created_at});
+                      s.created_by, s.created_at, positive_or_null(s.areas.gross_area_centi_m2),
+                      positive_or_null(s.areas.internal_area_centi_m2)});
 }
 
 void update(Tx& tx, const Subscription& s, std::int64_t from_version) {
@@ -131,7 +141,8 @@ void update(Tx& tx, const Subscription& s, std::int64_t from_version) {
                           s.deposit_paid_fen, s.refund_due_fen, param(s.cancellation_reason),
                           param(s.cancellation_note), param(s.cancellation_requested_by),
                           param(s.cancellation_decided_by), param(s.cancellation_decision_note),
-                          s.version, s.updated_at});
+                          s.version, s.updated_at, positive_or_null(s.areas.gross_area_centi_m2),
+                          positive_or_null(s.areas.internal_area_centi_m2)});
     if (updated.affected_rows() == 0) {
         sales::fail_conflict("concurrent_change",
                              "the subscription changed meanwhile; reload and retry",

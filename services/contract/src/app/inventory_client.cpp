@@ -25,6 +25,14 @@ std::string string_field(const nlohmann::json& object, const char* field, bool r
     return "";
 }
 
+// A positive integer field, or 0 when absent (an older inventory) or not a positive integer.
+std::int64_t positive_field(const nlohmann::json& object, const char* name) {
+    const auto it = object.find(name);
+    if (it == object.end() || !it->is_number_integer() || it->get<std::int64_t>() <= 0)
+        return 0;
+    return it->get<std::int64_t>();
+}
+
 HoldReply parse_hold_reply(const std::string& text) {
     const auto reply = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (!reply.is_object())
@@ -39,10 +47,13 @@ HoldReply parse_hold_reply(const std::string& text) {
             malformed("inventory 'held' reply lacks unit.list_total_fen");
         }
         out.result = HoldReply::Result::held;
-        out.unit = HeldUnit{
-            string_field(*unit, "unit_id", true), string_field(*unit, "project_id", true),
-            string_field(*unit, "building_id", false), string_field(*unit, "unit_number", false),
-            (*unit)["list_total_fen"].get<std::int64_t>()};
+        out.unit = HeldUnit{string_field(*unit, "unit_id", true),
+                            string_field(*unit, "project_id", true),
+                            string_field(*unit, "building_id", false),
+                            string_field(*unit, "unit_number", false),
+                            (*unit)["list_total_fen"].get<std::int64_t>(),
+                            {positive_field(*unit, "gross_area_centi_m2"),
+                             positive_field(*unit, "internal_area_centi_m2")}};
     } else if (result == "conflict") {
         out.result = HoldReply::Result::conflict;
         out.status = string_field(reply, "status", false);

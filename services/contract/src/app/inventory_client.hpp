@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/area_settlement.hpp"
 #include "sales/bus.hpp"
 
 namespace contract::app {
@@ -22,6 +23,7 @@ struct HeldUnit {
     std::string building_id;
     std::string unit_number;
     std::int64_t list_total_fen = 0;
+    domain::DealAreas areas;  // 0 each when the reply does not name them
 };
 
 struct HoldReply {

@@ -88,6 +88,7 @@ nlohmann::json sign_contract(const Context& ctx, const sales::Principal& caller,
         c.rep_id = s->rep_id;
         c.terms = {s->customer_id, s->terms.list_total_fen, s->terms.discount_fen,
                    s->terms.price_fen, input.plan};
+        c.areas = s->areas;  // inventory prices units on the gross area
         c.deposit_paid_fen = s->deposit_paid_fen;
         c.penalty_bp_per_day = settings.penalty_bp_per_day;
         c.signed_at = sales::to_rfc3339(by.at);

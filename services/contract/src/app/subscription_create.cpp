@@ -72,6 +72,7 @@ Subscription create_subscription(const Context& ctx, InventoryClient& inventory,
             s.id = subscription_id;
             s.project_id = unit.project_id;
             s.unit_id = input.unit_id;
+            s.areas = unit.areas;
             s.customer_id = input.customer_id;
             s.rep_id = input.rep_id;
             s.payment_plan = *domain::parse_payment_plan(input.payment_plan);

@@ -192,6 +192,9 @@ struct Contract {
     std::int64_t version = 1;
     std::int64_t audit_round = 1;
     ContractTerms terms;
+    // The areas the price was agreed on (from the subscription's unit) and which one prices it.
+    DealAreas areas;
+    PricingBasis pricing_basis = PricingBasis::gross;
     std::int64_t deposit_paid_fen = 0;
     std::int64_t penalty_bp_per_day = 0;
     std::string signed_at;           // RFC 3339

@@ -75,18 +75,22 @@ ContractChange signed_contract(const Contract& c, const By& by) {
     change.actor = by.actor;
     change.details = {{"subscription_id", c.subscription_id}};
     emits(change, kContractSigned,
-          deal_data(c, {{"contract_no", c.contract_no},
-                        {"customer_id", c.terms.customer_id},
-                        {"rep_id", c.rep_id},
-                        {"signed_at", c.signed_at},
-                        {"list_total_fen", c.terms.list_total_fen},
-                        {"discount_fen", c.terms.discount_fen},
-                        {"price_fen", c.terms.price_fen},
-                        {"deposit_paid_fen", c.deposit_paid_fen},
-                        {"penalty_bp_per_day", c.penalty_bp_per_day},
-                        {"payment_plan", to_string(c.terms.plan.kind)},
-                        {"plan", to_json(c.terms.plan)},
-                        {"version", 1}}));
+          deal_data(
+              c, {{"contract_no", c.contract_no},
+                  {"customer_id", c.terms.customer_id},
+                  {"rep_id", c.rep_id},
+                  {"signed_at", c.signed_at},
+                  {"list_total_fen", c.terms.list_total_fen},
+                  {"discount_fen", c.terms.discount_fen},
+                  {"price_fen", c.terms.price_fen},
+                  {"pricing_basis", to_string(c.pricing_basis)},
+                  {"contract_gross_area_centi_m2", area_or_null(c.areas.gross_area_centi_m2)},
+                  {"contract_internal_area_centi_m2", area_or_null(c.areas.internal_area_centi_m2)},
+                  {"deposit_paid_fen", c.deposit_paid_fen},
+                  {"penalty_bp_per_day", c.penalty_bp_per_day},
+                  {"payment_plan", to_string(c.terms.plan.kind)},
+                  {"plan", to_json(c.terms.plan)},
+                  {"version", 1}}));
     return change;
 }
 

@@ -155,6 +155,8 @@ nlohmann::json to_json(const Subscription& s) {
             {"discount_fen", s.terms.discount_fen},
             {"price_fen", s.terms.price_fen},
             {"deposit_fen", s.terms.deposit_fen},
+            {"gross_area_centi_m2", area_or_null(s.areas.gross_area_centi_m2)},
+            {"internal_area_centi_m2", area_or_null(s.areas.internal_area_centi_m2)},
             {"deposit_paid_fen", s.deposit_paid_fen},
             {"refund_due_fen", s.refund_due_fen},
             {"deposit_deadline", sales::to_rfc3339(s.deposit_deadline)},

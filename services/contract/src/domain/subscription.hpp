@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/area_settlement.hpp"
 #include "domain/calendar.hpp"
 #include "domain/event.hpp"
 #include "domain/project_ref.hpp"
@@ -121,6 +122,7 @@ struct Subscription {
     Status status = Status::pending_deposit;
     PaymentPlan payment_plan = PaymentPlan::one_off;
     PriceTerms terms;
+    DealAreas areas;  // of the unit held
     std::int64_t deposit_paid_fen = 0;
     std::int64_t refund_due_fen = 0;
     sales::TimePoint deposit_deadline;

@@ -17,6 +17,7 @@ nlohmann::json render(const app::DealOutcome& o) {
             const auto& u = *o.unit;
             auto unit = app::unit_ref(u);
             unit.update({{"gross_area_centi_m2", u.gross_area_centi_m2},
+                         {"internal_area_centi_m2", u.internal_area_centi_m2},
                          {"list_unit_price_fen_per_m2", u.list_unit_price_fen_per_m2},
                          {"list_total_fen", u.list_total_fen},
                          {"price_list_id", sales::db::nullable(u.price_list_id)}});

@@ -114,14 +114,15 @@ constexpr const char* kUpdateStatusRest =
     " FROM old WHERE u.id = old.id RETURNING u.id, u.project_id, u.building_id, u.unit_number, "
     "old.status AS from_status, u.status AS to_status, u.version, "
     "coalesce(u.hold_subscription_id, old.hold_subscription_id) AS subscription_id, "
-    "u.gross_area_centi_m2, u.list_unit_price_fen_per_m2, u.list_total_fen, u.price_list_id, "
-    "($A::text[])[array_position($F::text[], old.status)] AS action), "
+    "u.gross_area_centi_m2, u.internal_area_centi_m2, u.list_unit_price_fen_per_m2, "
+    "u.list_total_fen, u.price_list_id, ($A::text[])[array_position($F::text[], old.status)] AS "
+    "action), "
     "history AS (INSERT INTO unit_history (unit_id, project_id, action, from_status, to_status, "
     "actor, reason, subscription_id, version) SELECT id, project_id, action, from_status, "
     "to_status, $U, $R, subscription_id, version FROM changed) "
     "SELECT id::text AS unit_id, project_id::text AS project_id, "
     "building_id::text AS building_id, unit_number, from_status, to_status, version, "
-    "subscription_id::text AS subscription_id, gross_area_centi_m2, "
+    "subscription_id::text AS subscription_id, gross_area_centi_m2, internal_area_centi_m2, "
     "list_unit_price_fen_per_m2, list_total_fen, price_list_id::text AS price_list_id, action "
     "FROM changed ORDER BY id";
 constexpr const char* kUnitsMatching =
@@ -132,8 +133,8 @@ const std::string kSelectDealState =
     "SELECT id::text AS unit_id, project_id::text AS project_id, "
     "building_id::text AS building_id, unit_number, status, version, "
     "hold_subscription_id::text AS subscription_id, gross_area_centi_m2, "
-    "list_unit_price_fen_per_m2, list_total_fen, price_list_id::text AS price_list_id, "
-    "deal_price_fen FROM units ";
+    "internal_area_centi_m2, list_unit_price_fen_per_m2, list_total_fen, "
+    "price_list_id::text AS price_list_id, deal_price_fen FROM units ";
 const std::string kDealState = kSelectDealState + "WHERE id = $1::uuid";
 const std::string kLockDealStates =
     kSelectDealState + "WHERE id IN ($1::uuid, $2::uuid) ORDER BY id FOR UPDATE";

@@ -41,6 +41,7 @@ ChangedUnit changed_unit_of(const sales::db::Row& r, const char* from_column,
             r.int64("version"),
             r.opt_text("subscription_id"),
             r.int64("gross_area_centi_m2"),
+            r.int64("internal_area_centi_m2"),
             r.int64("list_unit_price_fen_per_m2"),
             r.int64("list_total_fen"),
             r.opt_text("price_list_id")};

@@ -29,6 +29,7 @@ struct ChangedUnit {
     std::int64_t version = 0;
     std::optional<std::string> subscription_id;  // the deal's subscription, before or after
     std::int64_t gross_area_centi_m2 = 0;
+    std::int64_t internal_area_centi_m2 = 0;
     std::int64_t list_unit_price_fen_per_m2 = 0;
     std::int64_t list_total_fen = 0;
     std::optional<std::string> price_list_id;

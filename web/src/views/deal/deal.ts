@@ -65,6 +65,12 @@ export interface RefundRequest {
 export type ContractStatus = 'in_audit' | 'rejected' | 'reviewed' | 'stamped' | 'registered' | 'cancelled'
 export type HandoverState = 'not_eligible' | 'eligible' | 'early_eligible' | 'handed_over'
 
+export type PricingBasis = 'gross' | 'internal'
+export const PRICING_BASIS_LABELS: Readonly<Record<PricingBasis, string>> = {
+  gross: '按建筑面积计价',
+  internal: '按套内面积计价',
+}
+
 export interface Contract {
   id: string
   contract_no: string
@@ -77,6 +83,11 @@ export interface Contract {
   list_total_fen: number
   discount_fen: number
   price_fen: number
+  // CON-10 price terms, fixed at signing (null: signed before areas were recorded)
+  pricing_basis: PricingBasis
+  contract_gross_area_centi_m2: number | null
+  contract_internal_area_centi_m2: number | null
+  unit_price_fen_per_m2: number | null
   deposit_paid_fen: number
   penalty_bp_per_day: number
   payment_plan: PlanKind

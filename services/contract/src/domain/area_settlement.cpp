@@ -1,0 +1,72 @@
+#include "domain/area_settlement.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+namespace contract::domain {
+namespace {
+using Wide = __int128;
+
+// round(numerator ÷ denominator) half away from zero, for numerator ≥ 0 and denominator > 0.
+std::int64_t round_half_up(Wide numerator, Wide denominator) {
+    const Wide rounded = (2 * numerator + denominator) / (2 * denominator);
+    if (rounded > std::numeric_limits<std::int64_t>::max())
+        throw std::invalid_argument("area settlement: amount out of range");
+    return static_cast<std::int64_t>(rounded);
+}
+}  // namespace
+
+std::optional<PricingBasis> parse_pricing_basis(const std::string& text) {
+    if (text == "gross")
+        return PricingBasis::gross;
+    if (text == "internal")
+        return PricingBasis::internal;
+    return std::nullopt;
+}
+
+nlohmann::json area_or_null(std::int64_t area_centi_m2) {
+    return area_centi_m2 > 0 ? nlohmann::json(area_centi_m2) : nlohmann::json(nullptr);
+}
+
+std::string to_string(PricingBasis basis) {
+    return basis == PricingBasis::gross ? "gross" : "internal";
+}
+
+AreaSettlement settle_area(std::int64_t contract_price_fen, std::int64_t contract_area_centi_m2,
+                           std::int64_t title_area_centi_m2) {
+    if (contract_price_fen <= 0 || contract_area_centi_m2 <= 0 || title_area_centi_m2 <= 0)
+        throw std::invalid_argument("area settlement needs a positive price and positive areas");
+    AreaSettlement s;
+    s.contract_area_centi_m2 = contract_area_centi_m2;
+    s.title_area_centi_m2 = title_area_centi_m2;
+    s.difference_centi_m2 = title_area_centi_m2 - contract_area_centi_m2;
+    const Wide area = contract_area_centi_m2;
+    const Wide price = contract_price_fen;
+    const Wide magnitude =
+        s.difference_centi_m2 < 0 ? -Wide(s.difference_centi_m2) : Wide(s.difference_centi_m2);
+    s.ratio_ppm = static_cast<std::int64_t>(Wide(s.difference_centi_m2) * 1'000'000 / area);
+    // |Δ| ÷ A > 3 ÷ 100, exactly.
+    s.beyond_three_percent = magnitude * 100 > area * 3;
+    s.difference_price_fen = round_half_up(price * magnitude, area);
+    // min(|Δ|, 3% × A) ÷ A = min(100 × |Δ|, 3 × A) ÷ (100 × A)
+    s.within_price_fen = round_half_up(price * std::min(magnitude * 100, area * 3), area * 100);
+    s.beyond_price_fen = s.difference_price_fen - s.within_price_fen;
+    if (s.difference_centi_m2 > 0) {
+        s.buyer_pays_fen = s.within_price_fen;
+        s.developer_bears_fen = s.beyond_price_fen;
+    } else if (s.difference_centi_m2 < 0) {
+        s.developer_refunds_fen = s.within_price_fen + 2 * s.beyond_price_fen;
+    }
+    s.settled_price_fen = contract_price_fen + s.buyer_pays_fen - s.developer_refunds_fen;
+    return s;
+}
+
+std::int64_t refund_interest_fen(std::int64_t paid_fen, std::int64_t annual_rate_basis_points,
+                                 std::int64_t days) {
+    if (paid_fen < 0 || annual_rate_basis_points < 0 || days < 0)
+        throw std::invalid_argument("refund interest needs non-negative amount, rate and days");
+    return round_half_up(Wide(paid_fen) * annual_rate_basis_points * days, Wide(10'000) * 365);
+}
+
+}  // namespace contract::domain
