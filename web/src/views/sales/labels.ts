@@ -67,12 +67,14 @@ export const SUBSCRIPTION_STATUS_LABELS: Readonly<Record<SubscriptionStatus, str
   confirmed: '已确认（定金已付）',
   cancellation_requested: '退订审批中',
   cancelled: '已取消',
+  signed: '已签约',
 }
 export const SUBSCRIPTION_STATUS_TAGS: Readonly<Record<SubscriptionStatus, TagType>> = {
   pending_deposit: 'warning',
   confirmed: 'success',
   cancellation_requested: 'danger',
   cancelled: 'info',
+  signed: 'primary',
 }
 export const PLAN_LABELS: Readonly<Record<PaymentPlan, string>> = {
   one_off: '一次性付款',
