@@ -460,13 +460,15 @@ const std::map<std::string, std::set<std::string>>& role_table() {
          {"unit.read", "contract.audit", "subscription.read", "subscription.change",
           "approval.request", "contract.amend"}},
         // Customers (CUS-3/4/5/7/9): reassignment, collisions, commission exceptions, per-project
-        // customer settings, anonymised marketing export and archiving are the manager's.
+        // customer settings, anonymised marketing export and archiving are the manager's; so is
+        // checking the surveyed title areas the handover clerk records (CON-10, 经营部主任复核).
         {"sales_manager",
          {"unit.read",           "unit.reserve",      "unit.release",       "contract.audit",
           "customer.manage",     "customer.pii.read", "customer.reassign",  "customer.export",
           "customer.archive",    "customer.settings", "customer.complaint", "subscription.read",
           "subscription.change", "report.read",       "approval.request",   "contract.amend",
-          "contract.register",   "contract.settings", "refund.request",     "deposit_case.manage"}},
+          "contract.register",   "contract.settings", "refund.request",     "deposit_case.manage",
+          "title.approve"}},
         {"cashier", {"unit.read", "subscription.read", "payment.collect"}},
         // Finance verifies the approved price list (INV-2) and approves refunds (CON-2).
         {"finance_supervisor",

@@ -11,6 +11,7 @@ int main() {
             inventory::adapters::add_project_routes(service);
             inventory::adapters::add_unit_routes(service);
             inventory::adapters::add_pricing_routes(service);
+            inventory::adapters::add_title_area_routes(service);
             inventory::adapters::add_messaging(service);
             return service.run();
         });

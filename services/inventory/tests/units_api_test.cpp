@@ -61,7 +61,8 @@ class UnitsApi : public ::testing::Test {
     std::map<std::string, std::int64_t> snapshot() {
         auto out = stack_->row_counts(
             "inventory", {"projects", "phases", "buildings", "units", "unit_history", "unit_prices",
-                          "price_lists", "price_list_items", "change_requests", "outbox"});
+                          "price_lists", "price_list_items", "change_requests", "outbox",
+                          "title_area_surveys", "title_area_items"});
         out["units.version"] = count("SELECT coalesce(sum(version), 0) FROM units");
         out["projects.version"] = count("SELECT coalesce(sum(version), 0) FROM projects");
         return out;
@@ -867,4 +868,117 @@ TEST_F(UnitsApi, MalformedContractSignedIsDeadLettered) {
     EXPECT_TRUE(sales::test::eventually(
         [&] { return count("SELECT count(*) FROM dead_letter") == before + 1; }));
 }
+
+// CON-10 title areas: the handover clerk records a survey batch for a building, the sales manager
+// checks it (four eyes), and only then are the areas fixed on the units, one event each.
+// Refused batches write nothing.
+TEST_F(UnitsApi, TitleAreaSurveyIsRecordedCheckedByAnotherThenFixedOnTheUnits) {
+    std::string project;
+    const auto units = released_units(2, 2, &project);
+    const std::string u0 = units[0]["id"], u1 = units[1]["id"];
+    const auto unit0_sold = unit(u0), unit1_sold = unit(u1);
+    const std::string building = unit0_sold["building_id"];
+    const std::int64_t g0 = unit0_sold["gross_area_centi_m2"];
+    const std::int64_t i0 = unit0_sold["internal_area_centi_m2"];
+    const std::int64_t g1 = unit1_sold["gross_area_centi_m2"];
+    const std::int64_t i1 = unit1_sold["internal_area_centi_m2"];
+    const auto path = "/api/v1/buildings/" + building + "/title-area-surveys";
+    const json items = {
+        {{"unit_id", u0}, {"gross_area_centi_m2", g0 + 350}, {"internal_area_centi_m2", i0 + 300}},
+        {{"unit_id", u1}, {"gross_area_centi_m2", g1 - 120}, {"internal_area_centi_m2", i1}}};
+    const json batch = {{"note", "产权处核定面积表 2026-12"}, {"items", items}};
+
+    expect_error(call("POST", path, batch.dump(), "sales_rep"), 403, "forbidden");
+    auto with = [&](json changed_items) {
+        return json{{"note", "x"}, {"items", std::move(changed_items)}}.dump();
+    };
+    auto item = [](const std::string& unit, std::int64_t gross, std::int64_t internal) {
+        return json{{"unit_id", unit},
+                    {"gross_area_centi_m2", gross},
+                    {"internal_area_centi_m2", internal}};
+    };
+    const std::string other_building_unit = released_units(1, 1)[0]["id"];
+    const auto before = snapshot();
+    for (const auto& [body, field] : std::vector<std::pair<std::string, std::string>>{
+             {with(json::array()), "items"},
+             {with({item(u0, g0, g0 + 1)}), "items[0].internal_area_centi_m2"},
+             {with({item(u0, g0, i0), item(u0, g0, i0)}), "items[1].unit_id"},
+             {with({item(other_building_unit, g0, i0)}), "items[0].unit_id"},
+             {with({item(u0, g0 * 10, i0)}), "items[0].gross_area_centi_m2"},  // a typing error
+             {with({item(u0, 0, i0)}), "items[0].gross_area_centi_m2"},
+             {json{{"items", items}}.dump(), "note"}}) {
+        const auto r = call("POST", path, body, "handover_clerk");
+        expect_error(r, 400, "validation_failed");
+        EXPECT_EQ(r.json()["error"]["details"]["field"], field) << body;
+    }
+    EXPECT_EQ(snapshot(), before);
+
+    const auto survey = ok("POST", path, batch, "handover_clerk", 201);
+    const std::string id = survey["id"];
+    EXPECT_EQ(survey["status"], "draft");
+    EXPECT_EQ(survey["recorded_by"], "user-handover_clerk");
+    ASSERT_EQ(survey["items"].size(), 2u);
+    EXPECT_EQ(survey["items"][0]["gross_difference_centi_m2"], 350);
+    EXPECT_EQ(survey["items"][1]["gross_difference_centi_m2"], -120);
+    EXPECT_EQ(survey["items"][1]["internal_difference_centi_m2"], 0);
+    // A draft changes no unit and says nothing to other services.
+    EXPECT_TRUE(ok("GET", "/api/v1/units/" + u0)["title_area"].is_null());
+    const auto recorded_events = [&] {
+        return count(
+            "SELECT count(*) FROM outbox WHERE subject = 'inventory.unit.title_area_recorded'");
+    };
+    EXPECT_EQ(recorded_events(), 0);
+
+    const auto approve = "/api/v1/title-area-surveys/" + id + "/approve";
+    expect_error(call("POST", approve, "", "handover_clerk"), 403, "forbidden");
+    // Four eyes: whoever recorded a batch does not check it, not even an administrator.
+    const std::string own = ok("POST", path, batch, "admin", 201)["id"];
+    expect_error(call("POST", "/api/v1/title-area-surveys/" + own + "/approve", "", "admin"), 422,
+                 "same_person");
+    expect_error(
+        call("POST", "/api/v1/title-area-surveys/" + own + "/reject", "{}", "sales_manager"), 400,
+        "validation_failed");  // a rejection says why
+    EXPECT_EQ(ok("POST", "/api/v1/title-area-surveys/" + own + "/reject",
+                 {{"note", "与产权处表不符"}}, "sales_manager")["status"],
+              "rejected");
+
+    const auto approved = ok("POST", approve, {{"note", "已核对"}}, "sales_manager");
+    EXPECT_EQ(approved["status"], "approved");
+    EXPECT_EQ(approved["decided_by"], "user-sales_manager");
+    expect_error(call("POST", approve, "", "sales_manager"), 409, "invalid_transition");
+    const auto unit0 = ok("GET", "/api/v1/units/" + u0);
+    EXPECT_EQ(unit0["title_area"]["gross_area_centi_m2"], g0 + 350);
+    EXPECT_EQ(unit0["title_area"]["internal_area_centi_m2"], i0 + 300);
+    EXPECT_EQ(unit0["title_area"]["survey_id"], id);
+    EXPECT_EQ(unit0["gross_area_centi_m2"], g0) << "the area sold stays as sold";
+    EXPECT_EQ(ok("GET", "/api/v1/units/" + u1)["title_area"]["gross_area_centi_m2"], g1 - 120);
+    EXPECT_TRUE(
+        ok("GET", "/api/v1/units/" + units[2]["id"].get<std::string>())["title_area"].is_null());
+
+    EXPECT_EQ(recorded_events(), 2);
+    const auto data = json::parse(stack_->db("inventory").transaction([&](sales::db::Tx& tx) {
+        return tx
+            .exec_one(
+                "SELECT payload FROM outbox WHERE subject = "
+                "'inventory.unit.title_area_recorded' AND payload::jsonb -> 'data' ->> "
+                "'unit_id' = $1",
+                {u0})
+            .text(0);
+    }))["data"];
+    EXPECT_EQ(data["project_id"], project);
+    EXPECT_EQ(data["survey_id"], id);
+    EXPECT_EQ(data["title_gross_area_centi_m2"], g0 + 350);
+    EXPECT_EQ(data["title_internal_area_centi_m2"], i0 + 300);
+    EXPECT_EQ(data["gross_area_centi_m2"], g0);
+    EXPECT_EQ(data["internal_area_centi_m2"], i0);
+
+    const auto list = ok("GET", path)["items"];
+    ASSERT_EQ(list.size(), 2u);
+    EXPECT_EQ(list[0]["item_count"], 2);
+    // Another project's user sees neither the batches nor the building.
+    expect_error(
+        call("GET", "/api/v1/title-area-surveys/" + id, "", "sales_manager", {sales::new_uuid()}),
+        404, "title_area_survey_not_found");
+}
+
 }  // namespace

@@ -65,6 +65,12 @@ std::vector<RouteRule> build() {
         r("POST", "/api/v1/units/{unit_id}/change-requests", "inventory", {"unit.manage"}),
         r("POST", "/api/v1/change-requests/{id}/approve", "inventory", {"change_request.approve"}),
         r("POST", "/api/v1/change-requests/{id}/reject", "inventory", {"change_request.approve"}),
+        r("POST", "/api/v1/buildings/{building_id}/title-area-surveys", "inventory",
+          {"title.manage"}),
+        r("GET", "/api/v1/buildings/{building_id}/title-area-surveys", "inventory", {"unit.read"}),
+        r("GET", "/api/v1/title-area-surveys/{id}", "inventory", {"unit.read"}),
+        r("POST", "/api/v1/title-area-surveys/{id}/approve", "inventory", {"title.approve"}),
+        r("POST", "/api/v1/title-area-surveys/{id}/reject", "inventory", {"title.approve"}),
         // Contract.
         r("POST", "/api/v1/subscriptions", "contract", {"subscription.create"}),
         r("GET", "/api/v1/subscriptions", "contract", {"subscription.read"}),

@@ -25,5 +25,7 @@ void add_project_routes(sales::service::Service& service);
 void add_unit_routes(sales::service::Service& service);
 // Price lists and change requests (INV-2).
 void add_pricing_routes(sales::service::Service& service);
+// Title-area survey batches (CON-10).
+void add_title_area_routes(sales::service::Service& service);
 
 }  // namespace inventory::adapters

@@ -12,7 +12,9 @@ const std::string kSelectUnit =
     "u.list_unit_price_fen_per_m2, u.list_total_fen, u.price_list_id::text AS price_list_id, "
     "u.status, u.version, u.hold_subscription_id::text AS hold_subscription_id, " +
     rfc3339("u.hold_until", "hold_until") +
-    ", u.deal_price_fen, u.reservation_id::text AS reservation_id, u.reserved_by, "
+    ", u.deal_price_fen, u.title_gross_area_centi_m2, u.title_internal_area_centi_m2, "
+    "u.title_survey_id::text AS title_survey_id, "
+    "u.reservation_id::text AS reservation_id, u.reserved_by, "
     "u.reserved_for, " +
     rfc3339("u.reservation_expires_at", "reservation_expires_at") + ", " +
     rfc3339("u.updated_at", "updated_at") +
@@ -185,6 +187,13 @@ UnitRecord record_of(const Row& r) {
         {"hold_subscription_id", nullable(r.opt_text("hold_subscription_id"))},
         {"hold_until", nullable(r.opt_text("hold_until"))},
         {"deal_price_fen", nullable(r.opt_int64("deal_price_fen"))},
+        // CON-10: the surveyed areas of the last approved survey batch (null before).
+        {"title_area",
+         r.is_null("title_survey_id")
+             ? nlohmann::json(nullptr)
+             : nlohmann::json{{"gross_area_centi_m2", r.int64("title_gross_area_centi_m2")},
+                              {"internal_area_centi_m2", r.int64("title_internal_area_centi_m2")},
+                              {"survey_id", r.text("title_survey_id")}}},
         {"reservation", r.is_null("reservation_id")
                             ? nlohmann::json(nullptr)
                             : nlohmann::json{{"reservation_id", r.text("reservation_id")},
