@@ -498,7 +498,9 @@ Contract a_contract(ContractStatus status = ContractStatus::in_audit) {
 }
 
 TEST(ContractEvents, SignedCarriesTheTermsAsVersionOne) {
-    const auto change = signed_contract(a_contract(), by("rep-1"));
+    auto signing = a_contract();
+    signing.areas = {12'000, 9'800};  // CON-10: the areas the price was agreed on
+    const auto change = signed_contract(signing, by("rep-1"));
     ASSERT_TRUE(change.event);
     const auto& e = *change.event;
     EXPECT_EQ(e.type, "contract.signed");
@@ -518,6 +520,9 @@ TEST(ContractEvents, SignedCarriesTheTermsAsVersionOne) {
                             {"list_total_fen", 1'000},
                             {"discount_fen", 100},
                             {"price_fen", 900},
+                            {"pricing_basis", "gross"},
+                            {"contract_gross_area_centi_m2", 12'000},
+                            {"contract_internal_area_centi_m2", 9'800},
                             {"deposit_paid_fen", 50},
                             {"penalty_bp_per_day", 5},
                             {"payment_plan", "one_off"},
