@@ -7,14 +7,12 @@ import { adminApi, baseURL, createUser, strongPassword, uniqueSuffix, type TestU
 export interface DealProject {
   projectId: string
   code: string
-  units: {
-    id: string
-    unit_number: string
-    list_total_fen: number
-    gross_area_centi_m2: number
-    internal_area_centi_m2: number
-  }[]
+  // as the bulk creation answers: internal area = gross − SHARED_AREA_CENTI_M2
+  units: { id: string; unit_number: string; list_total_fen: number; gross_area_centi_m2: number }[]
 }
+
+/** The shared (公摊) area of every unit releasedProject() creates. */
+export const SHARED_AREA_CENTI_M2 = 1_900
 
 /** A new project with one released building of 2 × 2 units (list prices from the template). */
 export async function releasedProject(): Promise<DealProject> {
@@ -29,7 +27,7 @@ export async function releasedProject(): Promise<DealProject> {
     orientation: 'south',
     decoration: 'bare',
     internal_area_centi_m2: 9_000 + p * 450,
-    shared_area_centi_m2: 1_900,
+    shared_area_centi_m2: SHARED_AREA_CENTI_M2,
     list_unit_price_fen_per_m2: 1_500_000,
     floor_price_step_fen_per_m2: 8_000,
   }))

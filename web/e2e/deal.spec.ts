@@ -4,7 +4,7 @@
 // 可交房. Arranged through the API: the project, the users, the customer and the subscription.
 import { expect, test, type Page } from '@playwright/test'
 import { checkRadio, expectAccessible, pickOption, screenshot } from './support'
-import { activeUsers, releasedProject, subscriptionFor, switchUser, yuan } from './deal-fixtures'
+import { SHARED_AREA_CENTI_M2, activeUsers, releasedProject, subscriptionFor, switchUser, yuan } from './deal-fixtures'
 
 const a11y = {}
 
@@ -156,7 +156,7 @@ test('deposit → signing → four audits → stamping → payments → handover
   // CON-10: the price terms fixed at signing, from the unit; the unit price follows the price.
   await expect(page.getByTestId('contract-pricing-basis')).toHaveText('按建筑面积计价')
   await expect(page.getByTestId('contract-gross-area')).toHaveText(`${(unit.gross_area_centi_m2 / 100).toFixed(2)} m²`)
-  await expect(page.getByTestId('contract-internal-area')).toHaveText(`${(unit.internal_area_centi_m2 / 100).toFixed(2)} m²`)
+  await expect(page.getByTestId('contract-internal-area')).toHaveText(`${((unit.gross_area_centi_m2 - SHARED_AREA_CENTI_M2) / 100).toFixed(2)} m²`)
   const unitPrice = (price * 200n + BigInt(unit.gross_area_centi_m2)) / (2n * BigInt(unit.gross_area_centi_m2))
   await expect(page.getByTestId('contract-unit-price')).toHaveText(`${yuan(unitPrice)}/m²`)
   await screenshot(page, 'deal-contract')
