@@ -6,6 +6,7 @@ import { adminApi, baseURL, createUser, strongPassword, uniqueSuffix, type TestU
 
 export interface DealProject {
   projectId: string
+  buildingId: string
   code: string
   // as the bulk creation answers: internal area = gross − SHARED_AREA_CENTI_M2
   units: { id: string; unit_number: string; list_total_fen: number; gross_area_centi_m2: number }[]
@@ -33,7 +34,7 @@ export async function releasedProject(): Promise<DealProject> {
   }))
   const bulk = await api.post<{ units: DealProject['units'] }>(`/api/v1/buildings/${building.id}/units:bulk`, { templates })
   await api.post('/api/v1/units:release', { building_id: building.id, reason: '测试开盘' })
-  return { projectId: project.id, code, units: bulk.units }
+  return { projectId: project.id, buildingId: building.id, code, units: bulk.units }
 }
 
 /** POST /auth/login, waiting out the gateway's 429 login throttle (password hashing is costly). */

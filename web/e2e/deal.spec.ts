@@ -3,8 +3,8 @@
 // cashier takes the rest (one wrong receipt reversed 红冲 on the way) and the contract shows
 // 可交房. Arranged through the API: the project, the users, the customer and the subscription.
 import { expect, test, type Page } from '@playwright/test'
-import { checkRadio, expectAccessible, pickOption, screenshot } from './support'
-import { SHARED_AREA_CENTI_M2, activeUsers, releasedProject, subscriptionFor, switchUser, yuan } from './deal-fixtures'
+import { adminApi, checkRadio, expectAccessible, pickOption, screenshot } from './support'
+import { SHARED_AREA_CENTI_M2, activeUsers, asUser, releasedProject, subscriptionFor, switchUser, yuan } from './deal-fixtures'
 
 const a11y = {}
 
@@ -160,5 +160,27 @@ test('deposit → signing → four audits → stamping → payments → handover
   const unitPrice = (price * 200n + BigInt(unit.gross_area_centi_m2)) / (2n * BigInt(unit.gross_area_centi_m2))
   await expect(page.getByTestId('contract-unit-price')).toHaveText(`${yuan(unitPrice)}/m²`)
   await screenshot(page, 'deal-contract')
+
+  // 7. CON-10: the surveyed title area (1.00 m² more, within 3%) settles the contract by REG-1:
+  // the buyer pays for the difference at the contract unit price. Recorded by one person,
+  // approved by another (the sales manager).
+  const admin = await adminApi()
+  const survey = await admin.post<{ id: string }>(`/api/v1/buildings/${project.buildingId}/title-area-surveys`, {
+    note: '产权处核定面积表',
+    items: [{ unit_id: unit.id, gross_area_centi_m2: unit.gross_area_centi_m2 + 100, internal_area_centi_m2: unit.gross_area_centi_m2 - SHARED_AREA_CENTI_M2 + 100 }],
+  })
+  await (await asUser(users.sales_manager)).post(`/api/v1/title-area-surveys/${survey.id}/approve`, { note: '已核对' })
+  const gross = BigInt(unit.gross_area_centi_m2)
+  const buyerPays = (price * 100n * 2n + gross) / (2n * gross) // price × 1.00 m² ÷ gross area, half up
+  await expect(async () => {
+    await page.getByRole('button', { name: '刷新' }).click()
+    await expect(page.getByTestId('area-settlements')).toContainText('待补差', { timeout: 1_000 })
+  }).toPass({ timeout: 30_000 })
+  const settlement = page.getByTestId('area-settlements')
+  await expect(settlement).toContainText(`${(unit.gross_area_centi_m2 / 100).toFixed(2)} m² → ${((unit.gross_area_centi_m2 + 100) / 100).toFixed(2)} m²`)
+  await expect(settlement).toContainText(yuan(buyerPays))
+  await expect(settlement).toContainText(yuan(price + buyerPays))
+  await settlement.scrollIntoViewIfNeeded()
+  await screenshot(page, 'deal-area-settlement')
   await expectAccessible(page, a11y)
 })

@@ -44,6 +44,9 @@ int main() {
             contract::adapters::add_routes(service, ctx, rpc_timeout, *units);
             contract::adapters::add_contract_routes(service, ctx);
             service.consume("INVENTORY", "inventory.project.>", contract::app::apply_project_event);
+            // CON-10: surveyed title areas settle the unit's live contract by REG-1.
+            service.consume("INVENTORY", contract::app::kTitleAreaRecorded,
+                            contract::app::apply_title_area_recorded);
             contract::adapters::add_deposit_case_routes(service, ctx);
             // CON-1: a late-delivered deposit paid on time re-takes its unit (inventory hold).
             service.consume(

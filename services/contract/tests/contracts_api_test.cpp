@@ -50,14 +50,13 @@ class ContractsApi : public ::testing::Test {
             const auto it = units_.find(r.at("unit_id").get<std::string>());
             if (it == units_.end())
                 return json{{"result", "not_found"}}.dump();
-            return json{
-                {"result", "held"},
-                {"unit",
-                 {{"unit_id", it->first},
-                  {"project_id", it->second},
-                  {"list_total_fen", kList},
-                  {"gross_area_centi_m2", kGrossArea},
-                  {"internal_area_centi_m2", kInternalArea}}}}
+            return json{{"result", "held"},
+                        {"unit",
+                         {{"unit_id", it->first},
+                          {"project_id", it->second},
+                          {"list_total_fen", kList},
+                          {"gross_area_centi_m2", kGrossArea},
+                          {"internal_area_centi_m2", kInternalArea}}}}
                 .dump();
         });
         project_ = new std::string(new_project("HX01"));
@@ -257,13 +256,12 @@ TEST_F(ContractsApi, SigningWritesContractNumberAuditStepAndContractSignedPerThe
     std::set<std::string> keys;
     for (const auto& [k, v] : d.items())
         keys.insert(k);
-    EXPECT_EQ(keys, (std::set<std::string>{"contract_id", "contract_no", "subscription_id",
-                                           "project_id", "unit_id", "customer_id", "rep_id",
-                                           "signed_at", "list_total_fen", "discount_fen",
-                                           "price_fen", "deposit_paid_fen", "penalty_bp_per_day",
-                                           "payment_plan", "plan", "version", "pricing_basis",
-                                           "contract_gross_area_centi_m2",
-                                           "contract_internal_area_centi_m2"}));
+    EXPECT_EQ(keys, (std::set<std::string>{
+                        "contract_id", "contract_no", "subscription_id", "project_id", "unit_id",
+                        "customer_id", "rep_id", "signed_at", "list_total_fen", "discount_fen",
+                        "price_fen", "deposit_paid_fen", "penalty_bp_per_day", "payment_plan",
+                        "plan", "version", "pricing_basis", "contract_gross_area_centi_m2",
+                        "contract_internal_area_centi_m2"}));
     EXPECT_EQ(d["contract_no"], c["contract_no"]);
     EXPECT_EQ(d["subscription_id"], sub);
     EXPECT_EQ(d["list_total_fen"], kList);
@@ -730,6 +728,75 @@ TEST_F(ContractsApi, AwaitingAuditListShowsTheOpenStepAndOverdueOnes) {
     EXPECT_TRUE(ok(client_.get("/api/v1/contracts/awaiting-audit", outsider))["items"].empty());
     expect_error(client_.get("/api/v1/contracts/" + fresh["id"].get<std::string>(), outsider), 404,
                  "contract_not_found");
+}
+
+// CON-10 / REG-1: the unit's surveyed title areas settle its live contract on both areas, the
+// pricing basis (gross) naming the one that applies; a later survey supersedes; a repeated event
+// changes nothing; a unit without a contract is left alone; a malformed event is dead-lettered.
+TEST_F(ContractsApi, TitleAreasSettleTheLiveContractByReg1) {
+    const auto c = signed_contract(*project_);
+    const std::string id = c["id"], unit = c["unit_id"];
+    const auto recorded = [&](const std::string& unit_id, const std::string& survey,
+                              std::int64_t gross, std::int64_t internal) {
+        return sales::bus::make_event("inventory", "inventory.unit.title_area_recorded", unit_id, 2,
+                                      {{"unit_id", unit_id},
+                                       {"project_id", *project_},
+                                       {"survey_id", survey},
+                                       {"title_gross_area_centi_m2", gross},
+                                       {"title_internal_area_centi_m2", internal},
+                                       {"gross_area_centi_m2", kGrossArea},
+                                       {"internal_area_centi_m2", kInternalArea}});
+    };
+    const auto settlements = [&] {
+        return rows("area_settlements", "contract_id = $1::uuid", {id});
+    };
+    const auto dead_before = rows("dead_letter");
+
+    // 133.33 → 138.00 m² gross (+3.5025%): beyond 3%, the buyer chooses first. Internal: equal.
+    const auto first_survey = sales::new_uuid();
+    const auto first = recorded(unit, first_survey, 13'800, kInternalArea);
+    stack_->publish(first);
+    stack_->publish(first);                                                         // a repeat
+    stack_->publish(recorded(sales::new_uuid(), sales::new_uuid(), 9'000, 8'000));  // unsold unit
+    ASSERT_TRUE(eventually([&] { return settlements() == 1; }));
+    auto full = contract(id);
+    ASSERT_EQ(full["area_settlements"].size(), 1u);
+    auto s = full["area_settlements"][0];
+    EXPECT_EQ(s["status"], "awaiting_buyer_choice");
+    EXPECT_EQ(s["pricing_basis"], "gross");
+    EXPECT_EQ(s["price_fen"], kPrice);
+    EXPECT_EQ(s["survey_id"], first_survey);
+    EXPECT_EQ(s["gross"]["difference_centi_m2"], 467);
+    EXPECT_EQ(s["gross"]["ratio_ppm"], 35'025);
+    EXPECT_EQ(s["gross"]["buyer_may_cancel"], true);
+    EXPECT_EQ(s["gross"]["difference_price_fen"], 6'970'149);  // 199,000,000 × 467 ÷ 13,333
+    EXPECT_EQ(s["gross"]["buyer_pays_fen"], 5'970'000);        // the part up to 3%
+    EXPECT_EQ(s["gross"]["developer_bears_fen"], 1'000'149);   // the rest
+    EXPECT_EQ(s["gross"]["settled_price_fen"], kPrice + 5'970'000);
+    EXPECT_EQ(s["internal"]["difference_centi_m2"], 0);
+    EXPECT_EQ(s["internal"]["settled_price_fen"], kPrice);
+    const auto computed = events("contract.area_settlement.computed", id);
+    ASSERT_EQ(computed.size(), 1u);
+    EXPECT_EQ(computed[0]["data"]["applied"], s["gross"]);
+    EXPECT_EQ(computed[0]["data"]["status"], "awaiting_buyer_choice");
+
+    // A corrected survey: 134.00 m² (+0.5025%) is settled at the contract unit price; the first
+    // settlement is superseded.
+    stack_->publish(recorded(unit, sales::new_uuid(), 13'400, kInternalArea));
+    ASSERT_TRUE(eventually([&] { return settlements() == 2; }));
+    full = contract(id);
+    s = full["area_settlements"][0];
+    EXPECT_EQ(s["status"], "to_settle");
+    EXPECT_EQ(s["gross"]["buyer_pays_fen"], 1'000'000);
+    EXPECT_EQ(s["gross"]["developer_bears_fen"], 0);
+    EXPECT_EQ(full["area_settlements"][1]["status"], "superseded");
+    EXPECT_EQ(events("contract.area_settlement.computed", id).size(), 2u);
+    EXPECT_EQ(contract(id)["price_fen"], kPrice) << "the price changes only by settling";
+
+    stack_->publish(sales::bus::make_event("inventory", "inventory.unit.title_area_recorded", unit,
+                                           3, {{"unit_id", unit}, {"survey_id", "x"}}));
+    EXPECT_TRUE(eventually([&] { return rows("dead_letter") == dead_before + 1; }));
+    EXPECT_EQ(settlements(), 2);
 }
 
 TEST_F(ContractsApi, MalformedOrUnknownFinanceEventIsDeadLettered) {

@@ -35,7 +35,7 @@ domain::NewSubscription parse_new_subscription(const Body& b, const Principal& c
     return input;
 }
 
-app::ListFilter parse_filter(const Query& q) {
+app::ListFilter parse_subscription_filter(const Query& q) {
     app::ListFilter filter;
     filter.project_id = q.uuid("project_id");
     filter.status = q.enumeration("status", domain::parse_status, domain::status_names());
@@ -157,7 +157,7 @@ void add_routes(sales::service::Service& service, const app::Context& ctx,
         [&ctx](Request& request, const Principal& caller) {
             const auto filter = sales::service::read_query(
                 request, {"project_id", "status", "rep_id", "from", "to", "limit", "offset"},
-                parse_filter);
+                parse_subscription_filter);
             nlohmann::json items = nlohmann::json::array();
             for (const auto& s : app::list_subscriptions(ctx, caller, filter))
                 items.push_back(domain::to_json(s));

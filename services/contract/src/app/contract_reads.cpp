@@ -1,6 +1,7 @@
 // Reading contracts: one contract with its audit steps, amendments and refund requests; the
 // lists; and the per-project contract settings (CON-3/4, FIN-5).
 #include "adapters/amendment_store.hpp"
+#include "adapters/area_settlement_store.hpp"
 #include "adapters/audit_store.hpp"
 #include "adapters/contract_store.hpp"
 #include "app/contract_support.hpp"
@@ -23,6 +24,7 @@ json find_contract(const Context& ctx, const sales::Principal& caller, const std
         doc["audits"] = audit_store::for_contract(tx, c->id, ctx.today());
         doc["amendments"] = amendment_store::for_contract(tx, c->id);
         doc["refund_requests"] = refund_request_store::for_contract(tx, c->id);
+        doc["area_settlements"] = area_settlement_store::list(tx, c->id)["items"];  // CON-10
         return doc;
     });
 }

@@ -19,6 +19,8 @@ namespace contract::app {
 
 inline constexpr const char* kFinanceCleared = "finance.contract.cleared";
 inline constexpr const char* kFinanceUncleared = "finance.contract.uncleared";
+inline constexpr const char* kTitleAreaRecorded = "inventory.unit.title_area_recorded";
+inline constexpr const char* kAreaSettlementComputed = "contract.area_settlement.computed";
 
 struct SignInput {
     domain::Plan plan;  // read against today (no date in the past)
@@ -85,6 +87,12 @@ nlohmann::json hand_over(const Context& ctx, const sales::Principal& caller, con
                          const std::string& confirmed_by);
 // Inbox handler for finance.contract.cleared / uncleared (other finance.contract.* types change
 // nothing). Idempotent by state: a repeated event changes nothing.
+// CON-10 / REG-1: inventory.unit.title_area_recorded settles the unit's live contract (gross and
+// internal area; the pricing basis names the one that applies) and emits
+// kAreaSettlementComputed; earlier settlements of the contract are superseded. A unit without
+// a live contract: nothing. A contract without recorded areas, or a malformed event: dead letter.
+void apply_title_area_recorded(sales::db::Tx& tx, const sales::bus::Event& event);
+
 void apply_finance_contract_event(const Context& ctx, sales::db::Tx& tx,
                                   const sales::bus::Event& event);
 

@@ -62,6 +62,28 @@ AreaSettlement settle_area(std::int64_t contract_price_fen, std::int64_t contrac
     return s;
 }
 
+nlohmann::json to_json(const AreaSettlement& s) {
+    return {{"contract_area_centi_m2", s.contract_area_centi_m2},
+            {"title_area_centi_m2", s.title_area_centi_m2},
+            {"difference_centi_m2", s.difference_centi_m2},
+            {"ratio_ppm", s.ratio_ppm},
+            {"beyond_three_percent", s.beyond_three_percent},
+            {"buyer_may_cancel", s.beyond_three_percent},
+            {"difference_price_fen", s.difference_price_fen},
+            {"within_price_fen", s.within_price_fen},
+            {"beyond_price_fen", s.beyond_price_fen},
+            {"buyer_pays_fen", s.buyer_pays_fen},
+            {"developer_bears_fen", s.developer_bears_fen},
+            {"developer_refunds_fen", s.developer_refunds_fen},
+            {"settled_price_fen", s.settled_price_fen}};
+}
+
+std::string initial_settlement_status(const AreaSettlement& applied) {
+    if (applied.beyond_three_percent)
+        return "awaiting_buyer_choice";
+    return applied.difference_centi_m2 == 0 ? "no_difference" : "to_settle";
+}
+
 std::int64_t refund_interest_fen(std::int64_t paid_fen, std::int64_t annual_rate_basis_points,
                                  std::int64_t days) {
     if (paid_fen < 0 || annual_rate_basis_points < 0 || days < 0)

@@ -57,6 +57,13 @@ struct AreaSettlement {
 AreaSettlement settle_area(std::int64_t contract_price_fen, std::int64_t contract_area_centi_m2,
                            std::int64_t title_area_centi_m2);
 
+// The settlement as the API and events show it (every field above).
+nlohmann::json to_json(const AreaSettlement& s);
+
+// Which settlement state a computed settlement starts in: beyond 3% the buyer chooses first
+// (keep the unit and settle, or cancel with a full refund plus interest).
+std::string initial_settlement_status(const AreaSettlement& applied);
+
 // Interest on a refund when the buyer cancels under REG-1: round(paid × rate × days ÷ 365),
 // rate in basis points per year (e.g. 435 = 4.35%); 0 for 0 days. Throws std::invalid_argument
 // for negative inputs.

@@ -1,8 +1,8 @@
-// Types and labels of the deal area (cashier, contract desk, GM, printing). Several contract and
-// finance answers are declared as a bare `object` in docs/openapi.yaml; their shapes here follow
-// the services (services/contract/migrations/0003_contracts.sql, services/finance) and the
-// descriptions in openapi.yaml. Typed schemas come from '@/api' where the document has them.
+// Types and labels of the deal area (cashier, contract desk, GM, printing). The contract shapes
+// here are written by hand and follow the typed schemas of docs/openapi.yaml (Contract,
+// ContractDetail); others come from '@/api' directly.
 import type { Schema } from '@/api'
+import type { AreaSettlementRecord } from './areaSettlement'
 import router from '@/router'
 import { roleLabel } from '@/utils/permissions'
 
@@ -112,6 +112,7 @@ export interface Contract {
   audits?: AuditStep[]
   amendments?: Amendment[]
   refund_requests?: RefundRequest[]
+  area_settlements?: AreaSettlementRecord[]
 }
 
 export interface BalanceItem {
