@@ -67,6 +67,13 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '可交房', permission: ['subscription.read', 'handover.manage'], menu: { group: '合同', order: 40 } },
   },
   {
+    // CON-10: surveyed title areas, recorded by the handover clerk and checked by the sales manager.
+    path: '/title-areas',
+    name: 'title-areas',
+    component: () => import('@/views/deal/TitleAreasView.vue'),
+    meta: { title: '产权面积', permission: ['title.manage', 'title.approve'], menu: { group: '合同', order: 50 } },
+  },
+  {
     path: '/contracts/:id',
     name: 'contract',
     component: () => import('@/views/deal/ContractView.vue'),
