@@ -34,8 +34,7 @@ INSERT INTO contracts (id, contract_no, project_id, year, serial, subscription_i
     signed_by, version, pricing_basis, contract_gross_area_centi_m2,
     contract_internal_area_centi_m2)
 VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6::uuid, $7::uuid, $8::uuid, $9, $10, $11, $12, $13, $14,
-    $15, $16, $17::jsonb, $18::uuid, $19::uuid, $20::timestamptz, $21, $22, $23,
-    NULLIF($24, 0), NULLIF($25, 0)))sql";
+    $15, $16, $17::jsonb, $18::uuid, $19::uuid, $20::timestamptz, $21, $22, $23, $24, $25))sql";
 
 constexpr const char* kUpdate = R"sql(
 UPDATE contracts SET status = $3, version = $4, audit_round = $5, handover_state = $6,
@@ -175,8 +174,8 @@ void insert(Tx& tx, const Contract& c, const Signing& signing, const std::string
                       signed_by,
                       c.version,
                       domain::to_string(c.pricing_basis),
-                      c.areas.gross_area_centi_m2,
-                      c.areas.internal_area_centi_m2});
+                      area_param(c.areas.gross_area_centi_m2),
+                      area_param(c.areas.internal_area_centi_m2)});
 }
 
 void save(Tx& tx, const Contract& after, const domain::ContractChange& change) {

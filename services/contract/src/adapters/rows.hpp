@@ -17,6 +17,11 @@ inline std::optional<sales::db::Row> row_by_id(sales::db::Tx& tx, const std::str
     return tx.exec_maybe_one(sql, {id});
 }
 
+// An area column's parameter: NULL for 0 (an area not recorded), the area otherwise.
+inline sales::db::Param area_param(std::int64_t area_centi_m2) {
+    return area_centi_m2 > 0 ? sales::db::param(area_centi_m2) : sales::db::Param(nullptr);
+}
+
 // The SELECT of `table`'s rows (as `alias`) as JSON documents, column `doc`: every column but
 // `hidden`, the `timestamps` as RFC 3339 UTC text. Callers append WHERE … .
 inline std::string select_as_documents(const std::string& table, const std::string& alias,

@@ -116,11 +116,6 @@ Subscription from_row(const sales::db::Row& r) {
     return s;
 }
 
-// An area column: NULL when not recorded.
-Param positive_or_null(std::int64_t area) {
-    return area > 0 ? param(area) : Param(nullptr);
-}
-
 std::string name(domain::Status status) {
     return std::string(domain::to_string(status));
 }
@@ -130,8 +125,8 @@ void insert(Tx& tx, const Subscription& s) {
                       s.terms.list_total_fen, s.terms.discount_fen, s.terms.price_fen,
                       std::string(domain::to_string(s.payment_plan)), s.terms.deposit_fen,
                       sales::to_rfc3339(s.deposit_deadline), s.signing_deadline, s.version,
-                      s.created_by, s.created_at, positive_or_null(s.areas.gross_area_centi_m2),
-                      positive_or_null(s.areas.internal_area_centi_m2)});
+                      s.created_by, s.created_at, area_param(s.areas.gross_area_centi_m2),
+                      area_param(s.areas.internal_area_centi_m2)});
 }
 
 void update(Tx& tx, const Subscription& s, std::int64_t from_version) {
@@ -141,8 +136,8 @@ void update(Tx& tx, const Subscription& s, std::int64_t from_version) {
                           s.deposit_paid_fen, s.refund_due_fen, param(s.cancellation_reason),
                           param(s.cancellation_note), param(s.cancellation_requested_by),
                           param(s.cancellation_decided_by), param(s.cancellation_decision_note),
-                          s.version, s.updated_at, positive_or_null(s.areas.gross_area_centi_m2),
-                          positive_or_null(s.areas.internal_area_centi_m2)});
+                          s.version, s.updated_at, area_param(s.areas.gross_area_centi_m2),
+                          area_param(s.areas.internal_area_centi_m2)});
     if (updated.affected_rows() == 0) {
         sales::fail_conflict("concurrent_change",
                              "the subscription changed meanwhile; reload and retry",

@@ -4,38 +4,20 @@
 #include "adapters/area_settlement_store.hpp"
 #include "adapters/contract_store.hpp"
 #include "app/contracts.hpp"
+#include "app/event_fields.hpp"
 #include "domain/area_settlement.hpp"
 #include "sales/ids.hpp"
 #include "sales/log.hpp"
 
 namespace contract::app {
-namespace {
-
-std::int64_t positive(const sales::bus::Event& event, const char* field) {
-    const auto& d = event.data;
-    if (!d.contains(field) || !d[field].is_number_integer() || d[field].get<std::int64_t>() <= 0)
-        throw sales::bus::PoisonMessage(event.type + " " + event.id + ": data." + field +
-                                        " must be a positive integer");
-    return d[field].get<std::int64_t>();
-}
-
-std::string uuid(const sales::bus::Event& event, const char* field) {
-    const auto& d = event.data;
-    if (!d.contains(field) || !d[field].is_string() || !sales::is_uuid(d[field].get<std::string>()))
-        throw sales::bus::PoisonMessage(event.type + " " + event.id + ": data." + field +
-                                        " must be a UUID");
-    return d[field].get<std::string>();
-}
-
-}  // namespace
 
 void apply_title_area_recorded(sales::db::Tx& tx, const sales::bus::Event& event) {
     if (!event.data.is_object())
-        throw sales::bus::PoisonMessage(event.type + " " + event.id + ": data must be an object");
-    const auto unit_id = uuid(event, "unit_id");
-    const auto survey_id = uuid(event, "survey_id");
-    const auto title_gross = positive(event, "title_gross_area_centi_m2");
-    const auto title_internal = positive(event, "title_internal_area_centi_m2");
+        throw poison(event, "data must be an object");
+    const auto unit_id = uuid_field(event, "unit_id");
+    const auto survey_id = uuid_field(event, "survey_id");
+    const auto title_gross = positive_field(event, "title_gross_area_centi_m2");
+    const auto title_internal = positive_field(event, "title_internal_area_centi_m2");
 
     const auto contract_id = area_settlement_store::lock_live_contract_of_unit(tx, unit_id);
     if (!contract_id) {
@@ -49,9 +31,9 @@ void apply_title_area_recorded(sales::db::Tx& tx, const sales::bus::Event& event
         throw std::logic_error("contract " + *contract_id + " vanished in its own transaction");
     if (c->areas.gross_area_centi_m2 <= 0) {
         // Signed before areas were recorded on deals: an operator must settle it by hand.
-        throw sales::bus::PoisonMessage(
-            event.type + " " + event.id + ": contract " + c->contract_no +
-            " has no recorded contract area; REG-1 cannot be computed (settle it by hand)");
+        throw poison(event, "contract " + c->contract_no +
+                                " has no recorded contract area; REG-1 cannot be computed (settle "
+                                "it by hand)");
     }
     area_settlement_store::NewSettlement s;
     s.id = sales::new_uuid();

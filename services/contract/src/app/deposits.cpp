@@ -5,6 +5,7 @@
 #include "app/deposits.hpp"
 
 #include "adapters/subscription_store.hpp"
+#include "app/event_fields.hpp"
 #include "sales/ids.hpp"
 #include "sales/log.hpp"
 
@@ -15,35 +16,13 @@ using sales::db::Tx;
 
 constexpr const char* kSystemActor = "system";
 
-sales::bus::PoisonMessage poison(const sales::bus::Event& event, const std::string& problem) {
-    return sales::bus::PoisonMessage(event.type + " " + event.id + ": " + problem);
-}
-
-std::string text(const sales::bus::Event& event, const char* field) {
-    const auto& d = event.data;
-    if (!d.is_object() || !d.contains(field) || !d[field].is_string() ||
-        d[field].get_ref<const std::string&>().empty()) {
-        throw poison(event, std::string("data.") + field + " must be a non-empty string");
-    }
-    return d[field].get<std::string>();
-}
-
-std::optional<std::string> opt_uuid(const sales::bus::Event& event, const char* field) {
-    const auto it = event.data.find(field);
-    if (it == event.data.end() || it->is_null())
-        return std::nullopt;
-    if (!it->is_string() || !sales::is_uuid(it->get<std::string>()))
-        throw poison(event, std::string("data.") + field + " must be a UUID or null");
-    return it->get<std::string>();
-}
-
 domain::DepositReceipt read_receipt(const sales::bus::Event& event, std::string& subscription_id) {
     const auto& d = event.data;
-    subscription_id = text(event, "subscription_id");
+    subscription_id = text_field(event, "subscription_id");
     domain::DepositReceipt receipt;
-    receipt.receipt_no = text(event, "receipt_no");
-    receipt.paid_at = text(event, "paid_at");
-    receipt.entry_id = opt_uuid(event, "entry_id");
+    receipt.receipt_no = text_field(event, "receipt_no");
+    receipt.paid_at = text_field(event, "paid_at");
+    receipt.entry_id = opt_uuid_field(event, "entry_id");
     if (!d.contains("amount_fen") || !d["amount_fen"].is_number_integer() ||
         d["amount_fen"].get<std::int64_t>() <= 0) {
         throw poison(event, "data.amount_fen must be a positive integer (fen)");
@@ -184,11 +163,11 @@ void apply_entry_reversed(const Context& ctx, Tx& tx, const sales::bus::Event& e
     const auto& d = event.data;
     if (!d.is_object() || !d.contains("reversed_category") || d["reversed_category"] != "deposit")
         return;
-    const auto subscription_id = opt_uuid(event, "subscription_id");
+    const auto subscription_id = opt_uuid_field(event, "subscription_id");
     if (!subscription_id)
         return;
-    const auto entry_id = text(event, "entry_id");
-    const auto reversed_entry = text(event, "reverses_entry_id");
+    const auto entry_id = text_field(event, "entry_id");
+    const auto reversed_entry = text_field(event, "reverses_entry_id");
     if (!d.contains("amount_fen") || !d["amount_fen"].is_number_integer() ||
         d["amount_fen"].get<std::int64_t>() == 0) {
         throw poison(event, "data.amount_fen must be a non-zero integer (fen)");

@@ -2,8 +2,8 @@
 #include "adapters/contract_store.hpp"
 #include "app/contract_support.hpp"
 #include "app/contracts.hpp"
+#include "app/event_fields.hpp"
 #include "sales/failure.hpp"
-#include "sales/ids.hpp"
 #include "sales/log.hpp"
 
 namespace contract::app {
@@ -32,15 +32,10 @@ void apply_finance_contract_event(const Context& ctx, Tx& tx, const sales::bus::
     if (event.type != kFinanceCleared && event.type != kFinanceUncleared)
         return;
     const auto& d = event.data;
-    if (!d.is_object() || !d.contains("contract_id") || !d["contract_id"].is_string() ||
-        !sales::is_uuid(d["contract_id"].get<std::string>())) {
-        throw sales::bus::PoisonMessage(event.type + " " + event.id +
-                                        ": data.contract_id must be a UUID");
-    }
-    const std::string id = d["contract_id"];
+    const auto id = uuid_field(event, "contract_id");
     auto c = contract_store::find(tx, id, /*for_update=*/true);
     if (!c)
-        throw sales::bus::PoisonMessage(event.type + " " + event.id + ": no contract " + id);
+        throw poison(event, "no contract " + id);
     const bool cleared = event.type == kFinanceCleared;
     const auto to = cleared ? domain::on_cleared(c->handover)
                             : domain::on_uncleared(c->handover, c->early_approved);
