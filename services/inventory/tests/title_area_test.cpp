@@ -1,4 +1,6 @@
 // CON-10: title-area survey batches, without a database.
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "domain/title_area.hpp"
@@ -33,6 +35,10 @@ TEST(TitleAreas, MoreThanHalfAwayFromTheAreaSoldIsATypingError) {
     EXPECT_TRUE(implausible_title_area("f", 15'001, 10'000));
     EXPECT_TRUE(implausible_title_area("f", 4'999, 10'000));
     EXPECT_TRUE(implausible_title_area("f", 113'500, 11'350));  // a digit too many
+    EXPECT_FALSE(implausible_title_area("f", 5'001, 10'001));   // odd area: 2 × 5,000 ≤ 10,001
+    EXPECT_TRUE(implausible_title_area("f", 5'000, 10'001));    // 2 × 5,001 > 10,001
+    // The largest figure a body can carry is refused, not wrapped around.
+    EXPECT_TRUE(implausible_title_area("f", std::numeric_limits<std::int64_t>::max(), 10'000));
     EXPECT_EQ(implausible_title_area("items[0].gross_area_centi_m2", 1, 10'000)->field,
               "items[0].gross_area_centi_m2");
 }

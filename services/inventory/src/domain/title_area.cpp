@@ -33,7 +33,7 @@ std::optional<FieldProblem> implausible_title_area(const std::string& field,
                                                    std::int64_t sold_area_centi_m2) {
     const auto difference = title_area_centi_m2 - sold_area_centi_m2;
     const auto magnitude = difference < 0 ? -difference : difference;
-    if (magnitude * 2 <= sold_area_centi_m2)
+    if (magnitude <= sold_area_centi_m2 / 2)  // 2 × |Δ| ≤ sold, without overflowing
         return std::nullopt;
     return FieldProblem{field, "differs from the unit's area (" +
                                    std::to_string(sold_area_centi_m2) +
