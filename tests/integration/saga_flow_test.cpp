@@ -161,12 +161,12 @@ TEST_F(SagaFlow, SubscribeToHandoverThroughEveryService) {
     EXPECT_EQ(cleared["balance_fen"], 0);
     expect_ledger_matches_balance(deal.contract_id, deal.subscription_id);
 
+    ok("contract", "POST", "/api/v1/contracts/" + deal.contract_id + "/handover",
+       {{"notice_date", Stack::date_in_days(-3)}, {"handed_over_on", Stack::date_in_days(0)}},
+       "handover_clerk");
     const auto handed =
-        ok("contract", "POST", "/api/v1/contracts/" + deal.contract_id + "/handover",
-           {{"notice_date", Stack::date_in_days(-3)},
-            {"handed_over_on", Stack::date_in_days(0)},
-            {"confirmed_by", "user-sales_supervisor"}},
-           "handover_clerk");
+        ok("contract", "POST", "/api/v1/contracts/" + deal.contract_id + "/handover/approve",
+           {{"note", "现场核实"}}, "sales_supervisor");
     EXPECT_EQ(handed["handover_state"], "handed_over");
     EXPECT_TRUE(eventually([&] { return unit(deal.unit_id)["status"] == "handed_over"; }));
     // Exactly one of each saga event for this contract.
@@ -205,12 +205,11 @@ TEST_F(SagaFlow, ReversalAfterClearanceWithdrawsEligibility) {
     EXPECT_EQ(reopened["paid_fen"], deal.deposit_fen);
     expect_ledger_matches_balance(deal.contract_id, deal.subscription_id);
     EXPECT_TRUE(eventually([&] { return handover_state(deal.contract_id) == "not_eligible"; }));
-    EXPECT_EQ(ok("contract", "POST", "/api/v1/contracts/" + deal.contract_id + "/handover",
-                 {{"notice_date", Stack::date_in_days(-3)},
-                  {"handed_over_on", Stack::date_in_days(0)},
-                  {"confirmed_by", "user-sales_supervisor"}},
-                 "handover_clerk", 422)["error"]["code"],
-              "not_eligible_for_handover");
+    EXPECT_EQ(
+        ok("contract", "POST", "/api/v1/contracts/" + deal.contract_id + "/handover",
+           {{"notice_date", Stack::date_in_days(-3)}, {"handed_over_on", Stack::date_in_days(0)}},
+           "handover_clerk", 422)["error"]["code"],
+        "not_eligible_for_handover");
     EXPECT_EQ(unit(deal.unit_id)["status"], "signed");
 
     // Paid again correctly: eligible again.

@@ -456,9 +456,10 @@ const std::map<std::string, std::set<std::string>>& role_table() {
          {"unit.read", "unit.reserve", "unit.release", "subscription.create", "subscription.read",
           "subscription.cancel", "refund.request", "deposit_case.manage"}},
         // Rename and swap are the supervisor's special operations (CON-2).
+        // CON-9: the supervisor confirms a handover the handover clerk recorded.
         {"sales_supervisor",
          {"unit.read", "contract.audit", "subscription.read", "subscription.change",
-          "approval.request", "contract.amend"}},
+          "approval.request", "contract.amend", "handover.confirm"}},
         // Customers (CUS-3/4/5/7/9): reassignment, collisions, commission exceptions, per-project
         // customer settings, anonymised marketing export and archiving are the manager's; so is
         // checking the surveyed title areas the handover clerk records (CON-10, 经营部主任复核).

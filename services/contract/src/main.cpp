@@ -60,6 +60,14 @@ int main() {
                             [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {
                                 contract::app::apply_entry_reversed(ctx, tx, event);
                             });
+            // CON-10: finance settled an agreed area settlement.
+            service.consume("FINANCE", contract::app::kFinanceAreaSettlementSettled,
+                            contract::app::apply_area_settlement_settled);
+            // CON-6: the approved cancellation's refund is paid: the contract is cancelled.
+            service.consume("FINANCE", contract::app::kFinanceRefundPaid,
+                            [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {
+                                contract::app::apply_refund_paid(ctx, tx, event);
+                            });
             // CON-9: finance.contract.cleared / uncleared, one consumer (stream order kept).
             service.consume("FINANCE", "finance.contract.>",
                             [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {

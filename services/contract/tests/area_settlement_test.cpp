@@ -9,9 +9,15 @@
 #include <gtest/gtest.h>
 
 #include "domain/area_settlement.hpp"
+#include "sales/failure.hpp"
 
+using contract::domain::next_settlement_status;
 using contract::domain::refund_interest_fen;
 using contract::domain::settle_area;
+using contract::domain::settlement_replaceable;
+using contract::domain::SettlementAction;
+using contract::domain::SettlementStatus;
+using contract::domain::to_string;
 
 namespace {
 
@@ -126,3 +132,38 @@ TEST(AreaSettlement, RefundInterestIsSimpleDailyInterestRoundedToTheFen) {
 }
 
 }  // namespace
+
+// ---- CON-10 steps after the computation -----------------------------------------------------
+
+TEST(AreaSettlementSteps, TheBuyerChoosesOnlyBeyondThreePercentThenAgreesSettlesInvoices) {
+    using S = SettlementStatus;
+    using A = SettlementAction;
+    EXPECT_EQ(next_settlement_status(S::awaiting_buyer_choice, A::keep), S::to_settle);
+    EXPECT_EQ(next_settlement_status(S::awaiting_buyer_choice, A::cancel), S::buyer_cancelled);
+    EXPECT_EQ(next_settlement_status(S::buyer_cancelled, A::keep), S::to_settle);
+    EXPECT_EQ(next_settlement_status(S::to_settle, A::agree), S::agreed);
+    EXPECT_EQ(next_settlement_status(S::agreed, A::settle), S::settled);
+    EXPECT_EQ(next_settlement_status(S::settled, A::invoice), S::invoiced);
+    const std::vector<std::pair<S, A>> refused = {
+        {S::to_settle, A::keep},      {S::to_settle, A::cancel},
+        {S::no_difference, A::agree}, {S::awaiting_buyer_choice, A::agree},
+        {S::agreed, A::invoice},      {S::to_settle, A::settle},
+        {S::invoiced, A::invoice},    {S::superseded, A::agree},
+        {S::agreed, A::supersede},    {S::buyer_cancelled, A::agree}};
+    for (const auto& [from, action] : refused) {
+        try {
+            next_settlement_status(from, action);
+            ADD_FAILURE() << to_string(action) << " from " << to_string(from) << " was allowed";
+        } catch (const sales::Failure& e) {
+            EXPECT_EQ(e.code(), "invalid_transition");
+        }
+    }
+}
+
+TEST(AreaSettlementSteps, OnlyASettlementThatBindsNobodyIsReplacedByALaterSurvey) {
+    using S = SettlementStatus;
+    for (const auto s : {S::no_difference, S::to_settle, S::awaiting_buyer_choice})
+        EXPECT_TRUE(settlement_replaceable(s)) << to_string(s);
+    for (const auto s : {S::buyer_cancelled, S::agreed, S::settled, S::invoiced, S::superseded})
+        EXPECT_FALSE(settlement_replaceable(s)) << to_string(s);
+}

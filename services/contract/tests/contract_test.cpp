@@ -413,14 +413,26 @@ TEST(Amendment, EveryRefusal) {
     wrong_sum.discount_fen = 200;
     wrong_sum.plan = instalments(500, 400);
     EXPECT_EQ(violation(t, wrong_sum), "plan_does_not_sum_to_price");
-    AmendmentChange other_kind;
-    std::vector<FieldProblem> problems;
-    other_kind.plan = *parse({{"kind", "one_off"}, {"due_date", "2026-06-01"}}, problems);
-    EXPECT_EQ(violation(t, other_kind), "plan_kind_mismatch");
     AmendmentChange below_deposit;
     below_deposit.discount_fen = 950;
     below_deposit.plan = instalments(25, 25);
     EXPECT_EQ(violation(t, below_deposit, 100), "price_below_deposit_paid");
+    // REG-2 rechecked when the price falls: 180 paid on 900 is 20%; on 800 it is 22.5%.
+    AmendmentChange lower;
+    lower.discount_fen = 200;
+    lower.plan = instalments(500, 300);
+    EXPECT_EQ(violation(t, lower, 180), "deposit_exceeds_cap");
+    EXPECT_EQ(violation(t, lower, 160), "accepted");  // exactly 20% of 800
+}
+
+TEST(Amendment, ThePlanMayChangeKind) {
+    const auto t = terms();  // instalments
+    AmendmentChange to_one_off;
+    std::vector<FieldProblem> problems;
+    to_one_off.plan = *parse({{"kind", "one_off"}, {"due_date", "2026-06-01"}}, problems);
+    const auto next = amended_terms(t, to_one_off, 0);
+    EXPECT_EQ(next.plan.kind, PaymentPlan::one_off);
+    EXPECT_EQ(next.price_fen, 900);
 }
 
 // ---- CON-9 eligibility ----
@@ -591,26 +603,58 @@ TEST(ContractEvents, StampedAndRegistered) {
               "409 invalid_transition");
 }
 
-TEST(ContractEvents, CancelledNamesTheRefundRequestAndHandoverBlocksIt) {
+TEST(ContractEvents, Con6AnApprovedRefundWaitsForFinanceThenCancels) {
     auto c = a_contract(ContractStatus::stamped);
     const auto requested = cancellation_requested(c, "r1", 40, by("fd-1", "customer left"));
     EXPECT_FALSE(requested.event);
     EXPECT_EQ(requested.action, "cancellation_requested");
-    const auto change = cancelled(c, {"r1", 40, "customer left"}, by("fd-1", "approved"));
+    const auto approved =
+        cancellation_approved(c, {"r1", 40, "customer left"}, by("fd-1", "approved"));
+    ASSERT_TRUE(approved.event);
+    EXPECT_EQ(approved.event->type, "contract.cancellation.approved");
+    EXPECT_EQ(approved.to, ContractStatus::cancelling);
+    EXPECT_EQ(approved.event->data, (json{{"contract_id", "k1"},
+                                          {"subscription_id", "s1"},
+                                          {"project_id", "p1"},
+                                          {"unit_id", "u1"},
+                                          {"reason", "customer left"},
+                                          {"refund_fen", 40},
+                                          {"refund_request_id", "r1"},
+                                          {"approved_by", "fd-1"}}));
+    // While the refund is being paid the contract is not in force: no stamp, no second approval.
+    EXPECT_EQ(failure_of([&] { stamped(c, "2027-01-20", "ST-2", by("clerk")); }),
+              "409 invalid_transition");
+    EXPECT_EQ(failure_of([&] {
+                  cancellation_approved(c, {"r1", 40, "x"}, by("fd-1"));
+              }),
+              "409 invalid_transition");
+
+    const auto cancelled =
+        cancelled_after_refund(c, {"r1", 40, "customer left"}, "a9", by("finance"));
+    ASSERT_TRUE(cancelled.event);
+    EXPECT_EQ(cancelled.event->type, "contract.cancelled");
+    EXPECT_EQ(cancelled.to, ContractStatus::cancelled);
+    EXPECT_EQ(cancelled.event->data["refund_approval_id"], "a9");
+    EXPECT_EQ(cancelled.event->data["refund_request_id"], "r1");
+}
+
+TEST(ContractEvents, Con6ARequestRefundingNothingCancelsAtOnceAndHandoverBlocksIt) {
+    auto c = a_contract(ContractStatus::registered);
+    const auto change = cancellation_approved(c, {"r1", 0, "nothing paid"}, by("fd-1"));
     ASSERT_TRUE(change.event);
     EXPECT_EQ(change.event->type, "contract.cancelled");
     EXPECT_EQ(change.to, ContractStatus::cancelled);
-    EXPECT_EQ(change.event->data, (json{{"contract_id", "k1"},
-                                        {"subscription_id", "s1"},
-                                        {"project_id", "p1"},
-                                        {"unit_id", "u1"},
-                                        {"reason", "customer left"},
-                                        {"refund_fen", 40},
-                                        {"refund_approval_id", "r1"}}));
+    EXPECT_EQ(change.event->data["refund_fen"], 0);
+
     auto handed = a_contract(ContractStatus::stamped);
     handed.handover = HandoverState::handed_over;
     EXPECT_EQ(failure_of([&] {
-                  cancelled(handed, {"r2", 1, "x"}, by("fd-1"));
+                  cancellation_approved(handed, {"r2", 1, "x"}, by("fd-1"));
+              }),
+              "409 invalid_transition");
+    auto in_force = a_contract(ContractStatus::stamped);
+    EXPECT_EQ(failure_of([&] {
+                  cancelled_after_refund(in_force, {"r3", 1, "x"}, "a1", by("finance"));
               }),
               "409 invalid_transition");
 }
@@ -632,10 +676,24 @@ TEST(ContractEvents, EligibilityWithdrawalAndHandover) {
                                             by("finance", "finance.contract.uncleared: reversal"));
     EXPECT_EQ(withdrawn.event->type, "contract.handover.withdrawn");
     EXPECT_EQ(withdrawn.event->data["reason"], "finance.contract.uncleared: reversal");
-    EXPECT_EQ(failure_of([&] { handed_over(c, "2027-02-01", "2027-02-02", "sup", by("clerk")); }),
+    EXPECT_EQ(failure_of([&] { handover_recorded(c, "2027-02-01", "2027-02-02", by("clerk")); }),
               "422 not_eligible_for_handover");
     handover_changed(c, HandoverState::early_eligible, std::nullopt, by("gm", "early_approval a1"));
-    const auto done = handed_over(c, "2027-02-01", "2027-02-02", "sup", by("clerk"));
+    c.early_approved = true;
+    // CON-9: the clerk records, a supervisor (another person) confirms.
+    const auto recorded = handover_recorded(c, "2027-02-01", "2027-02-02", by("clerk"));
+    EXPECT_FALSE(recorded.event);
+    EXPECT_EQ(recorded.details["early"], true);
+    EXPECT_EQ(c.handover, HandoverState::awaiting_confirmation);
+    EXPECT_EQ(failure_of([&] { handover_confirmed(c, "2027-02-01", "2027-02-02", by("clerk")); }),
+              "422 same_person");
+    // Returned: back to the early list; recorded again.
+    handover_returned(c, by("sup", "交房日期有误"));
+    EXPECT_EQ(c.handover, HandoverState::early_eligible);
+    EXPECT_EQ(failure_of([&] { handover_confirmed(c, "2027-02-01", "2027-02-02", by("sup")); }),
+              "409 invalid_transition");
+    handover_recorded(c, "2027-02-01", "2027-02-02", by("clerk"));
+    const auto done = handover_confirmed(c, "2027-02-01", "2027-02-02", by("sup", "已核实"));
     ASSERT_TRUE(done.event);
     EXPECT_EQ(done.event->type, "contract.handed_over");
     EXPECT_EQ(done.event->data, (json{{"contract_id", "k1"},
@@ -644,9 +702,16 @@ TEST(ContractEvents, EligibilityWithdrawalAndHandover) {
                                       {"unit_id", "u1"},
                                       {"notice_date", "2027-02-01"},
                                       {"handed_over_on", "2027-02-02"},
+                                      {"recorded_by", "clerk"},
                                       {"confirmed_by", "sup"}}));
-    EXPECT_EQ(done.details["early"], true);
     EXPECT_EQ(c.handover, HandoverState::handed_over);
+}
+
+TEST(HandoverEligibility, AHandoverAwaitingConfirmationIsWithdrawnWhenFinanceUnclears) {
+    using H = HandoverState;
+    EXPECT_EQ(on_uncleared(H::awaiting_confirmation, false), H::not_eligible);
+    EXPECT_EQ(on_uncleared(H::awaiting_confirmation, true), H::early_eligible);
+    EXPECT_FALSE(on_cleared(H::awaiting_confirmation));
 }
 
 TEST(ContractEvents, AmendmentRequestedApprovedAndRejected) {

@@ -598,9 +598,38 @@ TEST_F(ContractsApi, CancellationAfterReviewNeedsTheFinanceDirectorAndReleasesTh
                       "finance_director"))["status"],
               "reviewed");
     ok(post("/api/v1/contracts/" + id + "/cancellation", request, "sales_control"));
-    const auto cancelled = ok(post("/api/v1/contracts/" + id + "/cancellation/approve",
-                                   {{"note", "同意退款"}}, "finance_director"));
-    EXPECT_EQ(cancelled["status"], "cancelled");
+    // CON-6: one approval; finance pays the refund under it, then the contract is cancelled.
+    const auto approved = ok(post("/api/v1/contracts/" + id + "/cancellation/approve",
+                                  {{"note", "同意退款"}}, "finance_director"));
+    EXPECT_EQ(approved["status"], "cancelling");
+    EXPECT_TRUE(events("contract.cancelled", id).empty());
+    const auto approval_events = events("contract.cancellation.approved", id);
+    ASSERT_EQ(approval_events.size(), 1u);
+    const auto& a = approval_events[0]["data"];
+    EXPECT_EQ(a["refund_fen"], kDeposit);
+    EXPECT_EQ(a["approved_by"], "user-finance_director");
+    const std::string request_id = a["refund_request_id"];
+    expect_error(post("/api/v1/contracts/" + id + "/cancellation/approve", {{"note", "x"}},
+                      "finance_director"),
+                 409, "no_refund_request");
+    expect_error(post("/api/v1/contracts/" + id + "/stamp",
+                      {{"stamped_on", in_days(0)}, {"stamp_no", "S-2"}}, "gm"),
+                 409, "invalid_transition");
+
+    const auto finance_approval = sales::new_uuid();
+    const auto paid = sales::bus::make_event("finance", "finance.refund.paid", finance_approval, 1,
+                                             {{"approval_id", finance_approval},
+                                              {"contract_id", id},
+                                              {"project_id", *project_},
+                                              {"purpose", "contract_cancellation"},
+                                              {"source_id", request_id},
+                                              {"amount_fen", kDeposit}});
+    stack_->publish(paid);
+    ASSERT_TRUE(eventually([&] { return contract(id)["status"] == "cancelled"; }));
+    auto again = paid;
+    again.id = sales::new_uuid();  // the same news under another id changes nothing
+    stack_->publish(again);
+    ASSERT_TRUE(applied(again.id));
     const auto emitted = events("contract.cancelled", id);
     ASSERT_EQ(emitted.size(), 1u);
     const auto& d = emitted[0]["data"];
@@ -610,10 +639,125 @@ TEST_F(ContractsApi, CancellationAfterReviewNeedsTheFinanceDirectorAndReleasesTh
     EXPECT_EQ(d["project_id"], *project_);
     EXPECT_EQ(d["reason"], "客户退房");
     EXPECT_EQ(d["refund_fen"], kDeposit);
-    EXPECT_TRUE(sales::is_uuid(d["refund_approval_id"].get<std::string>()));
-    expect_error(post("/api/v1/contracts/" + id + "/cancellation/approve", {{"note", "x"}},
-                      "finance_director"),
-                 409, "no_refund_request");
+    EXPECT_EQ(d["refund_request_id"], request_id);
+    EXPECT_EQ(d["refund_approval_id"], finance_approval);
+}
+
+TEST_F(ContractsApi, Con10TheBuyerChoosesThenTheAgreementIsSettledByFinanceAndInvoiced) {
+    const auto c = signed_contract(*project_);
+    const std::string id = c["id"], unit = c["unit_id"];
+    review(id);
+    // Signed 100 days ago (REG-1 interest runs from signing).
+    sql("UPDATE contracts SET signed_at = now() - interval '100 days' WHERE id = $1::uuid", {id});
+    const auto survey = [&](std::int64_t gross) {
+        stack_->publish(sales::bus::make_event("inventory", "inventory.unit.title_area_recorded",
+                                               unit, 2,
+                                               {{"unit_id", unit},
+                                                {"project_id", *project_},
+                                                {"survey_id", sales::new_uuid()},
+                                                {"title_gross_area_centi_m2", gross},
+                                                {"title_internal_area_centi_m2", kInternalArea},
+                                                {"gross_area_centi_m2", kGrossArea},
+                                                {"internal_area_centi_m2", kInternalArea}}));
+    };
+    survey(13'800);  // +3.5025%: beyond 3%
+    ASSERT_TRUE(eventually([&] { return contract(id)["area_settlements"].size() == 1u; }));
+    const std::string sid = contract(id)["area_settlements"][0]["id"];
+    const auto step = [&](const std::string& verb, const json& body, const std::string& role) {
+        return post("/api/v1/area-settlements/" + sid + "/" + verb, body, role);
+    };
+    const auto before = counts();
+
+    // Refusals write nothing.
+    expect_error(step("choice", {{"choice", "maybe"}, {"note", "x"}}, "handover_clerk"), 400,
+                 "validation_failed");
+    expect_error(
+        step("choice", {{"choice", "keep"}, {"paid_fen", 1}, {"note", "x"}}, "handover_clerk"), 400,
+        "validation_failed");
+    expect_error(step("choice", {{"choice", "cancel"}, {"note", "x"}}, "handover_clerk"), 400,
+                 "validation_failed");  // paid_fen missing
+    expect_error(step("choice", {{"choice", "keep"}, {"note", "x"}}, "sales_rep"), 403,
+                 "forbidden");
+    expect_error(
+        step("agreement", {{"agreement_no", "BC-1"}, {"signed_on", in_days(0)}}, "handover_clerk"),
+        409, "invalid_transition");  // the buyer chooses first
+    expect_error(step("invoice", {{"invoice_no", "FP-1"}, {"invoice_date", in_days(0)}}, "cashier"),
+                 409, "invalid_transition");
+    expect_error(post("/api/v1/area-settlements/" + sales::new_uuid() + "/choice",
+                      {{"choice", "keep"}, {"note", "x"}}, "handover_clerk"),
+                 404, "area_settlement_not_found");
+    {
+        const auto r = client_.request("POST", "/api/v1/area-settlements/" + sid + "/choice",
+                                       json{{"choice", "keep"}, {"note", "x"}}.dump(),
+                                       auth("handover_clerk", {sales::new_uuid()}));
+        EXPECT_EQ(r.status, 404) << r.body;  // another project's settlement is not shown
+    }
+    EXPECT_EQ(counts(), before);
+
+    // REG-1: the buyer cancels: a CON-6 refund request of everything paid plus interest
+    // (500,000.00 yuan × 3% × 100 ÷ 365 = 4,109.59 yuan).
+    const auto cancelled =
+        ok(step("choice", {{"choice", "cancel"}, {"paid_fen", 50'000'000}, {"note", "面积差太大"}},
+                "handover_clerk"));
+    EXPECT_EQ(cancelled["status"], "buyer_cancelled");
+    EXPECT_EQ(cancelled["refund_interest_fen"], 410'959);
+    auto full = contract(id);
+    ASSERT_EQ(full["refund_requests"].size(), 1u);
+    EXPECT_EQ(full["refund_requests"][0]["refund_fen"], 50'000'000 + 410'959);
+    EXPECT_EQ(full["refund_requests"][0]["status"], "requested");
+    // The finance director refuses it: the buyer keeps the unit and settles.
+    ok(post("/api/v1/contracts/" + id + "/cancellation/reject", {{"note", "买受人改为补差"}},
+            "finance_director"));
+    EXPECT_EQ(contract(id)["area_settlements"][0]["status"], "to_settle");
+
+    // The supplementary agreement: the buyer pays the part up to 3%, so a due date is needed.
+    expect_error(
+        step("agreement", {{"agreement_no", "BC-1"}, {"signed_on", in_days(0)}}, "handover_clerk"),
+        400, "validation_failed");
+    expect_error(step("agreement",
+                      {{"agreement_no", "BC-1"},
+                       {"signed_on", in_days(1)},
+                       {"payment_due_date", in_days(10)}},
+                      "handover_clerk"),
+                 400, "validation_failed");  // signed in the future
+    const auto agreed = ok(step(
+        "agreement",
+        {{"agreement_no", "BC-1"}, {"signed_on", in_days(0)}, {"payment_due_date", in_days(15)}},
+        "handover_clerk"));
+    EXPECT_EQ(agreed["status"], "agreed");
+    EXPECT_EQ(agreed["agreement_no"], "BC-1");
+    const auto agreed_events = events("contract.area_settlement.agreed", sid);
+    ASSERT_EQ(agreed_events.size(), 1u);
+    const auto& d = agreed_events[0]["data"];
+    EXPECT_EQ(d["contract_id"], id);
+    EXPECT_EQ(d["buyer_pays_fen"], 5'970'000);
+    EXPECT_EQ(d["developer_refunds_fen"], 0);
+    EXPECT_EQ(d["payment_due_date"], in_days(15));
+    EXPECT_EQ(d["settled_price_fen"], kPrice + 5'970'000);
+    EXPECT_EQ(d["agreed_by"], "user-handover_clerk");
+    // A later survey does not replace an agreed settlement.
+    survey(13'400);
+    EXPECT_FALSE(eventually([&] { return contract(id)["area_settlements"].size() > 1u; },
+                            std::chrono::milliseconds(500)));
+
+    // Finance settles it (the buyer paid), then the invoice is recorded.
+    const auto settled_event =
+        sales::bus::make_event("finance", "finance.area_settlement.settled", sid, 1,
+                               {{"settlement_id", sid},
+                                {"contract_id", id},
+                                {"project_id", *project_},
+                                {"how", "received"}});
+    stack_->publish(settled_event);
+    ASSERT_TRUE(
+        eventually([&] { return contract(id)["area_settlements"][0]["status"] == "settled"; }));
+    EXPECT_EQ(contract(id)["area_settlements"][0]["settled_how"], "received");
+    EXPECT_EQ(events("contract.area_settlement.settled", sid).size(), 1u);
+    const auto invoiced = ok(
+        step("invoice", {{"invoice_no", "FP-20260001"}, {"invoice_date", in_days(0)}}, "cashier"));
+    EXPECT_EQ(invoiced["status"], "invoiced");
+    EXPECT_EQ(invoiced["invoice_no"], "FP-20260001");
+    EXPECT_EQ(invoiced["invoice_date"], in_days(0));
+    EXPECT_EQ(events("contract.area_settlement.invoiced", sid).size(), 1u);
 }
 
 TEST_F(ContractsApi, ClearedTwiceMakesEligibleOnceUnclearedWithdrawsAndHandoverCompletes) {
@@ -639,9 +783,7 @@ TEST_F(ContractsApi, ClearedTwiceMakesEligibleOnceUnclearedWithdrawsAndHandoverC
     ASSERT_EQ(withdrawn.size(), 1u);
     EXPECT_EQ(withdrawn[0]["data"]["unit_id"], c["unit_id"]);
     EXPECT_FALSE(listed("handover-eligible").contains(id));
-    const json handover = {{"notice_date", in_days(-5)},
-                           {"handed_over_on", in_days(0)},
-                           {"confirmed_by", "user-sales_supervisor"}};
+    const json handover = {{"notice_date", in_days(-5)}, {"handed_over_on", in_days(0)}};
     expect_error(post("/api/v1/contracts/" + id + "/handover", handover, "handover_clerk"), 422,
                  "not_eligible_for_handover");
 
@@ -653,19 +795,46 @@ TEST_F(ContractsApi, ClearedTwiceMakesEligibleOnceUnclearedWithdrawsAndHandoverC
                  "forbidden");
     expect_error(
         post("/api/v1/contracts/" + id + "/handover",
-             {{"notice_date", in_days(0)}, {"handed_over_on", in_days(-1)}, {"confirmed_by", "x"}},
-             "handover_clerk"),
+             {{"notice_date", in_days(0)}, {"handed_over_on", in_days(-1)}}, "handover_clerk"),
         400, "validation_failed");
-    const auto done = ok(post("/api/v1/contracts/" + id + "/handover", handover, "handover_clerk"));
+    expect_error(
+        post("/api/v1/contracts/" + id + "/handover",
+             {{"notice_date", in_days(-5)}, {"handed_over_on", in_days(0)}, {"confirmed_by", "x"}},
+             "handover_clerk"),
+        400, "validation_failed");  // the supervisor confirms in person, not as text
+    const auto recorded =
+        ok(post("/api/v1/contracts/" + id + "/handover", handover, "handover_clerk"));
+    EXPECT_EQ(recorded["handover_state"], "awaiting_confirmation");
+    EXPECT_EQ(recorded["handover_recorded_by"], "user-handover_clerk");
+    EXPECT_TRUE(events("contract.handed_over", id).empty());
+    EXPECT_TRUE(listed("handover-to-confirm").contains(id));
+    // CON-9: only a supervisor confirms, never the clerk who recorded it.
+    expect_error(
+        post("/api/v1/contracts/" + id + "/handover/approve", {{"note", "ok"}}, "handover_clerk"),
+        403, "forbidden");
+    {
+        const auto r = client_.request(
+            "POST", "/api/v1/contracts/" + id + "/handover/approve", json{{"note", "ok"}}.dump(),
+            Stack::as("user-handover_clerk", {"handover_clerk", "sales_supervisor"}));
+        EXPECT_EQ(r.status, 422) << r.body;  // same_person
+    }
+    const auto done = ok(post("/api/v1/contracts/" + id + "/handover/approve",
+                              {{"note", "现场核实无误"}}, "sales_supervisor"));
     EXPECT_EQ(done["handover_state"], "handed_over");
     EXPECT_EQ(done["handed_over_on"], in_days(0));
     EXPECT_EQ(done["handover_confirmed_by"], "user-sales_supervisor");
+    expect_error(
+        post("/api/v1/contracts/" + id + "/handover/approve", {{"note", "x"}}, "sales_supervisor"),
+        409, "invalid_transition");
     const auto handed = events("contract.handed_over", id);
     ASSERT_EQ(handed.size(), 1u);
     EXPECT_EQ(handed[0]["data"]["notice_date"], in_days(-5));
     EXPECT_EQ(handed[0]["data"]["subscription_id"], c["subscription_id"]);
     EXPECT_EQ(handed[0]["data"]["unit_id"], c["unit_id"]);
+    EXPECT_EQ(handed[0]["data"]["recorded_by"], "user-handover_clerk");
+    EXPECT_EQ(handed[0]["data"]["confirmed_by"], "user-sales_supervisor");
     EXPECT_TRUE(listed("handed-over").contains(id));
+    EXPECT_FALSE(listed("handover-to-confirm").contains(id));
 
     // Uncleared after the handover changes nothing (CON-9).
     const auto late = sales::new_uuid();
@@ -695,8 +864,9 @@ TEST_F(ContractsApi, EarlyHandoverIsApprovedByTheGmAndListedSeparately) {
     ASSERT_EQ(eligible.size(), 1u);
     EXPECT_EQ(eligible[0]["data"]["early"], true);
     ok(post("/api/v1/contracts/" + id + "/handover",
-            {{"notice_date", in_days(0)}, {"handed_over_on", in_days(0)}, {"confirmed_by", "sup"}},
-            "handover_clerk"));
+            {{"notice_date", in_days(0)}, {"handed_over_on", in_days(0)}}, "handover_clerk"));
+    ok(post("/api/v1/contracts/" + id + "/handover/approve", {{"note", "同意"}},
+            "sales_supervisor"));
     EXPECT_TRUE(listed("handed-over").contains(id));
 }
 

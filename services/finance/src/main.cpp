@@ -3,8 +3,11 @@
 //
 // Configuration: the runtime's (sales/service.hpp) with <NAME> = FINANCE, port 8084.
 // Consumes CONTRACT: contract.subscription.* (subscriptions a deposit is paid against) and
-// contract.signed (FIN-1 schedule). Publishes FINANCE (finance.>): deposit.received,
-// schedule.created, payment.recorded, entry.reversed, contract.cleared, contract.uncleared.
+// contract.signed (FIN-1 schedule) and, after signing, contract.amendment.approved,
+// contract.area_settlement.agreed, contract.cancellation.approved and contract.cancelled.
+// Publishes FINANCE (finance.>): deposit.received, schedule.created, schedule.changed,
+// payment.recorded, entry.reversed, contract.cleared, contract.uncleared,
+// area_settlement.settled, refund.paid.
 #include "adapters/routes.hpp"
 #include "app/events.hpp"
 #include "sales/service.hpp"
@@ -15,11 +18,12 @@ int main() {
         [](sales::service::Service& service, const sales::Config&) {
             const finance::app::Context ctx{service.db(), service.clock()};
             finance::adapters::add_routes(service, ctx);
-            service.consume("CONTRACT", finance::app::kSubscriptionEvents,
-                            finance::app::apply_subscription_event);
-            service.consume("CONTRACT", finance::app::kContractSigned,
+            // One consumer of contract.> (the inbox is per event, so consumers must not overlap;
+            // one consumer also keeps a contract's events in stream order): subscriptions, the
+            // signing (FIN-1) and the changes after it (CON-5/6/10).
+            service.consume("CONTRACT", finance::app::kContractEvents,
                             [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {
-                                finance::app::apply_contract_signed(tx, ctx.clock, event);
+                                finance::app::apply_contract_event(tx, ctx.clock, event);
                             });
             return service.run();
         });

@@ -182,6 +182,21 @@ class FinanceApi : public ::testing::Test {
     }
     static json one_off(const std::string& due) { return {{"kind", "one_off"}, {"due_date", due}}; }
 
+    static sales::bus::Event contract_event(const std::string& type, const std::string& subject,
+                                            std::int64_t sequence, const json& data) {
+        return sales::bus::make_event("contract", type, subject, sequence, data);
+    }
+    // The schedule as "kind amount" in order, e.g. "one_off 100000, fee 2000".
+    static std::string schedule_amounts(const std::string& contract) {
+        std::string out;
+        const auto b = balance(contract);
+        for (const auto& item : b["items"]) {
+            out += (out.empty() ? "" : ", ") + item["kind"].get<std::string>() + " " +
+                   std::to_string(item["amount_fen"].get<std::int64_t>());
+        }
+        return out;
+    }
+
     static inline Stack* stack_ = nullptr;
 };
 
@@ -549,6 +564,265 @@ TEST_F(FinanceApi, RefundNeedsDirectorApprovalAndReopensClearanceFin4) {
     EXPECT_EQ(balance(contract)["balance_fen"], 10'000);
     expect_error(pay(target, "refund", 1, receipt(), {{"approval_ref", approval}}), 422,
                  "refund_exceeds_approval");
+}
+
+// ---- After signing: amendments (CON-5), area settlements (CON-10), cancellations (CON-6) ----
+
+TEST_F(FinanceApi, Con5AnApprovedAmendmentRebuildsTheScheduleAndPaidAmountsApplyInOrder) {
+    const auto project = sales::new_uuid();
+    const auto contract = sign(
+        subscription(project), project, 90'000, 0,
+        {{"kind", "instalments"},
+         {"instalments", json::array({{{"due_date", day_offset(1)}, {"amount_fen", 30'000}},
+                                      {{"due_date", day_offset(30)}, {"amount_fen", 30'000}},
+                                      {{"due_date", day_offset(60)}, {"amount_fen", 30'000}}})}});
+    paid({{"contract_id", contract}}, "instalment", 40'000);
+    // A lower price (REG-2 was checked by contract) over two instalments.
+    const auto amendment = [&](std::int64_t version, std::int64_t price) {
+        return contract_event(
+            "contract.amendment.approved", contract, version,
+            {{"contract_id", contract},
+             {"amendment_id", sales::new_uuid()},
+             {"project_id", project},
+             {"version", version},
+             {"deposit_paid_fen", 0},
+             {"terms",
+              {{"customer_id", sales::new_uuid()},
+               {"list_total_fen", 90'000},
+               {"discount_fen", 90'000 - price},
+               {"price_fen", price},
+               {"payment_plan", "instalments"},
+               {"plan",
+                {{"kind", "instalments"},
+                 {"instalments",
+                  json::array({{{"due_date", day_offset(1)}, {"amount_fen", price / 2}},
+                               {{"due_date", day_offset(90)}, {"amount_fen", price / 2}}})}}}}}});
+    };
+    publish(amendment(3, 80'000));
+    ASSERT_TRUE(eventually(
+        [&] { return events("finance.schedule.changed", "contract_id", contract) == 1; }));
+    EXPECT_EQ(schedule_amounts(contract), "instalment 40000, instalment 40000");
+    const auto b = balance(contract);
+    EXPECT_EQ(b["total_fen"], 80'000);
+    EXPECT_EQ(b["paid_fen"], 40'000);  // the 40,000 paid covers the new first instalment
+    EXPECT_EQ(b["items"][0]["outstanding_fen"], 0);
+    // An older version arriving late changes nothing.
+    const auto stale = amendment(2, 60'000);
+    publish(stale);
+    ASSERT_TRUE(eventually([&] { return rows("inbox", "event_id = $1::uuid", {stale.id}) == 1; }));
+    EXPECT_EQ(balance(contract)["total_fen"], 80'000);
+    EXPECT_EQ(events("finance.schedule.changed", "contract_id", contract), 1);
+    expect_ledger_equals_balances();
+}
+
+TEST_F(FinanceApi, Con10WhatTheBuyerPaysForMoreAreaIsOwedAndCountsForClearance) {
+    const auto project = sales::new_uuid();
+    const auto contract = sign(subscription(project), project, 100'000, 0, one_off(day_offset(1)));
+    paid({{"contract_id", contract}}, "instalment", 100'000);
+    ASSERT_EQ(events("finance.contract.cleared", "contract_id", contract), 1);
+    const auto settlement = sales::new_uuid();
+    const auto agreed = contract_event("contract.area_settlement.agreed", settlement, 2,
+                                       {{"settlement_id", settlement},
+                                        {"contract_id", contract},
+                                        {"project_id", project},
+                                        {"agreement_no", "BC-" + settlement.substr(0, 8)},
+                                        {"agreement_signed_on", day_offset(0)},
+                                        {"payment_due_date", day_offset(15)},
+                                        {"buyer_pays_fen", 5'000},
+                                        {"developer_refunds_fen", 0},
+                                        {"settled_price_fen", 105'000},
+                                        {"agreed_by", "u-clerk"}});
+    publish(agreed);
+    publish(agreed);  // a repeat
+    ASSERT_TRUE(eventually(
+        [&] { return events("finance.contract.uncleared", "contract_id", contract) == 1; }));
+    EXPECT_EQ(schedule_amounts(contract), "one_off 100000, area_settlement 5000");
+    EXPECT_EQ(rows("receivable_adjustments", "contract_id = $1::uuid", {contract}), 1);
+    EXPECT_EQ(events("finance.area_settlement.settled", "settlement_id", settlement), 0);
+
+    paid({{"contract_id", contract}}, "area_settlement", 5'000);
+    EXPECT_EQ(events("finance.contract.cleared", "contract_id", contract), 2);
+    EXPECT_EQ(events("finance.area_settlement.settled", "settlement_id", settlement), 1);
+    EXPECT_EQ(rows("outbox",
+                   "subject = 'finance.area_settlement.settled' AND payload::jsonb -> 'data' ->> "
+                   "'how' = 'received' AND payload::jsonb -> 'data' ->> 'settlement_id' = $1",
+                   {settlement}),
+              1);
+    expect_ledger_equals_balances();
+}
+
+TEST_F(FinanceApi, Con10TheDevelopersRefundIsPaidUnderAnApprovalNamingTheSettlement) {
+    const auto project = sales::new_uuid();
+    const auto agreed = [&](const std::string& contract, const std::string& settlement,
+                            std::int64_t refunds) {
+        publish(contract_event("contract.area_settlement.agreed", settlement, 2,
+                               {{"settlement_id", settlement},
+                                {"contract_id", contract},
+                                {"project_id", project},
+                                {"agreement_no", "BC-" + settlement.substr(0, 8)},
+                                {"agreement_signed_on", day_offset(0)},
+                                {"payment_due_date", nullptr},
+                                {"buyer_pays_fen", 0},
+                                {"developer_refunds_fen", refunds},
+                                {"settled_price_fen", 100'000 - refunds},
+                                {"agreed_by", "u-clerk"}}));
+    };
+    // Paid in full: 3,000 is paid back.
+    const auto paid_up = sign(subscription(project), project, 100'000, 0, one_off(day_offset(1)));
+    paid({{"contract_id", paid_up}}, "instalment", 100'000);
+    const auto s1 = sales::new_uuid();
+    agreed(paid_up, s1, 3'000);
+    ASSERT_TRUE(eventually([&] {
+        return rows("area_settlements", "settlement_id = $1::uuid AND refund_due_fen = 3000",
+                    {s1}) == 1;
+    }));
+    EXPECT_EQ(balance(paid_up)["balance_fen"], -3'000);  // a credit until it is paid back
+    const auto approve = [&](const json& body) {
+        return call("POST", "/api/v1/refund-approvals", "finance_director", body.dump());
+    };
+    const json body = {{"contract_id", paid_up},
+                       {"amount_fen", 3'000},
+                       {"reason", "面积补差退款"},
+                       {"area_settlement_id", s1}};
+    auto too_much = body;
+    too_much["amount_fen"] = 3'001;
+    expect_error(approve(too_much), 422, "refund_exceeds_settlement");
+    auto no_contract = body;
+    no_contract.erase("contract_id");
+    no_contract["subscription_id"] = sales::new_uuid();
+    expect_error(approve(no_contract), 400, "validation_failed");
+    auto unknown = body;
+    unknown["area_settlement_id"] = sales::new_uuid();
+    expect_error(approve(unknown), 404, "area_settlement_not_found");
+    const auto r = approve(body);
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string approval = r.json()["id"];
+    EXPECT_EQ(r.json()["area_settlement_id"], s1);
+    expect_error(approve({{"contract_id", paid_up},
+                          {"amount_fen", 1},
+                          {"reason", "x"},
+                          {"area_settlement_id", s1}}),
+                 422, "refund_exceeds_settlement");  // approved in full already
+    const auto unpaid = call(
+        "GET", "/api/v1/refund-approvals?project_id=" + project + "&unpaid_only=true", "cashier");
+    ASSERT_EQ(unpaid.status, 200) << unpaid.body;
+    ASSERT_EQ(unpaid.json()["items"].size(), 1u);
+    EXPECT_EQ(unpaid.json()["items"][0]["purpose"], "area_settlement");
+    EXPECT_EQ(unpaid.json()["items"][0]["refunded_fen"], 0);
+    ASSERT_EQ(
+        pay({{"contract_id", paid_up}}, "refund", 3'000, receipt(), {{"approval_ref", approval}})
+            .status,
+        201);
+    EXPECT_EQ(events("finance.area_settlement.settled", "settlement_id", s1), 1);
+    EXPECT_EQ(balance(paid_up)["balance_fen"], 0);
+    EXPECT_EQ(balance(paid_up)["cleared"], true);
+
+    // Not yet paid in full: the refund only reduces what is owed, settled at once.
+    const auto owing = sign(subscription(project), project, 100'000, 0, one_off(day_offset(1)));
+    paid({{"contract_id", owing}}, "instalment", 50'000);
+    const auto s2 = sales::new_uuid();
+    agreed(owing, s2, 3'000);
+    ASSERT_TRUE(eventually(
+        [&] { return events("finance.area_settlement.settled", "settlement_id", s2) == 1; }));
+    EXPECT_EQ(balance(owing)["total_fen"], 97'000);
+    EXPECT_EQ(balance(owing)["balance_fen"], 47'000);
+    expect_ledger_equals_balances();
+}
+
+TEST_F(FinanceApi, Con9HandoverFeesAreReceivablesThatCountForClearance) {
+    const auto project = sales::new_uuid();
+    const auto contract = sign(subscription(project), project, 100'000, 0, one_off(day_offset(1)));
+    paid({{"contract_id", contract}}, "instalment", 100'000);
+    ASSERT_EQ(events("finance.contract.cleared", "contract_id", contract), 1);
+    const auto path = "/api/v1/contracts/" + contract + "/fees";
+    const json fee = {{"kind", "maintenance_fund"},
+                      {"amount_fen", 2'000},
+                      {"due_date", day_offset(5)},
+                      {"note", "按建筑面积计"}};
+    const auto before = counts();
+    expect_error(call("POST", path, "cashier", fee.dump()), 403, "forbidden");
+    auto bad = fee;
+    bad["kind"] = "parking";
+    expect_error(call("POST", path, "handover_clerk", bad.dump()), 400, "validation_failed");
+    bad = fee;
+    bad["amount_fen"] = 0;
+    expect_error(call("POST", path, "handover_clerk", bad.dump()), 400, "validation_failed");
+    expect_error(call("POST", "/api/v1/contracts/" + sales::new_uuid() + "/fees", "handover_clerk",
+                      fee.dump()),
+                 404, "contract_not_found");
+    EXPECT_EQ(counts(), before);
+
+    const auto r = call("POST", path, "handover_clerk", fee.dump());
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(r.json()["label"], "维修基金");
+    EXPECT_EQ(r.json()["fee_kind"], "maintenance_fund");
+    EXPECT_EQ(events("finance.contract.uncleared", "contract_id", contract), 1);
+    EXPECT_EQ(schedule_amounts(contract), "one_off 100000, fee 2000");
+    const auto listed = call("GET", path, "cashier");
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    ASSERT_EQ(listed.json()["items"].size(), 1u);
+    EXPECT_EQ(listed.json()["items"][0]["amount_fen"], 2'000);
+
+    paid({{"contract_id", contract}}, "fee", 2'000);
+    EXPECT_EQ(events("finance.contract.cleared", "contract_id", contract), 2);
+    expect_ledger_equals_balances();
+}
+
+TEST_F(FinanceApi, Con6AnApprovedCancellationIsTheRefundsApprovalAndItsPaymentIsReported) {
+    const auto project = sales::new_uuid();
+    const auto sub = subscription(project);
+    const auto contract = sign(sub, project, 100'000, 0, one_off(day_offset(1)));
+    paid({{"contract_id", contract}}, "instalment", 30'000);
+    const auto request = sales::new_uuid();
+    const auto approved = contract_event("contract.cancellation.approved", contract, 7,
+                                         {{"contract_id", contract},
+                                          {"subscription_id", sub},
+                                          {"project_id", project},
+                                          {"unit_id", sales::new_uuid()},
+                                          {"reason", "客户退房"},
+                                          {"refund_fen", 30'000},
+                                          {"refund_request_id", request},
+                                          {"approved_by", "u-fd"}});
+    publish(approved);
+    auto again = approved;
+    again.id = sales::new_uuid();
+    publish(again);  // the same decision under another event id: still one approval
+    ASSERT_TRUE(eventually([&] { return rows("inbox", "event_id = $1::uuid", {again.id}) == 1; }));
+    ASSERT_EQ(rows("refund_approvals", "source_id = $1::uuid", {request}), 1);
+    const auto approval = stack_->db("finance").transaction([&](sales::db::Tx& tx) {
+        return tx.exec_one(
+            "SELECT id::text, approved_by FROM refund_approvals WHERE source_id = "
+            "$1::uuid",
+            {request});
+    });
+    EXPECT_EQ(approval.text(1), "u-fd");  // no second approval by finance
+    const auto approval_id = approval.text(0);
+    ASSERT_EQ(pay({{"contract_id", contract}}, "refund", 10'000, receipt(),
+                  {{"approval_ref", approval_id}})
+                  .status,
+              201);
+    EXPECT_EQ(events("finance.refund.paid", "approval_id", approval_id), 0);  // partly paid
+    ASSERT_EQ(pay({{"contract_id", contract}}, "refund", 20'000, receipt(),
+                  {{"approval_ref", approval_id}})
+                  .status,
+              201);
+    EXPECT_EQ(events("finance.refund.paid", "approval_id", approval_id), 1);
+    EXPECT_EQ(rows("outbox",
+                   "subject = 'finance.refund.paid' AND payload::jsonb -> 'data' ->> 'source_id' = "
+                   "$1 AND payload::jsonb -> 'data' ->> 'purpose' = 'contract_cancellation'",
+                   {request}),
+              1);
+    publish(contract_event("contract.cancelled", contract, 8,
+                           {{"contract_id", contract},
+                            {"subscription_id", sub},
+                            {"project_id", project},
+                            {"unit_id", sales::new_uuid()},
+                            {"reason", "客户退房"},
+                            {"refund_fen", 30'000}}));
+    ASSERT_TRUE(eventually([&] {
+        return rows("contracts", "contract_id = $1::uuid AND cancelled_at IS NOT NULL",
+                    {contract}) == 1;
+    }));
 }
 
 // FIN-6 / FIN-5: the receipts report and the arrears report add up to the ledger exactly.

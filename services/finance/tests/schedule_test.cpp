@@ -62,6 +62,63 @@ TEST(ScheduleFin1, TiesKeepPlanOrderAndCreditNeverExceedsThePrice) {
     EXPECT_EQ(build_schedule(one_off_plan(d("2026-05-01"), 100), 100, -5)[0].credited_fen, 0);
 }
 
+// ---- Receivables after signing (CON-9 fees, CON-10 area settlement) -------------------------
+
+TEST(ScheduleAdjusted, AReceivableIsAnItemOfItsOwnInDueDateOrder) {
+    const auto base = build_schedule(
+        instalment_plan({{d("2026-05-01"), 400}, {d("2026-09-01"), 600}}), 1'000, 100);
+    const auto s = adjusted_schedule(base, {{ItemKind::area_settlement, d("2026-07-01"), 55},
+                                            {ItemKind::fee, d("2026-09-01"), 20}});
+    ASSERT_EQ(s.size(), 4u);
+    EXPECT_EQ(s[1].kind, ItemKind::area_settlement);
+    EXPECT_EQ(s[1].amount_fen, 55);
+    EXPECT_EQ(s[1].credited_fen, 0);
+    EXPECT_EQ(s[2].kind, ItemKind::instalment);  // same day: the plan's item first
+    EXPECT_EQ(s[3].kind, ItemKind::fee);
+    for (int i = 0; i < 4; ++i)
+        EXPECT_EQ(s[static_cast<std::size_t>(i)].seq, i + 1);
+}
+
+TEST(ScheduleAdjusted, AReductionCutsTheLatestItemsFirstAndDropsEmptiedOnes) {
+    const auto base = build_schedule(
+        instalment_plan({{d("2026-05-01"), 400}, {d("2026-07-01"), 300}, {d("2026-09-01"), 300}}),
+        1'000, 450);
+    // 350 off: the last instalment (300) goes, the second loses 50.
+    const auto s = adjusted_schedule(base, {{ItemKind::area_settlement, d("2026-06-01"), -350}});
+    ASSERT_EQ(s.size(), 2u);
+    EXPECT_EQ(s[0].amount_fen, 400);
+    EXPECT_EQ(s[1].amount_fen, 250);
+    EXPECT_EQ(s[1].credited_fen, 50);  // the deposit's credit never exceeds what remains
+    EXPECT_EQ(s[1].seq, 2);
+    std::int64_t total = 0;
+    for (const auto& item : s)
+        total += item.amount_fen;
+    EXPECT_EQ(total, 650);
+}
+
+TEST(ScheduleAdjusted, ReductionsBeyondTheScheduleAreRefused) {
+    const auto base = build_schedule(one_off_plan(d("2026-05-01"), 100), 100, 0);
+    EXPECT_NO_THROW(adjusted_schedule(base, {{ItemKind::area_settlement, d("2026-05-01"), -100}}));
+    try {
+        adjusted_schedule(base, {{ItemKind::area_settlement, d("2026-05-01"), -101}});
+        FAIL() << "expected reduction_exceeds_schedule";
+    } catch (const sales::Failure& e) {
+        EXPECT_EQ(e.code(), "reduction_exceeds_schedule");
+    }
+}
+
+TEST(ScheduleAdjusted, NoAdjustmentsLeaveTheScheduleAsBuilt) {
+    const auto base =
+        build_schedule(mortgage_plan(300, d("2026-05-10"), 700, d("2026-08-01")), 1'000, 50);
+    const auto s = adjusted_schedule(base, {});
+    ASSERT_EQ(s.size(), base.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        EXPECT_EQ(s[i].amount_fen, base[i].amount_fen);
+        EXPECT_EQ(s[i].credited_fen, base[i].credited_fen);
+        EXPECT_EQ(s[i].kind, base[i].kind);
+    }
+}
+
 TEST(ScheduleFin1, RejectsPlansThatDoNotAddUpOrAreMalformed) {
     auto code = [](auto&& f) {
         try {

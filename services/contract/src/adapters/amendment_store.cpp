@@ -112,6 +112,25 @@ std::optional<domain::RefundRequest> lock_open(Tx& tx, const std::string& contra
     return domain::RefundRequest{row->text("id"), row->int64("refund_fen"), row->text("reason")};
 }
 
+std::optional<Approved> lock_approved_unpaid(Tx& tx, const std::string& id) {
+    const auto row = tx.exec_maybe_one(
+        "SELECT contract_id::text AS contract_id, id::text AS id, refund_fen, reason "
+        "FROM contract_refund_requests WHERE id = $1::uuid AND status = 'approved' "
+        "AND refund_paid_at IS NULL FOR UPDATE",
+        {id});
+    if (!row)
+        return std::nullopt;
+    return Approved{row->text("contract_id"),
+                    {row->text("id"), row->int64("refund_fen"), row->text("reason")}};
+}
+
+void mark_paid(Tx& tx, const std::string& id, const std::string& approval_id) {
+    tx.exec(
+        "UPDATE contract_refund_requests SET refund_paid_at = now(), "
+        "refund_approval_id = $2::uuid WHERE id = $1::uuid",
+        {id, approval_id});
+}
+
 void decide(Tx& tx, const std::string& id, bool approve, const std::string& actor,
             const std::string& note) {
     tx.exec(kDecide, {id, std::string(approve ? "approved" : "rejected"), actor, note});

@@ -50,4 +50,13 @@ void decide(sales::db::Tx& tx, const std::string& id, bool approve, const std::s
             const std::string& note);
 nlohmann::json for_contract(sales::db::Tx& tx, const std::string& contract_id);
 
+// An approved request whose refund finance has not reported paid, locked, with its contract.
+struct Approved {
+    std::string contract_id;
+    domain::RefundRequest request;
+};
+std::optional<Approved> lock_approved_unpaid(sales::db::Tx& tx, const std::string& id);
+// CON-6: finance paid the refund under its approval `approval_id`.
+void mark_paid(sales::db::Tx& tx, const std::string& id, const std::string& approval_id);
+
 }  // namespace contract::refund_request_store

@@ -188,16 +188,67 @@ void add_amendment_cancellation_handover_routes(sales::service::Service& service
                       return app::decide_contract_cancellation(ctx, caller, id, approve, note);
                   });
 
+    // CON-10 area settlement steps (the settlement's contract decides the project scope).
+    const auto settlement_step = [&service](const std::string& verb,
+                                            std::vector<std::string> permissions,
+                                            std::vector<std::string> fields, auto act) {
+        service.route("POST", "/api/v1/area-settlements/{id}/" + verb, std::move(permissions),
+                      [fields = std::move(fields), act](Request& request, const Principal& caller) {
+                          const Body body(request, fields);
+                          return Response::json(200, act(body, caller, request.params.at("id")));
+                      });
+    };
+    settlement_step("choice", {"title.manage"}, {"choice", "paid_fen", "note"},
+                    [&ctx](const Body& b, const Principal& caller, const std::string& id) {
+                        app::BuyerChoice choice;
+                        const auto kind = b.text("choice", 16);
+                        if (kind != "keep" && kind != "cancel" && !kind.empty())
+                            b.invalid("choice", "must be keep or cancel");
+                        choice.cancel = kind == "cancel";
+                        if (choice.cancel)
+                            choice.paid_fen = b.integer("paid_fen", 0, kMaxFen);
+                        else if (b.present("paid_fen"))
+                            b.invalid("paid_fen", "is only given when the buyer cancels");
+                        choice.note = b.text("note", kMaxReasonLength);
+                        b.check();
+                        return app::record_buyer_choice(ctx, caller, id, choice);
+                    });
+    settlement_step("agreement", {"title.manage"},
+                    {"agreement_no", "signed_on", "payment_due_date"},
+                    [&ctx](const Body& b, const Principal& caller, const std::string& id) {
+                        app::Agreement a;
+                        a.agreement_no = b.text("agreement_no", 64);
+                        a.signed_on = b.date("signed_on");
+                        a.payment_due_date = b.opt_date("payment_due_date");
+                        if (b.has("signed_on") && a.signed_on > ctx.today())
+                            b.invalid("signed_on", "must not be in the future");
+                        b.check();
+                        return app::record_agreement(ctx, caller, id, a);
+                    });
+    settlement_step("invoice", {"title.manage", "payment.collect"}, {"invoice_no", "invoice_date"},
+                    [&ctx](const Body& b, const Principal& caller, const std::string& id) {
+                        const auto invoice_no = b.text("invoice_no", 64);
+                        const auto invoice_date = b.date("invoice_date");
+                        if (b.has("invoice_date") && invoice_date > ctx.today())
+                            b.invalid("invoice_date", "must not be in the future");
+                        b.check();
+                        return app::record_invoice(ctx, caller, id, invoice_no, invoice_date);
+                    });
+
     // CON-9 handover.
-    add_step(service, "handover", "handover.manage",
-             {"notice_date", "handed_over_on", "confirmed_by"},
+    add_step(service, "handover", "handover.manage", {"notice_date", "handed_over_on"},
              [&ctx](const Body& b, const Principal& caller, const std::string& id) {
                  const auto notice = b.date("notice_date");
                  const auto actual = b.date("handed_over_on");
-                 const auto confirmed_by = b.text("confirmed_by", 64);
                  b.check();
-                 return app::hand_over(ctx, caller, id, notice, actual, confirmed_by);
+                 return app::hand_over(ctx, caller, id, notice, actual);
              });
+    // The supervisor confirms the recorded handover, or returns it with a note.
+    add_decisions(service, "/api/v1/contracts/{id}/handover/", {"handover.confirm"},
+                  [&ctx](const Principal& caller, const std::string& id, bool approve,
+                         const std::string& note) {
+                      return app::decide_handover(ctx, caller, id, approve, note);
+                  });
 }
 
 }  // namespace
@@ -216,8 +267,8 @@ void add_contract_routes(sales::service::Service& service, const app::Context& c
     add_amendment_cancellation_handover_routes(service, ctx);
 
     // Lists.
-    for (const char* list :
-         {"handover-eligible", "early-handover", "handed-over", "awaiting-audit"}) {
+    for (const char* list : {"handover-eligible", "early-handover", "handover-to-confirm",
+                             "handed-over", "awaiting-audit"}) {
         service.route("GET", std::string("/api/v1/contracts/") + list, kRead,
                       [&ctx, list](Request& request, const Principal& caller) {
                           const auto filter = sales::service::read_query(
@@ -238,27 +289,29 @@ void add_contract_routes(sales::service::Service& service, const app::Context& c
     }
 
     // Per-project contract settings (CON-3, CON-4, FIN-5).
-    service.route(
-        "PATCH", "/api/v1/projects/{id}/contract-settings", {"contract.settings"},
-        [&ctx](Request& request, const Principal& caller) {
-            const auto change = read_body(
-                request,
-                {"max_standard_discount_bp", "penalty_bp_per_day", "audit_deadline_working_days"},
-                [](const Body& b) {
-                    app::ContractSettingsChange c;
-                    c.max_standard_discount_bp =
-                        b.opt_integer("max_standard_discount_bp", 0, 10'000);
-                    c.penalty_bp_per_day = b.opt_integer("penalty_bp_per_day", 0, 1'000);
-                    c.audit_deadline_working_days =
-                        b.opt_integer("audit_deadline_working_days", 1, 30);
-                    if (!c.max_standard_discount_bp && !c.penalty_bp_per_day &&
-                        !c.audit_deadline_working_days)
-                        b.invalid("body", "must name at least one setting");
-                    return c;
-                });
-            return Response::json(
-                200, app::change_contract_settings(ctx, caller, request.params.at("id"), change));
-        });
+    service.route("PATCH", "/api/v1/projects/{id}/contract-settings", {"contract.settings"},
+                  [&ctx](Request& request, const Principal& caller) {
+                      const auto change = read_body(
+                          request,
+                          {"max_standard_discount_bp", "penalty_bp_per_day",
+                           "audit_deadline_working_days", "refund_interest_bp_per_year"},
+                          [](const Body& b) {
+                              app::ContractSettingsChange c;
+                              c.max_standard_discount_bp =
+                                  b.opt_integer("max_standard_discount_bp", 0, 10'000);
+                              c.penalty_bp_per_day = b.opt_integer("penalty_bp_per_day", 0, 1'000);
+                              c.audit_deadline_working_days =
+                                  b.opt_integer("audit_deadline_working_days", 1, 30);
+                              c.refund_interest_bp_per_year =
+                                  b.opt_integer("refund_interest_bp_per_year", 0, 10'000);
+                              if (!c.max_standard_discount_bp && !c.penalty_bp_per_day &&
+                                  !c.audit_deadline_working_days && !c.refund_interest_bp_per_year)
+                                  b.invalid("body", "must name at least one setting");
+                              return c;
+                          });
+                      return Response::json(200, app::change_contract_settings(
+                                                     ctx, caller, request.params.at("id"), change));
+                  });
 }
 
 }  // namespace contract::adapters

@@ -12,10 +12,11 @@ using namespace sales::db;
 
 // Function-local: contract_queries builds its SQL on this at static initialisation.
 const std::string& documents_sql() {
-    static const std::string sql = select_as_documents(
-        "contracts", "c",
-        {"signed_at", "filed_at", "eligible_at", "cancelled_at", "created_at", "updated_at"},
-        {"year", "serial"});
+    static const std::string sql =
+        select_as_documents("contracts", "c",
+                            {"signed_at", "filed_at", "eligible_at", "cancelled_at", "created_at",
+                             "updated_at", "handover_recorded_at"},
+                            {"year", "serial"});
     return sql;
 }
 
@@ -64,8 +65,10 @@ WHERE id = $1::uuid)sql";
 
 constexpr const char* kSetHandover = R"sql(
 UPDATE contracts SET handover_notice_date = $2::date, handed_over_on = $3::date,
-    handover_confirmed_by = $4
+    handover_recorded_by = $4, handover_recorded_at = now(), handover_confirmed_by = NULL
 WHERE id = $1::uuid)sql";
+constexpr const char* kSetHandoverConfirmed = R"sql(
+UPDATE contracts SET handover_confirmed_by = $2 WHERE id = $1::uuid)sql";
 
 constexpr const char* kSetCancelled =
     "UPDATE contracts SET cancelled_at = now() WHERE id = $1::uuid";
@@ -74,7 +77,8 @@ constexpr const char* kSetEarlyApproval =
     "UPDATE contracts SET early_handover_approval_id = $2::uuid WHERE id = $1::uuid";
 
 constexpr const char* kSetTerms = R"sql(
-UPDATE contracts SET customer_id = $2::uuid, discount_fen = $3, price_fen = $4, plan = $5::jsonb
+UPDATE contracts SET customer_id = $2::uuid, discount_fen = $3, price_fen = $4, plan = $5::jsonb,
+    payment_plan = $5::jsonb ->> 'kind'
 WHERE id = $1::uuid)sql";
 
 domain::Plan stored_plan(const json& plan) {
@@ -120,6 +124,8 @@ Contract from_doc(const json& doc) {
     c.signed_at = doc.at("signed_at");
     c.discount_contract = !doc.at("discount_slip_id").is_null();
     c.early_approved = !doc.at("early_handover_approval_id").is_null();
+    if (const auto& by = doc.at("handover_recorded_by"); !by.is_null())
+        c.handover_recorded_by = by.get<std::string>();
     return c;
 }
 
@@ -213,8 +219,12 @@ void set_registration(Tx& tx, const std::string& id, const std::string& filed_at
 }
 
 void set_handover(Tx& tx, const std::string& id, const std::string& notice_date,
-                  const std::string& handed_over_on, const std::string& confirmed_by) {
-    tx.exec(kSetHandover, {id, notice_date, handed_over_on, confirmed_by});
+                  const std::string& handed_over_on, const std::string& recorded_by) {
+    tx.exec(kSetHandover, {id, notice_date, handed_over_on, recorded_by});
+}
+
+void set_handover_confirmed(Tx& tx, const std::string& id, const std::string& confirmed_by) {
+    tx.exec(kSetHandoverConfirmed, {id, confirmed_by});
 }
 
 void set_cancelled(Tx& tx, const std::string& id) {

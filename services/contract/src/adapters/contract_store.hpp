@@ -45,8 +45,11 @@ void set_stamp(sales::db::Tx& tx, const std::string& id, const std::string& stam
                const std::string& stamp_no, const std::string& stamped_by);
 void set_registration(sales::db::Tx& tx, const std::string& id, const std::string& filed_at,
                       const std::string& registration_date, const std::string& registration_no);
+// CON-9: the handover as recorded (notice and actual dates, by whom) and its confirmation.
 void set_handover(sales::db::Tx& tx, const std::string& id, const std::string& notice_date,
-                  const std::string& handed_over_on, const std::string& confirmed_by);
+                  const std::string& handed_over_on, const std::string& recorded_by);
+void set_handover_confirmed(sales::db::Tx& tx, const std::string& id,
+                            const std::string& confirmed_by);
 void set_cancelled(sales::db::Tx& tx, const std::string& id);
 void set_early_handover_approval(sales::db::Tx& tx, const std::string& id,
                                  const std::string& approval_id);

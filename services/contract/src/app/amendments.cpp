@@ -17,8 +17,12 @@ json request_amendment(const Context& ctx, const sales::Principal& caller,
     return ctx.db.transaction([&](Tx& tx) {
         auto c = load_for(tx, caller, contract_id);
         domain::check_amendable(c);
-        const auto next = domain::amended_terms(c.terms, change, c.deposit_paid_fen);
         const auto project = require_contract_settings(tx, c.project_id);
+        const auto held = project_store::find(tx, c.project_id, /*for_update=*/false);
+        const auto next =
+            domain::amended_terms(c.terms, change, c.deposit_paid_fen,
+                                  held ? held->settings.deposit_cap_percent
+                                       : domain::ProjectSettings{}.deposit_cap_percent);
         const auto& settings = project.settings;
         if (next.discount_fen != c.terms.discount_fen &&
             domain::discount_needs_slip(next.discount_fen, next.list_total_fen,

@@ -26,6 +26,15 @@ void apply_title_area_recorded(sales::db::Tx& tx, const sales::bus::Event& event
                          {{"unit_id", unit_id}, {"survey_id", survey_id}});
         return;
     }
+    if (area_settlement_store::has_binding_settlement(tx, *contract_id)) {
+        // The buyer chose or signed a supplementary agreement on an earlier survey: that binds;
+        // a different area now needs an amendment.
+        sales::log::warn(
+            "title area recorded for a contract whose settlement binds already; "
+            "not re-settled (an amendment must change it)",
+            {{"contract_id", *contract_id}, {"survey_id", survey_id}});
+        return;
+    }
     const auto c = contract_store::find(tx, *contract_id, /*for_update=*/false);
     if (!c)
         throw std::logic_error("contract " + *contract_id + " vanished in its own transaction");

@@ -1,8 +1,11 @@
-// CON-6 cancellation after review: a refund request the finance director approves or rejects.
+// CON-6 cancellation after review: a refund request the finance director approves or rejects;
+// an approved refund is paid by finance before the contract is cancelled (settlement_steps.cpp).
 #include "adapters/amendment_store.hpp"
+#include "adapters/area_settlement_store.hpp"
 #include "adapters/contract_store.hpp"
 #include "app/contract_support.hpp"
 #include "app/contracts.hpp"
+#include "domain/area_settlement.hpp"
 #include "sales/failure.hpp"
 #include "sales/ids.hpp"
 
@@ -39,10 +42,23 @@ nlohmann::json decide_contract_cancellation(const Context& ctx, const sales::Pri
         }
         refund_request_store::decide(tx, request->id, approve, caller.user_id, note);
         const auto by = ctx.by(caller.user_id, note);
-        if (!approve)
+        if (!approve) {
+            // A buyer's REG-1 cancellation refused: the buyer keeps the unit and settles.
+            if (const auto s = area_settlement_store::lock_by_cancellation_request(tx, request->id);
+                s && s->status == "buyer_cancelled") {
+                area_settlement_store::set_status(
+                    tx, s->id,
+                    std::string(domain::to_string(
+                        domain::next_settlement_status(domain::SettlementStatus::buyer_cancelled,
+                                                       domain::SettlementAction::keep))));
+            }
             return saved(tx, c, domain::cancellation_rejected(c, request->id, by));
-        const auto change = domain::cancelled(c, *request, by);
-        contract_store::set_cancelled(tx, c.id);
+        }
+        // CON-6: with a refund the contract waits for finance to pay it (finance.refund.paid);
+        // a request refunding nothing cancels at once.
+        const auto change = domain::cancellation_approved(c, *request, by);
+        if (c.status == domain::ContractStatus::cancelled)
+            contract_store::set_cancelled(tx, c.id);
         amendment_store::reject_open(tx, c.id);  // open amendments die with the contract
         return saved(tx, c, change);
     });

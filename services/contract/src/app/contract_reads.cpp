@@ -36,7 +36,9 @@ json list_contracts(const Context& ctx, const sales::Principal& caller, const st
             return contract_queries::awaiting_audit(tx, ctx.today(), filter, project_scope(caller));
         const auto state = list == "handover-eligible" ? domain::HandoverState::eligible
                            : list == "early-handover"  ? domain::HandoverState::early_eligible
-                                                       : domain::HandoverState::handed_over;
+                           : list == "handover-to-confirm"
+                               ? domain::HandoverState::awaiting_confirmation
+                               : domain::HandoverState::handed_over;
         return contract_queries::by_handover_state(tx, state, filter, project_scope(caller));
     });
 }

@@ -21,6 +21,12 @@ inline constexpr const char* kFinanceCleared = "finance.contract.cleared";
 inline constexpr const char* kFinanceUncleared = "finance.contract.uncleared";
 inline constexpr const char* kTitleAreaRecorded = "inventory.unit.title_area_recorded";
 inline constexpr const char* kAreaSettlementComputed = "contract.area_settlement.computed";
+inline constexpr const char* kAreaSettlementChosen = "contract.area_settlement.buyer_chose";
+inline constexpr const char* kAreaSettlementAgreed = "contract.area_settlement.agreed";
+inline constexpr const char* kAreaSettlementSettledByFinance = "contract.area_settlement.settled";
+inline constexpr const char* kAreaSettlementInvoiced = "contract.area_settlement.invoiced";
+inline constexpr const char* kFinanceAreaSettlementSettled = "finance.area_settlement.settled";
+inline constexpr const char* kFinanceRefundPaid = "finance.refund.paid";
 
 struct SignInput {
     domain::Plan plan;  // read against today (no date in the past)
@@ -82,9 +88,12 @@ nlohmann::json decide_contract_cancellation(const Context& ctx, const sales::Pri
                                             const std::string& note);
 
 // CON-9.
+// The handover clerk records the handover → awaiting_confirmation.
 nlohmann::json hand_over(const Context& ctx, const sales::Principal& caller, const std::string& id,
-                         sales::Date notice_date, sales::Date handed_over_on,
-                         const std::string& confirmed_by);
+                         sales::Date notice_date, sales::Date handed_over_on);
+// A sales supervisor confirms it (→ handed_over, contract.handed_over) or returns it.
+nlohmann::json decide_handover(const Context& ctx, const sales::Principal& caller,
+                               const std::string& id, bool confirm, const std::string& note);
 // Inbox handler for finance.contract.cleared / uncleared (other finance.contract.* types change
 // nothing). Idempotent by state: a repeated event changes nothing.
 // CON-10 / REG-1: inventory.unit.title_area_recorded settles the unit's live contract (gross and
@@ -96,7 +105,42 @@ void apply_title_area_recorded(sales::db::Tx& tx, const sales::bus::Event& event
 void apply_finance_contract_event(const Context& ctx, sales::db::Tx& tx,
                                   const sales::bus::Event& event);
 
-// Lists (project scope applied): "handover-eligible", "early-handover", "handed-over",
+// CON-10 steps (settlement_steps.cpp); Failure not_found "area_settlement_not_found" when the
+// settlement is unknown or its contract outside the caller's projects, conflict
+// "invalid_transition" when its status does not allow the step.
+struct BuyerChoice {
+    bool cancel = false;
+    std::int64_t paid_fen = 0;  // cancel: what the buyer paid (finance's balance), refunded
+    std::string note;
+};
+// REG-1 beyond 3%: keep → to_settle; cancel → buyer_cancelled and a CON-6 refund request of
+// paid_fen plus interest at the project's refund_interest_bp_per_year from the signing day to
+// today (409 refund_request_open when one is waiting already). Emits
+// contract.area_settlement.buyer_chose.
+nlohmann::json record_buyer_choice(const Context& ctx, const sales::Principal& caller,
+                                   const std::string& id, const BuyerChoice& choice);
+struct Agreement {
+    std::string agreement_no;
+    sales::Date signed_on;
+    std::optional<sales::Date> payment_due_date;  // required when the buyer pays
+};
+// The supplementary agreement 补充协议: to_settle → agreed; emits contract.area_settlement.agreed
+// (finance books it). 409 agreement_no_taken, contract_not_in_force.
+nlohmann::json record_agreement(const Context& ctx, const sales::Principal& caller,
+                                const std::string& id, const Agreement& agreement);
+// settled → invoiced; emits contract.area_settlement.invoiced.
+nlohmann::json record_invoice(const Context& ctx, const sales::Principal& caller,
+                              const std::string& id, const std::string& invoice_no,
+                              sales::Date invoice_date);
+// finance.area_settlement.settled: agreed → settled (emits contract.area_settlement.settled);
+// any other status: nothing. Unknown settlement → dead letter.
+void apply_area_settlement_settled(sales::db::Tx& tx, const sales::bus::Event& event);
+// finance.refund.paid of a cancellation's refund: cancelling → cancelled, contract.cancelled
+// (inventory releases the unit). Other purposes, or a request already closed: nothing.
+void apply_refund_paid(const Context& ctx, sales::db::Tx& tx, const sales::bus::Event& event);
+
+// Lists (project scope applied): "handover-eligible", "early-handover", "handover-to-confirm"
+// (recorded, awaiting the supervisor), "handed-over",
 // "awaiting-audit" (with due_on/overdue; overdue_only filters).
 using ContractListFilter = contract_queries::ListFilter;
 nlohmann::json list_contracts(const Context& ctx, const sales::Principal& caller,

@@ -11,8 +11,7 @@ using domain::HandoverState;
 using sales::db::Tx;
 
 nlohmann::json hand_over(const Context& ctx, const sales::Principal& caller, const std::string& id,
-                         sales::Date notice_date, sales::Date handed_over_on,
-                         const std::string& confirmed_by) {
+                         sales::Date notice_date, sales::Date handed_over_on) {
     if (handed_over_on < notice_date)
         sales::fail_invalid("handed_over_on", "must not be before notice_date");
     if (handed_over_on > ctx.today())
@@ -21,9 +20,24 @@ nlohmann::json hand_over(const Context& ctx, const sales::Principal& caller, con
     const auto actual = sales::to_string(handed_over_on);
     return ctx.db.transaction([&](Tx& tx) {
         auto c = load_for(tx, caller, id);
+        const auto change = domain::handover_recorded(c, notice, actual, ctx.by(caller.user_id));
+        contract_store::set_handover(tx, c.id, notice, actual, caller.user_id);
+        return saved(tx, c, change);
+    });
+}
+
+nlohmann::json decide_handover(const Context& ctx, const sales::Principal& caller,
+                               const std::string& id, bool confirm, const std::string& note) {
+    return ctx.db.transaction([&](Tx& tx) {
+        auto c = load_for(tx, caller, id);
+        const auto by = ctx.by(caller.user_id, note);
+        if (!confirm)
+            return saved(tx, c, domain::handover_returned(c, by));
+        const auto doc = contract_store::document(tx, c.id);
         const auto change =
-            domain::handed_over(c, notice, actual, confirmed_by, ctx.by(caller.user_id));
-        contract_store::set_handover(tx, c.id, notice, actual, confirmed_by);
+            domain::handover_confirmed(c, doc.value("handover_notice_date", std::string()),
+                                       doc.value("handed_over_on", std::string()), by);
+        contract_store::set_handover_confirmed(tx, c.id, caller.user_id);
         return saved(tx, c, change);
     });
 }

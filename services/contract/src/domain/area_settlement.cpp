@@ -4,6 +4,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "domain/transitions.hpp"
+
 namespace contract::domain {
 namespace {
 using Wide = __int128;
@@ -89,6 +91,35 @@ std::int64_t refund_interest_fen(std::int64_t paid_fen, std::int64_t annual_rate
     if (paid_fen < 0 || annual_rate_basis_points < 0 || days < 0)
         throw std::invalid_argument("refund interest needs non-negative amount, rate and days");
     return round_half_up(Wide(paid_fen) * annual_rate_basis_points * days, Wide(10'000) * 365);
+}
+
+}  // namespace contract::domain
+
+namespace contract::domain {
+namespace {
+using S = SettlementStatus;
+using A = SettlementAction;
+constexpr std::array<Transition<S, A>, 9> kSettlementEdges{{
+    {S::awaiting_buyer_choice, A::keep, S::to_settle},
+    {S::awaiting_buyer_choice, A::cancel, S::buyer_cancelled},
+    {S::to_settle, A::agree, S::agreed},
+    {S::agreed, A::settle, S::settled},
+    {S::settled, A::invoice, S::invoiced},
+    {S::no_difference, A::supersede, S::superseded},
+    {S::to_settle, A::supersede, S::superseded},
+    {S::awaiting_buyer_choice, A::supersede, S::superseded},
+    // A cancellation the buyer chose but the finance director rejected: the buyer keeps.
+    {S::buyer_cancelled, A::keep, S::to_settle},
+}};
+}  // namespace
+
+SettlementStatus next_settlement_status(SettlementStatus from, SettlementAction action) {
+    return next_state(kSettlementEdges, from, action, "an area settlement");
+}
+
+bool settlement_replaceable(SettlementStatus status) {
+    return status == S::no_difference || status == S::to_settle ||
+           status == S::awaiting_buyer_choice;
 }
 
 }  // namespace contract::domain

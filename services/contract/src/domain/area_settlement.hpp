@@ -18,6 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sales/enum_names.hpp"
+
 namespace contract::domain {
 
 // Which area the contract's price was agreed on (计价方式).
@@ -63,6 +65,27 @@ nlohmann::json to_json(const AreaSettlement& s);
 // Which settlement state a computed settlement starts in: beyond 3% the buyer chooses first
 // (keep the unit and settle, or cancel with a full refund plus interest).
 std::string initial_settlement_status(const AreaSettlement& applied);
+
+// CON-10 steps of a settlement after it is computed:
+//   awaiting_buyer_choice --keep--> to_settle
+//   awaiting_buyer_choice --cancel--> buyer_cancelled (a CON-6 cancellation request refunding
+//                                     everything paid plus interest follows)
+//   to_settle --agree--> agreed       (the supplementary agreement 补充协议 is signed; finance
+//                                     books the amount)
+//   agreed --settle--> settled        (finance: the buyer paid, the developer refunded, or the
+//                                     refund only reduced what the buyer still owed)
+//   settled --invoice--> invoiced     (invoice number and date recorded)
+//   no_difference | to_settle | awaiting_buyer_choice --supersede--> superseded (a later
+//                                     survey); from any other status a later survey is not
+//                                     applied (the agreement binds; an amendment changes it).
+SALES_ENUM(SettlementStatus, no_difference, to_settle, awaiting_buyer_choice, buyer_cancelled,
+           agreed, settled, invoiced, superseded);
+SALES_ENUM(SettlementAction, keep, cancel, agree, settle, invoice, supersede);
+inline constexpr auto parse_settlement_status = &sales::parse_enum<SettlementStatus>;
+// Failure conflict "invalid_transition" (details: status, action) for an illegal pair.
+SettlementStatus next_settlement_status(SettlementStatus from, SettlementAction action);
+// A later survey may replace the settlement (it binds nobody yet).
+bool settlement_replaceable(SettlementStatus status);
 
 // Interest on a refund when the buyer cancels under REG-1: round(paid × rate × days ÷ 365),
 // rate in basis points per year (e.g. 435 = 4.35%); 0 for 0 days. Throws std::invalid_argument

@@ -12,7 +12,7 @@ namespace contract::domain {
 namespace {
 
 // CON-4/6/7: every legal contract transition.
-constexpr std::array<Transition<ContractStatus, ContractAction>, 9> kContractEdges{{
+constexpr std::array<Transition<ContractStatus, ContractAction>, 13> kContractEdges{{
     {ContractStatus::in_audit, ContractAction::approve_audit, ContractStatus::in_audit},
     {ContractStatus::in_audit, ContractAction::complete_audit, ContractStatus::reviewed},
     {ContractStatus::in_audit, ContractAction::reject_audit, ContractStatus::rejected},
@@ -22,6 +22,10 @@ constexpr std::array<Transition<ContractStatus, ContractAction>, 9> kContractEdg
     {ContractStatus::reviewed, ContractAction::cancel, ContractStatus::cancelled},
     {ContractStatus::stamped, ContractAction::cancel, ContractStatus::cancelled},
     {ContractStatus::registered, ContractAction::cancel, ContractStatus::cancelled},
+    {ContractStatus::reviewed, ContractAction::approve_cancellation, ContractStatus::cancelling},
+    {ContractStatus::stamped, ContractAction::approve_cancellation, ContractStatus::cancelling},
+    {ContractStatus::registered, ContractAction::approve_cancellation, ContractStatus::cancelling},
+    {ContractStatus::cancelling, ContractAction::cancel, ContractStatus::cancelled},
 }};
 
 constexpr std::array<std::string_view, kAuditSteps> kAuditRoles{
@@ -145,7 +149,7 @@ bool is_overdue(Date due_on, Date today) {
 }
 
 ContractTerms amended_terms(const ContractTerms& current, const AmendmentChange& change,
-                            std::int64_t deposit_paid_fen) {
+                            std::int64_t deposit_paid_fen, std::int64_t deposit_cap_percent) {
     if (change.empty())
         sales::fail_rule("no_change", "the amendment changes nothing", nlohmann::json::object());
     ContractTerms next = current;
@@ -167,11 +171,23 @@ ContractTerms amended_terms(const ContractTerms& current, const AmendmentChange&
         sales::fail_rule("plan_required", "a new price needs a new plan that adds up to it (CON-5)",
                          {{"price_fen", next.price_fen}});
     }
-    check_plan(next.plan, current.plan.kind, next.price_fen);
+    // The plan may change kind (e.g. one-off → mortgage); it must add up to the price.
+    check_plan(next.plan, next.plan.kind, next.price_fen);
     if (deposit_paid_fen > next.price_fen) {
         sales::fail_rule("price_below_deposit_paid",
                          "the new price is below the deposit already paid",
                          {{"price_fen", next.price_fen}, {"deposit_paid_fen", deposit_paid_fen}});
+    }
+    // REG-2 again: a lower price may make the deposit paid more than the cap allows.
+    if (next.price_fen < current.price_fen &&
+        !deposit_within_cap(deposit_paid_fen, next.price_fen, deposit_cap_percent)) {
+        sales::fail_rule("deposit_exceeds_cap",
+                         "the deposit paid would exceed " + std::to_string(deposit_cap_percent) +
+                             "% of the new price (REG-2)",
+                         {{"cap_percent", deposit_cap_percent},
+                          {"max_deposit_fen", max_deposit_fen(next.price_fen, deposit_cap_percent)},
+                          {"price_fen", next.price_fen},
+                          {"deposit_paid_fen", deposit_paid_fen}});
     }
     if (next.customer_id == current.customer_id && next.discount_fen == current.discount_fen &&
         to_json(next.plan) == to_json(current.plan)) {
@@ -190,7 +206,8 @@ std::optional<HandoverState> on_cleared(HandoverState current) {
 std::optional<HandoverState> on_uncleared(HandoverState current, bool early_approved) {
     // FIN-7: a re-opened balance withdraws eligibility, unless the unit was handed over; an
     // approved early handover stands (it never depended on the balance).
-    if (current == HandoverState::eligible)
+    // A handover recorded but not yet confirmed is withdrawn too.
+    if (current == HandoverState::eligible || current == HandoverState::awaiting_confirmation)
         return early_approved ? HandoverState::early_eligible : HandoverState::not_eligible;
     return std::nullopt;
 }

@@ -58,6 +58,9 @@ struct ContractSettings {
     std::int64_t signing_deadline_days = 30;       // CON-3: signing within 1 month
     std::int64_t penalty_bp_per_day = 5;           // FIN-5: 0.05% of the overdue amount per day
     std::int64_t audit_deadline_working_days = 2;  // CON-4
+    // REG-1: yearly interest on the refund when the buyer cancels over an area difference
+    // beyond 3% (basis points: 300 = 3%).
+    std::int64_t refund_interest_bp_per_year = 300;
 };
 
 // ---- CON-3 signing rules ----
@@ -90,14 +93,16 @@ void check_approval(const Approval& approval, ApprovalKind kind, const std::stri
 // ---- Contract status ----
 // in_audit → reviewed (4 approvals) → stamped → registered;
 // in_audit → rejected (any step rejects) → in_audit (resubmitted: a new round);
-// reviewed | stamped | registered → cancelled (CON-6, approved refund request).
-SALES_ENUM(ContractStatus, in_audit, rejected, reviewed, stamped, registered, cancelled);
+// reviewed | stamped | registered → cancelling (CON-6: the refund request approved, finance pays
+// it) → cancelled (the refund paid; a request refunding nothing cancels at once).
+SALES_ENUM(ContractStatus, in_audit, rejected, reviewed, stamped, registered, cancelling,
+           cancelled);
 inline constexpr auto parse_contract_status = &sales::parse_enum<ContractStatus>;
 // A fully reviewed contract (CON-4 done): reviewed, stamped or registered.
 bool is_reviewed(ContractStatus status);
 
 SALES_ENUM(ContractAction, approve_audit, complete_audit, reject_audit, resubmit, stamp, register_,
-           cancel);
+           approve_cancellation, cancel);
 
 // Failure conflict "invalid_transition" (details: status, action) for an illegal pair.
 ContractStatus next_status(ContractStatus from, ContractAction action);
@@ -157,17 +162,22 @@ struct AmendmentChange {
 };
 
 // The terms an amendment would produce: price = list total − new discount; the plan must be
-// given when the price changes and must sum to the new price (same kind as before).
-// Failure rule "no_change", "discount_exceeds_list_total", "plan_required",
-// "plan_does_not_sum_to_price", "plan_kind_mismatch"; the deposit already paid may not exceed
-// the new price ("price_below_deposit_paid").
+// given when the price changes and must sum to the new price; it may be of another kind (a
+// one-off deal becomes a mortgage). Failure rule "no_change", "discount_exceeds_list_total",
+// "plan_required", "plan_does_not_sum_to_price"; the deposit already paid may not exceed the new
+// price ("price_below_deposit_paid") nor, when the price falls, `deposit_cap_percent` of it
+// (REG-2, "deposit_exceeds_cap").
 ContractTerms amended_terms(const ContractTerms& current, const AmendmentChange& change,
-                            std::int64_t deposit_paid_fen);
+                            std::int64_t deposit_paid_fen, std::int64_t deposit_cap_percent = 20);
 
 // ---- CON-9 handover eligibility ----
 // not_eligible → eligible (finance cleared) → not_eligible (uncleared);
-// early_eligible: an approved early handover (separate list); handed_over: final.
-SALES_ENUM(HandoverState, not_eligible, eligible, early_eligible, handed_over);
+// early_eligible: an approved early handover (separate list);
+// eligible | early_eligible → awaiting_confirmation (the handover clerk recorded the handover)
+// → handed_over (a sales supervisor confirmed it: final), or back (the supervisor returned it,
+// or finance withdrew the clearance).
+SALES_ENUM(HandoverState, not_eligible, eligible, early_eligible, awaiting_confirmation,
+           handed_over);
 inline constexpr auto parse_handover_state = &sales::parse_enum<HandoverState>;
 
 // What a finance event does: the new state, or nullopt when nothing changes (already eligible,
@@ -197,9 +207,10 @@ struct Contract {
     PricingBasis pricing_basis = PricingBasis::gross;
     std::int64_t deposit_paid_fen = 0;
     std::int64_t penalty_bp_per_day = 0;
-    std::string signed_at;           // RFC 3339
-    bool discount_contract = false;  // signed with a discount slip
-    bool early_approved = false;     // an early handover was approved
+    std::string signed_at;                            // RFC 3339
+    bool discount_contract = false;                   // signed with a discount slip
+    bool early_approved = false;                      // an early handover was approved
+    std::optional<std::string> handover_recorded_by;  // CON-9: who recorded the handover
 };
 
 // A handover-eligibility change (CON-9): the handover_eligibility_history row.
@@ -263,16 +274,30 @@ ContractChange amendment_decided(Contract& c, const std::string& amendment_id,
 // CON-6: a cancellation is requested (checks that the contract could be cancelled; no event).
 ContractChange cancellation_requested(Contract& c, const std::string& request_id,
                                       std::int64_t refund_fen, const By& by);
-// CON-6: the finance director rejects it (no event) or approves it: contract.cancelled.
+// CON-6: the finance director rejects it (no event) or approves it. Approved with a refund:
+// → cancelling, contract.cancellation.approved (finance turns it into the refund's approval);
+// approved refunding nothing: → cancelled at once, contract.cancelled.
 ContractChange cancellation_rejected(Contract& c, const std::string& request_id, const By& by);
-ContractChange cancelled(Contract& c, const RefundRequest& request, const By& by);
+ContractChange cancellation_approved(Contract& c, const RefundRequest& request, const By& by);
+// CON-6: finance paid the approved refund (finance.refund.paid): cancelling → cancelled,
+// contract.cancelled (inventory releases the unit).
+ContractChange cancelled_after_refund(Contract& c, const RefundRequest& request,
+                                      const std::string& approval_id, const By& by);
 // CON-9: eligibility changes to `to` (cause = by.reason): contract.handover.eligible /
 // .withdrawn.
 ContractChange handover_changed(Contract& c, HandoverState to,
                                 const std::optional<std::string>& event_id, const By& by);
-// CON-9: the unit is handed over (check_handover): contract.handed_over.
-ContractChange handed_over(Contract& c, const std::string& notice_date,
-                           const std::string& handed_over_on, const std::string& confirmed_by,
-                           const By& by);
+// CON-9: the handover clerk records the handover (check_handover) → awaiting_confirmation (no
+// event yet).
+ContractChange handover_recorded(Contract& c, const std::string& notice_date,
+                                 const std::string& handed_over_on, const By& by);
+// CON-9: a sales supervisor confirms it → handed_over, contract.handed_over (confirmed_by =
+// by.actor). Failure conflict "invalid_transition" unless awaiting_confirmation; rule
+// "same_person" when the confirmer recorded it.
+ContractChange handover_confirmed(Contract& c, const std::string& notice_date,
+                                  const std::string& handed_over_on, const By& by);
+// CON-9: the supervisor returns the record (it was wrong) → eligible again (early_eligible for an
+// approved early handover).
+ContractChange handover_returned(Contract& c, const By& by);
 
 }  // namespace contract::domain

@@ -209,13 +209,47 @@ ContractChange cancellation_rejected(Contract& c, const std::string& request_id,
     return changed(c, c.status, "cancellation_rejected", {{"refund_request_id", request_id}}, by);
 }
 
-ContractChange cancelled(Contract& c, const RefundRequest& request, const By& by) {
-    const auto to = cancellable(c);
-    auto change = changed(c, to, "cancel", {{"refund_request_id", request.id}}, by);
+ContractChange cancellation_approved(Contract& c, const RefundRequest& request, const By& by) {
+    if (request.refund_fen == 0) {
+        const auto to = cancellable(c);
+        auto change = changed(c, to, "cancel", {{"refund_request_id", request.id}}, by);
+        emits(change, kContractCancelled,
+              deal_data(c, {{"reason", request.reason},
+                            {"refund_fen", 0},
+                            {"refund_request_id", request.id},
+                            {"refund_approval_id", nullptr}}));
+        return change;
+    }
+    cancellable(c);
+    const auto to = next_status(c.status, ContractAction::approve_cancellation);
+    auto change =
+        changed(c, to, "approve_cancellation",
+                {{"refund_request_id", request.id}, {"refund_fen", request.refund_fen}}, by);
+    emits(change, kCancellationApproved,
+          deal_data(c, {{"reason", request.reason},
+                        {"refund_fen", request.refund_fen},
+                        {"refund_request_id", request.id},
+                        {"approved_by", by.actor}}));
+    return change;
+}
+
+ContractChange cancelled_after_refund(Contract& c, const RefundRequest& request,
+                                      const std::string& approval_id, const By& by) {
+    if (c.status != ContractStatus::cancelling) {
+        sales::fail_conflict("invalid_transition",
+                             "the contract is " + std::string(to_string(c.status)) +
+                                 ": no approved cancellation waits for its refund",
+                             {{"status", to_string(c.status)}, {"action", "cancel"}});
+    }
+    const auto to = next_status(c.status, ContractAction::cancel);
+    auto change =
+        changed(c, to, "cancel",
+                {{"refund_request_id", request.id}, {"refund_approval_id", approval_id}}, by);
     emits(change, kContractCancelled,
           deal_data(c, {{"reason", request.reason},
                         {"refund_fen", request.refund_fen},
-                        {"refund_approval_id", request.id}}));
+                        {"refund_request_id", request.id},
+                        {"refund_approval_id", approval_id}}));
     return change;
 }
 
@@ -245,24 +279,67 @@ ContractChange handover_changed(Contract& c, HandoverState to,
     return change;
 }
 
-ContractChange handed_over(Contract& c, const std::string& notice_date,
-                           const std::string& handed_over_on, const std::string& confirmed_by,
-                           const By& by) {
+ContractChange handover_recorded(Contract& c, const std::string& notice_date,
+                                 const std::string& handed_over_on, const By& by) {
     check_handover(c.handover, c.status);  // CON-9
     const auto from = c.handover;
-    auto change = changed(c, c.status, "hand_over",
+    auto change = changed(c, c.status, "record_handover",
                           {{"notice_date", notice_date},
                            {"handed_over_on", handed_over_on},
-                           {"confirmed_by", confirmed_by},
                            {"early", from == HandoverState::early_eligible}},
                           by);
-    change.handover = HandoverChange{from, HandoverState::handed_over, "handover", std::nullopt,
-                                     sales::to_rfc3339(by.at)};
+    change.handover = HandoverChange{from, HandoverState::awaiting_confirmation,
+                                     "handover recorded", std::nullopt, sales::to_rfc3339(by.at)};
+    c.handover = HandoverState::awaiting_confirmation;
+    c.handover_recorded_by = by.actor;
+    return change;
+}
+
+namespace {
+void check_awaiting_confirmation(const Contract& c, std::string_view action) {
+    if (c.handover != HandoverState::awaiting_confirmation) {
+        sales::fail_conflict("invalid_transition",
+                             "no handover of this contract awaits confirmation (it is " +
+                                 std::string(to_string(c.handover)) + ")",
+                             {{"handover_state", to_string(c.handover)}, {"action", action}});
+    }
+}
+}  // namespace
+
+ContractChange handover_confirmed(Contract& c, const std::string& notice_date,
+                                  const std::string& handed_over_on, const By& by) {
+    check_awaiting_confirmation(c, "confirm_handover");
+    if (c.handover_recorded_by == by.actor) {
+        sales::fail_rule("same_person",
+                         "the handover is confirmed by someone other than who recorded it (CON-9)",
+                         {{"recorded_by", by.actor}});
+    }
+    auto change = changed(c, c.status, "confirm_handover",
+                          {{"notice_date", notice_date},
+                           {"handed_over_on", handed_over_on},
+                           {"recorded_by", nullable(c.handover_recorded_by)}},
+                          by);
+    change.handover =
+        HandoverChange{HandoverState::awaiting_confirmation, HandoverState::handed_over,
+                       "handover confirmed", std::nullopt, sales::to_rfc3339(by.at)};
     c.handover = HandoverState::handed_over;
     emits(change, kHandedOver,
           deal_data(c, {{"notice_date", notice_date},
                         {"handed_over_on", handed_over_on},
-                        {"confirmed_by", confirmed_by}}));
+                        {"recorded_by", nullable(c.handover_recorded_by)},
+                        {"confirmed_by", by.actor}}));
+    return change;
+}
+
+ContractChange handover_returned(Contract& c, const By& by) {
+    check_awaiting_confirmation(c, "return_handover");
+    const auto to = c.early_approved ? HandoverState::early_eligible : HandoverState::eligible;
+    auto change = changed(c, c.status, "return_handover",
+                          {{"recorded_by", nullable(c.handover_recorded_by)}}, by);
+    change.handover = HandoverChange{HandoverState::awaiting_confirmation, to,
+                                     "handover returned: " + by.reason.value_or(""), std::nullopt,
+                                     sales::to_rfc3339(by.at)};
+    c.handover = to;
     return change;
 }
 

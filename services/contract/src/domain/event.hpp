@@ -36,6 +36,8 @@ inline constexpr const char* kContractRegistered = "contract.registered";
 inline constexpr const char* kAmendmentRequested = "contract.amendment.requested";
 inline constexpr const char* kAmendmentApproved = "contract.amendment.approved";
 inline constexpr const char* kAmendmentRejected = "contract.amendment.rejected";
+// CON-6: the finance director approved the cancellation; finance pays the refund.
+inline constexpr const char* kCancellationApproved = "contract.cancellation.approved";
 inline constexpr const char* kContractCancelled = "contract.cancelled";
 inline constexpr const char* kHandoverEligible = "contract.handover.eligible";
 inline constexpr const char* kHandoverWithdrawn = "contract.handover.withdrawn";

@@ -48,6 +48,9 @@ app::RefundApprovalInput refund_approval_input(const Body& body) {
     one_target(body, in.contract_id, in.subscription_id);
     in.amount_fen = body.integer("amount_fen", 1, kMaxFen);
     in.reason = body.text("reason", 500);
+    in.area_settlement_id = body.opt_uuid("area_settlement_id");
+    if (in.area_settlement_id && !in.contract_id)
+        body.invalid("area_settlement_id", "a settlement's refund is approved on its contract_id");
     return in;
 }
 
@@ -121,13 +124,15 @@ void add_routes(sales::service::Service& service, const app::Context& ctx) {
                   });
 
     // FIN-4: the finance director approves a refund; the refund entry references the id.
-    service.route("POST", "/api/v1/refund-approvals", {"refund.approve"},
-                  [&ctx](Request& request, const sales::Principal& caller) {
-                      const auto in = sales::service::read_body(
-                          request, {"contract_id", "subscription_id", "amount_fen", "reason"},
-                          refund_approval_input);
-                      return Response::json(201, app::approve_refund(ctx, caller, in));
-                  });
+    service.route(
+        "POST", "/api/v1/refund-approvals", {"refund.approve"},
+        [&ctx](Request& request, const sales::Principal& caller) {
+            const auto in = sales::service::read_body(
+                request,
+                {"contract_id", "subscription_id", "amount_fen", "reason", "area_settlement_id"},
+                refund_approval_input);
+            return Response::json(201, app::approve_refund(ctx, caller, in));
+        });
 
     service.route("GET", "/api/v1/entries/{entry_id}", kReaders,
                   [&ctx](Request& request, const sales::Principal& caller) {
@@ -163,6 +168,42 @@ void add_routes(sales::service::Service& service, const app::Context& ctx) {
                           sales::service::read_query(request, {"project_id", "from", "to"}, period);
                       return Response::json(
                           200, app::receipts_report(ctx, caller, p.project_id, p.from, p.to));
+                  });
+
+    // CON-9: fees charged at handover are receivables that count for clearance.
+    service.route("POST", "/api/v1/contracts/{contract_id}/fees", {"handover.manage"},
+                  [&ctx](Request& request, const sales::Principal& caller) {
+                      const auto in = sales::service::read_body(
+                          request, {"kind", "amount_fen", "due_date", "note"}, [](const Body& b) {
+                              app::FeeInput f;
+                              f.kind = b.enumeration("kind", domain::parse_fee_kind,
+                                                     "maintenance_fund, property_fee, agency_fee");
+                              f.amount_fen = b.integer("amount_fen", 1, kMaxFen);
+                              f.due_date = b.date("due_date");
+                              f.note = b.opt_text("note", 500);
+                              return f;
+                          });
+                      return Response::json(
+                          201, app::add_fee(ctx, caller, request.params.at("contract_id"), in));
+                  });
+    service.route("GET", "/api/v1/contracts/{contract_id}/fees",
+                  {"payment.collect", "finance.reconcile", "report.read", "handover.manage"},
+                  [&ctx](Request& request, const sales::Principal& caller) {
+                      Query(request, {}).check();
+                      return Response::json(
+                          200, app::list_fees(ctx, caller, request.params.at("contract_id")));
+                  });
+
+    // FIN-4: the refund approvals of a project (the cashier pays the unpaid ones).
+    service.route("GET", "/api/v1/refund-approvals",
+                  {"payment.collect", "finance.reconcile", "refund.approve"},
+                  [&ctx](Request& request, const sales::Principal& caller) {
+                      const Query query(request, {"project_id", "unpaid_only"});
+                      const auto project_id = query.required_uuid("project_id");
+                      const auto unpaid_only = query.boolean("unpaid_only", false);
+                      query.check();
+                      return Response::json(
+                          200, app::list_refund_approvals(ctx, caller, project_id, unpaid_only));
                   });
 
     // FIN-5: arrears (不合理欠款明细表) with aging buckets.

@@ -44,10 +44,36 @@ struct RefundApprovalInput {
     std::optional<std::string> subscription_id;
     std::int64_t amount_fen = 0;
     std::string reason;
+    // CON-10: the refund pays (part of) the refund due of this area settlement of the contract.
+    std::optional<std::string> area_settlement_id;
 };
 // FIN-4: a finance director's approval of a refund; the refund entry references its id.
+// With area_settlement_id: 404 area_settlement_not_found (not booked for the contract), 409
+// area_settlement_settled, 422 refund_exceeds_settlement (more than its refund due less what
+// earlier approvals for it allow).
 nlohmann::json approve_refund(const Context& ctx, const sales::Principal& caller,
                               const RefundApprovalInput& input);
+
+// FIN-4: the project's refund approvals, newest first, with what their refunds paid so far
+// (`refunded_fen`), what they pay for (`purpose`: contract_cancellation, area_settlement or
+// null for a refund approved by hand) and when they were fully paid.
+nlohmann::json list_refund_approvals(const Context& ctx, const sales::Principal& caller,
+                                     const std::string& project_id, bool unpaid_only);
+
+// CON-9: a fee charged at handover becomes a schedule item of kind `fee` that counts for
+// clearance (the contract is no longer cleared until it is paid; finance.schedule.changed).
+// 404 contract_not_found, 409 contract_cancelled.
+struct FeeInput {
+    domain::FeeKind kind = domain::FeeKind::maintenance_fund;
+    std::int64_t amount_fen = 0;
+    sales::Date due_date;
+    std::optional<std::string> note;
+};
+nlohmann::json add_fee(const Context& ctx, const sales::Principal& caller,
+                       const std::string& contract_id, const FeeInput& input);
+// The fees charged on the contract, oldest first.
+nlohmann::json list_fees(const Context& ctx, const sales::Principal& caller,
+                         const std::string& contract_id);
 
 nlohmann::json get_entry(const Context& ctx, const sales::Principal& caller,
                          const std::string& entry_id);

@@ -149,6 +149,7 @@ nlohmann::json post_payment(const Context& ctx, const sales::Principal& caller,
         if (target.book) {
             target.book->movements.push_back({day, amount});
             recompute_clearance(tx, ctx.clock, *target.book, category + " " + row.id);
+            follow_ups(tx, *target.book);
         }
         return adapters::find_entry(tx, row.id).value();
     });

@@ -55,6 +55,7 @@ nlohmann::json reverse_entry(const Context& ctx, const sales::Principal& caller,
         if (book) {
             book->movements.push_back({sales::parse_date(original->effective_on).value(), amount});
             recompute_clearance(tx, ctx.clock, *book, "entry " + entry_id + " reversed: " + reason);
+            follow_ups(tx, *book);
         }
         return adapters::find_entry(tx, id).value();
     });

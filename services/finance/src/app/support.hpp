@@ -36,6 +36,16 @@ std::optional<ContractBook> lock_book(sales::db::Tx& tx,
 void recompute_clearance(sales::db::Tx& tx, const sales::Clock& clock, const ContractBook& book,
                          const std::string& reason);
 
+// The schedule := the plan's schedule with the receivable adjustments (domain::adjusted_schedule),
+// emits finance.schedule.changed (`cause`), recomputes clearance and runs follow_ups. Throws
+// sales::Failure when the adjustments do not fit (reduction_exceeds_schedule).
+void rebuild_schedule(sales::db::Tx& tx, const sales::Clock& clock, const std::string& contract_id,
+                      const std::string& cause);
+// After a posting, reversal or schedule change of the contract: area settlements whose money
+// has moved are settled (finance.area_settlement.settled) and approved refunds that are fully
+// paid are reported (finance.refund.paid), once each.
+void follow_ups(sales::db::Tx& tx, const ContractBook& book);
+
 // One schedule item as finance.schedule.created carries it (FIN-1).
 nlohmann::json schedule_item_json(const domain::ScheduleItem& item);
 // One schedule item's balance as the API shows it (FIN-5): the item and what is paid and owed.
@@ -47,5 +57,8 @@ inline constexpr const char* kPaymentRecorded = "finance.payment.recorded";
 inline constexpr const char* kEntryReversed = "finance.entry.reversed";
 inline constexpr const char* kContractCleared = "finance.contract.cleared";
 inline constexpr const char* kContractUncleared = "finance.contract.uncleared";
+inline constexpr const char* kScheduleChanged = "finance.schedule.changed";
+inline constexpr const char* kAreaSettlementSettled = "finance.area_settlement.settled";
+inline constexpr const char* kRefundPaid = "finance.refund.paid";
 
 }  // namespace finance::app

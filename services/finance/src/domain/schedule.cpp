@@ -74,6 +74,61 @@ std::vector<ScheduleItem> build_schedule(const Plan& plan, std::int64_t price_fe
     return out;
 }
 
+std::string fee_label(FeeKind kind) {
+    switch (kind) {
+        case FeeKind::maintenance_fund:
+            return "维修基金";
+        case FeeKind::property_fee:
+            return "物业费";
+        case FeeKind::agency_fee:
+            return "代办费";
+    }
+    return "费用";
+}
+
+std::vector<ScheduleItem> adjusted_schedule(const std::vector<ScheduleItem>& base,
+                                            const std::vector<Adjustment>& adjustments) {
+    std::vector<ScheduleItem> items = base;
+    std::int64_t reduction = 0;
+    for (const auto& a : adjustments) {
+        if (a.amount_fen > 0)
+            items.push_back({0, a.kind, a.due_date, a.amount_fen, 0});
+        else if (a.amount_fen < 0)
+            reduction = sales::checked_add(reduction, -a.amount_fen);
+    }
+    // Latest due first; among equal days the later item first.
+    std::vector<std::size_t> order(items.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = order.size() - 1 - i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return std::chrono::sys_days(items[a].due_date) > std::chrono::sys_days(items[b].due_date);
+    });
+    for (const auto i : order) {
+        if (reduction == 0)
+            break;
+        const auto cut = std::min(reduction, items[i].amount_fen);
+        items[i].amount_fen -= cut;
+        items[i].credited_fen = std::min(items[i].credited_fen, items[i].amount_fen);
+        reduction -= cut;
+    }
+    if (reduction > 0) {
+        sales::fail_rule("reduction_exceeds_schedule", "the reductions exceed the schedule by " +
+                                                           std::to_string(reduction) + " fen");
+    }
+    std::vector<ScheduleItem> out;
+    for (const auto& item : items) {
+        if (item.amount_fen > 0)
+            out.push_back(item);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        return std::chrono::sys_days(a.due_date) < std::chrono::sys_days(b.due_date);
+    });
+    int seq = 0;
+    for (auto& item : out)
+        item.seq = ++seq;
+    return out;
+}
+
 std::int64_t days_between(Date from, Date to) {
     return day_number(to) - day_number(from);
 }

@@ -35,7 +35,9 @@
 namespace finance::domain {
 
 SALES_ENUM(PlanKind, one_off, instalments, mortgage);
-SALES_ENUM(ItemKind, one_off, instalment, down_payment, loan);
+// The plan's kinds, then receivables added after signing: an area settlement the buyer pays
+// (CON-10) and handover fees (CON-9).
+SALES_ENUM(ItemKind, one_off, instalment, down_payment, loan, area_settlement, fee);
 inline constexpr auto parse_plan_kind = &sales::parse_enum<PlanKind>;
 inline constexpr auto parse_item_kind = &sales::parse_enum<ItemKind>;
 
@@ -69,6 +71,30 @@ struct ScheduleItem {
 // positive, instalments are not 2..60, or the amounts do not sum to the price.
 std::vector<ScheduleItem> build_schedule(const Plan& plan, std::int64_t price_fen,
                                          std::int64_t deposit_paid_fen);
+
+// CON-9 fees charged at handover: 维修基金 (maintenance fund), 物业费 (property fee), 代办费
+// (agency fees for title and mortgage registration).
+SALES_ENUM(FeeKind, maintenance_fund, property_fee, agency_fee);
+inline constexpr auto parse_fee_kind = &sales::parse_enum<FeeKind>;
+std::string fee_label(FeeKind kind);  // 维修基金 / 物业费 / 代办费
+
+// A change of what the buyer owes after signing (CON-9, CON-10): a positive amount is a new
+// receivable item of `kind` due on `due_date`; a negative amount reduces the schedule (an area
+// settlement the developer refunds).
+struct Adjustment {
+    ItemKind kind = ItemKind::area_settlement;
+    sales::Date due_date;
+    std::int64_t amount_fen = 0;  // ≠ 0
+};
+
+// The schedule after signing: the plan's schedule (`base`, as build_schedule made it) with the
+// adjustments in order. A positive adjustment is an item of its own; a negative one reduces the
+// latest-due items first (an item reduced to nothing is dropped, and what it had been credited
+// is capped at what remains). Items are then ordered by due date (ties: base items first, then
+// adjustments in order) and renumbered from 1. Throws sales::Failure rule
+// "reduction_exceeds_schedule" when the reductions exceed what the items add up to.
+std::vector<ScheduleItem> adjusted_schedule(const std::vector<ScheduleItem>& base,
+                                            const std::vector<Adjustment>& adjustments);
 
 // One ledger entry as it affects a contract's balance.
 struct Movement {

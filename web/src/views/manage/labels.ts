@@ -128,6 +128,7 @@ export const PERMISSION_GROUPS: readonly PermissionGroup[] = [
       { key: 'contract.approve_late', label: '审批延期签约' },
       { key: 'approval.request', label: '提交审批申请' },
       { key: 'handover.manage', label: '交房办理' },
+      { key: 'handover.confirm', label: '交房确认' },
       { key: 'handover.approve_early', label: '审批提前交房' },
       { key: 'title.manage', label: '产权与面积补差' },
       { key: 'mortgage.manage', label: '按揭办理' },

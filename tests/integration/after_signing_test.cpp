@@ -1,0 +1,263 @@
+// The second half of a deal end to end through the gateway, across inventory, contract and
+// finance: the surveyed title area settles the contract (REG-1) through a supplementary agreement
+// that finance books and settles before the invoice is recorded (CON-10); an approved amendment
+// that changes the plan rebuilds finance's schedule (CON-5); a cancellation after review is
+// approved once, refunded by the cashier and only then releases the unit (CON-6).
+#include <gtest/gtest.h>
+
+#include "sales/ids.hpp"
+#include "stack.hpp"
+#include "test_support.hpp"
+
+namespace {
+using nlohmann::json;
+using sales::test::eventually;
+using sales::test::Stack;
+
+class AfterSigning : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        stack_ = new Stack("after_signing", {"inventory", "contract", "finance", "gateway"});
+        project_ = new Stack::Project(stack_->released_project(2, 2));
+    }
+    static void TearDownTestSuite() {
+        delete project_;
+        delete stack_;
+    }
+    void TearDown() override {
+        if (HasFailure())
+            std::cerr << stack_->logs();
+    }
+
+    // Every call goes through the gateway (routing, RBAC, project scope).
+    static json ok(const std::string& method, const std::string& path, const json& body,
+                   const std::string& role, int status = 200) {
+        return stack_->ok("gateway", method, path, body, role, status);
+    }
+    static json unit(const std::string& id) {
+        return ok("GET", "/api/v1/units/" + id, nullptr, "sales_rep");
+    }
+    static json contract(const std::string& id) {
+        return ok("GET", "/api/v1/contracts/" + id, nullptr, "sales_manager");
+    }
+    static json balance(const std::string& contract_id) {
+        return ok("GET", "/api/v1/contracts/" + contract_id + "/balance", nullptr, "cashier");
+    }
+    static sales::http::ClientResponse pay(const json& target, const std::string& category,
+                                           std::int64_t amount_fen, json extra = json::object()) {
+        json body = target;
+        body.update({{"category", category},
+                     {"method", "transfer"},
+                     {"payer", "王先生"},
+                     {"amount_fen", amount_fen},
+                     {"receipt_no", "R-" + sales::new_uuid().substr(0, 12)}});
+        body.update(extra);
+        return stack_->call("gateway", "POST", "/api/v1/payments", body, Stack::auth("cashier"));
+    }
+    static std::string handover_state(const std::string& contract_id) {
+        return contract(contract_id)["handover_state"];
+    }
+
+    struct Deal {
+        std::string subscription_id;
+        std::string contract_id;
+        std::string unit_id;
+        std::int64_t price_fen = 0;
+        std::int64_t deposit_fen = 5'000'000;
+    };
+    // Subscription, deposit, signing (one-off), the four audits and the stamp.
+    static Deal stamped_deal(const std::string& unit_id) {
+        Deal deal;
+        deal.unit_id = unit_id;
+        const auto sub = ok("POST", "/api/v1/subscriptions",
+                            {{"unit_id", unit_id},
+                             {"customer_id", sales::new_uuid()},
+                             {"discount_fen", 0},
+                             {"payment_plan", "one_off"},
+                             {"deposit_fen", deal.deposit_fen},
+                             {"signing_deadline", Stack::date_in_days(30)}},
+                            "sales_rep", 201);
+        deal.subscription_id = sub["id"];
+        deal.price_fen = sub["price_fen"];
+        sales::http::ClientResponse deposit;
+        EXPECT_TRUE(eventually([&] {
+            deposit = pay({{"subscription_id", deal.subscription_id}}, "deposit", deal.deposit_fen);
+            return deposit.status != 404;
+        })) << deposit.body;
+        EXPECT_EQ(deposit.status, 201) << deposit.body;
+        EXPECT_TRUE(eventually([&] {
+            return ok("GET", "/api/v1/subscriptions/" + deal.subscription_id, nullptr,
+                      "sales_rep")["status"] == "confirmed";
+        }));
+        deal.contract_id =
+            ok("POST", "/api/v1/subscriptions/" + deal.subscription_id + "/sign",
+               {{"plan", {{"kind", "one_off"}, {"due_date", Stack::date_in_days(10)}}}},
+               "sales_rep", 201)["id"];
+        for (const char* role :
+             {"sales_supervisor", "sales_manager", "finance_supervisor", "finance_director"}) {
+            ok("POST", "/api/v1/contracts/" + deal.contract_id + "/audit/approve",
+               {{"note", std::string("审核通过 ") + role}}, role);
+        }
+        ok("POST", "/api/v1/contracts/" + deal.contract_id + "/stamp",
+           {{"stamped_on", Stack::date_in_days(0)}, {"stamp_no", "STAMP-" + deal.contract_id}},
+           "gm");
+        EXPECT_TRUE(eventually([&] {
+            return stack_
+                       ->call("gateway", "GET",
+                              "/api/v1/contracts/" + deal.contract_id + "/balance", nullptr,
+                              Stack::auth("cashier"))
+                       .status == 200;
+        })) << "finance never built the schedule";
+        return deal;
+    }
+    static std::int64_t finance_events(const std::string& type, const std::string& field,
+                                       const std::string& value) {
+        return stack_->count("finance",
+                             "SELECT count(*) FROM outbox WHERE subject = $1 AND "
+                             "payload::jsonb -> 'data' ->> $2 = $3",
+                             {type, field, value});
+    }
+
+    static inline Stack* stack_ = nullptr;
+    static inline Stack::Project* project_ = nullptr;
+};
+
+TEST_F(AfterSigning, Con10TitleAreaSettlementAgreementFinanceSettlesInvoice) {
+    const auto deal = stamped_deal(project_->unit_ids[0]);
+    ASSERT_FALSE(HasFailure());
+    ASSERT_EQ(
+        pay({{"contract_id", deal.contract_id}}, "instalment", deal.price_fen - deal.deposit_fen)
+            .status,
+        201);
+    ASSERT_TRUE(eventually([&] { return handover_state(deal.contract_id) == "eligible"; }));
+
+    // The handover clerk records the surveyed areas (+1.00 m²), the sales manager approves.
+    const auto u = unit(deal.unit_id);
+    const std::int64_t gross = u["gross_area_centi_m2"];
+    const std::int64_t internal = u["internal_area_centi_m2"];
+    const std::string survey = ok(
+        "POST", "/api/v1/buildings/" + u["building_id"].get<std::string>() + "/title-area-surveys",
+        {{"note", "产权处核定面积表"},
+         {"items",
+          {{{"unit_id", deal.unit_id},
+            {"gross_area_centi_m2", gross + 100},
+            {"internal_area_centi_m2", internal + 100}}}}},
+        "handover_clerk", 201)["id"];
+    ok("POST", "/api/v1/title-area-surveys/" + survey + "/approve", {{"note", "已核对"}},
+       "sales_manager");
+    ASSERT_TRUE(
+        eventually([&] { return contract(deal.contract_id)["area_settlements"].size() == 1u; }));
+    const auto computed = contract(deal.contract_id)["area_settlements"][0];
+    EXPECT_EQ(computed["status"], "to_settle");
+    const std::string sid = computed["id"];
+    const std::int64_t buyer_pays = computed["gross"]["buyer_pays_fen"];
+    // REG-1: price × 1.00 m² ÷ the contract area, rounded half up.
+    EXPECT_EQ(buyer_pays, (2 * deal.price_fen * 100 + gross) / (2 * gross));
+
+    // The supplementary agreement: finance owes the buyer's payment → no longer cleared.
+    const auto agreed = ok("POST", "/api/v1/area-settlements/" + sid + "/agreement",
+                           {{"agreement_no", "BC-" + sid.substr(0, 8)},
+                            {"signed_on", Stack::date_in_days(0)},
+                            {"payment_due_date", Stack::date_in_days(15)}},
+                           "handover_clerk");
+    EXPECT_EQ(agreed["status"], "agreed");
+    ASSERT_TRUE(eventually([&] { return balance(deal.contract_id)["cleared"] == false; }));
+    EXPECT_EQ(balance(deal.contract_id)["total_fen"], deal.price_fen + buyer_pays);
+    EXPECT_TRUE(eventually([&] { return handover_state(deal.contract_id) == "not_eligible"; }));
+    ok("POST", "/api/v1/area-settlements/" + sid + "/invoice",
+       {{"invoice_no", "FP-1"}, {"invoice_date", Stack::date_in_days(0)}}, "cashier", 409);
+
+    // The cashier takes the settlement payment: finance settles it, the contract clears again.
+    ASSERT_EQ(pay({{"contract_id", deal.contract_id}}, "area_settlement", buyer_pays).status, 201);
+    ASSERT_TRUE(eventually(
+        [&] { return contract(deal.contract_id)["area_settlements"][0]["status"] == "settled"; }));
+    EXPECT_TRUE(eventually([&] { return handover_state(deal.contract_id) == "eligible"; }));
+    const auto invoiced =
+        ok("POST", "/api/v1/area-settlements/" + sid + "/invoice",
+           {{"invoice_no", "FP-" + sid.substr(0, 8)}, {"invoice_date", Stack::date_in_days(0)}},
+           "cashier");
+    EXPECT_EQ(invoiced["status"], "invoiced");
+    EXPECT_EQ(invoiced["settled_how"], "received");
+    EXPECT_EQ(finance_events("finance.area_settlement.settled", "settlement_id", sid), 1);
+}
+
+TEST_F(AfterSigning, Con5AnAmendmentThatChangesThePlanRebuildsTheSchedule) {
+    const auto deal = stamped_deal(project_->unit_ids[1]);
+    ASSERT_FALSE(HasFailure());
+    ASSERT_EQ(balance(deal.contract_id)["items"].size(), 1u);
+    // One-off → two instalments at a 1% discount (within the standard 3%).
+    const auto discount = deal.price_fen / 100;
+    const auto price = deal.price_fen - discount;
+    const auto half = price / 2;
+    const std::string amendment =
+        ok("POST", "/api/v1/contracts/" + deal.contract_id + "/amendments",
+           {{"discount_fen", discount},
+            {"plan",
+             {{"kind", "instalments"},
+              {"instalments",
+               json::array(
+                   {{{"due_date", Stack::date_in_days(10)}, {"amount_fen", half}},
+                    {{"due_date", Stack::date_in_days(100)}, {"amount_fen", price - half}}})}}},
+            {"reason", "客户改为分期付款并给予优惠"}},
+           "sales_supervisor", 201)["id"];
+    // The original stays in force until the last approval.
+    EXPECT_EQ(balance(deal.contract_id)["total_fen"], deal.price_fen);
+    for (const char* role :
+         {"sales_supervisor", "sales_manager", "finance_supervisor", "finance_director"}) {
+        ok("POST", "/api/v1/amendments/" + amendment + "/audit/approve",
+           {{"note", std::string("同意 ") + role}}, role);
+    }
+    EXPECT_EQ(contract(deal.contract_id)["payment_plan"], "instalments");
+    ASSERT_TRUE(eventually([&] { return balance(deal.contract_id)["total_fen"] == price; }));
+    const auto b = balance(deal.contract_id);
+    ASSERT_EQ(b["items"].size(), 2u);
+    EXPECT_EQ(b["items"][0]["kind"], "instalment");
+    EXPECT_EQ(b["items"][0]["amount_fen"], half);
+    EXPECT_EQ(b["items"][0]["paid_fen"], deal.deposit_fen);  // the deposit re-applied in order
+    EXPECT_EQ(b["paid_fen"], deal.deposit_fen);
+    EXPECT_EQ(finance_events("finance.schedule.changed", "contract_id", deal.contract_id), 1);
+}
+
+TEST_F(AfterSigning, Con6ACancellationIsApprovedOnceRefundedThenTheUnitIsAvailable) {
+    const auto deal = stamped_deal(project_->unit_ids[2]);
+    ASSERT_FALSE(HasFailure());
+    ok("POST", "/api/v1/contracts/" + deal.contract_id + "/cancellation",
+       {{"refund_fen", deal.deposit_fen}, {"reason", "客户家庭原因退房"}}, "sales_control");
+    const auto approved =
+        ok("POST", "/api/v1/contracts/" + deal.contract_id + "/cancellation/approve",
+           {{"note", "同意退款"}}, "finance_director");
+    EXPECT_EQ(approved["status"], "cancelling");
+    EXPECT_EQ(unit(deal.unit_id)["status"], "signed") << "released only once the refund is paid";
+
+    // Finance holds the approval the director gave; the cashier pays against it.
+    json waiting;
+    ASSERT_TRUE(eventually([&] {
+        waiting =
+            ok("GET", "/api/v1/refund-approvals?project_id=" + project_->id + "&unpaid_only=true",
+               nullptr, "cashier")["items"];
+        return waiting.size() == 1u;
+    }));
+    EXPECT_EQ(waiting[0]["purpose"], "contract_cancellation");
+    EXPECT_EQ(waiting[0]["approved_by"], "user-finance_director");
+    EXPECT_EQ(waiting[0]["amount_fen"], deal.deposit_fen);
+    const std::string approval = waiting[0]["id"];
+    const auto refund = pay({{"contract_id", deal.contract_id}}, "refund", deal.deposit_fen,
+                            {{"approval_ref", approval}});
+    ASSERT_EQ(refund.status, 201) << refund.body;
+
+    ASSERT_TRUE(eventually([&] { return contract(deal.contract_id)["status"] == "cancelled"; }));
+    EXPECT_TRUE(eventually([&] { return unit(deal.unit_id)["status"] == "available"; }));
+    EXPECT_TRUE(eventually([&] {
+        return stack_->count("finance",
+                             "SELECT count(*) FROM contracts WHERE contract_id = $1::uuid AND "
+                             "cancelled_at IS NOT NULL",
+                             {deal.contract_id}) == 1;
+    }));
+    EXPECT_EQ(ok("GET", "/api/v1/refund-approvals?project_id=" + project_->id + "&unpaid_only=true",
+                 nullptr, "cashier")["items"]
+                  .size(),
+              0u);
+    EXPECT_EQ(balance(deal.contract_id)["paid_fen"], 0);
+}
+
+}  // namespace
