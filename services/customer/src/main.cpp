@@ -10,13 +10,14 @@
 // commission minimum) live in project_refs: PATCH /api/v1/projects/{id}/customer-settings.
 #include "adapters/routes.hpp"
 #include "app/deals.hpp"
+#include "app/dunning.hpp"
 #include "app/projects.hpp"
 #include "sales/service.hpp"
 
 int main() {
     return sales::service::serve_main(
         sales::service::spec_of("customer", 8083, SERVICE_MIGRATIONS_DIR,
-                                {"INVENTORY", "CONTRACT"}),
+                                {"INVENTORY", "CONTRACT", "FINANCE"}),
         [](sales::service::Service& service, const sales::Config& config) {
             using namespace std::chrono_literals;
 
@@ -33,6 +34,9 @@ int main() {
                             customer::app::apply_contract_event);
             service.consume("CONTRACT", customer::app::kContractSigned,
                             customer::app::apply_contract_event);
+            // FIN-5: overdue instalments become the owning rep's tasks.
+            service.consume("FINANCE", customer::app::kInstalmentEvents,
+                            customer::app::apply_instalment_event);
             return service.run();
         });
 }

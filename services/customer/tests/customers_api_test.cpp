@@ -662,4 +662,54 @@ TEST_F(CustomersApi, CallsAndVisitsCountsPerDayRepChannel) {
                  400, "validation_failed");
 }
 
+// FIN-5: finance's overdue instalments are the owning rep's tasks until they are paid.
+TEST_F(CustomersApi, OverdueInstalmentsAreTheOwningRepsTasksUntilPaid) {
+    const auto contract = sales::new_uuid();
+    const auto overdue = [&](int seq, const std::string& due) {
+        return sales::bus::make_event("finance", "finance.instalment.overdue",
+                                      contract + ":" + std::to_string(seq), 1,
+                                      {{"contract_id", contract},
+                                       {"contract_no", "2026-HX01-000777"},
+                                       {"project_id", *project_},
+                                       {"customer_id", sales::new_uuid()},
+                                       {"rep_id", "rep-dun"},
+                                       {"seq", seq},
+                                       {"due_date", due},
+                                       {"kind", "instalment"},
+                                       {"amount_fen", 300'000},
+                                       {"outstanding_fen", 250'000},
+                                       {"overdue_days", 3}});
+    };
+    const auto tasks = [&] {
+        const auto r = call("GET", "/api/v1/reps/rep-dun/tasks", "rep-dun", "sales_rep");
+        EXPECT_EQ(r.status, 200) << r.body;
+        return r.status == 200 ? r.json()["overdue_instalments"] : json::array();
+    };
+    const auto first = overdue(1, "2026-11-01");
+    stack_->publish(first);
+    stack_->publish(first);  // a repeat
+    stack_->publish(overdue(2, "2026-11-15"));
+    ASSERT_TRUE(eventually([&] { return tasks().size() == 2u; }));
+    const auto listed = tasks();
+    EXPECT_EQ(listed[0]["contract_no"], "2026-HX01-000777");
+    EXPECT_EQ(listed[0]["due_date"], "2026-11-01");
+    EXPECT_EQ(listed[0]["outstanding_fen"], 250'000);
+    // Another rep does not see them; another project's caller neither.
+    EXPECT_EQ(call("GET", "/api/v1/reps/rep-dun/tasks", "rep-other", "sales_rep").status, 403);
+
+    stack_->publish(sales::bus::make_event("finance", "finance.instalment.settled", contract + ":1",
+                                           2,
+                                           {{"contract_id", contract},
+                                            {"project_id", *project_},
+                                            {"rep_id", "rep-dun"},
+                                            {"seq", 1},
+                                            {"due_date", "2026-11-01"}}));
+    ASSERT_TRUE(eventually([&] { return tasks().size() == 1u; }));
+    EXPECT_EQ(tasks()[0]["seq"], 2);
+    const auto dead = rows("dead_letter");
+    stack_->publish(sales::bus::make_event("finance", "finance.instalment.overdue", "x", 1,
+                                           {{"contract_id", "not-a-uuid"}}));
+    EXPECT_TRUE(eventually([&] { return rows("dead_letter") == dead + 1; }));
+}
+
 }  // namespace

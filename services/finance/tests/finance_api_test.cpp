@@ -38,7 +38,8 @@ class FinanceApi : public ::testing::Test {
         stack_ = new Stack("fin_api", {"finance"},
                            {{"SALES_FINANCE_IO_THREADS", "4"},
                             {"SALES_FINANCE_ACK_WAIT", "2s"},
-                            {"SALES_FINANCE_NAK_DELAY", "100ms"}});
+                            {"SALES_FINANCE_NAK_DELAY", "100ms"},
+                            {"SALES_FINANCE_DUNNING_INTERVAL", "200ms"}});
     }
     static void TearDownTestSuite() {
         delete stack_;
@@ -823,6 +824,49 @@ TEST_F(FinanceApi, Con6AnApprovedCancellationIsTheRefundsApprovalAndItsPaymentIs
         return rows("contracts", "contract_id = $1::uuid AND cancelled_at IS NOT NULL",
                     {contract}) == 1;
     }));
+}
+
+// FIN-5: an overdue item is announced once to the owning rep (by event) and closed when paid.
+TEST_F(FinanceApi, Fin5AnOverdueItemIsAnnouncedOnceAndClosedWhenPaid) {
+    const auto project = sales::new_uuid();
+    const auto contract = sign(
+        subscription(project), project, 90'000, 0,
+        {{"kind", "instalments"},
+         {"instalments", json::array({{{"due_date", day_offset(-3)}, {"amount_fen", 30'000}},
+                                      {{"due_date", day_offset(30)}, {"amount_fen", 60'000}}})}});
+    const auto overdue = [&] {
+        return rows("outbox",
+                    "subject = 'finance.instalment.overdue' AND payload::jsonb -> 'data' ->> "
+                    "'contract_id' = $1",
+                    {contract});
+    };
+    ASSERT_TRUE(eventually([&] { return overdue() == 1; }));
+    const auto data = stack_->db("finance").transaction([&](sales::db::Tx& tx) {
+        return json::parse(tx.exec_one("SELECT payload::jsonb -> 'data' FROM outbox WHERE subject "
+                                       "= 'finance.instalment.overdue' AND payload::jsonb -> "
+                                       "'data' ->> 'contract_id' = $1",
+                                       {contract})
+                               .text(0));
+    });
+    EXPECT_EQ(data["seq"], 1);
+    EXPECT_EQ(data["due_date"], day_offset(-3));
+    EXPECT_EQ(data["outstanding_fen"], 30'000);
+    EXPECT_EQ(data["overdue_days"], 3);
+    EXPECT_EQ(data["rep_id"], "u-rep-1");
+    // Later sweeps (every 200 ms here) announce nothing again; the item due later is not late.
+    const auto settled = [&] {
+        return rows("outbox",
+                    "subject = 'finance.instalment.settled' AND payload::jsonb -> 'data' ->> "
+                    "'contract_id' = $1",
+                    {contract});
+    };
+    EXPECT_FALSE(eventually([&] { return overdue() > 1; }, std::chrono::milliseconds(800)));
+    paid({{"contract_id", contract}}, "instalment", 20'000);  // part: still owed
+    EXPECT_EQ(settled(), 0);
+    paid({{"contract_id", contract}}, "instalment", 10'000);
+    EXPECT_EQ(settled(), 1);  // in the payment's transaction
+    EXPECT_FALSE(
+        eventually([&] { return overdue() > 1 || settled() > 1; }, std::chrono::milliseconds(800)));
 }
 
 // FIN-6 / FIN-5: the receipts report and the arrears report add up to the ledger exactly.

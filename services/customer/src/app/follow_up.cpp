@@ -6,6 +6,7 @@
 #include "adapters/customer_store.hpp"
 #include "adapters/departure_store.hpp"
 #include "app/customers.hpp"
+#include "app/dunning.hpp"
 #include "sales/calendar.hpp"
 #include "sales/ids.hpp"
 #include "sales/log.hpp"
@@ -82,7 +83,8 @@ nlohmann::json rep_tasks(const Context& ctx, const Caller& caller, const std::st
                               {"follow_ups_due", due},
                               {"stale", stale},
                               {"late_entries", late},
-                              {"open_complaints", complaints}};
+                              {"open_complaints", complaints},
+                              {"overdue_instalments", open_dunning_tasks(tx, caller, rep_id)}};
     });
 }
 

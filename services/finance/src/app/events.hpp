@@ -48,6 +48,7 @@ void apply_area_settlement_agreed(sales::db::Tx& tx, const sales::Clock& clock,
 // the cashier pays it against that approval.
 void apply_cancellation_approved(sales::db::Tx& tx, const sales::bus::Event& event);
 // CON-6: a cancelled contract is no longer owed (arrears leave it out).
-void apply_contract_cancelled(sales::db::Tx& tx, const sales::bus::Event& event);
+void apply_contract_cancelled(sales::db::Tx& tx, const sales::Clock& clock,
+                              const sales::bus::Event& event);
 
 }  // namespace finance::app

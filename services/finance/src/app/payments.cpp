@@ -150,6 +150,7 @@ nlohmann::json post_payment(const Context& ctx, const sales::Principal& caller,
             target.book->movements.push_back({day, amount});
             recompute_clearance(tx, ctx.clock, *target.book, category + " " + row.id);
             follow_ups(tx, *target.book);
+            dunning(tx, ctx.clock, *target.book, /*open_new=*/false);
         }
         return adapters::find_entry(tx, row.id).value();
     });

@@ -87,6 +87,7 @@ void rebuild_schedule(Tx& tx, const sales::Clock& clock, const std::string& cont
     book.schedule = items;
     recompute_clearance(tx, clock, book, cause);
     follow_ups(tx, book);
+    dunning(tx, clock, book, /*open_new=*/false);
 }
 
 void follow_ups(Tx& tx, const ContractBook& book) {
@@ -132,7 +133,7 @@ void apply_contract_change_event(Tx& tx, const sales::Clock& clock,
     else if (event.type == kCancellationApproved)
         apply_cancellation_approved(tx, event);
     else if (event.type == kContractCancelled)
-        apply_contract_cancelled(tx, event);
+        apply_contract_cancelled(tx, clock, event);
     // Other contract.* types change nothing in finance.
 }
 
@@ -241,10 +242,12 @@ void apply_cancellation_approved(Tx& tx, const sales::bus::Event& event) {
              refund, "退房退款（CON-6）：" + reason, approved_by});
 }
 
-void apply_contract_cancelled(Tx& tx, const sales::bus::Event& event) {
+void apply_contract_cancelled(Tx& tx, const sales::Clock& clock, const sales::bus::Event& event) {
     const auto contract_id = event_uuid(event, event.data, "contract_id");
-    if (adapters::load_book(tx, contract_id, adapters::Lock::for_update))
+    if (const auto book = adapters::load_book(tx, contract_id, adapters::Lock::for_update)) {
         adapters::set_cancelled(tx, contract_id);
+        dunning(tx, clock, *book, /*open_new=*/false);  // open notices close with the contract
+    }
 }
 
 }  // namespace finance::app

@@ -56,6 +56,7 @@ nlohmann::json reverse_entry(const Context& ctx, const sales::Principal& caller,
             book->movements.push_back({sales::parse_date(original->effective_on).value(), amount});
             recompute_clearance(tx, ctx.clock, *book, "entry " + entry_id + " reversed: " + reason);
             follow_ups(tx, *book);
+            dunning(tx, ctx.clock, *book, /*open_new=*/false);
         }
         return adapters::find_entry(tx, id).value();
     });

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -46,6 +47,15 @@ void rebuild_schedule(sales::db::Tx& tx, const sales::Clock& clock, const std::s
 // paid are reported (finance.refund.paid), once each.
 void follow_ups(sales::db::Tx& tx, const ContractBook& book);
 
+// FIN-5 dunning: each overdue schedule item of the contract is announced once
+// (finance.instalment.overdue, when `open_new`: the periodic sweep) and closed when it is paid,
+// the contract cancelled or the item gone from a rebuilt schedule (finance.instalment.settled).
+void dunning(sales::db::Tx& tx, const sales::Clock& clock, const ContractBook& book, bool open_new);
+// The periodic sweep over contracts with items due before today (or open notices), `batch` per
+// page; contracts another replica holds are skipped. Returns how many were examined.
+std::size_t sweep_dunning(const Context& ctx, std::int64_t batch);
+std::size_t sweep_contracts(const Context& ctx, const std::vector<std::string>& ids);
+
 // One schedule item as finance.schedule.created carries it (FIN-1).
 nlohmann::json schedule_item_json(const domain::ScheduleItem& item);
 // One schedule item's balance as the API shows it (FIN-5): the item and what is paid and owed.
@@ -60,5 +70,7 @@ inline constexpr const char* kContractUncleared = "finance.contract.uncleared";
 inline constexpr const char* kScheduleChanged = "finance.schedule.changed";
 inline constexpr const char* kAreaSettlementSettled = "finance.area_settlement.settled";
 inline constexpr const char* kRefundPaid = "finance.refund.paid";
+inline constexpr const char* kInstalmentOverdue = "finance.instalment.overdue";
+inline constexpr const char* kInstalmentSettled = "finance.instalment.settled";
 
 }  // namespace finance::app
