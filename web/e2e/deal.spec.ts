@@ -1,7 +1,10 @@
 // THE JOURNEY of a deal through the console (issue 12): the cashier takes the deposit, the rep
 // signs with a payment plan, the four auditors approve in their queue, the GM stamps, the
 // cashier takes the rest (one wrong receipt reversed 红冲 on the way) and the contract shows
-// 可交房. Arranged through the API: the project, the users, the customer and the subscription.
+// 可交房; then the surveyed title area is settled through a supplementary agreement, finance
+// and an invoice, the maintenance fund is charged and paid, and the handover clerk's handover
+// is confirmed by the sales supervisor. Arranged through the API: the project, the users, the
+// customer and the subscription.
 import { expect, test, type Page } from '@playwright/test'
 import { adminApi, checkRadio, expectAccessible, pickOption, screenshot } from './support'
 import { SHARED_AREA_CENTI_M2, activeUsers, asUser, releasedProject, subscriptionFor, switchUser, yuan } from './deal-fixtures'
@@ -12,12 +15,12 @@ async function openMenu(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name }).click()
 }
 
-test('deposit → signing → four audits → stamping → payments → handover eligible', async ({ page }) => {
-  test.setTimeout(420_000) // ~1 min on an idle machine; logins hash passwords and the machine is shared
+test('deposit → signing → audits → stamping → payments → area settlement → fees → handover confirmed', async ({ page }) => {
+  test.setTimeout(600_000) // ~2 min on an idle machine; logins hash passwords and the machine is shared
   const project = await releasedProject()
   const unit = project.units[0]!
   const users = await activeUsers(
-    ['sales_rep', 'cashier', 'sales_supervisor', 'sales_manager', 'finance_supervisor', 'finance_director', 'gm'] as const,
+    ['sales_rep', 'cashier', 'sales_supervisor', 'sales_manager', 'finance_supervisor', 'finance_director', 'gm', 'handover_clerk'] as const,
     project.projectId,
   )
   const rep = users.sales_rep
@@ -183,4 +186,104 @@ test('deposit → signing → four audits → stamping → payments → handover
   await settlement.scrollIntoViewIfNeeded()
   await screenshot(page, 'deal-area-settlement')
   await expectAccessible(page, a11y)
+
+  // 8. The handover clerk records the supplementary agreement 补充协议; finance books what the
+  // buyer pays, so the contract is no longer cleared until it is paid.
+  await switchUser(page, users.handover_clerk)
+  await page.goto(contractUrl)
+  const card = page.getByTestId('area-settlements')
+  await expect(card).toContainText(`买受人补交 ${yuan(buyerPays)}，须填写付款期限`)
+  await card.getByLabel('协议编号').fill(`BC-${stamp}`)
+  await card.getByRole('button', { name: '登记补充协议' }).click()
+  await expect(card.locator('.el-form-item__error', { hasText: 'is required' })).toBeVisible() // the buyer pays: a due date
+  await card.getByLabel('付款期限').fill(dueIn15Days())
+  await card.getByLabel('付款期限').press('Enter')
+  await card.getByRole('button', { name: '登记补充协议' }).click()
+  await expect(card).toContainText('已签补充协议，待财务结算')
+  await expect(page.getByTestId('area-settlement-steps')).toContainText(`BC-${stamp}`)
+  await expect(async () => {
+    await page.getByRole('button', { name: '刷新' }).click()
+    await expect(page.getByTestId('handover-state')).toHaveText('未结清', { timeout: 1_000 })
+  }).toPass({ timeout: 30_000 })
+  await screenshot(page, 'deal-area-agreement')
+  await expectAccessible(page, a11y)
+
+  // 9. The cashier takes the settlement payment 面积补差款: finance settles it, the contract is
+  // cleared again, and the cashier records the invoice.
+  await switchUser(page, cashier)
+  await page.goto(contractUrl)
+  await page.getByRole('button', { name: '登记收款' }).click()
+  await checkRadio(page.getByRole('radio', { name: '面积补差' }))
+  await page.getByLabel('金额（元）').fill((Number(buyerPays) / 100).toFixed(2))
+  await page.getByLabel('付款人').fill('张三')
+  await page.getByLabel('收据号').fill(`${stamp}-A`)
+  await page.getByRole('button', { name: '登记收款' }).click()
+  await expect(page.getByTestId('receipt-amount')).toHaveText(yuan(buyerPays))
+  await page.getByRole('link', { name: '查看合同' }).click()
+  await expect(async () => {
+    await page.getByRole('button', { name: '刷新' }).click()
+    await expect(page.getByTestId('area-settlements')).toContainText('已结算，待开票', { timeout: 1_000 })
+    await expect(page.getByTestId('handover-state')).toHaveText('可交房', { timeout: 1_000 })
+  }).toPass({ timeout: 30_000 })
+  await expect(page.getByTestId('area-settlement-steps')).toContainText('补差款已收')
+  await page.getByTestId('area-settlements').getByLabel('发票号').fill(`FP-${stamp}`)
+  await page.getByTestId('area-settlements').getByRole('button', { name: '登记发票' }).click()
+  await expect(page.getByTestId('area-settlements')).toContainText('已开票')
+  await expect(page.getByTestId('area-settlement-steps')).toContainText(`FP-${stamp}`)
+  await page.getByTestId('area-settlements').scrollIntoViewIfNeeded()
+  await screenshot(page, 'deal-area-invoiced')
+  await expectAccessible(page, a11y)
+
+  // 10. CON-9: the handover clerk charges the maintenance fund 维修基金: a receivable, so the
+  // contract is not cleared until the cashier collects it.
+  await switchUser(page, users.handover_clerk)
+  await page.goto(contractUrl)
+  const fees = page.getByTestId('handover-fees')
+  await fees.getByLabel('金额（元）').fill('3000')
+  await fees.getByRole('button', { name: '计入应收' }).click()
+  await expect(fees).toContainText('维修基金')
+  await expect(fees).toContainText('¥3,000.00')
+  await expect(async () => {
+    await page.getByRole('button', { name: '刷新' }).click()
+    await expect(page.getByTestId('handover-state')).toHaveText('未结清', { timeout: 1_000 })
+  }).toPass({ timeout: 30_000 })
+  await fees.scrollIntoViewIfNeeded()
+  await screenshot(page, 'deal-handover-fees')
+  await expectAccessible(page, a11y)
+  await switchUser(page, cashier)
+  await page.goto(contractUrl)
+  await page.getByRole('button', { name: '登记收款' }).click()
+  await checkRadio(page.getByRole('radio', { name: '代收费用' }))
+  await page.getByLabel('金额（元）').fill('3000')
+  await page.getByLabel('付款人').fill('张三')
+  await page.getByLabel('收据号').fill(`${stamp}-F`)
+  await page.getByRole('button', { name: '登记收款' }).click()
+  await expect(page.getByTestId('receipt-amount')).toHaveText('¥3,000.00')
+
+  // 11. The handover clerk records the handover; the sales supervisor confirms it.
+  await switchUser(page, users.handover_clerk)
+  await page.goto(contractUrl)
+  await expect(async () => {
+    await page.getByRole('button', { name: '刷新' }).click()
+    await expect(page.getByTestId('handover-state')).toHaveText('可交房', { timeout: 1_000 })
+  }).toPass({ timeout: 30_000 })
+  await page.getByRole('button', { name: '登记交房' }).click()
+  await expect(page.getByTestId('handover-state')).toHaveText('交房待主管确认')
+  await expect(page.getByRole('button', { name: '确认交房' })).toHaveCount(0) // not the clerk's to confirm
+  await switchUser(page, users.sales_supervisor)
+  await openMenu(page, '可交房')
+  await page.getByRole('tab', { name: '待确认交房' }).click()
+  await page.getByRole('link', { name: contractNo }).click()
+  await page.getByRole('button', { name: '退回' }).click()
+  await expect(page.getByText('退回须填写原因')).toBeVisible()
+  await page.getByLabel('确认意见').fill('现场核实，钥匙已交付')
+  await screenshot(page, 'deal-handover-confirm')
+  await expectAccessible(page, a11y)
+  await page.getByRole('button', { name: '确认交房' }).click()
+  await expect(page.getByTestId('handover-state')).toHaveText(/已交房/)
 })
+
+/** Fifteen days from today in Asia/Shanghai, YYYY-MM-DD. */
+function dueIn15Days(): string {
+  return new Date(Date.now() + (8 * 3600 + 15 * 86400) * 1000).toISOString().slice(0, 10)
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { appliedSettlement, formatRatioPpm, type AreaSettlement, type AreaSettlementRecord } from './areaSettlement'
+import { appliedSettlement, currentSettlement, formatRatioPpm, type AreaSettlement, type AreaSettlementRecord } from './areaSettlement'
 
 describe('formatRatioPpm (REG-1 面积误差比)', () => {
   it.each([
@@ -48,5 +48,12 @@ describe('appliedSettlement', () => {
   })
   it('falls back to the gross area when the internal one was not recorded', () => {
     expect(appliedSettlement(record('internal', null)).title_area_centi_m2).toBe(10_100)
+  })
+  it('the settlement in play is the newest one no later survey replaced', () => {
+    const superseded = { ...record('gross', null), id: 'old', status: 'superseded' as const }
+    const live = { ...record('gross', null), id: 'new', status: 'agreed' as const }
+    expect(currentSettlement([live, superseded])?.id).toBe('new')
+    expect(currentSettlement([superseded])).toBeNull()
+    expect(currentSettlement([])).toBeNull()
   })
 })

@@ -10,7 +10,24 @@ export const AREA_SETTLEMENT_STATUS: Readonly<Record<AreaSettlementRecord['statu
   no_difference: '无面积误差',
   to_settle: '待补差',
   awaiting_buyer_choice: '误差超 3%，待买受人选择',
+  buyer_cancelled: '买受人选择退房',
+  agreed: '已签补充协议，待财务结算',
+  settled: '已结算，待开票',
+  invoiced: '已开票',
   superseded: '已被新测绘取代',
+}
+
+// How finance settled it.
+export const SETTLED_HOW: Readonly<Record<string, string>> = {
+  received: '补差款已收',
+  refunded: '退款已付',
+  reduced: '已冲减未付房款',
+  nothing_due: '无需收付',
+}
+
+/** The settlement that is still in play: the newest one not replaced by a later survey. */
+export function currentSettlement(records: readonly AreaSettlementRecord[]): AreaSettlementRecord | null {
+  return records.find((r) => r.status !== 'superseded') ?? null
 }
 
 /** The settlement on the area the contract is priced by (REG-1). */

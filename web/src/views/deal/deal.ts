@@ -60,10 +60,12 @@ export interface RefundRequest {
   requested_by: string
   decided_by: string | null
   decision_note: string | null
+  /** CON-6: when finance paid the approved refund (the contract is cancelled then). */
+  refund_paid_at?: string | null
 }
 
-export type ContractStatus = 'in_audit' | 'rejected' | 'reviewed' | 'stamped' | 'registered' | 'cancelled'
-export type HandoverState = 'not_eligible' | 'eligible' | 'early_eligible' | 'handed_over'
+export type ContractStatus = 'in_audit' | 'rejected' | 'reviewed' | 'stamped' | 'registered' | 'cancelling' | 'cancelled'
+export type HandoverState = 'not_eligible' | 'eligible' | 'early_eligible' | 'awaiting_confirmation' | 'handed_over'
 
 export type PricingBasis = 'gross' | 'internal'
 export const PRICING_BASIS_LABELS: Readonly<Record<PricingBasis, string>> = {
@@ -106,6 +108,7 @@ export interface Contract {
   eligible_at: string | null
   handover_notice_date: string | null
   handed_over_on: string | null
+  handover_recorded_by?: string | null
   cancelled_at: string | null
   version: number
   /** only on GET /contracts/{id} */
@@ -243,6 +246,7 @@ export const CONTRACT_STATUS: Readonly<Record<string, { label: string; type: 'pr
   reviewed: { label: '已复核', type: 'primary' },
   stamped: { label: '已盖章', type: 'success' },
   registered: { label: '已备案', type: 'success' },
+  cancelling: { label: '解除中（待退款）', type: 'warning' },
   cancelled: { label: '已解除', type: 'info' },
 }
 
@@ -250,6 +254,7 @@ export const HANDOVER_LABELS: Readonly<Record<string, string>> = {
   not_eligible: '未结清',
   eligible: '可交房',
   early_eligible: '提前交房（已批准）',
+  awaiting_confirmation: '交房待主管确认',
   handed_over: '已交房',
 }
 
