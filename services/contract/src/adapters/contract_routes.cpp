@@ -237,13 +237,14 @@ void add_contract_routes(sales::service::Service& service, const app::Context& c
                       });
     }
 
-    // Per-project contract settings (CON-3, CON-4, FIN-5).
+    // Per-project contract settings (CON-3, CON-4, CON-7, FIN-5).
     service.route(
         "PATCH", "/api/v1/projects/{id}/contract-settings", {"contract.settings"},
         [&ctx](Request& request, const Principal& caller) {
             const auto change = read_body(
                 request,
-                {"max_standard_discount_bp", "penalty_bp_per_day", "audit_deadline_working_days"},
+                {"max_standard_discount_bp", "penalty_bp_per_day", "audit_deadline_working_days",
+                 "registration_deadline_working_days"},
                 [](const Body& b) {
                     app::ContractSettingsChange c;
                     c.max_standard_discount_bp =
@@ -251,8 +252,10 @@ void add_contract_routes(sales::service::Service& service, const app::Context& c
                     c.penalty_bp_per_day = b.opt_integer("penalty_bp_per_day", 0, 1'000);
                     c.audit_deadline_working_days =
                         b.opt_integer("audit_deadline_working_days", 1, 30);
+                    c.registration_deadline_working_days =
+                        b.opt_integer("registration_deadline_working_days", 1, 30);  // CON-7
                     if (!c.max_standard_discount_bp && !c.penalty_bp_per_day &&
-                        !c.audit_deadline_working_days)
+                        !c.audit_deadline_working_days && !c.registration_deadline_working_days)
                         b.invalid("body", "must name at least one setting");
                     return c;
                 });

@@ -28,16 +28,18 @@ INSERT INTO project_event_log (event_id, project_id, type) VALUES ($1::uuid, $2:
 
 constexpr const char* kContractSettings = R"sql(
 SELECT code, signing_deadline_days, max_standard_discount_bp, penalty_bp_per_day,
-    audit_deadline_working_days
+    audit_deadline_working_days, registration_deadline_working_days
 FROM project_refs WHERE project_id = $1::uuid)sql";
 
 constexpr const char* kChangeContractSettings = R"sql(
 UPDATE project_refs SET max_standard_discount_bp = coalesce($2, max_standard_discount_bp),
     penalty_bp_per_day = coalesce($3, penalty_bp_per_day),
-    audit_deadline_working_days = coalesce($4, audit_deadline_working_days), updated_at = now()
+    audit_deadline_working_days = coalesce($4, audit_deadline_working_days),
+    registration_deadline_working_days = coalesce($5, registration_deadline_working_days),
+    updated_at = now()
 WHERE project_id = $1::uuid
 RETURNING code, signing_deadline_days, max_standard_discount_bp, penalty_bp_per_day,
-    audit_deadline_working_days)sql";
+    audit_deadline_working_days, registration_deadline_working_days)sql";
 
 }  // namespace
 
@@ -77,6 +79,8 @@ std::optional<ContractSettings> contract_settings(Tx& tx, const std::string& pro
     out.settings.max_standard_discount_bp = row->int64("max_standard_discount_bp");
     out.settings.penalty_bp_per_day = row->int64("penalty_bp_per_day");
     out.settings.audit_deadline_working_days = row->int64("audit_deadline_working_days");
+    out.settings.registration_deadline_working_days =
+        row->int64("registration_deadline_working_days");
     return out;
 }
 
@@ -85,7 +89,8 @@ std::optional<nlohmann::json> change_contract_settings(Tx& tx, const std::string
     const auto row = tx.exec_maybe_one(
         kChangeContractSettings,
         {project_id, param(change.max_standard_discount_bp), param(change.penalty_bp_per_day),
-         param(change.audit_deadline_working_days)});
+         param(change.audit_deadline_working_days),
+         param(change.registration_deadline_working_days)});
     if (!row)
         return std::nullopt;
     return nlohmann::json{
@@ -94,7 +99,8 @@ std::optional<nlohmann::json> change_contract_settings(Tx& tx, const std::string
         {"signing_deadline_days", row->int64("signing_deadline_days")},
         {"max_standard_discount_bp", row->int64("max_standard_discount_bp")},
         {"penalty_bp_per_day", row->int64("penalty_bp_per_day")},
-        {"audit_deadline_working_days", row->int64("audit_deadline_working_days")}};
+        {"audit_deadline_working_days", row->int64("audit_deadline_working_days")},
+        {"registration_deadline_working_days", row->int64("registration_deadline_working_days")}};
 }
 
 }  // namespace contract::project_store

@@ -37,6 +37,7 @@ struct ContractSettingsChange {
     std::optional<std::int64_t> max_standard_discount_bp;
     std::optional<std::int64_t> penalty_bp_per_day;
     std::optional<std::int64_t> audit_deadline_working_days;
+    std::optional<std::int64_t> registration_deadline_working_days;  // CON-7
 };
 // Applies the settings given; the project's contract settings afterwards as the API shows them,
 // nullopt for an unknown project.

@@ -58,6 +58,7 @@ struct ContractSettings {
     std::int64_t signing_deadline_days = 30;       // CON-3: signing within 1 month
     std::int64_t penalty_bp_per_day = 5;           // FIN-5: 0.05% of the overdue amount per day
     std::int64_t audit_deadline_working_days = 2;  // CON-4
+    std::int64_t registration_deadline_working_days = 2;  // CON-7
 };
 
 // ---- CON-3 signing rules ----
