@@ -23,7 +23,9 @@ ALTER TABLE contracts
 CREATE UNIQUE INDEX contracts_registration_no_per_project ON contracts (project_id, registration_no)
     WHERE registration_no IS NOT NULL;
 
--- GET /api/v1/contracts: newest signing first within each selective filter.
+-- GET /api/v1/contracts: newest signing first within each selective filter, and across every
+-- project (a caller of all projects, a range of signing days).
+CREATE INDEX contracts_search_signed_idx ON contracts (signed_at DESC, contract_no DESC);
 CREATE INDEX contracts_search_project_idx ON contracts (project_id, signed_at DESC, contract_no DESC);
 CREATE INDEX contracts_search_building_idx ON contracts (building_id, signed_at DESC)
     WHERE building_id IS NOT NULL;
