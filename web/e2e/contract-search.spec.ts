@@ -103,6 +103,7 @@ test('合同查询 filters and masks, 待备案 lists overdue first and refuses 
   await expect(rows).toHaveCount(2)
   await expect(page.getByTestId('contract-search-total')).toHaveText('共 2 份合同')
   await expect(rows.filter({ hasText: other.contractNo })).toHaveCount(0)
+  await page.mouse.move(0, 0) // not hovering the button (its hover colour is lighter)
   await screenshot(page, 'contract-search-status')
   await expectAccessible(page)
 
@@ -116,9 +117,9 @@ test('合同查询 filters and masks, 待备案 lists overdue first and refuses 
   await expect(rows.first()).toContainText(other.contractNo)
 
   await page.getByRole('button', { name: '重置' }).click()
-  await page.getByLabel('开始日期').fill(shanghaiDay(1))
-  await page.getByLabel('结束日期').fill(shanghaiDay(2))
-  await page.keyboard.press('Enter')
+  await page.getByPlaceholder('开始日期').fill(shanghaiDay(1))
+  await page.getByPlaceholder('结束日期').fill(shanghaiDay(2))
+  await page.getByPlaceholder('结束日期').press('Enter')
   await page.getByRole('button', { name: '查询' }).click()
   await expect(table).toContainText('没有符合条件的合同')
   await page.getByRole('button', { name: '重置' }).click()
@@ -129,7 +130,7 @@ test('合同查询 filters and masks, 待备案 lists overdue first and refuses 
   await rows.first().getByRole('link', { name: late.contractNo }).click()
   await expect(page).toHaveURL(new RegExp(`/contracts/${late.id}$`))
   await expect(page.getByTestId('contract-registration-due')).toHaveText(/^\d{4}-\d{2}-\d{2}$/)
-  await expect(page.getByText('逾期', { exact: true })).toBeVisible()
+  await expect(page.getByTestId('contract-registration-due-state')).toHaveText('逾期')
   await screenshot(page, 'contract-registration-due')
 
   // ---- 待备案: overdue first; a taken number is refused; registering empties the list ----
@@ -142,11 +143,15 @@ test('合同查询 filters and masks, 待备案 lists overdue first and refuses 
   await expect(list.nth(1)).toContainText(fresh.contractNo)
   await expect(list.nth(1)).toContainText('待备案')
   await expect(page.getByTestId('awaiting-registration-summary')).toContainText('其中 1 份已逾期')
+  await page.mouse.move(0, 0)
   await screenshot(page, 'awaiting-registration')
   await expectAccessible(page)
-  await page.getByRole('checkbox', { name: '只看已逾期' }).check()
+  const overdueOnly = page.locator('.el-checkbox').filter({ hasText: '只看已逾期' }) // the native input is hidden
+  await overdueOnly.click()
+  await expect(page.getByRole('checkbox', { name: '只看已逾期' })).toBeChecked()
   await expect(list).toHaveCount(1)
-  await page.getByRole('checkbox', { name: '只看已逾期' }).uncheck()
+  await expect(list.first()).toContainText(late.contractNo)
+  await overdueOnly.click()
   await expect(list).toHaveCount(2)
 
   const number = `WQ-${project.code}-001`
