@@ -11,6 +11,7 @@
 //     only deals unchanged for the minimum age.
 #include "adapters/http_routes.hpp"
 #include "adapters/idempotency_store.hpp"
+#include "app/contract_search.hpp"
 #include "app/contracts.hpp"
 #include "app/deposits.hpp"
 #include "app/project_events.hpp"
@@ -43,6 +44,9 @@ int main() {
                            });
             contract::adapters::add_routes(service, ctx, rpc_timeout, *units);
             contract::adapters::add_contract_routes(service, ctx);
+            contract::adapters::add_contract_search_routes(service, ctx);
+            // CON-7: the registration due day of contracts stamped before it was recorded.
+            service.at_start([&ctx] { contract::app::fill_registration_due(ctx); });
             service.consume("INVENTORY", "inventory.project.>", contract::app::apply_project_event);
             // CON-10: surveyed title areas settle the unit's live contract by REG-1.
             service.consume("INVENTORY", contract::app::kTitleAreaRecorded,

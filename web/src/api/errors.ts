@@ -80,6 +80,7 @@ const CODE_TEXT: Record<string, string> = {
   invalid_transition: '当前状态不允许此操作',
   unit_not_available: '房源当前不可售',
   username_taken: '用户名已被使用',
+  registration_no_taken: '备案号已被本项目的其他合同使用',
   customer_exists: '该客户已存在',
   ownership_collision: '撞单：该客户已由其他置业顾问登记',
   duplicate_receipt: '收据号重复',

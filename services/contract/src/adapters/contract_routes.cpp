@@ -288,30 +288,34 @@ void add_contract_routes(sales::service::Service& service, const app::Context& c
                       });
     }
 
-    // Per-project contract settings (CON-3, CON-4, FIN-5).
-    service.route("PATCH", "/api/v1/projects/{id}/contract-settings", {"contract.settings"},
-                  [&ctx](Request& request, const Principal& caller) {
-                      const auto change = read_body(
-                          request,
-                          {"max_standard_discount_bp", "penalty_bp_per_day",
-                           "audit_deadline_working_days", "refund_interest_bp_per_year"},
-                          [](const Body& b) {
-                              app::ContractSettingsChange c;
-                              c.max_standard_discount_bp =
-                                  b.opt_integer("max_standard_discount_bp", 0, 10'000);
-                              c.penalty_bp_per_day = b.opt_integer("penalty_bp_per_day", 0, 1'000);
-                              c.audit_deadline_working_days =
-                                  b.opt_integer("audit_deadline_working_days", 1, 30);
-                              c.refund_interest_bp_per_year =
-                                  b.opt_integer("refund_interest_bp_per_year", 0, 10'000);
-                              if (!c.max_standard_discount_bp && !c.penalty_bp_per_day &&
-                                  !c.audit_deadline_working_days && !c.refund_interest_bp_per_year)
-                                  b.invalid("body", "must name at least one setting");
-                              return c;
-                          });
-                      return Response::json(200, app::change_contract_settings(
-                                                     ctx, caller, request.params.at("id"), change));
-                  });
+    // Per-project contract settings (CON-3, CON-4, CON-7, FIN-5, REG-1).
+    service.route(
+        "PATCH", "/api/v1/projects/{id}/contract-settings", {"contract.settings"},
+        [&ctx](Request& request, const Principal& caller) {
+            const auto change = read_body(
+                request,
+                {"max_standard_discount_bp", "penalty_bp_per_day", "audit_deadline_working_days",
+                 "registration_deadline_working_days", "refund_interest_bp_per_year"},
+                [](const Body& b) {
+                    app::ContractSettingsChange c;
+                    c.max_standard_discount_bp =
+                        b.opt_integer("max_standard_discount_bp", 0, 10'000);
+                    c.penalty_bp_per_day = b.opt_integer("penalty_bp_per_day", 0, 1'000);
+                    c.audit_deadline_working_days =
+                        b.opt_integer("audit_deadline_working_days", 1, 30);
+                    c.registration_deadline_working_days =
+                        b.opt_integer("registration_deadline_working_days", 1, 30);  // CON-7
+                    c.refund_interest_bp_per_year =
+                        b.opt_integer("refund_interest_bp_per_year", 0, 10'000);  // REG-1
+                    if (!c.max_standard_discount_bp && !c.penalty_bp_per_day &&
+                        !c.audit_deadline_working_days && !c.registration_deadline_working_days &&
+                        !c.refund_interest_bp_per_year)
+                        b.invalid("body", "must name at least one setting");
+                    return c;
+                });
+            return Response::json(
+                200, app::change_contract_settings(ctx, caller, request.params.at("id"), change));
+        });
 }
 
 }  // namespace contract::adapters

@@ -55,8 +55,31 @@ INSERT INTO handover_eligibility_history (contract_id, from_state, to_state, cau
 VALUES ($1::uuid, $2, $3, $4, $5::uuid))sql";
 
 constexpr const char* kSetStamp = R"sql(
-UPDATE contracts SET stamped_on = $2::date, stamp_no = $3, stamped_by = $4
+UPDATE contracts SET stamped_on = $2::date, stamp_no = $3, stamped_by = $4,
+    registration_due_on = $5::date
 WHERE id = $1::uuid)sql";
+
+// The stamped contracts whose registration due day is not recorded yet, with their project's
+// working days (CON-7).
+constexpr const char* kMissingRegistrationDue = R"sql(
+SELECT c.id::text AS id, to_char(c.stamped_on, 'YYYY-MM-DD') AS stamped_on,
+    p.registration_deadline_working_days AS days
+FROM contracts c JOIN project_refs p ON p.project_id = c.project_id
+WHERE c.stamped_on IS NOT NULL AND c.registration_due_on IS NULL
+ORDER BY c.id LIMIT $1)sql";
+
+constexpr const char* kSetRegistrationDue = R"sql(
+UPDATE contracts SET registration_due_on = $2::date
+WHERE id = $1::uuid AND registration_due_on IS NULL)sql";
+
+constexpr const char* kRegistrationHolder = R"sql(
+SELECT id::text AS id, contract_no FROM contracts
+WHERE project_id = $1::uuid AND registration_no = $2 AND id <> $3::uuid)sql";
+
+// The unit's building and number, from the subscription (inventory's hold reply), at signing.
+constexpr const char* kCopyUnitLocation = R"sql(
+UPDATE contracts c SET building_id = s.building_id, unit_number = s.unit_number
+FROM subscriptions s WHERE c.id = $1::uuid AND s.id = c.subscription_id)sql";
 
 constexpr const char* kSetRegistration = R"sql(
 UPDATE contracts SET filed_at = $2::timestamptz, registration_date = $3::date,
@@ -209,8 +232,32 @@ void save(Tx& tx, const Contract& after, const domain::ContractChange& change) {
 }
 
 void set_stamp(Tx& tx, const std::string& id, const std::string& stamped_on,
-               const std::string& stamp_no, const std::string& stamped_by) {
-    tx.exec(kSetStamp, {id, stamped_on, stamp_no, stamped_by});
+               const std::string& stamp_no, const std::string& stamped_by,
+               const std::string& registration_due_on) {
+    tx.exec(kSetStamp, {id, stamped_on, stamp_no, stamped_by, registration_due_on});
+}
+
+std::vector<MissingDue> missing_registration_due(Tx& tx, std::int64_t limit) {
+    std::vector<MissingDue> out;
+    for (const auto& r : tx.exec(kMissingRegistrationDue, {limit}))
+        out.push_back({r.text("id"), r.text("stamped_on"), r.int64("days")});
+    return out;
+}
+
+void set_registration_due(Tx& tx, const std::string& id, const std::string& due_on) {
+    tx.exec(kSetRegistrationDue, {id, due_on});
+}
+
+std::optional<std::string> registration_holder(Tx& tx, const std::string& project_id,
+                                               const std::string& registration_no,
+                                               const std::string& except_id) {
+    const auto row =
+        tx.exec_maybe_one(kRegistrationHolder, {project_id, registration_no, except_id});
+    return row ? std::optional(row->text("contract_no")) : std::nullopt;
+}
+
+void copy_unit_location(Tx& tx, const std::string& id) {
+    tx.exec(kCopyUnitLocation, {id});
 }
 
 void set_registration(Tx& tx, const std::string& id, const std::string& filed_at,

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -41,8 +42,25 @@ void insert(sales::db::Tx& tx, const domain::Contract& c, const Signing& signing
 void save(sales::db::Tx& tx, const domain::Contract& after, const domain::ContractChange& change);
 
 // The fields a step fills in.
+// CON-4 stamping, with the CON-7 registration due day (YYYY-MM-DD).
 void set_stamp(sales::db::Tx& tx, const std::string& id, const std::string& stamped_on,
-               const std::string& stamp_no, const std::string& stamped_by);
+               const std::string& stamp_no, const std::string& stamped_by,
+               const std::string& registration_due_on);
+// CON-7: stamped contracts without a registration due day (stamped before it was recorded), up
+// to `limit`, with their project's working days; and setting it (only where still missing).
+struct MissingDue {
+    std::string id;
+    std::string stamped_on;  // YYYY-MM-DD
+    std::int64_t working_days = 2;
+};
+std::vector<MissingDue> missing_registration_due(sales::db::Tx& tx, std::int64_t limit);
+void set_registration_due(sales::db::Tx& tx, const std::string& id, const std::string& due_on);
+// CON-7: the contract number of another contract of the project with this registration number.
+std::optional<std::string> registration_holder(sales::db::Tx& tx, const std::string& project_id,
+                                               const std::string& registration_no,
+                                               const std::string& except_id);
+// At signing: the building and unit number the subscription recorded from inventory.
+void copy_unit_location(sales::db::Tx& tx, const std::string& id);
 void set_registration(sales::db::Tx& tx, const std::string& id, const std::string& filed_at,
                       const std::string& registration_date, const std::string& registration_no);
 // CON-9: the handover as recorded (notice and actual dates, by whom) and its confirmation.

@@ -19,6 +19,10 @@ void add_routes(sales::service::Service& service, const app::Context& ctx,
 // amendments, cancellation after review, handover and the lists.
 void add_contract_routes(sales::service::Service& service, const app::Context& ctx);
 
+// GET /api/v1/contracts (contract search 合同查询) and GET
+// /api/v1/contracts/awaiting-registration (CON-7).
+void add_contract_search_routes(sales::service::Service& service, const app::Context& ctx);
+
 // The operator list of deposit cases (CON-1 late deposits, FIN-3 reversals): GET the list,
 // POST …/{id}/resolve.
 void add_deposit_case_routes(sales::service::Service& service, const app::Context& ctx);

@@ -28,17 +28,19 @@ INSERT INTO project_event_log (event_id, project_id, type) VALUES ($1::uuid, $2:
 
 constexpr const char* kContractSettings = R"sql(
 SELECT code, signing_deadline_days, max_standard_discount_bp, penalty_bp_per_day,
-    audit_deadline_working_days, refund_interest_bp_per_year
+    audit_deadline_working_days, refund_interest_bp_per_year, registration_deadline_working_days
 FROM project_refs WHERE project_id = $1::uuid)sql";
 
 constexpr const char* kChangeContractSettings = R"sql(
 UPDATE project_refs SET max_standard_discount_bp = coalesce($2, max_standard_discount_bp),
     penalty_bp_per_day = coalesce($3, penalty_bp_per_day),
     audit_deadline_working_days = coalesce($4, audit_deadline_working_days),
-    refund_interest_bp_per_year = coalesce($5, refund_interest_bp_per_year), updated_at = now()
+    refund_interest_bp_per_year = coalesce($5, refund_interest_bp_per_year),
+    registration_deadline_working_days = coalesce($6, registration_deadline_working_days),
+    updated_at = now()
 WHERE project_id = $1::uuid
 RETURNING code, signing_deadline_days, max_standard_discount_bp, penalty_bp_per_day,
-    audit_deadline_working_days, refund_interest_bp_per_year)sql";
+    audit_deadline_working_days, refund_interest_bp_per_year, registration_deadline_working_days)sql";
 
 }  // namespace
 
@@ -79,6 +81,8 @@ std::optional<ContractSettings> contract_settings(Tx& tx, const std::string& pro
     out.settings.penalty_bp_per_day = row->int64("penalty_bp_per_day");
     out.settings.audit_deadline_working_days = row->int64("audit_deadline_working_days");
     out.settings.refund_interest_bp_per_year = row->int64("refund_interest_bp_per_year");
+    out.settings.registration_deadline_working_days =
+        row->int64("registration_deadline_working_days");
     return out;
 }
 
@@ -87,7 +91,8 @@ std::optional<nlohmann::json> change_contract_settings(Tx& tx, const std::string
     const auto row = tx.exec_maybe_one(
         kChangeContractSettings,
         {project_id, param(change.max_standard_discount_bp), param(change.penalty_bp_per_day),
-         param(change.audit_deadline_working_days), param(change.refund_interest_bp_per_year)});
+         param(change.audit_deadline_working_days), param(change.refund_interest_bp_per_year),
+         param(change.registration_deadline_working_days)});
     if (!row)
         return std::nullopt;
     return nlohmann::json{
@@ -97,7 +102,8 @@ std::optional<nlohmann::json> change_contract_settings(Tx& tx, const std::string
         {"max_standard_discount_bp", row->int64("max_standard_discount_bp")},
         {"penalty_bp_per_day", row->int64("penalty_bp_per_day")},
         {"audit_deadline_working_days", row->int64("audit_deadline_working_days")},
-        {"refund_interest_bp_per_year", row->int64("refund_interest_bp_per_year")}};
+        {"refund_interest_bp_per_year", row->int64("refund_interest_bp_per_year")},
+        {"registration_deadline_working_days", row->int64("registration_deadline_working_days")}};
 }
 
 }  // namespace contract::project_store

@@ -38,6 +38,7 @@ struct ContractSettingsChange {
     std::optional<std::int64_t> penalty_bp_per_day;
     std::optional<std::int64_t> audit_deadline_working_days;
     std::optional<std::int64_t> refund_interest_bp_per_year;
+    std::optional<std::int64_t> registration_deadline_working_days;  // CON-7
 };
 // Applies the settings given; the project's contract settings afterwards as the API shows them,
 // nullopt for an unknown project.

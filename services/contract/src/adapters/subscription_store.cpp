@@ -76,6 +76,9 @@ const std::string kLockDepositOfEntry =
     ", outcome, reversed_by_entry_id::text FROM subscription_deposits WHERE entry_id = $1::uuid "
     "FOR UPDATE";
 
+constexpr const char* kSetUnitLocation = R"sql(
+UPDATE subscriptions SET building_id = $2::uuid, unit_number = $3 WHERE id = $1::uuid)sql";
+
 constexpr const char* kMarkDepositReversed =
     "UPDATE subscription_deposits SET reversed_by_entry_id = $2::uuid WHERE entry_id = $1::uuid";
 
@@ -210,6 +213,15 @@ std::optional<AppliedDeposit> lock_deposit_of_entry(Tx& tx, const std::string& e
 void mark_deposit_reversed(Tx& tx, const std::string& entry_id,
                            const std::string& reversal_entry_id) {
     tx.exec(kMarkDepositReversed, {entry_id, reversal_entry_id});
+}
+
+void set_unit_location(Tx& tx, const std::string& id, const std::string& building_id,
+                       const std::string& unit_number) {
+    // What inventory's reply names; anything unusable is left unknown (NULL).
+    const bool usable_number = !unit_number.empty() && unit_number.size() <= 64;
+    tx.exec(kSetUnitLocation,
+            {id, sales::is_uuid(building_id) ? param(building_id) : Param(nullptr),
+             usable_number ? param(unit_number) : Param(nullptr)});
 }
 
 }  // namespace contract::subscription_store

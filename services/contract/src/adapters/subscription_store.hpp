@@ -56,6 +56,11 @@ struct AppliedDeposit {
 };
 std::optional<AppliedDeposit> lock_deposit_of_entry(sales::db::Tx& tx, const std::string& entry_id);
 // FIN-3: the receipt of `entry_id` was reversed by `reversal_entry_id`.
+// The unit's building and number as inventory's hold or swap reply named them (contract search);
+// a building id that is not a UUID, or an empty or over-long number, is stored as unknown.
+void set_unit_location(sales::db::Tx& tx, const std::string& id, const std::string& building_id,
+                       const std::string& unit_number);
+
 void mark_deposit_reversed(sales::db::Tx& tx, const std::string& entry_id,
                            const std::string& reversal_entry_id);
 

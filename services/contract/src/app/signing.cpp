@@ -94,6 +94,7 @@ nlohmann::json sign_contract(const Context& ctx, const sales::Principal& caller,
         c.signed_at = sales::to_rfc3339(by.at);
         c.discount_contract = signing.discount_slip_id.has_value();
         contract_store::insert(tx, c, signing, caller.user_id);
+        contract_store::copy_unit_location(tx, c.id);  // contract search: 楼栋/房号
         open_step(tx, ctx, c, std::nullopt, 1, 1, settings.audit_deadline_working_days);
         const auto subscription_signed =
             domain::sign(*s, c.id, c.contract_no,

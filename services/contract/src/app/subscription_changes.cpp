@@ -81,6 +81,7 @@ Subscription swap_subscription(const Context& ctx, InventoryClient& inventory,
         const auto settings = require_settings(tx, s.project_id);
         // CON-2 swap; the new price keeps the discount and must satisfy REG-2 again.
         s.areas = unit.areas;
+        subscription_store::set_unit_location(tx, s.id, unit.building_id, unit.unit_number);
         return domain::swap(s, new_unit_id, unit.list_total_fen, settings.deposit_cap_percent,
                             ctx.by(caller.user_id, reason));
     });

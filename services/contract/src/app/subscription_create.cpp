@@ -83,6 +83,7 @@ Subscription create_subscription(const Context& ctx, InventoryClient& inventory,
             s.signing_deadline = input.signing_deadline;
             const auto change = domain::create(s, by);
             subscription_store::save(tx, s, change);
+            subscription_store::set_unit_location(tx, s.id, unit.building_id, unit.unit_number);
             if (before_commit)
                 before_commit(tx, s);
             return s;

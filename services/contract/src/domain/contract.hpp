@@ -61,6 +61,7 @@ struct ContractSettings {
     // REG-1: yearly interest on the refund when the buyer cancels over an area difference
     // beyond 3% (basis points: 300 = 3%).
     std::int64_t refund_interest_bp_per_year = 300;
+    std::int64_t registration_deadline_working_days = 2;  // CON-7
 };
 
 // ---- CON-3 signing rules ----

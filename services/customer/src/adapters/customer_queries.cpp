@@ -26,6 +26,11 @@ const std::string kSearchCustomers = "SELECT " + customer_columns() + " FROM cus
                                      kSearchWhere +
                                      " ORDER BY c.last_event_at DESC, c.id LIMIT $14 OFFSET $15";
 
+const std::string kCustomersByIds =
+    "SELECT " + customer_columns() +
+    " FROM customers c WHERE c.id = ANY($1::uuid[]) "
+    "AND ($2::uuid[] IS NULL OR c.project_id = ANY($2::uuid[])) ORDER BY c.id";
+
 const std::string kWithProject =
     "SELECT " + customer_columns() +
     " FROM customers c JOIN project_refs p ON p.project_id = c.project_id ";
@@ -108,6 +113,11 @@ std::int64_t count_customers(Tx& tx, const CustomerSearch& search) {
 
 sales::db::Result search_customers(Tx& tx, const CustomerSearch& search) {
     return tx.exec(kSearchCustomers, search_params(search, true));
+}
+
+sales::db::Result customers_by_ids(Tx& tx, const std::vector<std::string>& ids,
+                                   const std::optional<std::vector<std::string>>& project_ids) {
+    return tx.exec(kCustomersByIds, {sales::db::param(ids), sales::db::param(project_ids)});
 }
 
 std::int64_t count_stale(Tx& tx, const std::string& project_id, const std::string& now,

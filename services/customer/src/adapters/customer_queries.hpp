@@ -32,6 +32,11 @@ std::int64_t count_customers(sales::db::Tx& tx, const CustomerSearch& search);
 // Most recent contact first.
 sales::db::Result search_customers(sales::db::Tx& tx, const CustomerSearch& search);
 
+// The customers with these ids (UUIDs) in `project_ids` (nullopt: any project), archived ones
+// included, by id.
+sales::db::Result customers_by_ids(sales::db::Tx& tx, const std::vector<std::string>& ids,
+                                   const std::optional<std::vector<std::string>>& project_ids);
+
 // CUS-4: live customers of the project with no event for its stale_days before `now`.
 std::int64_t count_stale(sales::db::Tx& tx, const std::string& project_id, const std::string& now,
                          const std::optional<std::string>& rep_id);

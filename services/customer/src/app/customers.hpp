@@ -77,6 +77,15 @@ struct ListFilter {
 // {items, total, limit, offset}; phones masked except for the caller's own customers.
 nlohmann::json list_customers(const Context& ctx, const Caller& caller, const ListFilter& filter);
 
+// Display data of several customers at once (the contract search shows its buyers): for each
+// id in the caller's projects {id, project_id, name, phone, pii_masked, owner_id, stage,
+// archived}, by id; unknown ids and customers of other projects are left out. CUS-8: the list
+// rule, full phone only for the owning rep (customer.pii.read reads a full record through
+// GET /api/v1/customers/{id}, audit-logged). At most kMaxLookupIds ids.
+inline constexpr std::size_t kMaxLookupIds = 100;
+nlohmann::json lookup_customers(const Context& ctx, const Caller& caller,
+                                const std::vector<std::string>& ids);
+
 struct CustomerPatch {
     std::optional<std::optional<domain::Gender>> gender;
     std::optional<std::optional<std::int64_t>> birth_year;

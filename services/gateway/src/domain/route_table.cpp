@@ -130,12 +130,16 @@ std::vector<RouteRule> build() {
         r("GET", "/api/v1/contracts/handover-to-confirm", "contract", contract_read),
         r("GET", "/api/v1/contracts/handed-over", "contract", contract_read),
         r("GET", "/api/v1/contracts/awaiting-audit", "contract", contract_read),
+        // Contract search 合同查询 and CON-7 registration due (customer names: customers:lookup).
+        r("GET", "/api/v1/contracts", "contract", contract_read),
+        r("GET", "/api/v1/contracts/awaiting-registration", "contract", contract_read),
         r("PATCH", "/api/v1/projects/{id}/contract-settings", "contract", {"contract.settings"},
           "id"),
         // Customer.
         r("POST", "/api/v1/customers", "customer", customer_manage),
         r("GET", "/api/v1/customers", "customer", customer_read),
         r("GET", "/api/v1/customers/{id}", "customer", customer_read),
+        r("GET", "/api/v1/customers:lookup", "customer", customer_read),
         r("PATCH", "/api/v1/customers/{id}", "customer", customer_manage),
         r("POST", "/api/v1/customers/{id}/stage", "customer", customer_manage),
         r("POST", "/api/v1/customers/{id}/events", "customer", customer_read),

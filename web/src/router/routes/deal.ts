@@ -1,7 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router'
 
-// Deal area: cashier (收款, 当日收据/红冲, 退款), contract desk (待签约, 签约, 合同, 审核队列,
-// 可交房), GM approvals, and the print views (认购书, 收据, 合同摘要) without the layout.
+// Deal area: cashier (收款, 当日收据/红冲, 退款), contract desk (合同查询, 待签约, 签约, 合同, 审核队列,
+// 待备案, 可交房), GM approvals, and the print views (认购书, 收据, 合同摘要) without the layout.
 // Permissions mirror the gateway's route table (src/utils/permissions.ts).
 const routes: RouteRecordRaw[] = [
   {
@@ -65,6 +65,20 @@ const routes: RouteRecordRaw[] = [
     name: 'contracts-handover',
     component: () => import('@/views/deal/HandoverListView.vue'),
     meta: { title: '可交房', permission: ['subscription.read', 'handover.manage'], menu: { group: '合同', order: 40 } },
+  },
+  {
+    // 合同查询: every contract the caller may read, by project, building, status, dates, rep, plan, buyer.
+    path: '/contracts/search',
+    name: 'contracts-search',
+    component: () => import('@/views/deal/ContractSearchView.vue'),
+    meta: { title: '合同查询', permission: ['subscription.read', 'handover.manage'], menu: { group: '合同', order: 5 } },
+  },
+  {
+    // CON-7: stamped contracts awaiting registration 网签备案, due first.
+    path: '/contracts/awaiting-registration',
+    name: 'contracts-awaiting-registration',
+    component: () => import('@/views/deal/AwaitingRegistrationView.vue'),
+    meta: { title: '待备案', permission: ['subscription.read', 'handover.manage'], menu: { group: '合同', order: 25 } },
   },
   {
     // CON-10: surveyed title areas, recorded by the handover clerk and checked by the sales manager.

@@ -104,6 +104,11 @@ export interface Contract {
   filed_at: string | null
   registration_date: string | null
   registration_no: string | null
+  /** CON-7: the filing is due on this day (working days after stamping); null until stamped */
+  registration_due_on: string | null
+  /** the unit's building and number as inventory named them at the hold (null: older deals) */
+  building_id: string | null
+  unit_number: string | null
   handover_state: HandoverState
   eligible_at: string | null
   handover_notice_date: string | null
