@@ -19,6 +19,10 @@ void add_routes(sales::service::Service& service, const app::Context& ctx,
 // amendments, cancellation after review, handover and the lists.
 void add_contract_routes(sales::service::Service& service, const app::Context& ctx);
 
+// The mortgage desk 按揭 (CON-8): the 按揭情况列表, a file, the clerk's steps, the per-project
+// deadlines.
+void add_mortgage_routes(sales::service::Service& service, const app::Context& ctx);
+
 // The operator list of deposit cases (CON-1 late deposits, FIN-3 reversals): GET the list,
 // POST …/{id}/resolve.
 void add_deposit_case_routes(sales::service::Service& service, const app::Context& ctx);
