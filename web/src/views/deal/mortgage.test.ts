@@ -12,7 +12,8 @@ describe('mortgage desk labels (CON-8)', () => {
   it('places a refusal at the bank step', () => {
     expect(stepIndex('documents_pending')).toBe(0)
     expect(stepIndex('refused')).toBe(2)
-    expect(stepIndex('disbursed')).toBe(5)
+    expect(stepIndex('registered')).toBe(4)
+    expect(stepIndex('disbursed')).toBe(6) // every step done
   })
   it('describes history and missing documents in words', () => {
     expect(historyChange({ from_status: 'documents_pending', to_status: 'documents_complete' })).toBe('资料收集中 → 资料齐全')

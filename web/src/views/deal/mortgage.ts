@@ -50,10 +50,14 @@ export function dueLabel(status: MortgageStatus): string {
   return '放款截止'
 }
 
-/** The step of the el-steps bar (0-based) a status stands at; a refusal stands at 送审. */
+/**
+ * The active step of the el-steps bar (0-based: the steps before it are done); a refusal stands
+ * at 送审; disbursed finishes all six.
+ */
 export function stepIndex(status: MortgageStatus): number {
-  const order: MortgageStatus[] = ['documents_pending', 'documents_complete', 'submitted', 'approved', 'registered', 'disbursed']
+  const order: MortgageStatus[] = ['documents_pending', 'documents_complete', 'submitted', 'approved', 'registered']
   if (status === 'refused') return 2
+  if (status === 'disbursed') return order.length + 1
   return order.indexOf(status)
 }
 
