@@ -448,9 +448,10 @@ const std::map<std::string, std::set<std::string>>& role_table() {
     static const std::map<std::string, std::set<std::string>> table = {
         // Project initialisation: buildings, units, price-list drafts, payment plans (seed 003 §2).
         {"operator", {"project.manage", "unit.manage", "unit.read", "price_list.manage"}},
+        // Mortgage documents (CON-8): reps collect them from their buyers.
         {"sales_rep",
          {"unit.read", "customer.manage", "customer.complaint", "subscription.create",
-          "subscription.read", "contract.sign"}},
+          "subscription.read", "contract.sign", "mortgage.documents"}},
         // 现场销控: holds, not-for-sale flags, release batches, subscriptions, cancellations.
         {"sales_control",
          {"unit.read", "unit.reserve", "unit.release", "subscription.create", "subscription.read",

@@ -1,4 +1,4 @@
-// Contract service: subscriptions, contracts, audits, amendments, mortgage and handover.
+// Contract service: subscriptions, contracts, audits, amendments, mortgage desk and handover.
 //
 // Configuration beyond the runtime's (sales/service.hpp):
 //   SALES_CONTRACT_RPC_TIMEOUT (2s): inventory request/reply timeout (→ 503 when exceeded);
@@ -14,6 +14,7 @@
 #include "app/contract_search.hpp"
 #include "app/contracts.hpp"
 #include "app/deposits.hpp"
+#include "app/mortgages.hpp"
 #include "app/project_events.hpp"
 #include "app/reconciliation.hpp"
 #include "app/subscriptions.hpp"
@@ -52,6 +53,12 @@ int main() {
             service.consume("INVENTORY", contract::app::kTitleAreaRecorded,
                             contract::app::apply_title_area_recorded);
             contract::adapters::add_deposit_case_routes(service, ctx);
+            // CON-8: finance's loan disbursements mark the mortgage file disbursed.
+            contract::adapters::add_mortgage_routes(service, ctx);
+            service.consume("FINANCE", contract::app::kPaymentRecorded,
+                            [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {
+                                contract::app::apply_payment_recorded(ctx, tx, event);
+                            });
             // CON-1: a late-delivered deposit paid on time re-takes its unit (inventory hold).
             service.consume(
                 "FINANCE", contract::app::kDepositReceived,
@@ -59,7 +66,8 @@ int main() {
                     contract::app::InventoryClient inventory(service.nats(), rpc_timeout);
                     contract::app::apply_deposit_received(ctx, inventory, tx, event);
                 });
-            // FIN-3: a reversed deposit puts the subscription back to awaiting its deposit.
+            // FIN-3: a reversed deposit puts the subscription back to awaiting its deposit; a
+            // reversed loan disbursement puts the mortgage file back to its stage before.
             service.consume("FINANCE", contract::app::kEntryReversed,
                             [&ctx](sales::db::Tx& tx, const sales::bus::Event& event) {
                                 contract::app::apply_entry_reversed(ctx, tx, event);

@@ -82,6 +82,7 @@ export const PERMISSIONS = [
   'title.manage',
   'title.approve',
   'mortgage.manage',
+  'mortgage.documents',
   'payment.collect',
   'finance.reconcile',
   'report.read',
@@ -96,7 +97,7 @@ const ROLE_TABLE: Readonly<Record<Exclude<Role, 'admin'>, readonly Permission[]>
   operator: ['project.manage', 'unit.manage', 'unit.read', 'price_list.manage'],
   sales_rep: [
     'unit.read', 'customer.manage', 'customer.complaint', 'subscription.create',
-    'subscription.read', 'contract.sign',
+    'subscription.read', 'contract.sign', 'mortgage.documents',
   ],
   sales_control: [
     'unit.read', 'unit.reserve', 'unit.release', 'subscription.create', 'subscription.read',
@@ -168,6 +169,7 @@ const customerManage: Permission[] = ['customer.manage']
 const customerManager: Permission[] = ['customer.reassign']
 const financeRead: Permission[] = ['payment.collect', 'finance.reconcile', 'report.read']
 const contractRead: Permission[] = ['subscription.read', 'handover.manage']
+const mortgageRead: Permission[] = ['mortgage.manage', 'mortgage.documents', 'report.read']
 
 const rule = (method: HttpMethod, pattern: string, permissions: readonly Permission[] | null): RouteRule => ({
   method,
@@ -265,6 +267,16 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   rule('GET', '/api/v1/contracts', contractRead),
   rule('GET', '/api/v1/contracts/awaiting-registration', contractRead),
   rule('PATCH', '/api/v1/projects/{id}/contract-settings', ['contract.settings']),
+  rule('GET', '/api/v1/mortgages', mortgageRead),
+  rule('GET', '/api/v1/mortgages/{id}', mortgageRead),
+  rule('POST', '/api/v1/mortgages/{id}/loan', ['mortgage.manage']),
+  rule('POST', '/api/v1/mortgages/{id}/documents', ['mortgage.manage', 'mortgage.documents']),
+  rule('POST', '/api/v1/mortgages/{id}/submit', ['mortgage.manage']),
+  rule('POST', '/api/v1/mortgages/{id}/approve', ['mortgage.manage']),
+  rule('POST', '/api/v1/mortgages/{id}/refuse', ['mortgage.manage']),
+  rule('POST', '/api/v1/mortgages/{id}/registration', ['mortgage.manage']),
+  rule('GET', '/api/v1/projects/{id}/mortgage-settings', mortgageRead),
+  rule('PATCH', '/api/v1/projects/{id}/mortgage-settings', ['contract.settings']),
   rule('POST', '/api/v1/customers', customerManage),
   rule('GET', '/api/v1/customers', customerRead),
   rule('GET', '/api/v1/customers/{id}', customerRead),

@@ -22,6 +22,9 @@ void add_contract_routes(sales::service::Service& service, const app::Context& c
 // GET /api/v1/contracts (contract search 合同查询) and GET
 // /api/v1/contracts/awaiting-registration (CON-7).
 void add_contract_search_routes(sales::service::Service& service, const app::Context& ctx);
+// The mortgage desk 按揭 (CON-8): the 按揭情况列表, a file, the clerk's steps, the per-project
+// deadlines.
+void add_mortgage_routes(sales::service::Service& service, const app::Context& ctx);
 
 // The operator list of deposit cases (CON-1 late deposits, FIN-3 reversals): GET the list,
 // POST …/{id}/resolve.

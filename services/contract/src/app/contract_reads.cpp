@@ -6,6 +6,7 @@
 #include "adapters/contract_store.hpp"
 #include "app/contract_support.hpp"
 #include "app/contracts.hpp"
+#include "app/mortgages.hpp"
 #include "sales/failure.hpp"
 #include "sales/ids.hpp"
 #include "sales/log.hpp"
@@ -25,6 +26,7 @@ json find_contract(const Context& ctx, const sales::Principal& caller, const std
         doc["amendments"] = amendment_store::for_contract(tx, c->id);
         doc["refund_requests"] = refund_request_store::for_contract(tx, c->id);
         doc["area_settlements"] = area_settlement_store::list(tx, c->id)["items"];  // CON-10
+        doc["mortgage"] = mortgage_of_contract(tx, c->id, ctx.today());             // CON-8
         return doc;
     });
 }

@@ -6,6 +6,7 @@
 
 #include "adapters/subscription_store.hpp"
 #include "app/event_fields.hpp"
+#include "app/mortgages.hpp"
 #include "sales/ids.hpp"
 #include "sales/log.hpp"
 
@@ -161,6 +162,12 @@ void apply_deposit_received(const Context& ctx, InventoryClient& inventory, Tx& 
 
 void apply_entry_reversed(const Context& ctx, Tx& tx, const sales::bus::Event& event) {
     const auto& d = event.data;
+    // CON-8: a reversed loan disbursement goes back on the contract's mortgage file.
+    if (d.is_object() && d.contains("reversed_category") &&
+        d["reversed_category"] == kLoanDisbursement) {
+        apply_disbursement_reversed(ctx, tx, event);
+        return;
+    }
     if (!d.is_object() || !d.contains("reversed_category") || d["reversed_category"] != "deposit")
         return;
     const auto subscription_id = opt_uuid_field(event, "subscription_id");

@@ -33,7 +33,8 @@ void apply_deposit_received(const Context& ctx, InventoryClient& inventory, sale
 // subscription_id, reversed_category, amount_fen}. Only reversed deposits of a subscription:
 // confirmed → pending_deposit (deadline unchanged; the unit goes back to held); signed,
 // cancelled or cancellation_requested → a deposit case, nothing else changes. RetryLater while
-// the reversed receipt has not been applied (the two events have separate consumers).
+// the reversed receipt has not been applied (the two events have separate consumers). A reversed
+// loan_disbursement goes to the mortgage desk (apply_disbursement_reversed, CON-8).
 void apply_entry_reversed(const Context& ctx, sales::db::Tx& tx, const sales::bus::Event& event);
 
 // CON-1 sweeper: cancels up to `batch` pending subscriptions whose deposit deadline passed, each

@@ -5,6 +5,7 @@
 #include "adapters/subscription_store.hpp"
 #include "app/contract_support.hpp"
 #include "app/contracts.hpp"
+#include "app/mortgages.hpp"
 #include "app/unit_holds.hpp"
 #include "sales/failure.hpp"
 #include "sales/ids.hpp"
@@ -100,7 +101,10 @@ nlohmann::json sign_contract(const Context& ctx, const sales::Principal& caller,
             domain::sign(*s, c.id, c.contract_no,
                          ctx.by(caller.user_id, "contract " + c.contract_no + " signed"));
         subscription_store::save(tx, *s, subscription_signed);
-        return saved(tx, c, domain::signed_contract(c, by));
+        auto contract = saved(tx, c, domain::signed_contract(c, by));
+        // CON-8: a mortgage deal is on the mortgage desk's list at once.
+        open_mortgage_file(tx, c, by);
+        return contract;
     });
 }
 

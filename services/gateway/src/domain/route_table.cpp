@@ -21,6 +21,7 @@ std::vector<RouteRule> build() {
     const P customer_manager = {"customer.reassign"};
     const P finance_read = {"payment.collect", "finance.reconcile", "report.read"};
     const P contract_read = {"subscription.read", "handover.manage"};
+    const P mortgage_read = {"mortgage.manage", "mortgage.documents", "report.read"};
     std::vector<RouteRule> t = {
         // Gateway: identity (public login/refresh; users and audit for administrators).
         {"POST", "/api/v1/auth/login", "gateway", Access::open, {}, ""},
@@ -134,6 +135,19 @@ std::vector<RouteRule> build() {
         r("GET", "/api/v1/contracts", "contract", contract_read),
         r("GET", "/api/v1/contracts/awaiting-registration", "contract", contract_read),
         r("PATCH", "/api/v1/projects/{id}/contract-settings", "contract", {"contract.settings"},
+          "id"),
+        // The mortgage desk 按揭 (CON-8): the clerk; sales reps record documents.
+        r("GET", "/api/v1/mortgages", "contract", mortgage_read),
+        r("GET", "/api/v1/mortgages/{id}", "contract", mortgage_read),
+        r("POST", "/api/v1/mortgages/{id}/loan", "contract", {"mortgage.manage"}),
+        r("POST", "/api/v1/mortgages/{id}/documents", "contract",
+          {"mortgage.manage", "mortgage.documents"}),
+        r("POST", "/api/v1/mortgages/{id}/submit", "contract", {"mortgage.manage"}),
+        r("POST", "/api/v1/mortgages/{id}/approve", "contract", {"mortgage.manage"}),
+        r("POST", "/api/v1/mortgages/{id}/refuse", "contract", {"mortgage.manage"}),
+        r("POST", "/api/v1/mortgages/{id}/registration", "contract", {"mortgage.manage"}),
+        r("GET", "/api/v1/projects/{id}/mortgage-settings", "contract", mortgage_read, "id"),
+        r("PATCH", "/api/v1/projects/{id}/mortgage-settings", "contract", {"contract.settings"},
           "id"),
         // Customer.
         r("POST", "/api/v1/customers", "customer", customer_manage),

@@ -1,7 +1,8 @@
 import type { RouteRecordRaw } from 'vue-router'
 
 // Deal area: cashier (收款, 当日收据/红冲, 退款), contract desk (合同查询, 待签约, 签约, 合同, 审核队列,
-// 待备案, 可交房), GM approvals, and the print views (认购书, 收据, 合同摘要) without the layout.
+// 待备案, 可交房), the mortgage desk (按揭), GM approvals, and the print views (认购书, 收据, 合同摘要)
+// without the layout.
 // Permissions mirror the gateway's route table (src/utils/permissions.ts).
 const routes: RouteRecordRaw[] = [
   {
@@ -86,6 +87,23 @@ const routes: RouteRecordRaw[] = [
     name: 'title-areas',
     component: () => import('@/views/deal/TitleAreasView.vue'),
     meta: { title: '产权面积', permission: ['title.manage', 'title.approve'], menu: { group: '合同', order: 50 } },
+  },
+  {
+    // CON-8: the mortgage desk 按揭 — the clerk's list and files; reps record documents.
+    path: '/mortgages',
+    name: 'mortgages',
+    component: () => import('@/views/deal/MortgagesView.vue'),
+    meta: {
+      title: '按揭',
+      permission: ['mortgage.manage', 'mortgage.documents', 'report.read'],
+      menu: { group: '合同', order: 45 },
+    },
+  },
+  {
+    path: '/mortgages/:id',
+    name: 'mortgage',
+    component: () => import('@/views/deal/MortgageView.vue'),
+    meta: { title: '按揭档案', permission: ['mortgage.manage', 'mortgage.documents', 'report.read'] },
   },
   {
     path: '/contracts/:id',

@@ -121,6 +121,8 @@ export interface Contract {
   amendments?: Amendment[]
   refund_requests?: RefundRequest[]
   area_settlements?: AreaSettlementRecord[]
+  /** CON-8: the mortgage file of a mortgage plan (null for other plans) */
+  mortgage?: Schema<'MortgageFile'> | null
 }
 
 export interface BalanceItem {

@@ -65,7 +65,7 @@ export const ROLE_DUTIES: Readonly<Record<Role, string>> = {
   finance_supervisor: '合同复核、退款审批、价目表核定',
   finance_director: '合同复核、退款审批、价目表核定',
   gm: '审批（延期签约、特殊折扣）、合同盖章',
-  mortgage_clerk: '按揭流程',
+  mortgage_clerk: '按揭流程：资料、送审银行、审批、抵押登记、放款跟踪',
   handover_clerk: '交房、面积补差、产权',
   sales_service: '交房、面积补差、产权、客户投诉',
   executive: '只读报表',
@@ -132,6 +132,7 @@ export const PERMISSION_GROUPS: readonly PermissionGroup[] = [
       { key: 'handover.approve_early', label: '审批提前交房' },
       { key: 'title.manage', label: '产权与面积补差' },
       { key: 'mortgage.manage', label: '按揭办理' },
+      { key: 'mortgage.documents', label: '收取按揭资料' },
     ],
   },
   {
