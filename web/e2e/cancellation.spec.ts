@@ -64,9 +64,10 @@ test('a cancellation is approved once, refunded by the cashier, then the contrac
   // 3. The cashier pays it from the refunds waiting — no second approval.
   await switchUser(page, users.cashier)
   await openMenu(page, '退款')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('退款') // not still on the login redirect
   const waiting = page.getByTestId('unpaid-approvals').locator('.el-table__row').filter({ hasText: contract.contract_no })
   await expect(async () => {
-    await page.reload()
+    await page.goto('/refunds')
     await expect(waiting).toHaveCount(1, { timeout: 1_000 })
   }).toPass({ timeout: 30_000 })
   await expect(waiting).toContainText('退房退款')

@@ -5,7 +5,7 @@
 // already used in the project is refused with the contract that holds it. Rep A sees the phone of
 // their own buyer in full and rep B's masked.
 import { expect, test, type Page } from '@playwright/test'
-import { adminApi, expectAccessible, pickOption, screenshot, type TestUser } from './support'
+import { adminApi, adminPassword, expectAccessible, pickOption, screenshot, type TestUser } from './support'
 import { activeUser, activeUsers, asUser, releasedProject, subscriptionFor, switchUser } from './deal-fixtures'
 
 function shanghaiDay(offsetDays = 0): string {
@@ -20,9 +20,10 @@ interface Made {
 
 /** A signed contract of `rep` for the unit: customer and subscription (rep), deposit (admin), signing (rep). */
 async function contractFor(rep: TestUser, projectId: string, unitId: string, plan: 'one_off' | 'mortgage'): Promise<Made> {
-  const admin = await adminApi()
   const { customerName, subscription } = await subscriptionFor(rep, projectId, unitId, plan)
-  await admin.post('/api/v1/payments', {
+  // Finance learns the subscription from contract's event: asUser's post retries the 404 until then.
+  const cashier = await asUser({ username: 'admin', password: adminPassword() } as TestUser)
+  await cashier.post('/api/v1/payments', {
     subscription_id: subscription.id,
     category: 'deposit',
     method: 'card',
