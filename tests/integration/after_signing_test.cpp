@@ -2,7 +2,9 @@
 // finance: the surveyed title area settles the contract (REG-1) through a supplementary agreement
 // that finance books and settles before the invoice is recorded (CON-10); an approved amendment
 // that changes the plan rebuilds finance's schedule (CON-5); a cancellation after review is
-// approved once, refunded by the cashier and only then releases the unit (CON-6).
+// approved once, refunded by the cashier and only then releases the unit (CON-6); a member's
+// referral recorded at signing, confirmed by the cashier, is redeemable exactly when the buyer has
+// paid 80% of the price (CON-11).
 #include <gtest/gtest.h>
 
 #include "sales/ids.hpp"
@@ -18,7 +20,7 @@ class AfterSigning : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         stack_ = new Stack("after_signing", {"inventory", "contract", "finance", "gateway"});
-        project_ = new Stack::Project(stack_->released_project(2, 2));
+        project_ = new Stack::Project(stack_->released_project(3, 2));
     }
     static void TearDownTestSuite() {
         delete project_;
@@ -65,13 +67,13 @@ class AfterSigning : public ::testing::Test {
         std::int64_t price_fen = 0;
         std::int64_t deposit_fen = 5'000'000;
     };
-    // Subscription, deposit, signing (one-off), the four audits and the stamp.
-    static Deal stamped_deal(const std::string& unit_id) {
+    // A subscription (one-off) whose deposit is paid: confirmed, ready to sign.
+    static Deal confirmed_subscription(const std::string& unit_id, const std::string& customer_id) {
         Deal deal;
         deal.unit_id = unit_id;
         const auto sub = ok("POST", "/api/v1/subscriptions",
                             {{"unit_id", unit_id},
-                             {"customer_id", sales::new_uuid()},
+                             {"customer_id", customer_id},
                              {"discount_fen", 0},
                              {"payment_plan", "one_off"},
                              {"deposit_fen", deal.deposit_fen},
@@ -89,10 +91,18 @@ class AfterSigning : public ::testing::Test {
             return ok("GET", "/api/v1/subscriptions/" + deal.subscription_id, nullptr,
                       "sales_rep")["status"] == "confirmed";
         }));
-        deal.contract_id =
-            ok("POST", "/api/v1/subscriptions/" + deal.subscription_id + "/sign",
-               {{"plan", {{"kind", "one_off"}, {"due_date", Stack::date_in_days(10)}}}},
-               "sales_rep", 201)["id"];
+        return deal;
+    }
+    // Subscription, deposit, signing (one-off, with `signing_extra` in the body), the four audits
+    // and the stamp.
+    static Deal stamped_deal(const std::string& unit_id,
+                             const std::string& customer_id = sales::new_uuid(),
+                             const json& signing_extra = json::object()) {
+        auto deal = confirmed_subscription(unit_id, customer_id);
+        json signing = {{"plan", {{"kind", "one_off"}, {"due_date", Stack::date_in_days(10)}}}};
+        signing.update(signing_extra);
+        deal.contract_id = ok("POST", "/api/v1/subscriptions/" + deal.subscription_id + "/sign",
+                              signing, "sales_rep", 201)["id"];
         for (const char* role :
              {"sales_supervisor", "sales_manager", "finance_supervisor", "finance_director"}) {
             ok("POST", "/api/v1/contracts/" + deal.contract_id + "/audit/approve",
@@ -258,6 +268,133 @@ TEST_F(AfterSigning, Con6ACancellationIsApprovedOnceRefundedThenTheUnitIsAvailab
                   .size(),
               0u);
     EXPECT_EQ(balance(deal.contract_id)["paid_fen"], 0);
+}
+
+TEST_F(AfterSigning, Con11ReferralPointsAreRedeemableExactlyAtEightyPercentPaid) {
+    // The member 会员 is an owner: the buyer of a signed contract.
+    const auto member = sales::new_uuid();
+    stamped_deal(project_->unit_ids[3], member);
+    ASSERT_FALSE(HasFailure());
+
+    // Only a member refers, and never the buyer: the signing is refused and writes nothing.
+    const auto buyer = sales::new_uuid();
+    const auto sub = confirmed_subscription(project_->unit_ids[5], buyer);
+    ASSERT_FALSE(HasFailure());
+    const json plan = {{"kind", "one_off"}, {"due_date", Stack::date_in_days(10)}};
+    for (const auto& [referrer, code] : {std::pair{sales::new_uuid(), "referrer_not_member"},
+                                         std::pair{buyer, "referrer_is_buyer"}}) {
+        const auto refused = stack_->call(
+            "gateway", "POST", "/api/v1/subscriptions/" + sub.subscription_id + "/sign",
+            {{"plan", plan}, {"referrer_customer_id", referrer}}, Stack::auth("sales_rep"));
+        EXPECT_EQ(refused.status, 422) << refused.body;
+        EXPECT_EQ(json::parse(refused.body)["error"]["code"], code) << refused.body;
+    }
+    EXPECT_EQ(
+        ok("GET", "/api/v1/subscriptions/" + sub.subscription_id, nullptr, "sales_rep")["status"],
+        "confirmed");
+
+    // The referred deal: the rep records the member at signing (会员积分申请书).
+    const auto deal =
+        stamped_deal(project_->unit_ids[4], sales::new_uuid(), {{"referrer_customer_id", member}});
+    ASSERT_FALSE(HasFailure());
+    EXPECT_EQ(contract(deal.contract_id)["referrer_customer_id"], member);
+    const auto referrals = [&] {
+        return ok("GET", "/api/v1/referrals?project_id=" + project_->id, nullptr,
+                  "cashier")["items"];
+    };
+    json referral;
+    ASSERT_TRUE(eventually([&] {
+        for (const auto& r : referrals()) {
+            if (r["contract_id"] == deal.contract_id)
+                referral = r;
+        }
+        return !referral.is_null();
+    }));
+    const std::int64_t points = deal.price_fen / 100'000;  // one per full ¥1,000
+    EXPECT_EQ(referral["status"], "requested");
+    EXPECT_EQ(referral["points"], points);
+    EXPECT_EQ(referral["referrer_customer_id"], member);
+    EXPECT_EQ(referral["price_fen"], deal.price_fen);
+    EXPECT_EQ(referral["price_paid_fen"], deal.deposit_fen);
+
+    // RBAC: the rep does not read the points; the finance supervisor does not confirm.
+    EXPECT_EQ(stack_
+                  ->call("gateway", "GET", "/api/v1/referrals?project_id=" + project_->id, nullptr,
+                         Stack::auth("sales_rep"))
+                  .status,
+              403);
+    const auto confirm_path = "/api/v1/referrals/" + deal.contract_id + "/confirm";
+    EXPECT_EQ(stack_
+                  ->call("gateway", "POST", confirm_path, json{{"note", "x"}},
+                         Stack::auth("finance_supervisor"))
+                  .status,
+              403);
+    const auto confirmed = ok("POST", confirm_path, {{"note", "申请书原件已收"}}, "cashier");
+    EXPECT_EQ(confirmed["status"], "confirmed");
+    EXPECT_EQ(confirmed["confirmed_by"], "user-cashier");
+    EXPECT_EQ(stack_->call("gateway", "POST", confirm_path, json::object(), Stack::auth("cashier"))
+                  .status,
+              409);
+
+    // One fen short of 80%: confirmed, nothing credited.
+    const std::int64_t eighty = (deal.price_fen * 80 + 99) / 100;  // the least paid ≥ 80%
+    ASSERT_EQ(pay({{"contract_id", deal.contract_id}}, "instalment", eighty - deal.deposit_fen - 1)
+                  .status,
+              201);
+    const auto points_path =
+        "/api/v1/referral-points?project_id=" + project_->id + "&referrer_customer_id=" + member;
+    auto mine = ok("GET", points_path, nullptr, "finance_supervisor");
+    EXPECT_EQ(mine["balance_points"], 0);
+    EXPECT_EQ(mine["pending_points"], points);
+    EXPECT_EQ(finance_events("finance.referral_points.credited", "contract_id", deal.contract_id),
+              0);
+
+    // The fen that makes 80%: credited once.
+    ASSERT_EQ(pay({{"contract_id", deal.contract_id}}, "instalment", 1).status, 201);
+    mine = ok("GET", points_path, nullptr, "finance_supervisor");
+    EXPECT_EQ(mine["balance_points"], points);
+    EXPECT_EQ(mine["credited_points"], points);
+    EXPECT_EQ(mine["pending_points"], 0);
+    ASSERT_EQ(mine["entries"].size(), 1u);
+    EXPECT_EQ(mine["entries"][0]["kind"], "credit");
+    EXPECT_EQ(mine["entries"][0]["contract_id"], deal.contract_id);
+    EXPECT_EQ(finance_events("finance.referral_points.credited", "contract_id", deal.contract_id),
+              1);
+    for (const auto& r : referrals()) {
+        if (r["contract_id"] == deal.contract_id) {
+            EXPECT_EQ(r["status"], "redeemable");
+        }
+    }
+
+    // Redemption against a 兑换单: within the balance, the voucher number once per project.
+    const json redemption = {{"project_id", project_->id},
+                             {"referrer_customer_id", member},
+                             {"points", points},
+                             {"voucher_no", "DH-" + deal.contract_id.substr(0, 8)}};
+    json too_much = redemption;
+    too_much["points"] = points + 1;
+    const auto refused = stack_->call("gateway", "POST", "/api/v1/referral-points/redemptions",
+                                      too_much, Stack::auth("finance_supervisor"));
+    EXPECT_EQ(refused.status, 409) << refused.body;
+    EXPECT_EQ(json::parse(refused.body)["error"]["code"], "insufficient_points");
+    EXPECT_EQ(stack_
+                  ->call("gateway", "POST", "/api/v1/referral-points/redemptions", redemption,
+                         Stack::auth("cashier"))
+                  .status,
+              403);
+    const auto redeemed =
+        ok("POST", "/api/v1/referral-points/redemptions", redemption, "finance_supervisor", 201);
+    EXPECT_EQ(redeemed["points"], -points);
+    EXPECT_EQ(redeemed["balance_points"], 0);
+    json again = redemption;
+    again["points"] = 1;
+    const auto duplicate = stack_->call("gateway", "POST", "/api/v1/referral-points/redemptions",
+                                        again, Stack::auth("finance_supervisor"));
+    EXPECT_EQ(duplicate.status, 409) << duplicate.body;
+    mine = ok("GET", points_path, nullptr, "cashier");
+    EXPECT_EQ(mine["redeemed_points"], points);
+    EXPECT_EQ(mine["balance_points"], 0);
+    EXPECT_EQ(mine["entries"].size(), 2u);
 }
 
 }  // namespace

@@ -471,11 +471,13 @@ const std::map<std::string, std::set<std::string>>& role_table() {
           "subscription.change", "report.read",       "approval.request",   "contract.amend",
           "contract.register",   "contract.settings", "refund.request",     "deposit_case.manage",
           "title.approve"}},
-        {"cashier", {"unit.read", "subscription.read", "payment.collect"}},
+        // CON-11: the cashier confirms referral applications; 销售会计 (finance supervisor)
+        // redeems.
+        {"cashier", {"unit.read", "subscription.read", "payment.collect", "referral.confirm"}},
         // Finance verifies the approved price list (INV-2) and approves refunds (CON-2).
         {"finance_supervisor",
          {"unit.read", "subscription.read", "contract.review", "finance.reconcile",
-          "price_list.approve"}},
+          "price_list.approve", "referral.redeem"}},
         {"finance_director",
          {"unit.read", "subscription.read", "contract.review", "refund.approve",
           "finance.reconcile", "report.read", "price_list.approve", "change_request.approve"}},

@@ -8,7 +8,8 @@
 // contract.area_settlement.agreed, contract.cancellation.approved and contract.cancelled.
 // Publishes FINANCE (finance.>): deposit.received, schedule.created, schedule.changed,
 // payment.recorded, entry.reversed, contract.cleared, contract.uncleared,
-// area_settlement.settled, refund.paid.
+// area_settlement.settled, refund.paid, instalment.overdue/settled, referral.confirmed/voided,
+// referral_points.credited/redeemed (CON-11).
 #include "adapters/routes.hpp"
 #include "app/events.hpp"
 #include "app/support.hpp"

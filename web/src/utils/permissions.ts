@@ -85,6 +85,8 @@ export const PERMISSIONS = [
   'mortgage.documents',
   'payment.collect',
   'finance.reconcile',
+  'referral.confirm',
+  'referral.redeem',
   'report.read',
   'user.manage',
   'audit.read',
@@ -114,10 +116,10 @@ const ROLE_TABLE: Readonly<Record<Exclude<Role, 'admin'>, readonly Permission[]>
     'report.read', 'approval.request', 'contract.amend', 'contract.register',
     'contract.settings', 'refund.request', 'deposit_case.manage', 'title.approve',
   ],
-  cashier: ['unit.read', 'subscription.read', 'payment.collect'],
+  cashier: ['unit.read', 'subscription.read', 'payment.collect', 'referral.confirm'],
   finance_supervisor: [
     'unit.read', 'subscription.read', 'contract.review', 'finance.reconcile',
-    'price_list.approve',
+    'price_list.approve', 'referral.redeem',
   ],
   finance_director: [
     'unit.read', 'subscription.read', 'contract.review', 'refund.approve',
@@ -170,6 +172,9 @@ const customerManager: Permission[] = ['customer.reassign']
 const financeRead: Permission[] = ['payment.collect', 'finance.reconcile', 'report.read']
 const contractRead: Permission[] = ['subscription.read', 'handover.manage']
 const mortgageRead: Permission[] = ['mortgage.manage', 'mortgage.documents', 'report.read']
+const referralRead: Permission[] = [
+  'payment.collect', 'finance.reconcile', 'referral.confirm', 'referral.redeem', 'report.read',
+]
 
 const rule = (method: HttpMethod, pattern: string, permissions: readonly Permission[] | null): RouteRule => ({
   method,
@@ -314,6 +319,10 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   rule('POST', '/api/v1/entries/{id}/reverse', ['payment.collect']),
   rule('POST', '/api/v1/refund-approvals', ['refund.approve']),
   rule('GET', '/api/v1/refund-approvals', ['payment.collect', 'finance.reconcile', 'refund.approve']),
+  rule('GET', '/api/v1/referrals', referralRead),
+  rule('POST', '/api/v1/referrals/{id}/confirm', ['referral.confirm']),
+  rule('GET', '/api/v1/referral-points', referralRead),
+  rule('POST', '/api/v1/referral-points/redemptions', ['referral.redeem']),
   rule('POST', '/api/v1/contracts/{id}/fees', ['handover.manage']),
   rule('GET', '/api/v1/contracts/{id}/fees', ['payment.collect', 'finance.reconcile', 'report.read', 'handover.manage']),
   rule('GET', '/api/v1/entries', financeRead),

@@ -101,16 +101,17 @@ void add_signing_and_audit_routes(sales::service::Service& service, const app::C
     service.route(
         "POST", "/api/v1/subscriptions/{id}/sign", {"contract.sign"},
         [&ctx](Request& request, const Principal& caller) {
-            const auto input =
-                read_body(request, {"plan", "discount_slip_id", "late_signing_approval_id"},
-                          [&](const Body& b) {
-                              if (!b.has("plan"))
-                                  b.invalid("plan", "is required");
-                              const auto plan = read_plan(b, ctx.today());
-                              return app::SignInput{plan.value_or(domain::Plan{}),
-                                                    b.opt_uuid("discount_slip_id"),
-                                                    b.opt_uuid("late_signing_approval_id")};
-                          });
+            const auto input = read_body(
+                request,
+                {"plan", "discount_slip_id", "late_signing_approval_id", "referrer_customer_id"},
+                [&](const Body& b) {
+                    if (!b.has("plan"))
+                        b.invalid("plan", "is required");
+                    const auto plan = read_plan(b, ctx.today());
+                    return app::SignInput{
+                        plan.value_or(domain::Plan{}), b.opt_uuid("discount_slip_id"),
+                        b.opt_uuid("late_signing_approval_id"), b.opt_uuid("referrer_customer_id")};
+                });
             const auto contract = app::sign_contract(ctx, caller, request.params.at("id"), input);
             auto response = Response::json(201, contract);
             response.headers["Location"] = "/api/v1/contracts/" + contract["id"].get<std::string>();

@@ -37,6 +37,14 @@ INSERT INTO contracts (id, contract_no, project_id, year, serial, subscription_i
 VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6::uuid, $7::uuid, $8::uuid, $9, $10, $11, $12, $13, $14,
     $15, $16, $17::jsonb, $18::uuid, $19::uuid, $20::timestamptz, $21, $22, $23, $24, $25))sql";
 
+constexpr const char* kSetReferrer = R"sql(
+UPDATE contracts SET referrer_customer_id = $2::uuid WHERE id = $1::uuid)sql";
+
+// A member 会员 is an owner: the buyer of a contract that is not cancelled.
+constexpr const char* kIsMember = R"sql(
+SELECT 1 FROM contracts WHERE customer_id = $1::uuid AND status NOT IN ('cancelling', 'cancelled')
+LIMIT 1)sql";
+
 constexpr const char* kUpdate = R"sql(
 UPDATE contracts SET status = $3, version = $4, audit_round = $5, handover_state = $6,
     eligible_at = CASE WHEN NOT $7 OR $6 = 'handed_over' THEN eligible_at
@@ -149,6 +157,8 @@ Contract from_doc(const json& doc) {
     c.early_approved = !doc.at("early_handover_approval_id").is_null();
     if (const auto& by = doc.at("handover_recorded_by"); !by.is_null())
         c.handover_recorded_by = by.get<std::string>();
+    if (const auto& referrer = doc.at("referrer_customer_id"); !referrer.is_null())
+        c.referrer_customer_id = referrer.get<std::string>();
     return c;
 }
 
@@ -205,6 +215,14 @@ void insert(Tx& tx, const Contract& c, const Signing& signing, const std::string
                       domain::to_string(c.pricing_basis),
                       area_param(c.areas.gross_area_centi_m2),
                       area_param(c.areas.internal_area_centi_m2)});
+}
+
+void set_referrer(Tx& tx, const std::string& contract_id, const std::string& referrer_id) {
+    tx.exec(kSetReferrer, {contract_id, referrer_id});
+}
+
+bool is_member(Tx& tx, const std::string& customer_id) {
+    return !tx.exec(kIsMember, {customer_id}).empty();
 }
 
 void save(Tx& tx, const Contract& after, const domain::ContractChange& change) {

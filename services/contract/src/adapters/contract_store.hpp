@@ -35,6 +35,12 @@ struct Signing {
 void insert(sales::db::Tx& tx, const domain::Contract& c, const Signing& signing,
             const std::string& signed_by);
 
+// CON-11: the member who referred the buyer (recorded right after insert, at signing).
+void set_referrer(sales::db::Tx& tx, const std::string& contract_id,
+                  const std::string& referrer_id);
+// CON-11: a member 会员 is an owner — the buyer of a contract that is not cancelled.
+bool is_member(sales::db::Tx& tx, const std::string& customer_id);
+
 // Writes a change made by the domain: the row's status, version, audit round and handover state
 // (if still at change.from_version: Failure conflict "concurrent_change" otherwise; nothing to
 // update when the change created the contract), the contract_history row, the

@@ -32,10 +32,14 @@ struct SignInput {
     domain::Plan plan;  // read against today (no date in the past)
     std::optional<std::string> discount_slip_id;
     std::optional<std::string> late_signing_approval_id;
+    // CON-11: the member who referred the buyer (会员积分申请书); finance confirms the points.
+    std::optional<std::string> referrer_customer_id;
 };
 
-// CON-3. The subscription must be confirmed; contract row + gap-free number + subscription
-// `signed` + history + contract.signed in one transaction. Returns the contract.
+// CON-3. With a referrer (CON-11): 422 referrer_is_buyer, 422 referrer_not_member (no contract
+// of theirs that is not cancelled). The subscription must be confirmed; contract row + gap-free
+// number + subscription `signed` + history + contract.signed in one transaction. Returns the
+// contract.
 nlohmann::json sign_contract(const Context& ctx, const sales::Principal& caller,
                              const std::string& subscription_id, const SignInput& input);
 

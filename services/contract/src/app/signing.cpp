@@ -28,6 +28,20 @@ std::string use_approval(Tx& tx, const std::string& field, const std::string& id
     return id;
 }
 
+// CON-11: the referrer is a member 会员 — an owner with a contract — and not the buyer.
+void check_referrer(Tx& tx, const std::string& referrer_id, const std::string& buyer_id) {
+    if (referrer_id == buyer_id) {
+        sales::fail_rule("referrer_is_buyer", "the buyer cannot be their own referrer (CON-11)",
+                         {{"referrer_customer_id", referrer_id}});
+    }
+    if (!contract_store::is_member(tx, referrer_id)) {
+        sales::fail_rule("referrer_not_member",
+                         "the referrer must be a member: an owner with a contract that is not "
+                         "cancelled (CON-11)",
+                         {{"referrer_customer_id", referrer_id}});
+    }
+}
+
 }  // namespace
 
 nlohmann::json sign_contract(const Context& ctx, const sales::Principal& caller,
@@ -94,7 +108,13 @@ nlohmann::json sign_contract(const Context& ctx, const sales::Principal& caller,
         c.penalty_bp_per_day = settings.penalty_bp_per_day;
         c.signed_at = sales::to_rfc3339(by.at);
         c.discount_contract = signing.discount_slip_id.has_value();
+        if (input.referrer_customer_id) {
+            check_referrer(tx, *input.referrer_customer_id, c.terms.customer_id);
+            c.referrer_customer_id = input.referrer_customer_id;
+        }
         contract_store::insert(tx, c, signing, caller.user_id);
+        if (c.referrer_customer_id)
+            contract_store::set_referrer(tx, c.id, *c.referrer_customer_id);
         contract_store::copy_unit_location(tx, c.id);  // contract search: 楼栋/房号
         open_step(tx, ctx, c, std::nullopt, 1, 1, settings.audit_deadline_working_days);
         const auto subscription_signed =

@@ -212,6 +212,7 @@ struct Contract {
     bool discount_contract = false;                   // signed with a discount slip
     bool early_approved = false;                      // an early handover was approved
     std::optional<std::string> handover_recorded_by;  // CON-9: who recorded the handover
+    std::optional<std::string> referrer_customer_id;  // CON-11: the member who referred the buyer
 };
 
 // A handover-eligibility change (CON-9): the handover_eligibility_history row.

@@ -90,6 +90,9 @@ ContractChange signed_contract(const Contract& c, const By& by) {
                   {"penalty_bp_per_day", c.penalty_bp_per_day},
                   {"payment_plan", to_string(c.terms.plan.kind)},
                   {"plan", to_json(c.terms.plan)},
+                  {"referrer_customer_id", c.referrer_customer_id
+                                               ? nlohmann::json(*c.referrer_customer_id)
+                                               : nlohmann::json(nullptr)},
                   {"version", 1}}));
     return change;
 }

@@ -216,6 +216,7 @@ void add_routes(sales::service::Service& service, const app::Context& ctx) {
                       return Response::json(200,
                                             app::arrears_report(ctx, caller, project_id, as_of));
                   });
+    add_referral_routes(service, ctx);
 }
 
 }  // namespace finance::adapters

@@ -7,5 +7,7 @@ namespace finance::adapters {
 
 // Payments, reversals, refund approvals, ledger queries, balances and reports (FIN-2..7).
 void add_routes(sales::service::Service& service, const app::Context& ctx);
+// CON-11 referral points (referral_routes.cpp).
+void add_referral_routes(sales::service::Service& service, const app::Context& ctx);
 
 }  // namespace finance::adapters

@@ -6,6 +6,7 @@
 #include "adapters/receivable_store.hpp"
 #include "adapters/schedule_store.hpp"
 #include "adapters/subscription_store.hpp"
+#include "app/referrals.hpp"
 #include "app/support.hpp"
 #include "sales/failure.hpp"
 #include "sales/ids.hpp"
@@ -91,6 +92,14 @@ void apply_contract_signed(Tx& tx, const sales::Clock& clock, const sales::bus::
         items.push_back(schedule_item_json(item));
     }
     adapters::set_base_schedule(tx, contract_id, schedule);
+    // CON-11: the member who referred the buyer (the application recorded at signing).
+    if (const auto referrer = event_opt_uuid(d, "referrer_customer_id")) {
+        if (*referrer == customer_id)
+            poison_event(event, "data.referrer_customer_id is the buyer");
+        record_referral(
+            tx, event, {contract_id, project_id, *referrer, customer_id, contract_no, 0, signed_at},
+            price);
+    }
     emit(tx, kScheduleCreated, contract_id, 1,
          {{"contract_id", contract_id},
           {"project_id", project_id},

@@ -10,6 +10,7 @@
 #include "adapters/receivable_store.hpp"
 #include "app/event_fields.hpp"
 #include "app/events.hpp"
+#include "app/referrals.hpp"
 #include "app/support.hpp"
 #include "sales/calendar.hpp"
 #include "sales/failure.hpp"
@@ -247,6 +248,7 @@ void apply_contract_cancelled(Tx& tx, const sales::Clock& clock, const sales::bu
     if (const auto book = adapters::load_book(tx, contract_id, adapters::Lock::for_update)) {
         adapters::set_cancelled(tx, contract_id);
         dunning(tx, clock, *book, /*open_new=*/false);  // open notices close with the contract
+        void_referral(tx, contract_id);                 // CON-11
     }
 }
 

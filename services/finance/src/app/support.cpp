@@ -1,5 +1,6 @@
 #include "app/support.hpp"
 
+#include "app/referrals.hpp"
 #include "sales/bus.hpp"
 #include "sales/calendar.hpp"
 #include "sales/log.hpp"
@@ -27,6 +28,7 @@ void recompute_clearance(sales::db::Tx& tx, const sales::Clock& clock, const Con
     const auto now = clock.now();
     const auto balance = domain::compute_balance(
         book.schedule, book.movements, book.penalty_bp_per_day, sales::shanghai_date(now));
+    referral_progress(tx, book, balance);  // CON-11: 80% of the price paid
     const auto change = domain::clearance_change(book.cleared, balance.cleared);
     if (change == domain::ClearanceChange::none)
         return;

@@ -22,6 +22,8 @@ std::vector<RouteRule> build() {
     const P finance_read = {"payment.collect", "finance.reconcile", "report.read"};
     const P contract_read = {"subscription.read", "handover.manage"};
     const P mortgage_read = {"mortgage.manage", "mortgage.documents", "report.read"};
+    const P referral_read = {"payment.collect", "finance.reconcile", "referral.confirm",
+                             "referral.redeem", "report.read"};
     std::vector<RouteRule> t = {
         // Gateway: identity (public login/refresh; users and audit for administrators).
         {"POST", "/api/v1/auth/login", "gateway", Access::open, {}, ""},
@@ -192,6 +194,11 @@ std::vector<RouteRule> build() {
         r("GET", "/api/v1/refund-approvals", "finance",
           {"payment.collect", "finance.reconcile", "refund.approve"}),
         r("POST", "/api/v1/contracts/{id}/fees", "finance", {"handover.manage"}),
+        // CON-11 referral points.
+        r("GET", "/api/v1/referrals", "finance", referral_read),
+        r("POST", "/api/v1/referrals/{id}/confirm", "finance", {"referral.confirm"}),
+        r("GET", "/api/v1/referral-points", "finance", referral_read),
+        r("POST", "/api/v1/referral-points/redemptions", "finance", {"referral.redeem"}),
         r("GET", "/api/v1/contracts/{id}/fees", "finance",
           {"payment.collect", "finance.reconcile", "report.read", "handover.manage"}),
         r("GET", "/api/v1/entries", "finance", finance_read),
