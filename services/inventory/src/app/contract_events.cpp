@@ -239,11 +239,11 @@ void on_amendment_approved(Tx& tx, const Event& event) {
     if (!change)
         return;
     const auto subscription_id = uuid_field(event, "subscription_id");
-    const auto terms = event.data.find("terms");
-    const auto price_it = terms != event.data.end() && terms->is_object() ? terms->find("price_fen")
-                                                                          : event.data.end();
-    if (price_it == event.data.end() || !price_it->is_number_integer() ||
-        price_it->get<std::int64_t>() < 0) {
+    // data.terms.price_fen: the contract's new price, the sold unit's deal price.
+    const auto& terms = event.data.contains("terms") ? event.data["terms"] : event.data;
+    const auto price =
+        terms.is_object() ? terms.value("price_fen", nlohmann::json()) : nlohmann::json();
+    if (!price.is_number_integer() || price.get<std::int64_t>() < 0) {
         throw sales::bus::PoisonMessage(event.type + " " + event.id +
                                         ": data.terms.price_fen must be a non-negative integer");
     }
@@ -256,7 +256,7 @@ void on_amendment_approved(Tx& tx, const Event& event) {
              .actor = "contract",
              .reason = reason,
              .which = updates::change_deal(change->new_unit_id, change->hold_id, subscription_id,
-                                           price_it->get<std::int64_t>())});
+                                           price.get<std::int64_t>())});
     if (taken.empty()) {
         sales::log::error(
             "unit change approved but the new unit is not held for the amendment; the old unit "
