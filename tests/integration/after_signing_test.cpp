@@ -1,10 +1,12 @@
 // The second half of a deal end to end through the gateway, across inventory, contract and
 // finance: the surveyed title area settles the contract (REG-1) through a supplementary agreement
 // that finance books and settles before the invoice is recorded (CON-10); an approved amendment
-// that changes the plan rebuilds finance's schedule (CON-5); a cancellation after review is
-// approved once, refunded by the cashier and only then releases the unit (CON-6); a member's
-// referral recorded at signing, confirmed by the cashier, is redeemable exactly when the buyer has
-// paid 80% of the price (CON-11).
+// that changes the plan rebuilds finance's schedule (CON-5); a unit change after signing 换房
+// holds the new unit through the amendment's audit, then sells it and frees the old one, or
+// releases it when rejected (CON-5, INV-4); a cancellation after review is approved once,
+// refunded by the cashier and only then releases the unit (CON-6); a member's referral recorded
+// at signing, confirmed by the cashier, is redeemable exactly when the buyer has paid 80% of the
+// price (CON-11).
 #include <gtest/gtest.h>
 
 #include "sales/ids.hpp"
@@ -20,7 +22,7 @@ class AfterSigning : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         stack_ = new Stack("after_signing", {"inventory", "contract", "finance", "gateway"});
-        project_ = new Stack::Project(stack_->released_project(3, 2));
+        project_ = new Stack::Project(stack_->released_project(6, 2));
     }
     static void TearDownTestSuite() {
         delete project_;
@@ -55,6 +57,17 @@ class AfterSigning : public ::testing::Test {
                      {"receipt_no", "R-" + sales::new_uuid().substr(0, 12)}});
         body.update(extra);
         return stack_->call("gateway", "POST", "/api/v1/payments", body, Stack::auth("cashier"));
+    }
+    // Another buyer subscribes `unit_id` (one-off, no discount).
+    static sales::http::ClientResponse subscribe(const std::string& unit_id) {
+        return stack_->call("gateway", "POST", "/api/v1/subscriptions",
+                            {{"unit_id", unit_id},
+                             {"customer_id", sales::new_uuid()},
+                             {"discount_fen", 0},
+                             {"payment_plan", "one_off"},
+                             {"deposit_fen", 5'000'000},
+                             {"signing_deadline", Stack::date_in_days(30)}},
+                            Stack::auth("sales_rep"));
     }
     static std::string handover_state(const std::string& contract_id) {
         return contract(contract_id)["handover_state"];
@@ -228,6 +241,110 @@ TEST_F(AfterSigning, Con5AnAmendmentThatChangesThePlanRebuildsTheSchedule) {
     EXPECT_EQ(finance_events("finance.schedule.changed", "contract_id", deal.contract_id), 1);
 }
 
+// CON-5 unit change after signing 换房: request → the new unit held (a rival's subscription is
+// refused while the amendment is in audit) → four approvals → the contract on the new unit at
+// its price, the new unit sold, the old one available, finance's schedule rebuilt.
+TEST_F(AfterSigning, Con5AUnitChangeHoldsTheNewUnitThenSellsItAndFreesTheOldOne) {
+    const auto deal = stamped_deal(project_->unit_ids[3]);
+    ASSERT_FALSE(HasFailure());
+    const std::string new_unit_id = project_->unit_ids[4];
+    const auto before = unit(new_unit_id);
+    ASSERT_EQ(before["status"], "available");
+    const std::int64_t new_price = before["list_total_fen"];  // discount 0 carries over
+    ASSERT_NE(new_price, deal.price_fen);
+
+    const auto amendment = ok("POST", "/api/v1/contracts/" + deal.contract_id + "/amendments",
+                              {{"new_unit_id", new_unit_id}, {"reason", "客户换房（CON-5）"}},
+                              "sales_supervisor", 201);
+    const std::string amendment_id = amendment["id"];
+    EXPECT_EQ(amendment["changes"]["old_unit_id"], deal.unit_id);
+    EXPECT_EQ(amendment["changes"]["new_unit_id"], new_unit_id);
+    EXPECT_EQ(amendment["new_terms"]["list_total_fen"], new_price);
+    EXPECT_EQ(amendment["new_terms"]["price_fen"], new_price);
+    EXPECT_EQ(amendment["new_terms"]["contract_gross_area_centi_m2"],
+              before["gross_area_centi_m2"]);
+    // The hold: the new unit is taken for the amendment at once, the old unit stays sold.
+    EXPECT_EQ(unit(new_unit_id)["status"], "held");
+    EXPECT_EQ(unit(deal.unit_id)["status"], "signed");
+
+    // The race: someone else subscribes the new unit while the amendment is in audit.
+    sales::test::expect_error(subscribe(new_unit_id), 409, "unit_not_available");
+    // The original stays in force until the last approval (CON-5).
+    EXPECT_EQ(contract(deal.contract_id)["unit_id"], deal.unit_id);
+    EXPECT_EQ(balance(deal.contract_id)["total_fen"], deal.price_fen);
+    for (const char* role :
+         {"sales_supervisor", "sales_manager", "finance_supervisor", "finance_director"}) {
+        ok("POST", "/api/v1/amendments/" + amendment_id + "/audit/approve",
+           {{"note", std::string("同意换房 ") + role}}, role);
+    }
+    const auto changed = contract(deal.contract_id);
+    EXPECT_EQ(changed["unit_id"], new_unit_id);
+    EXPECT_EQ(changed["unit_number"], before["unit_number"]);
+    EXPECT_EQ(changed["list_total_fen"], new_price);
+    EXPECT_EQ(changed["price_fen"], new_price);
+    EXPECT_EQ(changed["contract_gross_area_centi_m2"], before["gross_area_centi_m2"]);
+    EXPECT_EQ(changed["contract_internal_area_centi_m2"], before["internal_area_centi_m2"]);
+
+    // INV-4: the new unit sold and the old one free, never both sold for the contract.
+    ASSERT_TRUE(eventually(
+        [&] {
+            const std::string now_new = unit(new_unit_id)["status"];
+            const std::string now_old = unit(deal.unit_id)["status"];
+            EXPECT_FALSE(now_new == "signed" && now_old == "signed") << "both units sold";
+            return now_new == "signed" && now_old == "available";
+        },
+        std::chrono::seconds(20),
+        std::chrono::milliseconds(250)));  // within the gateway's rate limit
+    EXPECT_EQ(unit(new_unit_id)["deal_price_fen"], new_price);
+    // Finance rebuilt the schedule from the new price; the deposit still counts.
+    ASSERT_TRUE(eventually([&] { return balance(deal.contract_id)["total_fen"] == new_price; }));
+    EXPECT_EQ(balance(deal.contract_id)["paid_fen"], deal.deposit_fen);
+    EXPECT_EQ(finance_events("finance.schedule.changed", "contract_id", deal.contract_id), 1);
+    // The old unit can be sold again; the new one cannot (one live deal per unit).
+    EXPECT_EQ(subscribe(deal.unit_id).status, 201);
+}
+
+// CON-5: a unit that cannot be held is refused with nothing written; a rejected unit change
+// releases the hold and leaves the contract, its unit and finance as they were.
+TEST_F(AfterSigning, Con5ARejectedUnitChangeReleasesTheHoldAndChangesNothing) {
+    const auto deal = stamped_deal(project_->unit_ids[5]);
+    ASSERT_FALSE(HasFailure());
+    const auto path = "/api/v1/contracts/" + deal.contract_id + "/amendments";
+    // Taken by another buyer's subscription: 409, no amendment, no hold.
+    const std::string taken = project_->unit_ids[7];
+    EXPECT_EQ(subscribe(taken).status, 201);
+    sales::test::expect_error(
+        stack_->call("gateway", "POST", path, {{"new_unit_id", taken}, {"reason", "换房"}},
+                     Stack::auth("sales_supervisor")),
+        409, "unit_not_available");
+    sales::test::expect_error(
+        stack_->call("gateway", "POST", path, {{"new_unit_id", deal.unit_id}, {"reason", "换房"}},
+                     Stack::auth("sales_supervisor")),
+        400, "validation_failed");
+    EXPECT_EQ(contract(deal.contract_id)["amendments"].size(), 0u) << "nothing written";
+
+    const std::string new_unit_id = project_->unit_ids[6];
+    const std::string amendment_id =
+        ok("POST", path, {{"new_unit_id", new_unit_id}, {"reason", "客户换房（CON-5）"}},
+           "sales_supervisor", 201)["id"];
+    EXPECT_EQ(unit(new_unit_id)["status"], "held");
+    ok("POST", "/api/v1/amendments/" + amendment_id + "/audit/approve", {{"note", "同意"}},
+       "sales_supervisor");
+    const auto rejected = ok("POST", "/api/v1/amendments/" + amendment_id + "/audit/reject",
+                             {{"note", "不同意换房"}}, "sales_manager");
+    EXPECT_EQ(rejected["status"], "rejected");
+    // The hold is released; everything else stays as it was.
+    ASSERT_TRUE(eventually([&] { return unit(new_unit_id)["status"] == "available"; }));
+    EXPECT_EQ(unit(deal.unit_id)["status"], "signed");
+    const auto kept = contract(deal.contract_id);
+    EXPECT_EQ(kept["unit_id"], deal.unit_id);
+    EXPECT_EQ(kept["price_fen"], deal.price_fen);
+    EXPECT_EQ(balance(deal.contract_id)["total_fen"], deal.price_fen);
+    EXPECT_EQ(finance_events("finance.schedule.changed", "contract_id", deal.contract_id), 0);
+    // The released unit is for sale again.
+    EXPECT_EQ(subscribe(new_unit_id).status, 201);
+}
+
 TEST_F(AfterSigning, Con6ACancellationIsApprovedOnceRefundedThenTheUnitIsAvailable) {
     const auto deal = stamped_deal(project_->unit_ids[2]);
     ASSERT_FALSE(HasFailure());
@@ -273,12 +390,12 @@ TEST_F(AfterSigning, Con6ACancellationIsApprovedOnceRefundedThenTheUnitIsAvailab
 TEST_F(AfterSigning, Con11ReferralPointsAreRedeemableExactlyAtEightyPercentPaid) {
     // The member 会员 is an owner: the buyer of a signed contract.
     const auto member = sales::new_uuid();
-    stamped_deal(project_->unit_ids[3], member);
+    stamped_deal(project_->unit_ids[8], member);
     ASSERT_FALSE(HasFailure());
 
     // Only a member refers, and never the buyer: the signing is refused and writes nothing.
     const auto buyer = sales::new_uuid();
-    const auto sub = confirmed_subscription(project_->unit_ids[5], buyer);
+    const auto sub = confirmed_subscription(project_->unit_ids[9], buyer);
     ASSERT_FALSE(HasFailure());
     const json plan = {{"kind", "one_off"}, {"due_date", Stack::date_in_days(10)}};
     for (const auto& [referrer, code] : {std::pair{sales::new_uuid(), "referrer_not_member"},
@@ -295,7 +412,7 @@ TEST_F(AfterSigning, Con11ReferralPointsAreRedeemableExactlyAtEightyPercentPaid)
 
     // The referred deal: the rep records the member at signing (会员积分申请书).
     const auto deal =
-        stamped_deal(project_->unit_ids[4], sales::new_uuid(), {{"referrer_customer_id", member}});
+        stamped_deal(project_->unit_ids[10], sales::new_uuid(), {{"referrer_customer_id", member}});
     ASSERT_FALSE(HasFailure());
     EXPECT_EQ(contract(deal.contract_id)["referrer_customer_id"], member);
     const auto referrals = [&] {

@@ -44,7 +44,7 @@ int main() {
                                units->on_event(payload, service.nats().reconnects());
                            });
             contract::adapters::add_routes(service, ctx, rpc_timeout, *units);
-            contract::adapters::add_contract_routes(service, ctx);
+            contract::adapters::add_contract_routes(service, ctx, rpc_timeout);
             contract::adapters::add_contract_search_routes(service, ctx);
             // CON-7: the registration due day of contracts stamped before it was recorded.
             service.at_start([&ctx] { contract::app::fill_registration_due(ctx); });

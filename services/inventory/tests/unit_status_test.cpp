@@ -30,13 +30,14 @@ const std::map<std::pair<S, A>, S>& legal() {
         {{S::signed_, A::hand_over}, S::handed_over},
         {{S::signed_, A::release_contract}, S::available},  // CON-6
         {{S::subscribed, A::reopen}, S::held},              // FIN-3 deposit reversed
+        {{S::held, A::change_signed}, S::signed_},          // CON-5 unit change after signing
     };
     return table;
 }
 
 TEST(UnitStatus, EveryActionAndStatusIsCovered) {
     EXPECT_EQ(all_statuses().size(), 7u);
-    EXPECT_EQ(all_actions().size(), 14u);
+    EXPECT_EQ(all_actions().size(), 15u);
 }
 
 TEST(UnitStatus, EveryLegalTransitionReachesItsTarget) {
@@ -69,7 +70,7 @@ TEST(UnitStatus, EveryOtherPairIsRejectedWithAClearError) {
             ++rejected;
         }
     }
-    EXPECT_EQ(rejected, 7 * 14 - static_cast<int>(legal().size()));
+    EXPECT_EQ(rejected, 7 * 15 - static_cast<int>(legal().size()));
 }
 
 TEST(UnitStatus, SourcesMatchTheLegalTable) {

@@ -18,8 +18,9 @@ namespace amendment_store {
 namespace {
 
 constexpr const char* kInsert = R"sql(
-INSERT INTO amendments (id, contract_id, status, changes, new_terms, reason, requested_by)
-VALUES ($1::uuid, $2::uuid, 'in_audit', $3::jsonb, $4::jsonb, $5, $6)
+INSERT INTO amendments (id, contract_id, status, changes, new_terms, reason, requested_by,
+    new_unit_id)
+VALUES ($1::uuid, $2::uuid, 'in_audit', $3::jsonb, $4::jsonb, $5, $6, $7::uuid)
 ON CONFLICT DO NOTHING)sql";
 
 constexpr const char* kFind = R"sql(
@@ -31,7 +32,8 @@ constexpr const char* kSetStatus =
 
 constexpr const char* kRejectOpen = R"sql(
 UPDATE amendments SET status = 'rejected', decided_at = now()
-WHERE contract_id = $1::uuid AND status = 'in_audit')sql";
+WHERE contract_id = $1::uuid AND status = 'in_audit'
+RETURNING id::text AS id, new_unit_id::text AS new_unit_id)sql";
 
 constexpr const char* kDocument = R"sql(
 SELECT (to_jsonb(a) - 'requested_at' - 'decided_at')::text AS doc
@@ -45,7 +47,7 @@ FROM amendments a WHERE contract_id = $1::uuid ORDER BY requested_at)sql";
 
 bool insert(Tx& tx, const NewAmendment& a) {
     return tx.exec(kInsert, {a.id, a.contract_id, a.changes.dump(), a.new_terms.dump(), a.reason,
-                             a.requested_by})
+                             a.requested_by, sales::db::param(a.new_unit_id)})
                .affected_rows() > 0;
 }
 
@@ -61,8 +63,11 @@ void set_status(Tx& tx, const std::string& id, const std::string& status) {
     tx.exec(kSetStatus, {id, status});
 }
 
-void reject_open(Tx& tx, const std::string& contract_id) {
-    tx.exec(kRejectOpen, {contract_id});
+std::optional<UnitHold> reject_open(Tx& tx, const std::string& contract_id) {
+    const auto row = tx.exec_maybe_one(kRejectOpen, {contract_id});
+    if (!row || !row->opt_text("new_unit_id"))
+        return std::nullopt;
+    return UnitHold{row->text("id"), *row->opt_text("new_unit_id")};
 }
 
 json document(Tx& tx, const std::string& id) {

@@ -19,6 +19,7 @@ struct NewAmendment {
     nlohmann::json new_terms;
     std::string reason;
     std::string requested_by;
+    std::optional<std::string> new_unit_id;  // CON-5 换房: held in inventory under the amendment id
 };
 // False when the contract already has an amendment in audit (one open at a time).
 bool insert(sales::db::Tx& tx, const NewAmendment& amendment);
@@ -31,8 +32,13 @@ struct Amendment {
 std::optional<Amendment> find(sales::db::Tx& tx, const std::string& id);
 // Decided: approved or rejected.
 void set_status(sales::db::Tx& tx, const std::string& id, const std::string& status);
-// The contract's amendment in audit, if any, is rejected (the contract was cancelled).
-void reject_open(sales::db::Tx& tx, const std::string& contract_id);
+// The contract's amendment in audit, if any, is rejected (the contract was cancelled). Returns
+// the hold it had on a new unit (CON-5 换房), to release in inventory.
+struct UnitHold {
+    std::string amendment_id;  // the hold's id in inventory
+    std::string unit_id;
+};
+std::optional<UnitHold> reject_open(sales::db::Tx& tx, const std::string& contract_id);
 // As the API shows it.
 nlohmann::json document(sales::db::Tx& tx, const std::string& id);
 nlohmann::json for_contract(sales::db::Tx& tx, const std::string& contract_id);

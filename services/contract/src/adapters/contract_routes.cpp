@@ -159,20 +159,25 @@ void add_signing_and_audit_routes(sales::service::Service& service, const app::C
 }
 
 void add_amendment_cancellation_handover_routes(sales::service::Service& service,
-                                                const app::Context& ctx) {
-    // CON-5 amendments.
+                                                const app::Context& ctx,
+                                                std::chrono::milliseconds rpc_timeout) {
+    auto* svc = &service;
+    // CON-5 amendments; `new_unit_id`: a unit change after signing 换房 (held in inventory).
     service.route(
         "POST", "/api/v1/contracts/{id}/amendments", {"contract.amend"},
-        [&ctx](Request& request, const Principal& caller) {
-            const Body b(request, {"customer_id", "discount_fen", "plan", "reason"});
+        [&ctx, svc, rpc_timeout](Request& request, const Principal& caller) {
+            const Body b(request, {"customer_id", "discount_fen", "plan", "new_unit_id", "reason"});
             domain::AmendmentChange change;
             change.customer_id = b.opt_uuid("customer_id");
             change.discount_fen = b.opt_integer("discount_fen", 0, kMaxFen);
             change.plan = read_plan(b, ctx.today());
+            const auto new_unit_id = b.opt_uuid("new_unit_id");
             const auto reason = b.text("reason", kMaxReasonLength);
             b.check();
+            app::InventoryClient inventory(svc->nats(), rpc_timeout);
             return Response::json(
-                201, app::request_amendment(ctx, caller, request.params.at("id"), change, reason));
+                201, app::request_amendment(ctx, inventory, caller, request.params.at("id"), change,
+                                            new_unit_id, reason));
         });
 
     // CON-6 cancellation after review: a refund request the finance director decides.
@@ -184,9 +189,11 @@ void add_amendment_cancellation_handover_routes(sales::service::Service& service
                  return app::request_contract_cancellation(ctx, caller, id, refund, reason);
              });
     add_decisions(service, "/api/v1/contracts/{id}/cancellation/", {"refund.approve"},
-                  [&ctx](const Principal& caller, const std::string& id, bool approve,
-                         const std::string& note) {
-                      return app::decide_contract_cancellation(ctx, caller, id, approve, note);
+                  [&ctx, svc, rpc_timeout](const Principal& caller, const std::string& id,
+                                           bool approve, const std::string& note) {
+                      app::InventoryClient inventory(svc->nats(), rpc_timeout);
+                      return app::decide_contract_cancellation(ctx, inventory, caller, id, approve,
+                                                               note);
                   });
 
     // CON-10 area settlement steps (the settlement's contract decides the project scope).
@@ -254,7 +261,8 @@ void add_amendment_cancellation_handover_routes(sales::service::Service& service
 
 }  // namespace
 
-void add_contract_routes(sales::service::Service& service, const app::Context& ctx) {
+void add_contract_routes(sales::service::Service& service, const app::Context& ctx,
+                         std::chrono::milliseconds rpc_timeout) {
     add_signing_and_audit_routes(service, ctx);
     add_approval_routes(service, ctx,
                         {domain::ApprovalKind::discount_slip, "/api/v1/discount-slips",
@@ -265,7 +273,7 @@ void add_contract_routes(sales::service::Service& service, const app::Context& c
     add_approval_routes(service, ctx,
                         {domain::ApprovalKind::early_handover, "/api/v1/early-handover-approvals",
                          "handover.manage", "handover.approve_early"});
-    add_amendment_cancellation_handover_routes(service, ctx);
+    add_amendment_cancellation_handover_routes(service, ctx, rpc_timeout);
 
     // Lists.
     for (const char* list : {"handover-eligible", "early-handover", "handover-to-confirm",

@@ -3,6 +3,7 @@
 #include "adapters/outbox.hpp"
 #include "adapters/rows.hpp"
 #include "sales/failure.hpp"
+#include "sales/ids.hpp"
 
 namespace contract::contract_store {
 namespace {
@@ -109,7 +110,13 @@ constexpr const char* kSetEarlyApproval =
 
 constexpr const char* kSetTerms = R"sql(
 UPDATE contracts SET customer_id = $2::uuid, discount_fen = $3, price_fen = $4, plan = $5::jsonb,
-    payment_plan = $5::jsonb ->> 'kind'
+    payment_plan = $5::jsonb ->> 'kind', list_total_fen = coalesce($6::bigint, list_total_fen)
+WHERE id = $1::uuid)sql";
+
+// CON-5 换房: the unit and the areas the new price was agreed on (unit price follows).
+constexpr const char* kSetUnit = R"sql(
+UPDATE contracts SET unit_id = $2::uuid, building_id = $3::uuid, unit_number = $4,
+    contract_gross_area_centi_m2 = $5::bigint, contract_internal_area_centi_m2 = $6::bigint
 WHERE id = $1::uuid)sql";
 
 domain::Plan stored_plan(const json& plan) {
@@ -301,9 +308,23 @@ void set_early_handover_approval(Tx& tx, const std::string& id, const std::strin
 }
 
 void set_terms(Tx& tx, const std::string& id, const json& terms) {
-    tx.exec(kSetTerms, {id, terms.at("customer_id").get<std::string>(),
-                        terms.at("discount_fen").get<std::int64_t>(),
-                        terms.at("price_fen").get<std::int64_t>(), terms.at("plan").dump()});
+    const auto list_total = terms.contains("list_total_fen")
+                                ? sales::db::param(terms.at("list_total_fen").get<std::int64_t>())
+                                : sales::db::Param(nullptr);
+    tx.exec(kSetTerms,
+            {id, terms.at("customer_id").get<std::string>(),
+             terms.at("discount_fen").get<std::int64_t>(),
+             terms.at("price_fen").get<std::int64_t>(), terms.at("plan").dump(), list_total});
+}
+
+void set_unit(Tx& tx, const std::string& id, const domain::NewUnit& unit) {
+    using sales::db::Param;
+    const auto text = [](const std::string& t) { return t.empty() ? Param(nullptr) : Param(t); };
+    const auto area = [](std::int64_t a) { return a > 0 ? Param(a) : Param(nullptr); };
+    tx.exec(kSetUnit, {id, unit.unit_id,
+                       sales::is_uuid(unit.building_id) ? Param(unit.building_id) : Param(nullptr),
+                       text(unit.unit_number), area(unit.areas.gross_area_centi_m2),
+                       area(unit.areas.internal_area_centi_m2)});
 }
 
 }  // namespace contract::contract_store

@@ -79,5 +79,7 @@ void set_early_handover_approval(sales::db::Tx& tx, const std::string& id,
                                  const std::string& approval_id);
 // CON-5: an approved amendment's terms {customer_id, discount_fen, price_fen, plan}.
 void set_terms(sales::db::Tx& tx, const std::string& id, const nlohmann::json& terms);
+// CON-5 换房: an approved amendment's new unit, its location and the areas of its price.
+void set_unit(sales::db::Tx& tx, const std::string& id, const domain::NewUnit& unit);
 
 }  // namespace contract::contract_store

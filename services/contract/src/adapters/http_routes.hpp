@@ -17,7 +17,9 @@ void add_routes(sales::service::Service& service, const app::Context& ctx,
 
 // Contract routes (CON-3 … CON-9): signing, approvals, audit, stamping, registration,
 // amendments, cancellation after review, handover and the lists.
-void add_contract_routes(sales::service::Service& service, const app::Context& ctx);
+// Inventory RPCs (CON-5 换房 holds) time out after `rpc_timeout`.
+void add_contract_routes(sales::service::Service& service, const app::Context& ctx,
+                         std::chrono::milliseconds rpc_timeout);
 
 // GET /api/v1/contracts (contract search 合同查询) and GET
 // /api/v1/contracts/awaiting-registration (CON-7).

@@ -7,7 +7,12 @@ namespace {
 constexpr const char* kDealStates = R"sql(
 SELECT s.id::text AS id, s.status, s.unit_id::text AS unit_id, c.status AS contract_status
 FROM subscriptions s LEFT JOIN contracts c ON c.subscription_id = s.id
-WHERE s.id = ANY($1::uuid[]))sql";
+WHERE s.id = ANY($1::uuid[])
+UNION ALL
+-- CON-5 换房: a new unit is held under its amendment's id while the amendment is in audit.
+SELECT a.id::text, CASE WHEN a.status = 'in_audit' THEN 'amendment_in_audit' ELSE 'cancelled' END,
+    a.new_unit_id::text, NULL
+FROM amendments a WHERE a.id = ANY($1::uuid[]) AND a.new_unit_id IS NOT NULL)sql";
 
 constexpr const char* kLivePage = R"sql(
 SELECT s.id::text AS id, s.unit_id::text AS unit_id

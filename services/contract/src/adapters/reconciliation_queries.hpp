@@ -9,7 +9,8 @@
 namespace contract::reconciliation_queries {
 
 // For each of `subscription_ids` contract has: id, status, unit_id, contract_status (null
-// without a contract).
+// without a contract). An id of an amendment with a unit change (CON-5 换房: its hold) comes as
+// status `amendment_in_audit` (live) with its new unit, or `cancelled` once decided.
 sales::db::Result deal_states(sales::db::Tx& tx, const std::vector<std::string>& subscription_ids);
 
 // Subscriptions that should hold a unit in inventory (not cancelled, and their contract, if any,

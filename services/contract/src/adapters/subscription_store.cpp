@@ -79,6 +79,12 @@ const std::string kLockDepositOfEntry =
 constexpr const char* kSetUnitLocation = R"sql(
 UPDATE subscriptions SET building_id = $2::uuid, unit_number = $3 WHERE id = $1::uuid)sql";
 
+// CON-5 换房 after signing: the signed subscription follows its contract to the new unit.
+constexpr const char* kSetUnit = R"sql(
+UPDATE subscriptions SET unit_id = $2::uuid, gross_area_centi_m2 = $3::bigint,
+    internal_area_centi_m2 = $4::bigint, updated_at = now()
+WHERE id = $1::uuid)sql";
+
 constexpr const char* kMarkDepositReversed =
     "UPDATE subscription_deposits SET reversed_by_entry_id = $2::uuid WHERE entry_id = $1::uuid";
 
@@ -222,6 +228,13 @@ void set_unit_location(Tx& tx, const std::string& id, const std::string& buildin
     tx.exec(kSetUnitLocation,
             {id, sales::is_uuid(building_id) ? param(building_id) : Param(nullptr),
              usable_number ? param(unit_number) : Param(nullptr)});
+}
+
+void set_unit(Tx& tx, const std::string& id, const domain::NewUnit& unit) {
+    const auto area = [](std::int64_t a) { return a > 0 ? Param(a) : Param(nullptr); };
+    tx.exec(kSetUnit, {id, unit.unit_id, area(unit.areas.gross_area_centi_m2),
+                       area(unit.areas.internal_area_centi_m2)});
+    set_unit_location(tx, id, unit.building_id, unit.unit_number);
 }
 
 }  // namespace contract::subscription_store

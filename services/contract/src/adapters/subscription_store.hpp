@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/contract.hpp"
 #include "domain/subscription.hpp"
 #include "sales/db.hpp"
 
@@ -60,6 +61,9 @@ std::optional<AppliedDeposit> lock_deposit_of_entry(sales::db::Tx& tx, const std
 // a building id that is not a UUID, or an empty or over-long number, is stored as unknown.
 void set_unit_location(sales::db::Tx& tx, const std::string& id, const std::string& building_id,
                        const std::string& unit_number);
+// CON-5 换房 after signing: the signed subscription moves with its contract to the new unit
+// (unit, areas, location), so that a unit has one live deal here (INV-4).
+void set_unit(sales::db::Tx& tx, const std::string& id, const domain::NewUnit& unit);
 
 void mark_deposit_reversed(sales::db::Tx& tx, const std::string& entry_id,
                            const std::string& reversal_entry_id);

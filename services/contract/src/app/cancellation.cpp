@@ -29,10 +29,12 @@ nlohmann::json request_contract_cancellation(const Context& ctx, const sales::Pr
     });
 }
 
-nlohmann::json decide_contract_cancellation(const Context& ctx, const sales::Principal& caller,
-                                            const std::string& id, bool approve,
-                                            const std::string& note) {
-    return ctx.db.transaction([&](Tx& tx) {
+nlohmann::json decide_contract_cancellation(const Context& ctx, InventoryClient& inventory,
+                                            const sales::Principal& caller, const std::string& id,
+                                            bool approve, const std::string& note) {
+    std::optional<amendment_store::UnitHold> hold;
+    auto decided = ctx.db.transaction([&](Tx& tx) {
+        hold.reset();
         auto c = load_for(tx, caller, id);
         const auto request = refund_request_store::lock_open(tx, c.id);
         if (!request) {
@@ -59,9 +61,16 @@ nlohmann::json decide_contract_cancellation(const Context& ctx, const sales::Pri
         const auto change = domain::cancellation_approved(c, *request, by);
         if (c.status == domain::ContractStatus::cancelled)
             contract_store::set_cancelled(tx, c.id);
-        amendment_store::reject_open(tx, c.id);  // open amendments die with the contract
+        hold = amendment_store::reject_open(tx, c.id);  // open amendments die with the contract
         return saved(tx, c, change);
     });
+    if (hold) {
+        // CON-5 换房: the rejected amendment's hold on its new unit ends (best effort; the hold
+        // reconciliation frees it otherwise, the amendment being no longer in audit).
+        inventory.release_quietly(hold->unit_id, hold->amendment_id, caller.user_id,
+                                  "contract cancelled: its unit change was not approved");
+    }
+    return decided;
 }
 
 }  // namespace contract::app

@@ -11,6 +11,7 @@
 #include "adapters/contract_queries.hpp"
 #include "adapters/project_store.hpp"
 #include "app/context.hpp"
+#include "app/inventory_client.hpp"
 #include "domain/contract.hpp"
 #include "sales/bus.hpp"
 #include "sales/principal.hpp"
@@ -76,9 +77,16 @@ nlohmann::json register_contract(const Context& ctx, const sales::Principal& cal
                                  sales::Date registration_date, const std::string& registration_no);
 
 // CON-5.
-nlohmann::json request_amendment(const Context& ctx, const sales::Principal& caller,
-                                 const std::string& contract_id,
-                                 const domain::AmendmentChange& change, const std::string& reason);
+// `new_unit_id` (换房): the unit is held in inventory for the amendment first (409
+// unit_not_available when it cannot be); its price terms become the new terms, the contract's
+// discount re-checked (CON-3, REG-2). On the final approval the contract and its subscription
+// move to it (contract.amendment.approved: inventory sells it and frees the old unit); on a
+// rejection the hold is released (contract.amendment.rejected).
+nlohmann::json request_amendment(const Context& ctx, InventoryClient& inventory,
+                                 const sales::Principal& caller, const std::string& contract_id,
+                                 const domain::AmendmentChange& change,
+                                 const std::optional<std::string>& new_unit_id,
+                                 const std::string& reason);
 nlohmann::json decide_amendment_audit(const Context& ctx, const sales::Principal& caller,
                                       const std::string& amendment_id, bool approve,
                                       const std::string& note);
@@ -87,9 +95,10 @@ nlohmann::json decide_amendment_audit(const Context& ctx, const sales::Principal
 nlohmann::json request_contract_cancellation(const Context& ctx, const sales::Principal& caller,
                                              const std::string& id, std::int64_t refund_fen,
                                              const std::string& reason);
-nlohmann::json decide_contract_cancellation(const Context& ctx, const sales::Principal& caller,
-                                            const std::string& id, bool approve,
-                                            const std::string& note);
+// An approval rejects the contract's amendment in audit; its hold on a new unit is released.
+nlohmann::json decide_contract_cancellation(const Context& ctx, InventoryClient& inventory,
+                                            const sales::Principal& caller, const std::string& id,
+                                            bool approve, const std::string& note);
 
 // CON-9.
 // The handover clerk records the handover → awaiting_confirmation.

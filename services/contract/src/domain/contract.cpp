@@ -155,15 +155,18 @@ ContractTerms amended_terms(const ContractTerms& current, const AmendmentChange&
     ContractTerms next = current;
     if (change.customer_id)
         next.customer_id = *change.customer_id;
-    if (change.discount_fen) {
-        if (*change.discount_fen < 0 || *change.discount_fen > current.list_total_fen) {
-            sales::fail_rule("discount_exceeds_list_total",
-                             "the discount must lie between 0 and the list total",
-                             {{"list_total_fen", current.list_total_fen},
-                              {"discount_fen", *change.discount_fen}});
-        }
+    // CON-5 换房: the new unit's list total; the contract's discount carries over unless changed.
+    if (change.unit)
+        next.list_total_fen = change.unit->list_total_fen;
+    if (change.discount_fen)
         next.discount_fen = *change.discount_fen;
-        next.price_fen = current.list_total_fen - *change.discount_fen;
+    if (change.discount_fen || change.unit) {
+        if (next.discount_fen < 0 || next.discount_fen > next.list_total_fen) {
+            sales::fail_rule(
+                "discount_exceeds_list_total", "the discount must lie between 0 and the list total",
+                {{"list_total_fen", next.list_total_fen}, {"discount_fen", next.discount_fen}});
+        }
+        next.price_fen = next.list_total_fen - next.discount_fen;
     }
     if (change.plan) {
         next.plan = *change.plan;
@@ -189,8 +192,8 @@ ContractTerms amended_terms(const ContractTerms& current, const AmendmentChange&
                           {"price_fen", next.price_fen},
                           {"deposit_paid_fen", deposit_paid_fen}});
     }
-    if (next.customer_id == current.customer_id && next.discount_fen == current.discount_fen &&
-        to_json(next.plan) == to_json(current.plan)) {
+    if (!change.unit && next.customer_id == current.customer_id &&
+        next.discount_fen == current.discount_fen && to_json(next.plan) == to_json(current.plan)) {
         sales::fail_rule("no_change", "the amendment changes nothing", nlohmann::json::object());
     }
     return next;

@@ -155,11 +155,22 @@ struct ContractTerms {
     Plan plan;
 };
 
+// CON-5 unit change after signing 换房: the unit the contract moves to, as inventory holds it for
+// the amendment (its price terms: list total and areas, INV-1/INV-3).
+struct NewUnit {
+    std::string unit_id;
+    std::string building_id;
+    std::string unit_number;
+    std::int64_t list_total_fen = 0;
+    DealAreas areas;
+};
+
 struct AmendmentChange {
     std::optional<std::string> customer_id;
     std::optional<std::int64_t> discount_fen;
     std::optional<Plan> plan;
-    bool empty() const { return !customer_id && !discount_fen && !plan; }
+    std::optional<NewUnit> unit;  // 换房
+    bool empty() const { return !customer_id && !discount_fen && !plan && !unit; }
 };
 
 // The terms an amendment would produce: price = list total − new discount; the plan must be
@@ -170,6 +181,29 @@ struct AmendmentChange {
 // (REG-2, "deposit_exceeds_cap").
 ContractTerms amended_terms(const ContractTerms& current, const AmendmentChange& change,
                             std::int64_t deposit_paid_fen, std::int64_t deposit_cap_percent = 20);
+
+// CON-5 with CON-3: a discount beyond the project's standard rules (discount_needs_slip on the
+// new list total) is refused ("discount_slip_required") when the amendment changes the discount,
+// or when it changes the unit of a contract signed without a discount slip (the same discount is
+// a larger share of a cheaper unit). An unchanged discount a signing-time slip approved stands.
+void check_amended_discount(const ContractTerms& current, const ContractTerms& next,
+                            bool unit_changed, bool discount_contract,
+                            std::int64_t max_standard_discount_bp);
+
+// The contract's unit price (fen per m²) on the pricing basis's area: price × 100 ÷ area in
+// centi-m², rounded half up (as the contracts table computes it); nullopt without that area.
+std::optional<std::int64_t> unit_price_fen_per_m2(std::int64_t price_fen, const DealAreas& areas,
+                                                  PricingBasis basis);
+
+// The amendment's new terms as stored and sent in contract.amendment.approved `terms`
+// (docs/events.md): customer_id, list_total_fen, discount_fen, price_fen, payment_plan, plan;
+// with a unit change also `unit` {unit_id, building_id, unit_number, gross_area_centi_m2,
+// internal_area_centi_m2}, pricing_basis, contract_gross_area_centi_m2,
+// contract_internal_area_centi_m2 and unit_price_fen_per_m2 (CON-5 换房: the new unit's terms).
+nlohmann::json terms_json(const ContractTerms& terms, const std::optional<NewUnit>& unit,
+                          PricingBasis basis);
+// The unit change a stored `terms_json` carries, if any.
+std::optional<NewUnit> unit_of_terms(const nlohmann::json& terms);
 
 // ---- CON-9 handover eligibility ----
 // not_eligible → eligible (finance cleared) → not_eligible (uncleared);
@@ -265,11 +299,18 @@ ContractChange registered(Contract& c, const std::string& filed_at,
                           const By& by);
 // CON-5: only a reviewed contract in force is amended (Failure conflict "invalid_transition").
 void check_amendable(const Contract& c);
-// CON-5: an amendment entered its audit: contract.amendment.requested.
+// CON-5: an amendment entered its audit: contract.amendment.requested; with a unit change
+// (`changes.new_unit_id`) also `unit_change` {old_unit_id, new_unit_id, hold_id}: inventory keeps
+// the new unit held for the amendment until it is decided.
 ContractChange amendment_requested(Contract& c, const std::string& amendment_id,
                                    const nlohmann::json& changes, const By& by);
 // CON-5: a decided step of an amendment's chain: contract.audit.approved (a step before the
 // last), contract.amendment.approved (the last: `new_terms` apply now) or .rejected.
+// A unit change (new_terms.unit, 换房): both final events carry `unit_change` {old_unit_id,
+// new_unit_id, hold_id = the amendment id} and `subscription_id` (inventory sells the new unit
+// and frees the old one, or releases the hold); on approval `c` moves to the new unit and areas.
+// Approving a unit change of a contract whose handover is recorded or done: conflict
+// "invalid_transition".
 ContractChange amendment_decided(Contract& c, const std::string& amendment_id,
                                  const AuditOutcome& outcome, const nlohmann::json& new_terms,
                                  const By& by);

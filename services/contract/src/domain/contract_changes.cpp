@@ -53,6 +53,12 @@ nlohmann::json deal_data(const Contract& c, nlohmann::json fields) {
     return fields;
 }
 
+// CON-5 换房: what inventory needs to move the deal: the units and the hold's id.
+nlohmann::json unit_change_data(const std::string& old_unit_id, const std::string& new_unit_id,
+                                const std::string& amendment_id) {
+    return {{"old_unit_id", old_unit_id}, {"new_unit_id", new_unit_id}, {"hold_id", amendment_id}};
+}
+
 // CON-6: cancellation after review; a handed-over contract is not cancelled here.
 ContractStatus cancellable(const Contract& c) {
     const auto to = next_status(c.status, ContractAction::cancel);
@@ -161,12 +167,17 @@ ContractChange amendment_requested(Contract& c, const std::string& amendment_id,
                                    const nlohmann::json& changes, const By& by) {
     check_amendable(c);
     auto change = changed(c, c.status, "amendment_requested", {{"amendment_id", amendment_id}}, by);
-    emits(change, kAmendmentRequested,
-          {{"contract_id", c.id},
-           {"amendment_id", amendment_id},
-           {"project_id", c.project_id},
-           {"changes", changes},
-           {"reason", by.reason.value_or("")}});
+    nlohmann::json data = {{"contract_id", c.id},
+                           {"amendment_id", amendment_id},
+                           {"project_id", c.project_id},
+                           {"changes", changes},
+                           {"reason", by.reason.value_or("")}};
+    if (const auto it = changes.find("new_unit_id"); it != changes.end() && it->is_string()) {
+        // CON-5 换房: inventory keeps the new unit held for the amendment until it is decided.
+        data["subscription_id"] = c.subscription_id;
+        data["unit_change"] = unit_change_data(c.unit_id, it->get<std::string>(), amendment_id);
+    }
+    emits(change, kAmendmentRequested, std::move(data));
     return change;
 }
 
@@ -178,6 +189,17 @@ ContractChange amendment_decided(Contract& c, const std::string& amendment_id,
         sales::fail_conflict("invalid_transition", "the contract was cancelled meanwhile",
                              {{"contract_id", c.id}});
     }
+    const auto unit = unit_of_terms(new_terms);
+    if (unit && o.approved && o.complete &&
+        (c.handover == HandoverState::awaiting_confirmation ||
+         c.handover == HandoverState::handed_over)) {
+        // CON-5 换房 / CON-9: a unit being handed over is not exchanged any more.
+        sales::fail_conflict("invalid_transition",
+                             "the contract's unit is handed over (or its handover recorded): the "
+                             "unit is not changed",
+                             {{"contract_id", c.id}, {"handover_state", to_string(c.handover)}});
+    }
+    const auto old_unit_id = c.unit_id;
     auto audit = audit_data(c, o, 1, by);
     const auto action = !o.approved  ? "amendment_rejected"
                         : o.complete ? "amendment_approved"
@@ -196,6 +218,17 @@ ContractChange amendment_decided(Contract& c, const std::string& amendment_id,
     if (o.approved) {
         data["terms"] = new_terms;
         data["deposit_paid_fen"] = c.deposit_paid_fen;
+    }
+    if (unit) {
+        // CON-5 换房: approved, inventory sells the new unit and frees the old one; rejected, it
+        // releases the hold and everything stays as it was.
+        data["subscription_id"] = c.subscription_id;
+        data["unit_id"] = o.approved ? unit->unit_id : old_unit_id;
+        data["unit_change"] = unit_change_data(old_unit_id, unit->unit_id, amendment_id);
+        if (o.approved) {
+            c.unit_id = unit->unit_id;
+            c.areas = unit->areas;
+        }
     }
     emits(change, o.approved ? kAmendmentApproved : kAmendmentRejected, std::move(data));
     return change;

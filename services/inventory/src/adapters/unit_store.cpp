@@ -342,6 +342,12 @@ UnitUpdate confirm_deal(const std::string& subscription_id,
 UnitUpdate sign_deal(const std::string& subscription_id, std::int64_t price_fen) {
     return {kBySubscription, {subscription_id, price_fen}, kSignDeal};
 }
+UnitUpdate change_deal(const std::string& unit_id, const std::string& hold_id,
+                       const std::string& subscription_id, std::int64_t price_fen) {
+    return {kByIdAndSubscription,
+            {unit_id, hold_id, subscription_id, price_fen},
+            ", hold_subscription_id = $3::uuid, hold_until = NULL, deal_price_fen = $4::bigint"};
+}
 UnitUpdate reopen_deal(const std::string& subscription_id, const std::string& hold_until) {
     return {kBySubscription, {subscription_id, hold_until}, ", hold_until = $2::timestamptz"};
 }

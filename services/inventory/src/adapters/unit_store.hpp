@@ -91,6 +91,10 @@ UnitUpdate end_deal_of(const std::string& subscription_id);
 UnitUpdate confirm_deal(const std::string& subscription_id,
                         std::optional<std::int64_t> deal_price_fen);
 UnitUpdate sign_deal(const std::string& subscription_id, std::int64_t price_fen);
+// CON-5 换房: the unit held under `hold_id` (an amendment) takes the subscription's signed deal
+// at `price_fen` (no expiry).
+UnitUpdate change_deal(const std::string& unit_id, const std::string& hold_id,
+                       const std::string& subscription_id, std::int64_t price_fen);
 // FIN-3: the subscription's subscribed unit is held again until `hold_until`.
 UnitUpdate reopen_deal(const std::string& subscription_id, const std::string& hold_until);
 UnitUpdate expired_holds();

@@ -192,6 +192,102 @@ void on_contract_handed_over(Tx& tx, const Event& event) {
                 "handover for a unit that is not signed by the subscription; ignored");
 }
 
+namespace {
+// data.unit_change of a CON-5 unit change, or nullopt for another amendment.
+struct UnitChange {
+    std::string old_unit_id;
+    std::string new_unit_id;
+    std::string hold_id;
+};
+std::optional<UnitChange> unit_change(const Event& event) {
+    const auto it = event.data.find("unit_change");
+    if (it == event.data.end() || it->is_null())
+        return std::nullopt;
+    const auto uuid = [&](const char* field) {
+        const auto f = it->is_object() ? it->find(field) : it->end();
+        if (f == it->end() || !f->is_string() || !sales::is_uuid(f->get<std::string>())) {
+            throw sales::bus::PoisonMessage(event.type + " " + event.id + ": data.unit_change." +
+                                            field + " must be a UUID");
+        }
+        return f->get<std::string>();
+    };
+    return UnitChange{uuid("old_unit_id"), uuid("new_unit_id"), uuid("hold_id")};
+}
+}  // namespace
+
+void on_amendment_requested(Tx& tx, const Event& event, const HoldSettings& settings) {
+    const auto change = unit_change(event);
+    if (!change)
+        return;
+    const auto at = sales::parse_rfc3339(event.time);
+    const auto until =
+        sales::to_rfc3339((at ? *at : std::chrono::system_clock::now()) + settings.amendment_hold);
+    if (adapters::hold_store::extend_hold(tx, change->hold_id, until) > 0 ||
+        adapters::units_held_by(tx, change->hold_id) > 0)
+        return;
+    // The short hold lapsed before this event came (NATS was down): the approval will find no
+    // hold and change nothing; sales control must resolve it (reject the amendment).
+    sales::log::error("unit change requested for a unit its amendment no longer holds",
+                      {{"event_id", event.id},
+                       {"unit_id", change->new_unit_id},
+                       {"amendment_id", change->hold_id},
+                       {"status", adapters::unit_status(tx, change->new_unit_id).value_or("")}});
+}
+
+void on_amendment_approved(Tx& tx, const Event& event) {
+    const auto change = unit_change(event);
+    if (!change)
+        return;
+    const auto subscription_id = uuid_field(event, "subscription_id");
+    // data.terms.price_fen: the contract's new price, the sold unit's deal price.
+    const auto& terms = event.data.contains("terms") ? event.data["terms"] : event.data;
+    const auto price =
+        terms.is_object() ? terms.value("price_fen", nlohmann::json()) : nlohmann::json();
+    if (!price.is_number_integer() || price.get<std::int64_t>() < 0) {
+        throw sales::bus::PoisonMessage(event.type + " " + event.id +
+                                        ": data.terms.price_fen must be a non-negative integer");
+    }
+    const auto reason = "unit change (CON-5 换房) of contract " +
+                        text_field(event, {"contract_id"}, "?") + ", amendment " + change->hold_id;
+    // INV-4: the new unit is taken first; only then is the old one freed (never both sold, never
+    // neither). Both in this transaction.
+    const auto taken = change_status(
+        tx, {.actions = {UnitAction::change_signed},
+             .actor = "contract",
+             .reason = reason,
+             .which = updates::change_deal(change->new_unit_id, change->hold_id, subscription_id,
+                                           price.get<std::int64_t>())});
+    if (taken.empty()) {
+        sales::log::error(
+            "unit change approved but the new unit is not held for the amendment; the old unit "
+            "stays sold; sales control must resolve it",
+            {{"event_id", event.id},
+             {"unit_id", change->new_unit_id},
+             {"old_unit_id", change->old_unit_id},
+             {"amendment_id", change->hold_id},
+             {"status", adapters::unit_status(tx, change->new_unit_id).value_or("missing")}});
+        return;
+    }
+    change_status(tx, {.actions = {UnitAction::release_contract},
+                       .actor = "contract",
+                       .reason = reason + ": the old unit is released",
+                       .which = updates::end_deal(change->old_unit_id, subscription_id)});
+}
+
+void on_amendment_rejected(Tx& tx, const Event& event) {
+    const auto change = unit_change(event);
+    if (!change)
+        return;
+    // CON-5: a rejected amendment leaves everything as it was; its hold ends (and a hold request
+    // for it still on its way is refused).
+    adapters::hold_store::lock_subscription(tx, change->hold_id);
+    adapters::hold_store::record_released(tx, change->hold_id);
+    change_status(tx, {.actions = {UnitAction::release_deal},
+                       .actor = "contract",
+                       .reason = "unit change (CON-5 换房) rejected: amendment " + change->hold_id,
+                       .which = updates::end_deal(change->new_unit_id, change->hold_id)});
+}
+
 void on_contract_event(Tx& tx, const Event& event, const HoldSettings& settings) {
     if (event.type == "contract.subscription.created")
         on_subscription_created(tx, event, settings);
@@ -209,6 +305,12 @@ void on_contract_event(Tx& tx, const Event& event, const HoldSettings& settings)
         on_contract_cancelled(tx, event);
     else if (event.type == "contract.handed_over")
         on_contract_handed_over(tx, event);
+    else if (event.type == "contract.amendment.requested")
+        on_amendment_requested(tx, event, settings);
+    else if (event.type == "contract.amendment.approved")
+        on_amendment_approved(tx, event);
+    else if (event.type == "contract.amendment.rejected")
+        on_amendment_rejected(tx, event);
 }
 
 }  // namespace inventory::app

@@ -13,6 +13,10 @@ namespace inventory::app {
 struct HoldSettings {
     // How long past the deposit deadline a held unit stays held if contract never cancels it.
     std::chrono::seconds grace{600};
+    // CON-5 换房: how long a unit held for an amendment in audit stays held from its request
+    // (the amendment's decision ends the hold first; contract's hold reconciliation frees a hold
+    // whose amendment is gone).
+    std::chrono::seconds amendment_hold{std::chrono::hours(24 * 365)};
 };
 
 // contract.subscription.created: the subscription's short hold (taken over request/reply) is
@@ -42,8 +46,22 @@ void on_contract_handed_over(sales::db::Tx& tx, const sales::bus::Event& event);
 void on_deposit_reversed(sales::db::Tx& tx, const sales::bus::Event& event,
                          const HoldSettings& settings);
 
+// CON-5 unit change after signing 换房 (events with data.unit_change {old_unit_id, new_unit_id,
+// hold_id}; other amendments change nothing here):
+// contract.amendment.requested: the new unit's short hold (rpc.inventory.hold under hold_id) is
+// kept for `amendment_hold` from the event's time, until the amendment is decided.
+// contract.amendment.approved: in one transaction the new unit held under hold_id → signed for
+// data.subscription_id at data.terms.price_fen, and the old unit signed for the subscription →
+// available. When the new unit is no longer held for the amendment nothing changes (the old unit
+// stays sold; an error is logged for sales control): never two units or none for one contract.
+// contract.amendment.rejected: the new unit's hold → available (the contract keeps its unit).
+void on_amendment_requested(sales::db::Tx& tx, const sales::bus::Event& event,
+                            const HoldSettings& settings);
+void on_amendment_approved(sales::db::Tx& tx, const sales::bus::Event& event);
+void on_amendment_rejected(sales::db::Tx& tx, const sales::bus::Event& event);
+
 // The one consumer of contract.> (stream order between a subscription's and its contract's
-// events): dispatches the eight above by type; other types change nothing.
+// events): dispatches the eleven above by type; other types change nothing.
 void on_contract_event(sales::db::Tx& tx, const sales::bus::Event& event,
                        const HoldSettings& settings);
 

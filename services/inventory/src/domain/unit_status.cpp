@@ -31,6 +31,7 @@ const std::vector<Rule>& rules() {
         {A::hand_over, "hand_over", {S::signed_}, S::handed_over},
         {A::release_contract, "release_contract", {S::signed_}, S::available},
         {A::reopen, "reopen", {S::subscribed}, S::held},
+        {A::change_signed, "change_signed", {S::held}, S::signed_},
     };
     return table;
 }

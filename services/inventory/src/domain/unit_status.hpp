@@ -29,6 +29,8 @@ enum class UnitAction {
     hand_over,         // signed → handed_over (CON-9)
     release_contract,  // signed → available (CON-6: contract cancelled after review)
     reopen,            // subscribed → held (FIN-3: the deposit was reversed before signing)
+    change_signed,     // held → signed (CON-5 换房: a contract's approved unit change takes the
+                       // unit its amendment held)
 };
 
 const std::vector<UnitStatus>& all_statuses();
