@@ -115,7 +115,7 @@ export async function subscriptionFor(
   unitId: string,
   plan: 'one_off' | 'instalments' | 'mortgage',
   depositFen = 5_000_000,
-): Promise<{ customerId: string; customerName: string; subscription: Subscription }> {
+): Promise<{ customerId: string; customerName: string; phone: string; subscription: Subscription }> {
   const api = await asUser(rep)
   const phone = `139${String(Date.now()).slice(-8)}`
   const customerName = `测试客户${uniqueSuffix().slice(-4)}`
@@ -133,7 +133,7 @@ export async function subscriptionFor(
     { unit_id: unitId, customer_id: customer.id, payment_plan: plan, deposit_fen: depositFen, signing_deadline: deadline },
     [503],
   )
-  return { customerId: customer.id, customerName, subscription }
+  return { customerId: customer.id, customerName, phone, subscription }
 }
 
 /** "¥1,234,567.89" for integer fen, as the console prints it (BigInt, no floating point). */

@@ -131,8 +131,14 @@ TEST_F(CustomerLookupApi, ScopeRolesAndBadInput) {
     EXPECT_EQ(seen.size(), 2u);
     EXPECT_TRUE(by_id(lookup(here, "rep-x", "sales_rep", {sales::new_uuid()})).empty());
 
-    for (const char* role : {"cashier", "gm", "handover_clerk", "finance_director"})
+    for (const char* role : {"gm", "handover_clerk", "finance_director"})
         expect_error(lookup(here, "someone", role), 403, "forbidden");
+    // CON-11: the cashier and the finance supervisor name the members of referral points, masked.
+    for (const char* role : {"cashier", "finance_supervisor"}) {
+        seen = by_id(lookup(here, "someone", role));
+        ASSERT_EQ(seen.size(), 1u) << role;
+        EXPECT_EQ(seen.at(here)["pii_masked"], true) << role;
+    }
     expect_error(lookup("", "rep-lk-c", "sales_rep"), 400, "validation_failed");
     expect_error(lookup("not-a-uuid", "rep-lk-c", "sales_rep"), 400, "validation_failed");
     expect_error(lookup(here + ",", "rep-lk-c", "sales_rep"), 400, "validation_failed");

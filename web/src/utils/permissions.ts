@@ -285,7 +285,7 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   rule('POST', '/api/v1/customers', customerManage),
   rule('GET', '/api/v1/customers', customerRead),
   rule('GET', '/api/v1/customers/{id}', customerRead),
-  rule('GET', '/api/v1/customers:lookup', customerRead),
+  rule('GET', '/api/v1/customers:lookup', [...customerRead, 'referral.confirm', 'referral.redeem']),
   rule('PATCH', '/api/v1/customers/{id}', customerManage),
   rule('POST', '/api/v1/customers/{id}/stage', customerManage),
   rule('POST', '/api/v1/customers/{id}/events', customerRead),

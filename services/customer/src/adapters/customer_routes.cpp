@@ -167,36 +167,39 @@ void add_customer_routes(sales::service::Service& service, const app::Context& c
             200, app::list_customers(*c, caller_of(r, p, "GET /api/v1/customers"), filter));
     });
 
-    // Display data of up to 100 customers by id (the contract search's buyers), CUS-8 masked.
-    service.route("GET", "/api/v1/customers:lookup", kRead, [c](Request& r, const Principal& p) {
-        const auto ids = read_query(r, {"ids"}, [](const Query& q) {
-            std::vector<std::string> out;
-            const auto text = q.text("ids", app::kMaxLookupIds * 37);
-            if (!text) {
-                q.invalid("ids", "is required: comma-separated customer ids");
-                return out;
-            }
-            std::size_t start = 0;
-            while (true) {
-                const auto comma = text->find(',', start);
-                const auto id =
-                    text->substr(start, comma == std::string::npos ? comma : comma - start);
-                if (!sales::is_uuid(id)) {
-                    q.invalid("ids", "must be comma-separated UUIDs");
-                    return out;
-                }
-                if (std::find(out.begin(), out.end(), id) == out.end())
-                    out.push_back(id);
-                if (comma == std::string::npos)
-                    break;
-                start = comma + 1;
-            }
-            if (out.size() > app::kMaxLookupIds)
-                q.invalid("ids", "must name at most 100 customers");
-            return out;
-        });
-        return Response::json(200, app::lookup_customers(*c, caller_of(r, p), ids));
-    });
+    // Display data of up to 100 customers by id (the contract search's buyers; the members and
+    // buyers of referral points for finance, CON-11), CUS-8 masked.
+    service.route("GET", "/api/v1/customers:lookup",
+                  {"customer.manage", "customer.complaint", "referral.confirm", "referral.redeem"},
+                  [c](Request& r, const Principal& p) {
+                      const auto ids = read_query(r, {"ids"}, [](const Query& q) {
+                          std::vector<std::string> out;
+                          const auto text = q.text("ids", app::kMaxLookupIds * 37);
+                          if (!text) {
+                              q.invalid("ids", "is required: comma-separated customer ids");
+                              return out;
+                          }
+                          std::size_t start = 0;
+                          while (true) {
+                              const auto comma = text->find(',', start);
+                              const auto id = text->substr(
+                                  start, comma == std::string::npos ? comma : comma - start);
+                              if (!sales::is_uuid(id)) {
+                                  q.invalid("ids", "must be comma-separated UUIDs");
+                                  return out;
+                              }
+                              if (std::find(out.begin(), out.end(), id) == out.end())
+                                  out.push_back(id);
+                              if (comma == std::string::npos)
+                                  break;
+                              start = comma + 1;
+                          }
+                          if (out.size() > app::kMaxLookupIds)
+                              q.invalid("ids", "must name at most 100 customers");
+                          return out;
+                      });
+                      return Response::json(200, app::lookup_customers(*c, caller_of(r, p), ids));
+                  });
 
     service.route("GET", "/api/v1/customers/{id}", kRead, [c](Request& r, const Principal& p) {
         Query(r, {}).check();

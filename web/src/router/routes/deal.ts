@@ -28,6 +28,17 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '退款', permission: ['payment.collect', 'refund.approve'], menu: { group: '财务', order: 30 } },
   },
   {
+    // CON-11 会员积分: the cashier confirms applications, finance redeems points.
+    path: '/referrals',
+    name: 'referrals',
+    component: () => import('@/views/deal/ReferralsView.vue'),
+    meta: {
+      title: '会员积分',
+      permission: ['referral.confirm', 'referral.redeem', 'finance.reconcile', 'report.read'],
+      menu: { group: '财务', order: 40 },
+    },
+  },
+  {
     path: '/contracts/to-sign',
     name: 'contracts-to-sign',
     component: () => import('@/views/deal/ToSignView.vue'),

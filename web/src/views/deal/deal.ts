@@ -115,6 +115,8 @@ export interface Contract {
   handed_over_on: string | null
   handover_recorded_by?: string | null
   cancelled_at: string | null
+  /** CON-11: the member who referred the buyer */
+  referrer_customer_id?: string | null
   version: number
   /** only on GET /contracts/{id} */
   audits?: AuditStep[]
