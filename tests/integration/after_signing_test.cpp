@@ -512,6 +512,24 @@ TEST_F(AfterSigning, Con11ReferralPointsAreRedeemableExactlyAtEightyPercentPaid)
     EXPECT_EQ(mine["redeemed_points"], points);
     EXPECT_EQ(mine["balance_points"], 0);
     EXPECT_EQ(mine["entries"].size(), 2u);
+
+    // A wrong redemption is reversed (红冲) once, with a reason; a credit is not.
+    const auto reverse = [&](const std::string& entry_id) {
+        return stack_->call("gateway", "POST",
+                            "/api/v1/referral-points/entries/" + entry_id + "/reverse",
+                            {{"reason", "兑换单填错会员"}}, Stack::auth("finance_supervisor"));
+    };
+    const auto reversal = reverse(redeemed["id"]);
+    ASSERT_EQ(reversal.status, 201) << reversal.body;
+    EXPECT_EQ(json::parse(reversal.body)["points"], points);
+    EXPECT_EQ(json::parse(reversal.body)["balance_points"], points);
+    sales::test::expect_error(reverse(redeemed["id"]), 409, "already_reversed");
+    sales::test::expect_error(reverse(mine["entries"][0]["id"]), 409, "invalid_transition");
+    mine = ok("GET", points_path, nullptr, "finance_supervisor");
+    EXPECT_EQ(mine["balance_points"], points);
+    ASSERT_EQ(mine["entries"].size(), 3u);
+    EXPECT_EQ(mine["entries"][1]["reversed_by_entry_id"], json::parse(reversal.body)["id"]);
+    EXPECT_EQ(mine["entries"][2]["kind"], "reversal");
 }
 
 }  // namespace

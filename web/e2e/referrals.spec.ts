@@ -110,4 +110,15 @@ test('a referral recorded at signing is confirmed, credited at 80% paid and rede
   await expect(drawer.getByTestId('points-entries')).toContainText(`兑换单 DH-${project.code}`)
   await screenshot(page, 'referral-points-redeemed')
   await expectAccessible(page)
+
+  // 5. A wrong redemption is reversed (红冲) with a reason: the points are back.
+  await drawer.getByRole('button', { name: '冲销' }).click()
+  const prompt = page.getByRole('dialog', { name: '冲销兑换' })
+  await prompt.getByRole('textbox').fill('兑换单填错会员')
+  await prompt.getByRole('button', { name: '冲销' }).click()
+  await expect(drawer.getByTestId('points-balance')).toHaveText(String(points))
+  await expect(drawer.getByTestId('points-entries')).toContainText('冲销：兑换单填错会员')
+  await expect(drawer.getByTestId('points-entries')).toContainText('已冲销')
+  await expect(drawer.getByRole('button', { name: '冲销' })).toHaveCount(0)
+  await screenshot(page, 'referral-points-reversed')
 })

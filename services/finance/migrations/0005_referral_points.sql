@@ -19,21 +19,24 @@ CREATE TABLE referrals (
 );
 CREATE INDEX referrals_project_idx ON referrals (project_id, status, requested_at DESC);
 
--- The points ledger: credits (one per referred contract) and redemptions (negative), never
--- updated or deleted.
+-- The points ledger: credits (one per referred contract), redemptions (negative) and reversals of
+-- redemptions (红冲 of a wrong redemption, positive, once per redemption), never updated or
+-- deleted.
 CREATE TABLE referral_point_entries (
     id                   uuid PRIMARY KEY,
     project_id           uuid NOT NULL,
     referrer_customer_id uuid NOT NULL,
-    kind                 text NOT NULL CHECK (kind IN ('credit', 'redemption')),
+    kind                 text NOT NULL CHECK (kind IN ('credit', 'redemption', 'reversal')),
     points               bigint NOT NULL,
     contract_id          uuid NULL UNIQUE REFERENCES referrals (contract_id),
     voucher_no           text NULL,
+    reverses_entry_id    uuid NULL UNIQUE REFERENCES referral_point_entries (id),
     note                 text NULL,
     recorded_by          text NOT NULL,
     recorded_at          timestamptz NOT NULL DEFAULT now(),
     CHECK ((kind = 'credit' AND points > 0 AND contract_id IS NOT NULL)
-        OR (kind = 'redemption' AND points < 0 AND voucher_no IS NOT NULL)),
+        OR (kind = 'redemption' AND points < 0 AND voucher_no IS NOT NULL)
+        OR (kind = 'reversal' AND points > 0 AND reverses_entry_id IS NOT NULL AND note IS NOT NULL)),
     UNIQUE (project_id, voucher_no)
 );
 CREATE INDEX referral_point_entries_member_idx

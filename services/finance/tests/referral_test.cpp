@@ -113,4 +113,16 @@ TEST(ReferralCon11, RedemptionIsPositiveAndWithinTheBalance) {
     EXPECT_EQ(code_of(1'500, -5), "invalid_points");
 }
 
+TEST(ReferralCon11, OnlyARedemptionIsReversed) {
+    EXPECT_NO_THROW(check_reversible("redemption"));
+    for (const char* kind : {"credit", "reversal"}) {
+        try {
+            check_reversible(kind);
+            ADD_FAILURE() << "reversed a " << kind;
+        } catch (const sales::Failure& e) {
+            EXPECT_EQ(e.code(), "invalid_transition");
+        }
+    }
+}
+
 }  // namespace

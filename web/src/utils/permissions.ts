@@ -323,6 +323,7 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   rule('POST', '/api/v1/referrals/{id}/confirm', ['referral.confirm']),
   rule('GET', '/api/v1/referral-points', referralRead),
   rule('POST', '/api/v1/referral-points/redemptions', ['referral.redeem']),
+  rule('POST', '/api/v1/referral-points/entries/{id}/reverse', ['referral.redeem']),
   rule('POST', '/api/v1/contracts/{id}/fees', ['handover.manage']),
   rule('GET', '/api/v1/contracts/{id}/fees', ['payment.collect', 'finance.reconcile', 'report.read', 'handover.manage']),
   rule('GET', '/api/v1/entries', financeRead),

@@ -63,6 +63,16 @@ void add_referral_routes(sales::service::Service& service, const app::Context& c
                           });
                       return Response::json(201, app::redeem_points(ctx, caller, in));
                   });
+
+    // A wrong redemption is reversed (红冲) with a reason, never edited or deleted.
+    service.route("POST", "/api/v1/referral-points/entries/{id}/reverse", {"referral.redeem"},
+                  [&ctx](Request& request, const sales::Principal& caller) {
+                      const Body body(request, {"reason"});
+                      const auto reason = body.text("reason", 500);
+                      body.check();
+                      return Response::json(201, app::reverse_redemption(
+                                                     ctx, caller, request.params.at("id"), reason));
+                  });
 }
 
 }  // namespace finance::adapters

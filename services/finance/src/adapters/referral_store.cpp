@@ -34,8 +34,15 @@ const std::string kReferralColumns =
 
 constexpr const char* kInsertPointEntry = R"sql(
 INSERT INTO referral_point_entries (id, project_id, referrer_customer_id, kind, points,
-                                    contract_id, voucher_no, note, recorded_by)
-VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6::uuid, $7, $8, $9) ON CONFLICT DO NOTHING)sql";
+                                    contract_id, voucher_no, note, recorded_by, reverses_entry_id)
+VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6::uuid, $7, $8, $9, $10::uuid)
+ON CONFLICT DO NOTHING)sql";
+constexpr const char* kFindPointEntry = R"sql(
+SELECT id::text AS id, project_id::text AS project_id,
+       referrer_customer_id::text AS referrer_customer_id, kind, points,
+       contract_id::text AS contract_id, voucher_no, note, recorded_by,
+       reverses_entry_id::text AS reverses_entry_id
+FROM referral_point_entries WHERE id = $1::uuid)sql";
 // Redemptions of one member serialise on a transaction-scoped advisory lock.
 constexpr const char* kLockMember = R"sql(
 SELECT pg_advisory_xact_lock(hashtextextended('referral_points:' || $1 || ':' || $2, 0)))sql";
@@ -45,7 +52,7 @@ WHERE project_id = $1::uuid AND referrer_customer_id = $2::uuid)sql";
 constexpr const char* kPointTotals = R"sql(
 SELECT (SELECT coalesce(sum(points) FILTER (WHERE kind = 'credit'), 0) FROM referral_point_entries
         WHERE project_id = $1::uuid AND referrer_customer_id = $2::uuid) AS credited,
-       (SELECT coalesce(-sum(points) FILTER (WHERE kind = 'redemption'), 0)
+       (SELECT coalesce(-sum(points) FILTER (WHERE kind IN ('redemption', 'reversal')), 0)
         FROM referral_point_entries
         WHERE project_id = $1::uuid AND referrer_customer_id = $2::uuid) AS redeemed,
        (SELECT coalesce(sum(points), 0) FROM referrals
@@ -116,10 +123,26 @@ json referral_documents(Tx& tx, const std::string& project_id,
 }
 
 bool insert_point_entry(Tx& tx, const PointEntry& e) {
-    return tx.exec(kInsertPointEntry,
-                   {e.id, e.project_id, e.referrer_customer_id, e.kind, e.points,
-                    param(e.contract_id), param(e.voucher_no), param(e.note), e.recorded_by})
+    return tx.exec(kInsertPointEntry, {e.id, e.project_id, e.referrer_customer_id, e.kind, e.points,
+                                       param(e.contract_id), param(e.voucher_no), param(e.note),
+                                       e.recorded_by, param(e.reverses_entry_id)})
                .affected_rows() == 1;
+}
+
+std::optional<PointEntry> find_point_entry(Tx& tx, const std::string& id) {
+    const auto r = tx.exec_maybe_one(kFindPointEntry, {id});
+    if (!r)
+        return std::nullopt;
+    return PointEntry{r->text("id"),
+                      r->text("project_id"),
+                      r->text("referrer_customer_id"),
+                      r->text("kind"),
+                      r->int64("points"),
+                      r->opt_text("contract_id"),
+                      r->opt_text("voucher_no"),
+                      r->opt_text("note"),
+                      r->text("recorded_by"),
+                      r->opt_text("reverses_entry_id")};
 }
 
 std::int64_t lock_point_balance(Tx& tx, const std::string& project_id,
@@ -137,11 +160,14 @@ PointTotals point_totals(Tx& tx, const std::string& project_id,
 json point_entries(Tx& tx, const std::string& project_id, const std::string& referrer_customer_id) {
     auto items = json::array();
     for (const auto& r :
-         tx.exec("SELECT id::text AS id, kind, points, contract_id::text AS contract_id, "
-                 "voucher_no, note, recorded_by, " +
-                     rfc3339("recorded_at", "recorded_at") +
-                     " FROM referral_point_entries WHERE project_id = $1::uuid AND "
-                     "referrer_customer_id = $2::uuid ORDER BY recorded_at, id",
+         tx.exec("SELECT e.id::text AS id, e.kind, e.points, e.contract_id::text AS contract_id, "
+                 "e.voucher_no, e.note, e.recorded_by, "
+                 "e.reverses_entry_id::text AS reverses_entry_id, "
+                 "r.id::text AS reversed_by_entry_id, " +
+                     rfc3339("e.recorded_at", "recorded_at") +
+                     " FROM referral_point_entries e LEFT JOIN referral_point_entries r ON "
+                     "r.reverses_entry_id = e.id WHERE e.project_id = $1::uuid AND "
+                     "e.referrer_customer_id = $2::uuid ORDER BY e.recorded_at, e.id",
                  {project_id, referrer_customer_id})) {
         items.push_back({{"id", r.text("id")},
                          {"kind", r.text("kind")},
@@ -150,7 +176,9 @@ json point_entries(Tx& tx, const std::string& project_id, const std::string& ref
                          {"voucher_no", nullable(r.opt_text("voucher_no"))},
                          {"note", nullable(r.opt_text("note"))},
                          {"recorded_by", r.text("recorded_by")},
-                         {"recorded_at", r.text("recorded_at")}});
+                         {"recorded_at", r.text("recorded_at")},
+                         {"reverses_entry_id", nullable(r.opt_text("reverses_entry_id"))},
+                         {"reversed_by_entry_id", nullable(r.opt_text("reversed_by_entry_id"))}});
     }
     return items;
 }

@@ -47,15 +47,18 @@ struct PointEntry {
     std::string id;
     std::string project_id;
     std::string referrer_customer_id;
-    std::string kind;  // credit | redemption
+    std::string kind;  // credit | redemption | reversal
     std::int64_t points = 0;
     std::optional<std::string> contract_id;
     std::optional<std::string> voucher_no;
     std::optional<std::string> note;
     std::string recorded_by;
+    std::optional<std::string> reverses_entry_id;  // reversal: the redemption it cancels
 };
-// False (nothing written) when the voucher number is taken in the project or the contract was
-// credited already.
+// The entry (nullopt: none).
+std::optional<PointEntry> find_point_entry(sales::db::Tx& tx, const std::string& id);
+// False (nothing written) when the voucher number is taken in the project, the contract was
+// credited already or the redemption was reversed already.
 bool insert_point_entry(sales::db::Tx& tx, const PointEntry& entry);
 // The member's balance in the project, serialised with other redemptions of that member until
 // the transaction ends.
@@ -63,7 +66,7 @@ std::int64_t lock_point_balance(sales::db::Tx& tx, const std::string& project_id
                                 const std::string& referrer_customer_id);
 struct PointTotals {
     std::int64_t credited = 0;
-    std::int64_t redeemed = 0;  // positive
+    std::int64_t redeemed = 0;  // positive: redemptions less their reversals
     std::int64_t pending = 0;   // of referrals requested or confirmed, not credited yet
 };
 PointTotals point_totals(sales::db::Tx& tx, const std::string& project_id,

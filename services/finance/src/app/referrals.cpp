@@ -25,7 +25,7 @@ void credit(Tx& tx, const adapters::Referral& r, const domain::PriceProgress& pr
     const auto entry_id = sales::new_uuid();
     if (!adapters::insert_point_entry(
             tx, {entry_id, r.project_id, r.referrer_customer_id, "credit", r.points, r.contract_id,
-                 std::nullopt, "推荐成交积分", by}))
+                 std::nullopt, "推荐成交积分", by, std::nullopt}))
         return;  // credited already
     adapters::set_referral_status(tx, r.contract_id, Status::redeemable);
     emit(tx, kReferralPointsCredited, r.contract_id, 3,
@@ -157,7 +157,7 @@ nlohmann::json redeem_points(const Context& ctx, const sales::Principal& caller,
         const auto entry_id = sales::new_uuid();
         if (!adapters::insert_point_entry(
                 tx, {entry_id, in.project_id, in.referrer_customer_id, "redemption", -in.points,
-                     std::nullopt, in.voucher_no, in.note, caller.user_id})) {
+                     std::nullopt, in.voucher_no, in.note, caller.user_id, std::nullopt})) {
             sales::fail_conflict("voucher_no_taken",
                                  "兑换单 " + in.voucher_no +
                                      " is recorded already in this project: give its own number",
@@ -183,7 +183,56 @@ nlohmann::json redeem_points(const Context& ctx, const sales::Principal& caller,
                               {"note", sales::db::nullable(in.note)},
                               {"recorded_by", caller.user_id},
                               {"recorded_at", at},
+                              {"reverses_entry_id", nullptr},
+                              {"reversed_by_entry_id", nullptr},
                               {"balance_points", left}};
+    });
+}
+
+nlohmann::json reverse_redemption(const Context& ctx, const sales::Principal& caller,
+                                  const std::string& entry_id, const std::string& reason) {
+    if (!sales::is_uuid(entry_id))
+        sales::fail_not_found("entry", entry_id);
+    return ctx.db.transaction([&](Tx& tx) {
+        const auto entry = adapters::find_point_entry(tx, entry_id);
+        if (!entry || !caller.in_project(entry->project_id))
+            sales::fail_not_found("entry", entry_id);
+        domain::check_reversible(entry->kind);
+        const auto balance =
+            adapters::lock_point_balance(tx, entry->project_id, entry->referrer_customer_id);
+        const auto id = sales::new_uuid();
+        const auto points = -entry->points;
+        if (!adapters::insert_point_entry(
+                tx, {id, entry->project_id, entry->referrer_customer_id, "reversal", points,
+                     std::nullopt, std::nullopt, reason, caller.user_id, entry_id})) {
+            sales::fail_conflict("already_reversed", "the redemption is reversed already",
+                                 {{"entry_id", entry_id}});
+        }
+        const auto at = sales::to_rfc3339(adapters::database_now(tx));
+        emit(tx, kRedemptionReversed, id, 1,
+             {{"entry_id", id},
+              {"reverses_entry_id", entry_id},
+              {"project_id", entry->project_id},
+              {"referrer_customer_id", entry->referrer_customer_id},
+              {"points", points},
+              {"voucher_no", sales::db::nullable(entry->voucher_no)},
+              {"reason", reason},
+              {"balance_points", balance + points},
+              {"reversed_by", caller.user_id},
+              {"reversed_at", at}});
+        return nlohmann::json{{"id", id},
+                              {"project_id", entry->project_id},
+                              {"referrer_customer_id", entry->referrer_customer_id},
+                              {"kind", "reversal"},
+                              {"points", points},
+                              {"contract_id", nullptr},
+                              {"voucher_no", nullptr},
+                              {"note", reason},
+                              {"recorded_by", caller.user_id},
+                              {"recorded_at", at},
+                              {"reverses_entry_id", entry_id},
+                              {"reversed_by_entry_id", nullptr},
+                              {"balance_points", balance + points}};
     });
 }
 

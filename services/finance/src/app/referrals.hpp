@@ -18,6 +18,7 @@ inline constexpr const char* kReferralConfirmed = "finance.referral.confirmed";
 inline constexpr const char* kReferralVoided = "finance.referral.voided";
 inline constexpr const char* kReferralPointsCredited = "finance.referral_points.credited";
 inline constexpr const char* kReferralPointsRedeemed = "finance.referral_points.redeemed";
+inline constexpr const char* kRedemptionReversed = "finance.referral_points.redemption_reversed";
 
 // contract.signed with data.referrer_customer_id: the referral, requested with the points of
 // `price_fen` (once per contract).
@@ -53,5 +54,10 @@ struct RedemptionInput {
 // 201: the entry and the new balance. 409 insufficient_points, 409 voucher_no_taken.
 nlohmann::json redeem_points(const Context& ctx, const sales::Principal& caller,
                              const RedemptionInput& input);
+
+// 红冲 of a wrong redemption: an entry giving the points back, with the reason. 404
+// entry_not_found, 409 invalid_transition (not a redemption), 409 already_reversed.
+nlohmann::json reverse_redemption(const Context& ctx, const sales::Principal& caller,
+                                  const std::string& entry_id, const std::string& reason);
 
 }  // namespace finance::app

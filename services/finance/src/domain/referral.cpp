@@ -66,4 +66,12 @@ void check_redemption(std::int64_t balance_points, std::int64_t points) {
     }
 }
 
+void check_reversible(std::string_view kind) {
+    if (kind != "redemption") {
+        sales::fail_conflict("invalid_transition",
+                             "only a redemption is reversed; this entry is a " + std::string(kind),
+                             {{"kind", kind}});
+    }
+}
+
 }  // namespace finance::domain

@@ -12,6 +12,7 @@
 //    ledger once (confirmed → redeemable); a cancelled contract's request is voided unless it was
 //    credited already.
 #include <cstdint>
+#include <string_view>
 
 #include "domain/schedule.hpp"
 #include "sales/enum_names.hpp"
@@ -51,5 +52,8 @@ ReferralStatus referral_after_cancellation(ReferralStatus from);
 // A redemption of `points` from a balance: Failure rule invalid_points (≤ 0), conflict
 // insufficient_points (more than the balance).
 void check_redemption(std::int64_t balance_points, std::int64_t points);
+// A wrong redemption is reversed by an entry of its own (红冲, as FIN-3): only a redemption
+// (Failure conflict invalid_transition otherwise); once (the store refuses a second).
+void check_reversible(std::string_view kind);
 
 }  // namespace finance::domain

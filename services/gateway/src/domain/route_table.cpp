@@ -200,6 +200,7 @@ std::vector<RouteRule> build() {
         r("POST", "/api/v1/referrals/{id}/confirm", "finance", {"referral.confirm"}),
         r("GET", "/api/v1/referral-points", "finance", referral_read),
         r("POST", "/api/v1/referral-points/redemptions", "finance", {"referral.redeem"}),
+        r("POST", "/api/v1/referral-points/entries/{id}/reverse", "finance", {"referral.redeem"}),
         r("GET", "/api/v1/contracts/{id}/fees", "finance",
           {"payment.collect", "finance.reconcile", "report.read", "handover.manage"}),
         r("GET", "/api/v1/entries", "finance", finance_read),
