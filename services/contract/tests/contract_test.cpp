@@ -539,7 +539,10 @@ TEST(ContractEvents, SignedCarriesTheTermsAsVersionOne) {
                             {"penalty_bp_per_day", 5},
                             {"payment_plan", "one_off"},
                             {"plan", {{"kind", "one_off"}, {"due_date", "2027-03-01"}}},
+                            {"referrer_customer_id", nullptr},  // CON-11: nobody referred
                             {"version", 1}}));
+    signing.referrer_customer_id = "m1";
+    EXPECT_EQ(signed_contract(signing, by("rep-1")).event->data["referrer_customer_id"], "m1");
 }
 
 TEST(ContractEvents, AuditApprovedAndRejectedNameTheStepAndTheDecision) {

@@ -256,12 +256,27 @@ TEST_F(ContractsApi, SigningWritesContractNumberAuditStepAndContractSignedPerThe
     std::set<std::string> keys;
     for (const auto& [k, v] : d.items())
         keys.insert(k);
-    EXPECT_EQ(keys, (std::set<std::string>{
-                        "contract_id", "contract_no", "subscription_id", "project_id", "unit_id",
-                        "customer_id", "rep_id", "signed_at", "list_total_fen", "discount_fen",
-                        "price_fen", "deposit_paid_fen", "penalty_bp_per_day", "payment_plan",
-                        "plan", "version", "pricing_basis", "contract_gross_area_centi_m2",
-                        "contract_internal_area_centi_m2"}));
+    EXPECT_EQ(keys, (std::set<std::string>{"contract_id",
+                                           "contract_no",
+                                           "subscription_id",
+                                           "project_id",
+                                           "unit_id",
+                                           "customer_id",
+                                           "rep_id",
+                                           "signed_at",
+                                           "list_total_fen",
+                                           "discount_fen",
+                                           "price_fen",
+                                           "deposit_paid_fen",
+                                           "penalty_bp_per_day",
+                                           "payment_plan",
+                                           "plan",
+                                           "version",
+                                           "pricing_basis",
+                                           "contract_gross_area_centi_m2",
+                                           "contract_internal_area_centi_m2",
+                                           "referrer_customer_id"}));
+    EXPECT_TRUE(d["referrer_customer_id"].is_null());
     EXPECT_EQ(d["contract_no"], c["contract_no"]);
     EXPECT_EQ(d["subscription_id"], sub);
     EXPECT_EQ(d["list_total_fen"], kList);
