@@ -116,6 +116,7 @@ test('a referral recorded at signing is confirmed, credited at 80% paid and rede
   const prompt = page.getByRole('dialog', { name: '冲销兑换' })
   await prompt.getByRole('textbox').fill('兑换单填错会员')
   await prompt.getByRole('button', { name: '冲销' }).click()
+  await expect(prompt).toBeHidden()
   await expect(drawer.getByTestId('points-balance')).toHaveText(String(points))
   await expect(drawer.getByTestId('points-entries')).toContainText('冲销：兑换单填错会员')
   await expect(drawer.getByTestId('points-entries')).toContainText('已冲销')
