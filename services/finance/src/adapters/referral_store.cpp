@@ -15,7 +15,8 @@ SELECT contract_id::text AS contract_id, project_id::text AS project_id,
        referrer_customer_id::text AS referrer_customer_id, points, status
 FROM referrals WHERE contract_id = $1::uuid FOR UPDATE)sql";
 constexpr const char* kSetReferralConfirmed = R"sql(
-UPDATE referrals SET confirmed_by = $2, confirmed_at = now(), confirm_note = $3
+UPDATE referrals SET status = 'confirmed', confirmed_by = $2, confirmed_at = now(),
+    confirm_note = $3
 WHERE contract_id = $1::uuid)sql";
 constexpr const char* kSetReferralStatus = R"sql(
 UPDATE referrals SET status = $2,

@@ -33,6 +33,7 @@ struct Referral {
 };
 // Locked FOR UPDATE.
 std::optional<Referral> lock_referral(sales::db::Tx& tx, const std::string& contract_id);
+// status confirmed, with who, when and the note.
 void set_confirmed(sales::db::Tx& tx, const std::string& contract_id, const std::string& by,
                    const std::optional<std::string>& note);
 void set_referral_status(sales::db::Tx& tx, const std::string& contract_id,

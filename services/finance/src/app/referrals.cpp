@@ -97,7 +97,6 @@ nlohmann::json confirm_referral(const Context& ctx, const sales::Principal& call
         const auto progress = progress_of(*book, sales::shanghai_date(ctx.clock.now()));
         const auto step = domain::confirm_referral(r->status, progress);
         adapters::set_confirmed(tx, contract_id, caller.user_id, note);
-        adapters::set_referral_status(tx, contract_id, Status::confirmed);
         emit(tx, kReferralConfirmed, contract_id, 2,
              {{"contract_id", contract_id},
               {"project_id", r->project_id},
