@@ -5,11 +5,8 @@
 // through the API.
 import { expect, test } from '@playwright/test'
 import { checkRadio, expectAccessible, pickOption, screenshot } from './support'
-import { activeUsers, asUser, releasedProject, subscriptionFor, switchUser, yuan } from './deal-fixtures'
+import { AUDIT_ROLES, activeUsers, asUser, mortgagePlan, payDeposit, releasedProject, reviewedContract, subscriptionFor, switchUser, yuan } from './deal-fixtures'
 
-function shanghaiDay(offsetDays: number): string {
-  return new Date(Date.now() + (8 * 3600 + offsetDays * 86400) * 1000).toISOString().slice(0, 10)
-}
 
 test('换房 on a mortgage contract is submitted with its new plan and applies both', async ({ page }) => {
   test.setTimeout(300_000)
@@ -20,30 +17,9 @@ test('换房 on a mortgage contract is submitted with its new plan and applies b
     project.projectId,
   )
   const { subscription } = await subscriptionFor(users.sales_rep, project.projectId, oldUnit.id, 'mortgage')
-  await (await asUser(users.cashier)).post('/api/v1/payments', {
-    subscription_id: subscription.id,
-    category: 'deposit',
-    method: 'transfer',
-    payer: '赵六',
-    amount_fen: subscription.deposit_fen,
-    receipt_no: `D-${project.code}`,
-  })
+  await payDeposit(users, subscription, `D-${project.code}`, '赵六')
   const rep = await asUser(users.sales_rep)
-  await expect
-    .poll(async () => (await rep.get<{ status: string }>(`/api/v1/subscriptions/${subscription.id}`)).status, { timeout: 30_000 })
-    .toBe('confirmed')
-  const down = Math.round(subscription.price_fen * 0.3)
-  const contract = await rep.post<{ id: string }>(`/api/v1/subscriptions/${subscription.id}/sign`, {
-    plan: {
-      kind: 'mortgage',
-      down_payment_fen: down,
-      down_payment_due_date: shanghaiDay(7),
-      loan_fen: subscription.price_fen - down,
-      loan_expected_date: shanghaiDay(60),
-    },
-  })
-  for (const role of ['sales_supervisor', 'sales_manager', 'finance_supervisor', 'finance_director'] as const)
-    await (await asUser(users[role])).post(`/api/v1/contracts/${contract.id}/audit/approve`, { note: '同意' })
+  const contract = await reviewedContract(users, subscription.id, mortgagePlan(subscription.price_fen))
   const newPrice = newUnit.list_total_fen // no discount
 
   // 1. 换房: the new price makes the plan required; the supervisor keeps a mortgage plan.
@@ -66,8 +42,7 @@ test('换房 on a mortgage contract is submitted with its new plan and applies b
 
   // 2. Four approvals: the contract has the new price and plan.
   const amendmentId = (await rep.get<{ amendments: { id: string }[] }>(`/api/v1/contracts/${contract.id}`)).amendments[0]!.id
-  for (const role of ['sales_supervisor', 'sales_manager', 'finance_supervisor', 'finance_director'] as const)
-    await (await asUser(users[role])).post(`/api/v1/amendments/${amendmentId}/audit/approve`, { note: '同意' })
+  for (const role of AUDIT_ROLES) await (await asUser(users[role])).post(`/api/v1/amendments/${amendmentId}/audit/approve`, { note: '同意' })
   await page.reload()
   await expect(page.getByText('已生效')).toBeVisible()
   const plan = page.getByTestId('contract-plan')

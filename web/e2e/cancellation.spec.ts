@@ -4,15 +4,12 @@
 // to a reviewed contract is arranged through the API.
 import { expect, test, type Page } from '@playwright/test'
 import { expectAccessible, screenshot } from './support'
-import { activeUsers, asUser, releasedProject, subscriptionFor, switchUser, yuan } from './deal-fixtures'
+import { activeUsers, asUser, payDeposit, releasedProject, reviewedContract, shanghaiDay, subscriptionFor, switchUser, yuan } from './deal-fixtures'
 
 async function openMenu(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name }).click()
 }
 
-function shanghaiDay(offsetDays: number): string {
-  return new Date(Date.now() + (8 * 3600 + offsetDays * 86400) * 1000).toISOString().slice(0, 10)
-}
 
 test('a cancellation is approved once, refunded by the cashier, then the contract ends and the unit is free', async ({ page }) => {
   test.setTimeout(300_000)
@@ -23,24 +20,9 @@ test('a cancellation is approved once, refunded by the cashier, then the contrac
     project.projectId,
   )
   const { subscription } = await subscriptionFor(users.sales_rep, project.projectId, unit.id, 'one_off')
-  const cashierApi = await asUser(users.cashier)
-  await cashierApi.post('/api/v1/payments', {
-    subscription_id: subscription.id,
-    category: 'deposit',
-    method: 'transfer',
-    payer: '李四',
-    amount_fen: subscription.deposit_fen,
-    receipt_no: `D-${project.code}`,
-  })
+  await payDeposit(users, subscription, `D-${project.code}`, '李四')
   const rep = await asUser(users.sales_rep)
-  await expect
-    .poll(async () => (await rep.get<{ status: string }>(`/api/v1/subscriptions/${subscription.id}`)).status, { timeout: 30_000 })
-    .toBe('confirmed')
-  const contract = await rep.post<{ id: string; contract_no: string }>(`/api/v1/subscriptions/${subscription.id}/sign`, {
-    plan: { kind: 'one_off', due_date: shanghaiDay(10) },
-  })
-  for (const role of ['sales_supervisor', 'sales_manager', 'finance_supervisor', 'finance_director'] as const)
-    await (await asUser(users[role])).post(`/api/v1/contracts/${contract.id}/audit/approve`, { note: '同意' })
+  const contract = await reviewedContract(users, subscription.id, { kind: 'one_off', due_date: shanghaiDay(10) })
   const refund = BigInt(subscription.deposit_fen)
 
   // 1. Sales control asks for the cancellation with the refund of the deposit.

@@ -6,11 +6,7 @@
 // their own buyer in full and rep B's masked.
 import { expect, test, type Page } from '@playwright/test'
 import { adminApi, adminPassword, expectAccessible, pickOption, screenshot, type TestUser } from './support'
-import { activeUser, activeUsers, asUser, releasedProject, subscriptionFor, switchUser } from './deal-fixtures'
-
-function shanghaiDay(offsetDays = 0): string {
-  return new Date(Date.now() + 8 * 3600_000 + offsetDays * 86400_000).toISOString().slice(0, 10)
-}
+import { activeUser, activeUsers, asUser, releasedProject, shanghaiDay, subscriptionFor, switchUser } from './deal-fixtures'
 
 interface Made {
   id: string

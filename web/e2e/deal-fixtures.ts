@@ -168,3 +168,59 @@ export async function switchUser(page: Page, user: TestUser): Promise<void> {
   await expect(page).not.toHaveURL(/\/login/, { timeout: 30_000 })
   await expect(page.getByTestId('current-user')).toHaveText(user.username)
 }
+
+/** The Asia/Shanghai calendar day `offsetDays` from today, "YYYY-MM-DD". */
+export function shanghaiDay(offsetDays = 0): string {
+  return new Date(Date.now() + (8 * 3600 + offsetDays * 86400) * 1000).toISOString().slice(0, 10)
+}
+
+/** The cashier takes the subscription's deposit (API), then the rep sees it `confirmed`. */
+export async function payDeposit(
+  users: { sales_rep: TestUser; cashier: TestUser },
+  subscription: Subscription,
+  receiptNo: string,
+  payer = '客户',
+): Promise<void> {
+  await (await asUser(users.cashier)).post('/api/v1/payments', {
+    subscription_id: subscription.id,
+    category: 'deposit',
+    method: 'transfer',
+    payer,
+    amount_fen: subscription.deposit_fen,
+    receipt_no: receiptNo,
+  })
+  const rep = await asUser(users.sales_rep)
+  await expect
+    .poll(async () => (await rep.get<{ status: string }>(`/api/v1/subscriptions/${subscription.id}`)).status, { timeout: 30_000 })
+    .toBe('confirmed')
+}
+
+/** A mortgage plan of the price: 30% down payment (whole fen, rounded down) due in 7 days, the rest the loan in 60. */
+export function mortgagePlan(priceFen: number) {
+  const down = Number((BigInt(priceFen) * 3n) / 10n)
+  return {
+    kind: 'mortgage' as const,
+    down_payment_fen: down,
+    down_payment_due_date: shanghaiDay(7),
+    loan_fen: priceFen - down,
+    loan_expected_date: shanghaiDay(60),
+  }
+}
+
+export const AUDIT_ROLES = ['sales_supervisor', 'sales_manager', 'finance_supervisor', 'finance_director'] as const
+type AuditRole = (typeof AUDIT_ROLES)[number]
+
+/** The rep signs the confirmed subscription with `plan`; the four audit steps approve it (API). */
+export async function reviewedContract(
+  users: Record<'sales_rep' | AuditRole, TestUser>,
+  subscriptionId: string,
+  plan: object,
+  note = '同意',
+): Promise<{ id: string; contract_no: string }> {
+  const contract = await (await asUser(users.sales_rep)).post<{ id: string; contract_no: string }>(
+    `/api/v1/subscriptions/${subscriptionId}/sign`,
+    { plan },
+  )
+  for (const role of AUDIT_ROLES) await (await asUser(users[role])).post(`/api/v1/contracts/${contract.id}/audit/approve`, { note })
+  return contract
+}

@@ -9,14 +9,10 @@ import { expect, test, type Page } from '@playwright/test'
 import { checkRadio, expectAccessible, screenshot } from './support'
 
 // checkRadio clicks the label of an Element Plus radio or checkbox (the input itself is hidden).
-import { activeUsers, asUser, releasedProject, subscriptionFor, switchUser, yuan } from './deal-fixtures'
+import { activeUsers, asUser, mortgagePlan, payDeposit, releasedProject, reviewedContract, shanghaiDay, subscriptionFor, switchUser, yuan } from './deal-fixtures'
 
 async function openMenu(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name, exact: true }).click()
-}
-
-function shanghaiDay(offsetDays = 0): string {
-  return new Date(Date.now() + 8 * 3600_000 + offsetDays * 86400_000).toISOString().slice(0, 10)
 }
 
 test('mortgage deal: documents → bank → approval → registration → loan disbursed → handover eligible', async ({ page }) => {
@@ -30,43 +26,13 @@ test('mortgage deal: documents → bank → approval → registration → loan d
   const { subscription } = await subscriptionFor(users.sales_rep, project.projectId, unit.id, 'mortgage')
   const price = subscription.price_fen
   const deposit = subscription.deposit_fen
-  const downPayment = Math.round(price * 0.3)
-  const loan = price - downPayment
+  const plan = mortgagePlan(price)
+  const loan = plan.loan_fen
   const stamp = `${project.code}-${Date.now() % 100000}`
 
   // Arranged: the deposit, the signing with a mortgage plan, the audits and the stamp.
-  const cashierApi = await asUser(users.cashier)
-  await cashierApi.post('/api/v1/payments', {
-    subscription_id: subscription.id,
-    category: 'deposit',
-    method: 'transfer',
-    payer: '张三',
-    amount_fen: deposit,
-    receipt_no: `${stamp}-D`,
-  })
-  const repApi = await asUser(users.sales_rep)
-  let contract: { id: string; contract_no: string } = { id: '', contract_no: '' }
-  await expect
-    .poll(
-      async () => {
-        const s = await repApi.get<{ status: string }>(`/api/v1/subscriptions/${subscription.id}`)
-        return s.status
-      },
-      { timeout: 30_000 },
-    )
-    .toBe('confirmed')
-  contract = await repApi.post(`/api/v1/subscriptions/${subscription.id}/sign`, {
-    plan: {
-      kind: 'mortgage',
-      down_payment_fen: downPayment,
-      down_payment_due_date: shanghaiDay(7),
-      loan_fen: loan,
-      loan_expected_date: shanghaiDay(60),
-    },
-  })
-  for (const role of ['sales_supervisor', 'sales_manager', 'finance_supervisor', 'finance_director'] as const) {
-    await (await asUser(users[role])).post(`/api/v1/contracts/${contract.id}/audit/approve`, { note: '审核通过' })
-  }
+  await payDeposit(users, subscription, `${stamp}-D`, '张三')
+  const contract = await reviewedContract(users, subscription.id, plan, '审核通过')
   await (await asUser(users.gm)).post(`/api/v1/contracts/${contract.id}/stamp`, { stamped_on: shanghaiDay(0), stamp_no: stamp })
 
   // 1. The clerk's 按揭情况列表 lists the deal at once, documents pending.
@@ -135,7 +101,7 @@ test('mortgage deal: documents → bank → approval → registration → loan d
   await switchUser(page, users.cashier)
   await page.goto(`/contracts/${contract.id}`)
   for (const [category, amount, method, suffix] of [
-    ['首付款', downPayment - deposit, '转账', 'F'],
+    ['首付款', plan.down_payment_fen - deposit, '转账', 'F'],
     ['按揭放款', loan, '银行放款', 'L'],
   ] as const) {
     await page.getByRole('button', { name: '登记收款' }).click()

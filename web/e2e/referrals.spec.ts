@@ -4,11 +4,8 @@
 // member's own deal and the payments are arranged through the API.
 import { expect, test, type Page } from '@playwright/test'
 import { expectAccessible, screenshot } from './support'
-import { activeUsers, asUser, releasedProject, subscriptionFor, switchUser, yuan } from './deal-fixtures'
+import { activeUsers, asUser, payDeposit, releasedProject, shanghaiDay, subscriptionFor, switchUser, yuan } from './deal-fixtures'
 
-function shanghaiDay(offsetDays: number): string {
-  return new Date(Date.now() + (8 * 3600 + offsetDays * 86400) * 1000).toISOString().slice(0, 10)
-}
 
 async function openMenu(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name, exact: true }).click()
@@ -21,28 +18,15 @@ test('a referral recorded at signing is confirmed, credited at 80% paid and rede
   const users = await activeUsers(['sales_rep', 'cashier', 'finance_supervisor'] as const, project.projectId)
   const rep = await asUser(users.sales_rep)
   const cashier = await asUser(users.cashier)
-  const confirmed = async (subscriptionId: string, deposit: number, receipt: string): Promise<void> => {
-    await cashier.post('/api/v1/payments', {
-      subscription_id: subscriptionId,
-      category: 'deposit',
-      method: 'transfer',
-      payer: '客户',
-      amount_fen: deposit,
-      receipt_no: receipt,
-    })
-    await expect
-      .poll(async () => (await rep.get<{ status: string }>(`/api/v1/subscriptions/${subscriptionId}`)).status, { timeout: 30_000 })
-      .toBe('confirmed')
-  }
 
   // The member 会员 bought earlier: an owner with a signed contract.
   const member = await subscriptionFor(users.sales_rep, project.projectId, project.units[0]!.id, 'one_off')
-  await confirmed(member.subscription.id, member.subscription.deposit_fen, `D1-${project.code}`)
+  await payDeposit(users, member.subscription, `D1-${project.code}`)
   await rep.post(`/api/v1/subscriptions/${member.subscription.id}/sign`, { plan: { kind: 'one_off', due_date: shanghaiDay(10) } })
 
   // 1. The rep signs the referred buyer's contract and names the member by the card's phone.
   const buyer = await subscriptionFor(users.sales_rep, project.projectId, project.units[1]!.id, 'one_off')
-  await confirmed(buyer.subscription.id, buyer.subscription.deposit_fen, `D2-${project.code}`)
+  await payDeposit(users, buyer.subscription, `D2-${project.code}`)
   await switchUser(page, users.sales_rep)
   await page.goto(`/subscriptions/${buyer.subscription.id}/sign`)
   const referrer = page.getByRole('combobox', { name: '推荐会员' })

@@ -5,11 +5,8 @@
 // sale again. The deal up to a reviewed contract is arranged through the API.
 import { expect, test } from '@playwright/test'
 import { checkRadio, expectAccessible, pickOption, screenshot } from './support'
-import { activeUsers, asUser, releasedProject, subscriptionFor, switchUser, yuan } from './deal-fixtures'
+import { activeUsers, asUser, payDeposit, releasedProject, reviewedContract, shanghaiDay, subscriptionFor, switchUser, yuan } from './deal-fixtures'
 
-function shanghaiDay(offsetDays: number): string {
-  return new Date(Date.now() + (8 * 3600 + offsetDays * 86400) * 1000).toISOString().slice(0, 10)
-}
 
 test('换房 after signing: the new unit is held through the audit, then sold; the old one is free', async ({ page }) => {
   test.setTimeout(300_000)
@@ -20,23 +17,9 @@ test('换房 after signing: the new unit is held through the audit, then sold; t
     project.projectId,
   )
   const { subscription } = await subscriptionFor(users.sales_rep, project.projectId, oldUnit.id, 'one_off')
-  await (await asUser(users.cashier)).post('/api/v1/payments', {
-    subscription_id: subscription.id,
-    category: 'deposit',
-    method: 'transfer',
-    payer: '王五',
-    amount_fen: subscription.deposit_fen,
-    receipt_no: `D-${project.code}`,
-  })
+  await payDeposit(users, subscription, `D-${project.code}`, '王五')
   const rep = await asUser(users.sales_rep)
-  await expect
-    .poll(async () => (await rep.get<{ status: string }>(`/api/v1/subscriptions/${subscription.id}`)).status, { timeout: 30_000 })
-    .toBe('confirmed')
-  const contract = await rep.post<{ id: string }>(`/api/v1/subscriptions/${subscription.id}/sign`, {
-    plan: { kind: 'one_off', due_date: shanghaiDay(10) },
-  })
-  for (const role of ['sales_supervisor', 'sales_manager', 'finance_supervisor', 'finance_director'] as const)
-    await (await asUser(users[role])).post(`/api/v1/contracts/${contract.id}/audit/approve`, { note: '同意' })
+  const contract = await reviewedContract(users, subscription.id, { kind: 'one_off', due_date: shanghaiDay(10) })
   const newPrice = BigInt(newUnit.list_total_fen) // no discount: the new unit's list total
 
   // 1. The sales supervisor asks for the unit change on the contract page.

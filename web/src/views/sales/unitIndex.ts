@@ -4,6 +4,7 @@
 import { ref, type Ref } from 'vue'
 import { api, unwrap, toApiError, type ApiError, type Schema } from '@/api'
 import type { UnitStatus } from '@/utils/unitStatus'
+import { formatFen } from '@/utils/money'
 
 export interface UnitSummary {
   unitId: string
@@ -53,6 +54,11 @@ export function indexBoard(board: Schema<'ProjectBoard'>): { buildings: Building
 }
 
 /** "1栋 1203", or a short id when the unit is not on the board (other project, not loaded). */
+/** A unit as a picker lists it: "1栋 301　3室2厅2卫　¥1,779,440.00". */
+export function unitOptionLabel(u: UnitSummary): string {
+  return `${u.buildingName} ${u.unitNumber}　${u.layout ?? ''}　${u.listTotalFen !== undefined ? formatFen(u.listTotalFen) : ''}`
+}
+
 export function unitName(units: ReadonlyMap<string, UnitSummary>, unitId: string): string {
   const u = units.get(unitId)
   return u ? `${u.buildingName} ${u.unitNumber}` : `房源 ${unitId.slice(0, 8)}`
