@@ -1,9 +1,11 @@
-# sales_unit_test(NAME SOURCES... LIBS ...): a GoogleTest binary labelled "unit" (no servers needed).
+# sales_unit_test(NAME [PREFIX prefix] SOURCES... LIBS ...): a GoogleTest binary labelled "unit"
+# (no servers needed); PREFIX goes before each test's name (ctest -R prefix runs them).
 function(sales_unit_test name)
-  cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(T "" "PREFIX" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
-  gtest_discover_tests(${name} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 30)
+  gtest_discover_tests(${name} TEST_PREFIX "${T_PREFIX}" PROPERTIES LABELS unit
+                       DISCOVERY_TIMEOUT 30)
 endfunction()
 
 # sales_integration_test(NAME SOURCES... LIBS ...): needs the PostgreSQL and NATS that

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost-dev libnats-dev nats-server libpqxx-dev libpq-dev nlohmann-json3-dev libsodium-dev zlib1g-dev
+  libxlsxwriter-dev
   libgtest-dev libgmock-dev clang-14 libclang-rt-14-dev
   postgresql-15 postgresql-client-15 postgresql-contrib
   curl wrk python3 procps iproute2 lsof nodejs
