@@ -362,4 +362,11 @@ void InboxConsumer::stop() {
     }
 }
 
+void forget_applied_events(db::Tx& tx, const std::vector<std::string>& subject_prefixes) {
+    for (const auto& prefix : subject_prefixes) {
+        tx.exec("DELETE FROM inbox WHERE starts_with(subject, $1)", {db::param(prefix)});
+        tx.exec("DELETE FROM dead_letter WHERE starts_with(subject, $1)", {db::param(prefix)});
+    }
+}
+
 }  // namespace sales::bus

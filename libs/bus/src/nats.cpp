@@ -233,7 +233,7 @@ bool Nats::connected() const {
     return natsConnection_Status(impl_->nc) == NATS_CONN_STATUS_CONNECTED;
 }
 
-void Nats::ensure_stream(const StreamConfig& config) {
+void Nats::ensure_stream(const StreamConfig& config, bool update_existing) {
     if (config.name.empty() || config.subjects.empty()) {
         throw NatsError("ensure_stream: a stream needs a name and at least one subject");
     }
@@ -264,6 +264,8 @@ void Nats::ensure_stream(const StreamConfig& config) {
     if (jerr != kStreamNameInUse) {
         throw NatsError(nats_error_text("cannot create stream " + config.name, s, jerr));
     }
+    if (!update_existing)
+        return;
     si = nullptr;
     jerr = {};
     s = js_UpdateStream(&si, impl_->js, &cfg, nullptr, &jerr);
@@ -309,6 +311,18 @@ void Nats::ensure_consumer(const ConsumerConfig& config) {
     jsConsumerInfo_Destroy(ci);
     log::info("consumer configuration updated",
               {{"stream", config.stream}, {"durable", config.durable}, {"after", add_error}});
+}
+
+bool Nats::delete_consumer(const std::string& stream, const std::string& durable) {
+    jsErrCode jerr{};
+    const natsStatus s =
+        js_DeleteConsumer(impl_->js, stream.c_str(), durable.c_str(), nullptr, &jerr);
+    if (s == NATS_OK)
+        return true;
+    if (s == NATS_NOT_FOUND || jerr == JSConsumerNotFoundErr)
+        return false;
+    throw NatsError(
+        nats_error_text("cannot delete consumer " + durable + " of " + stream, s, jerr));
 }
 
 void Nats::publish(const std::string& subject, const std::string& payload) {

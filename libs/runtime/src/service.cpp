@@ -84,6 +84,7 @@ struct Service::Impl {
     bool stopping = false;
     std::vector<std::thread> periodic_threads;
 
+    void connect(bool serving);
     void stop_periodic() {
         {
             std::lock_guard lock(periodic_mutex);
@@ -251,8 +252,10 @@ void Service::consume(const std::string& stream, const std::string& subject,
     i.consumers.push_back({options, std::move(handler)});
 }
 
-int Service::run() {
-    auto& i = *impl_;
+// Migrations applied, NATS connected and the streams declared: what run() and
+// rebuild_read_model() need first. Start tasks run only when serving.
+void Service::Impl::connect(bool serving) {
+    auto& i = *this;
     const auto startup_timeout =
         i.config.duration("SALES_STARTUP_TIMEOUT", std::chrono::seconds(60),
                           std::chrono::seconds(1), std::chrono::hours(1));
@@ -265,9 +268,11 @@ int Service::run() {
                                      {i.spec.name, migrations}});
     });
     log::info("migrations applied", {{"count", applied}});
-    load_denials(*i.pool, i.deny_list);
-    for (const auto& task : i.start_tasks)
-        task();
+    if (serving) {
+        load_denials(*i.pool, i.deny_list);
+        for (const auto& task : i.start_tasks)
+            task();
+    }
 
     bus::NatsOptions nats_options;
     nats_options.url = i.config.str("SALES_NATS_URL", "nats://127.0.0.1:4222");
@@ -282,9 +287,44 @@ int Service::run() {
     with_startup_retries("JetStream", startup_timeout, [&] {
         i.nats->ensure_stream(i.spec.stream);
         for (const auto& s : i.spec.upstream)
-            i.nats->ensure_stream(s);
+            i.nats->ensure_stream(s, /*update_existing=*/false);
         return 0;
     });
+}
+
+int Service::rebuild_read_model(const std::function<void(db::Tx&)>& empty_read_model) {
+    auto& i = *impl_;
+    i.connect(/*serving=*/false);
+    std::vector<std::string> subjects;
+    for (const auto& c : i.consumers) {
+        if (c.options.consumer.stream != "IDENTITY")
+            subjects.push_back(c.options.consumer.filter_subject);
+    }
+    for (auto& subject : subjects) {
+        if (!subject.empty() && subject.back() == '>')
+            subject.pop_back();
+    }
+    i.pool->transaction([&](db::Tx& tx) {
+        empty_read_model(tx);
+        bus::forget_applied_events(tx, subjects);
+    });
+    for (const auto& c : i.consumers) {
+        if (c.options.consumer.stream == "IDENTITY")
+            continue;
+        const bool existed =
+            i.nats->delete_consumer(c.options.consumer.stream, c.options.consumer.durable);
+        log::info("read model: consumer removed; the next start replays its stream",
+                  {{"stream", c.options.consumer.stream},
+                   {"consumer", c.options.consumer.durable},
+                   {"existed", existed}});
+    }
+    log::info("read model emptied; start the service to replay the streams", {});
+    return 0;
+}
+
+int Service::run() {
+    auto& i = *impl_;
+    i.connect(/*serving=*/true);
 
     http::ServerOptions server_options;
     server_options.service_name = i.spec.name;

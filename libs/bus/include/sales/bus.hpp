@@ -73,7 +73,9 @@ struct StreamConfig {
     std::string name;                   // e.g. "INVENTORY"
     std::vector<std::string> subjects;  // e.g. {"inventory.>"}
     std::chrono::seconds duplicate_window{120};
-    std::chrono::hours max_age{24 * 30};
+    // 0: events are kept for ever, so that a read model (reporting) or another department's
+    // consumer can be rebuilt by replaying the stream from its first event.
+    std::chrono::hours max_age{0};
 };
 
 struct ConsumerConfig {
@@ -98,9 +100,15 @@ class Nats {
     Nats& operator=(const Nats&) = delete;
 
     bool connected() const;
-    // Creates or updates the stream / durable pull consumer to match the config.
-    void ensure_stream(const StreamConfig& config);
+    // Creates or updates the stream / durable pull consumer to match the config. A stream that
+    // exists is left as it is when !update_existing (a consumer declaring its upstream: the
+    // producing service owns the stream's settings).
+    void ensure_stream(const StreamConfig& config, bool update_existing = true);
     void ensure_consumer(const ConsumerConfig& config);
+    // Removes a durable consumer (an operator rebuilding a read model: the next
+    // ensure_consumer starts it again from the stream's first event). False when it did not
+    // exist.
+    bool delete_consumer(const std::string& stream, const std::string& durable);
     // Core NATS publish (not JetStream); for tests and for replies.
     void publish(const std::string& subject, const std::string& payload);
     // Request/reply; std::nullopt on timeout or no responders.
@@ -180,6 +188,11 @@ struct InboxOptions {
     std::chrono::milliseconds fetch_wait{500};
     std::chrono::milliseconds nak_delay{1'000};
 };
+
+// Forgets the applied events and the dead letters whose subject starts with one of
+// `subject_prefixes`, in the caller's transaction: a read model about to be rebuilt by replaying
+// those subjects from the start.
+void forget_applied_events(db::Tx& tx, const std::vector<std::string>& subject_prefixes);
 
 // A background thread: fetch → for each message: parse (malformed → dead letter + Term),
 // in one transaction {insert inbox(event_id) ON CONFLICT DO NOTHING; if new, handler(tx, event)}

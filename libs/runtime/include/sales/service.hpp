@@ -111,6 +111,12 @@ class Service {
     // access log.
     void observe_requests(decltype(http::ServerOptions::observer) observer);
 
+    // For a service whose tables are a read model of other services' events (reporting): in one
+    // transaction `empty_read_model` and the inbox and dead letters of its consumers' subjects
+    // are emptied; then its durable consumers (not IDENTITY's) are removed, so that the next
+    // run() replays every stream from its first event. Run with every replica stopped.
+    int rebuild_read_model(const std::function<void(db::Tx&)>& empty_read_model);
+
     // Connects (waiting up to SALES_STARTUP_TIMEOUT for PostgreSQL and NATS), migrates,
     // declares streams and consumers, starts relay, consumers and HTTP; blocks until SIGTERM or
     // SIGINT; then drains HTTP, stops consumers and flushes the relay. Returns the exit code.

@@ -1,7 +1,5 @@
 #pragma once
-// Reading the data of another service's event in an inbox handler: a field that is missing or of
-// the wrong kind makes the event a PoisonMessage (dead letter) whose reason names the field by
-// its path ("data.terms.price_fen").
+// Finance's readers of event data: the shared ones (sales/event_fields.hpp) and the plan.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,29 +7,20 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/schedule.hpp"
-#include "sales/bus.hpp"
-#include "sales/calendar.hpp"
+#include "sales/event_fields.hpp"
 
 namespace finance::app {
 
-[[noreturn]] void poison_event(const sales::bus::Event& event, const std::string& problem);
-// object.<name>, present and not null.
-const nlohmann::json& event_field(const sales::bus::Event& event, const nlohmann::json& object,
-                                  const std::string& name, const std::string& path = "data.");
-const nlohmann::json& event_object(const sales::bus::Event& event, const nlohmann::json& object,
-                                   const std::string& name, const std::string& path = "data.");
-std::string event_uuid(const sales::bus::Event& event, const nlohmann::json& object,
-                       const std::string& name, const std::string& path = "data.");
-std::string event_text(const sales::bus::Event& event, const nlohmann::json& object,
-                       const std::string& name, const std::string& path = "data.");
-std::int64_t event_integer(const sales::bus::Event& event, const nlohmann::json& object,
-                           const std::string& name, std::int64_t min, std::int64_t max,
-                           const std::string& path = "data.");
-sales::Date event_date(const sales::bus::Event& event, const nlohmann::json& object,
-                       const std::string& name, const std::string& path = "data.");
-// Optional fields: nullopt when absent or of another kind.
-std::optional<std::int64_t> event_opt_integer(const nlohmann::json& data, const char* name);
-std::optional<std::string> event_opt_uuid(const nlohmann::json& data, const char* name);
+using sales::bus::event_date;
+using sales::bus::event_field;
+using sales::bus::event_integer;
+using sales::bus::event_object;
+using sales::bus::event_opt_integer;
+using sales::bus::event_opt_uuid;
+using sales::bus::event_text;
+using sales::bus::event_uuid;
+using sales::bus::poison_event;
+
 // object.plan of kind `kind` (contract.signed's `plan`, docs/events.md) as the domain's plan.
 domain::Plan event_plan(const sales::bus::Event& event, const nlohmann::json& object,
                         domain::PlanKind kind, std::int64_t price_fen,
