@@ -214,7 +214,7 @@ ContractChange amendment_decided(Contract& c, const std::string& amendment_id,
     nlohmann::json data = {{"contract_id", c.id},        {"amendment_id", amendment_id},
                            {"project_id", c.project_id}, {"step", o.step},
                            {"role", audit_role(o.step)}, {"note", by.reason.value_or("")},
-                           {"version", change.version}};
+                           {"actor", by.actor},          {"version", change.version}};
     if (o.approved) {
         data["terms"] = new_terms;
         data["deposit_paid_fen"] = c.deposit_paid_fen;
@@ -253,7 +253,8 @@ ContractChange cancellation_approved(Contract& c, const RefundRequest& request, 
               deal_data(c, {{"reason", request.reason},
                             {"refund_fen", 0},
                             {"refund_request_id", request.id},
-                            {"refund_approval_id", nullptr}}));
+                            {"refund_approval_id", nullptr},
+                            {"approved_by", by.actor}}));
         return change;
     }
     cancellable(c);

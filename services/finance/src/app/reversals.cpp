@@ -51,7 +51,10 @@ nlohmann::json reverse_entry(const Context& ctx, const sales::Principal& caller,
                sales::db::nullable(book ? std::optional(book->contract_id) : std::nullopt)},
               {"subscription_id", sales::db::nullable(original->subscription_id)},
               {"reversed_category", original->category},
-              {"amount_fen", amount}});
+              {"amount_fen", amount},
+              {"receipt_no", sales::db::nullable(receipt_no)},
+              {"paid_at", sales::to_rfc3339(now)},
+              {"reason", reason}});
         if (book) {
             book->movements.push_back({sales::parse_date(original->effective_on).value(), amount});
             recompute_clearance(tx, ctx.clock, *book, "entry " + entry_id + " reversed: " + reason);

@@ -118,15 +118,16 @@ constexpr const char* kUpdateStatusRest =
     "coalesce(u.hold_subscription_id, old.hold_subscription_id) AS subscription_id, "
     "u.gross_area_centi_m2, u.internal_area_centi_m2, u.list_unit_price_fen_per_m2, "
     "u.list_total_fen, u.price_list_id, ($A::text[])[array_position($F::text[], old.status)] AS "
-    "action), "
+    "action, u.layout, (SELECT b.name FROM buildings b WHERE b.id = u.building_id) AS "
+    "building_name), "
     "history AS (INSERT INTO unit_history (unit_id, project_id, action, from_status, to_status, "
     "actor, reason, subscription_id, version) SELECT id, project_id, action, from_status, "
     "to_status, $U, $R, subscription_id, version FROM changed) "
     "SELECT id::text AS unit_id, project_id::text AS project_id, "
     "building_id::text AS building_id, unit_number, from_status, to_status, version, "
     "subscription_id::text AS subscription_id, gross_area_centi_m2, internal_area_centi_m2, "
-    "list_unit_price_fen_per_m2, list_total_fen, price_list_id::text AS price_list_id, action "
-    "FROM changed ORDER BY id";
+    "list_unit_price_fen_per_m2, list_total_fen, price_list_id::text AS price_list_id, action, "
+    "layout, building_name FROM changed ORDER BY id";
 constexpr const char* kUnitsMatching =
     "SELECT id::text AS id, unit_number, status FROM units WHERE ";
 constexpr const char* kUnitsMatchingOrder = " ORDER BY floor DESC, position";

@@ -64,7 +64,11 @@ std::vector<ChangedUnit> change_status(sales::db::Tx& tx, const StatusChange& ch
                      {"action", r.text("action")},
                      {"subscription_id", sales::db::nullable(u.subscription_id)},
                      {"actor", change.actor},
-                     {"version", u.version}});
+                     {"version", u.version},
+                     {"building_name", r.text("building_name")},
+                     {"layout", r.text("layout")},
+                     {"gross_area_centi_m2", u.gross_area_centi_m2},
+                     {"list_total_fen", u.list_total_fen}});
         sales::bus::outbox_append(tx, sales::bus::make_event("inventory", kUnitStatusChanged,
                                                              u.unit_id, u.version, data));
         out.push_back(std::move(u));
