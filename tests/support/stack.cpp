@@ -39,7 +39,8 @@ Stack::Stack(const std::string& name, std::vector<std::string> services,
         ports_[service] = free_port();
     }
     if (std::find(order_.begin(), order_.end(), "gateway") != order_.end()) {
-        for (const std::string upstream : {"inventory", "contract", "customer", "finance"}) {
+        for (const std::string upstream :
+             {"inventory", "contract", "customer", "finance", "reporting"}) {
             const auto key = "SALES_GATEWAY_" + upper(upstream) + "_URL";
             if (env.count(key))
                 continue;
@@ -206,6 +207,16 @@ void Stack::kill_and_restart(const std::string& service) {
     processes_[service] =
         start_service(service, ports_.at(service), env_of(service),
                       log_dir_ + "/" + service + "." + std::to_string(++restarts_) + ".log");
+}
+
+int Stack::run_command(const std::string& service, const std::vector<std::string>& args,
+                       std::string* log) {
+    Process command(binary("services/" + service + "/" + service), args, env_of(service),
+                    log_dir_ + "/" + service + ".command." + std::to_string(++restarts_) + ".log");
+    const int status = command.wait_exit(std::chrono::seconds(60));
+    if (log)
+        *log = command.log();
+    return status;
 }
 
 std::map<std::string, std::string> Stack::env_of(const std::string& service) const {

@@ -111,6 +111,10 @@ class Stack {
     // kill -9 of the service, then the same program with the same environment, port and
     // database; returns once it is ready again (fault tests).
     void kill_and_restart(const std::string& service);
+    // The service's program run once with `args` and the service's environment (an operator's
+    // command, e.g. `reporting rebuild-read-model`); returns its exit status, its output in `log`.
+    int run_command(const std::string& service, const std::vector<std::string>& args,
+                    std::string* log = nullptr);
     // The private nats-server of the stack (for fakes that need their own connection): its
     // administrator's URL, which may publish and subscribe to anything.
     std::string nats_url() const { return nats_server_->url(); }

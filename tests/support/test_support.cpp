@@ -324,8 +324,8 @@ std::string Process::log() const {
 }
 
 const std::vector<std::string>& NatsServer::users() {
-    static const std::vector<std::string> names{"inventory", "contract", "customer",
-                                                "finance",   "gateway",  "admin"};
+    static const std::vector<std::string> names{"inventory", "contract", "customer", "finance",
+                                                "reporting", "gateway",  "admin"};
     return names;
 }
 

@@ -208,6 +208,16 @@ std::vector<RouteRule> build() {
         r("GET", "/api/v1/contracts/{id}/balance", "finance", finance_read),
         r("GET", "/api/v1/reports/receipts", "finance", finance_read),
         r("GET", "/api/v1/reports/arrears", "finance", finance_read),
+        // The read model's reports (seed 003 §4).
+        r("GET", "/api/v1/reports/sales", "reporting", {"report.read"}),
+        r("GET", "/api/v1/reports/sales-summary", "reporting", {"report.read"}),
+        r("GET", "/api/v1/reports/cancellations", "reporting", {"report.read"}),
+        r("GET", "/api/v1/reports/unit-changes", "reporting", {"report.read"}),
+        r("GET", "/api/v1/reports/payments", "reporting", {"report.read"}),
+        r("GET", "/api/v1/reports/payments-summary", "reporting", {"report.read"}),
+        r("GET", "/api/v1/reports/sales-control", "reporting", {"report.read"}),
+        r("GET", "/api/v1/reports/conversion", "reporting", {"report.read"}),
+        r("GET", "/api/v1/reports/mortgages", "reporting", {"report.read"}),
     };
     // Literal segments before parameters so that e.g. /contracts/handover-eligible is not
     // taken for /contracts/{id} (the router takes the first match).
