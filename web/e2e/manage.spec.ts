@@ -138,7 +138,8 @@ function menu(page: Page) {
 }
 
 async function openMenu(page: Page, title: string): Promise<void> {
-  await menu(page).getByRole('link', { name: title }).click()
+  // exact: 报表 is also part of 经营报表
+  await menu(page).getByRole('link', { name: title, exact: true }).click()
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
 }
 
@@ -340,7 +341,7 @@ test('reports show the figures and a chart; ECharts is loaded only when a report
   const requested: string[] = []
   page.on('request', (r) => requested.push(r.url()))
   await firstLogin(page, executive)
-  await expect(menu(page).getByRole('link', { name: '报表' })).toBeVisible()
+  await expect(menu(page).getByRole('link', { name: '报表', exact: true })).toBeVisible()
   expect(requested.filter((u) => /echarts/i.test(u)), 'ECharts must not load before a report').toEqual([])
 
   await openMenu(page, '报表')

@@ -97,6 +97,8 @@ const CODE_TEXT: Record<string, string> = {
   cannot_disable_self: '不能停用自己的账号',
   cannot_reset_self: '不能重置自己的密码，请使用“修改密码”',
   payload_too_large: '提交的内容过大',
+  export_too_large: '报表行数超过导出上限，请缩小日期范围或选择单个项目后再导出',
+  project_not_found: '没有该项目，或无权查看该项目',
   unsupported_media_type: '请求格式不受支持',
   rate_limited: '操作过于频繁，请稍后再试',
   login_throttled: '登录尝试过于频繁，请稍后再试',

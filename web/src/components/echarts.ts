@@ -1,7 +1,7 @@
 // ECharts, tree-shaken to the charts the console uses. Import this module ONLY dynamically
 // (EChart.vue does): it must never land in the initial chunk.
 import * as echarts from 'echarts/core'
-import { BarChart, LineChart, PieChart } from 'echarts/charts'
+import { BarChart, FunnelChart, LineChart, PieChart } from 'echarts/charts'
 import {
   DatasetComponent,
   GridComponent,
@@ -13,6 +13,7 @@ import { CanvasRenderer } from 'echarts/renderers'
 
 echarts.use([
   BarChart,
+  FunnelChart,
   LineChart,
   PieChart,
   DatasetComponent,

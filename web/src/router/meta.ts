@@ -1,5 +1,5 @@
 import type { RouteLocationNormalized, RouteRecordRaw } from 'vue-router'
-import { can, type Permission, type Role } from '@/utils/permissions'
+import { can, canCall, type HttpMethod, type Permission, type Role } from '@/utils/permissions'
 
 export const MENU_GROUPS = ['销售', '销控', '财务', '合同', '管理', '系统'] as const
 export type MenuGroup = (typeof MENU_GROUPS)[number]
@@ -15,6 +15,12 @@ declare module 'vue-router' {
     roles?: readonly Role[]
     /** alternatively (or as well): a permission any of the user's roles must grant */
     permission?: Permission | readonly Permission[]
+    /**
+     * and/or: an API route the screen is built on, as openapi.yaml writes it; the user must be
+     * allowed to call it (canCall: the gateway's route table), e.g.
+     * `{ method: 'GET', path: '/api/v1/reports/sales' }`
+     */
+    call?: { method: HttpMethod; path: string }
     /** show in the side menu under this group, sorted by order */
     menu?: { group: MenuGroup; order: number }
     /** reachable without logging in (login page) */
@@ -30,5 +36,6 @@ export function allowedFor(meta: RouteLocationNormalized['meta'] | RouteRecordRa
   if (roles.includes('admin')) return true
   if (meta.roles && !meta.roles.some((r) => roles.includes(r))) return false
   if (meta.permission && !can(roles, meta.permission)) return false
+  if (meta.call && !canCall(roles, meta.call.method, meta.call.path)) return false
   return true
 }

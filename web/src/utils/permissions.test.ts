@@ -71,6 +71,11 @@ describe('canCall mirrors the gateway route table', () => {
     expect(canCall(['sales_control'], 'GET', '/api/v1/deposit-cases')).toBe(true)
     expect(canCall(['gm'], 'POST', '/api/v1/deposit-cases/{id}/resolve')).toBe(true)
     expect(canCall(['sales_rep'], 'GET', '/api/v1/deposit-cases')).toBe(false)
+    // the reporting service's reports: report.read (managers, finance director, GM, executives)
+    for (const r of ['sales_manager', 'finance_director', 'gm', 'executive', 'admin'])
+      expect(canCall([r], 'GET', '/api/v1/reports/sales'), r).toBe(true)
+    for (const r of ['sales_rep', 'cashier', 'sales_control', 'sales_supervisor'])
+      expect(canCall([r], 'GET', '/api/v1/reports/sales-control'), r).toBe(false)
   })
 
   it('has the same routes and permissions as services/gateway/src/domain/route_table.cpp', () => {

@@ -331,6 +331,16 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   rule('GET', '/api/v1/contracts/{id}/balance', financeRead),
   rule('GET', '/api/v1/reports/receipts', financeRead),
   rule('GET', '/api/v1/reports/arrears', financeRead),
+  // the reporting service's read model (seed 003 §4)
+  rule('GET', '/api/v1/reports/sales', ['report.read']),
+  rule('GET', '/api/v1/reports/sales-summary', ['report.read']),
+  rule('GET', '/api/v1/reports/cancellations', ['report.read']),
+  rule('GET', '/api/v1/reports/unit-changes', ['report.read']),
+  rule('GET', '/api/v1/reports/payments', ['report.read']),
+  rule('GET', '/api/v1/reports/payments-summary', ['report.read']),
+  rule('GET', '/api/v1/reports/sales-control', ['report.read']),
+  rule('GET', '/api/v1/reports/conversion', ['report.read']),
+  rule('GET', '/api/v1/reports/mortgages', ['report.read']),
 ]
 
 /**

@@ -32,6 +32,17 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '报表', permission: 'report.read', menu: { group: '管理', order: 40 } },
   },
   {
+    // The reporting service's reports (销售汇总, 明细, 销控去化, 来访转化; seed 003 §4).
+    path: '/reports/sales',
+    name: 'manage-sales-reports',
+    component: () => import('@/views/manage/SalesReportsView.vue'),
+    meta: {
+      title: '经营报表',
+      call: { method: 'GET', path: '/api/v1/reports/sales' },
+      menu: { group: '管理', order: 45 },
+    },
+  },
+  {
     path: '/admin/users',
     name: 'admin-users',
     component: () => import('@/views/manage/UsersView.vue'),
