@@ -33,7 +33,9 @@ else
 fi
 
 # npm tools, project-local (tools/node_modules, pinned by tools/package-lock.json): the OpenAPI
-# linter @redocly/cli. Re-installed only when the lock file changed.
+# linter @redocly/cli, the AsyncAPI CLI @asyncapi/cli, and ajv, ajv-formats and yaml for
+# tools/asyncapi-sync.mjs. Re-installed when a tool is missing or the lock file changed; never with
+# install scripts (tools/.npmrc: the AsyncAPI CLI's would edit ~/.bashrc).
 if ! command -v npm >/dev/null; then
   echo "install-deps: installing npm"
   SUDO=""
@@ -42,9 +44,11 @@ if ! command -v npm >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
 fi
 tools="$(cd "$(dirname "$0")/.." && pwd)/tools"
-if [ ! -x "$tools/node_modules/.bin/redocly" ] || [ "$tools/package-lock.json" -nt "$tools/node_modules/.installed" ]; then
+if [ ! -x "$tools/node_modules/.bin/redocly" ] || [ ! -x "$tools/node_modules/.bin/asyncapi" ] ||
+  [ "$tools/package-lock.json" -nt "$tools/node_modules/.installed" ]; then
   echo "install-deps: npm ci in tools/"
-  (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch node_modules/.installed)
+  (cd "$tools" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null &&
+    touch node_modules/.installed)
 fi
 
 # The web console's packages (web/node_modules, pinned by web/package-lock.json). Playwright

@@ -32,7 +32,7 @@ pg_bin="${SALES_PG_BIN:-/usr/lib/postgresql/15/bin}"
 nats_dir="$run_dir/nats"
 nats_config="${SALES_NATS_CONFIG:-$root/deploy/local/nats.conf}"
 # The users of nats.conf; each reads its password from SALES_NATS_<USER>_PASSWORD.
-nats_users=(inventory contract customer finance reporting gateway admin)
+nats_users=(inventory contract customer finance reporting webhooks gateway property admin)
 secrets="$run_dir/secrets"
 mkdir -p "$run_dir"
 
@@ -258,7 +258,7 @@ case "${1:-}" in
   pg-socket) echo "$pg_dir" ;;
   psql) shift; admin_psql "$@" ;;
   nats-password)
-    [ $# -eq 2 ] && [[ " ${nats_users[*]} " == *" $2 "* ]] || fail "usage: infra.sh nats-password inventory|contract|customer|finance|reporting|gateway|admin"
+    [ $# -eq 2 ] && [[ " ${nats_users[*]} " == *" $2 "* ]] || fail "usage: infra.sh nats-password inventory|contract|customer|finance|reporting|webhooks|gateway|property|admin"
     secret "nats-$2.password"
     echo
     ;;

@@ -18,7 +18,7 @@ mkdir -p "$pid_dir" "$log_dir"
 
 "$root/scripts/install-deps.sh"
 # Only what runs here: the services and the token tool (the tests build in scripts/test.sh).
-SALES_BUILD_DIR="$build" "$root/scripts/build.sh" inventory contract customer finance reporting gateway sales-token
+SALES_BUILD_DIR="$build" "$root/scripts/build.sh" inventory contract customer finance reporting webhooks gateway sales-token
 # The web console the gateway serves at / (skipped with SALES_SKIP_WEB_BUILD=1 when web/dist is
 # current, e.g. right after scripts/test.sh built it).
 [ "${SALES_SKIP_WEB_BUILD:-0}" = 1 ] || "$root/scripts/build-web.sh"
@@ -34,9 +34,9 @@ fi
 export SALES_TOKEN_PUBLIC_KEYS="${SALES_TOKEN_PUBLIC_KEYS:-$("$build/libs/auth/sales-token" public-key --private-key "$token_key_file")}"
 export SALES_NATS_URL="nats://127.0.0.1:$SALES_NATS_PORT"
 
-declare -A default_port=([gateway]=8080 [inventory]=8081 [contract]=8082 [customer]=8083 [finance]=8084 [reporting]=8085)
+declare -A default_port=([gateway]=8080 [inventory]=8081 [contract]=8082 [customer]=8083 [finance]=8084 [reporting]=8085 [webhooks]=8086)
 services=()
-for svc in inventory contract customer finance reporting gateway; do
+for svc in inventory contract customer finance reporting webhooks gateway; do
   [ -x "$build/services/$svc/$svc" ] && services+=("$svc")
 done
 
@@ -53,7 +53,7 @@ for svc in "${services[@]}"; do
     only_this_service=("SALES_TOKEN_PRIVATE_KEY_FILE=$token_key_file")
     # The gateway fronts the others (started before it in this loop) and writes the generated
     # password of its first administrator ("admin") to this file on its first start.
-    for up in inventory contract customer finance reporting; do
+    for up in inventory contract customer finance reporting webhooks; do
       up_port_var="SALES_${up^^}_PORT"
       export "SALES_GATEWAY_${up^^}_URL=http://127.0.0.1:${!up_port_var:-${default_port[$up]}}"
     done

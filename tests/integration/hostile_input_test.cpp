@@ -21,8 +21,8 @@ namespace {
 using nlohmann::json;
 using sales::test::Stack;
 
-const std::vector<std::string> kServices = {"inventory", "customer", "contract", "finance",
-                                            "gateway"};
+const std::vector<std::string> kServices = {"inventory", "customer", "contract",
+                                            "finance",   "webhooks", "gateway"};
 
 std::string nested(std::size_t depth, char open, char close, const std::string& inner = "1") {
     std::string out;
@@ -140,7 +140,8 @@ class HostileInput : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         // Rate limits high enough that every request reaches its route.
-        stack_ = new Stack("hostile", {"inventory", "customer", "contract", "finance", "gateway"},
+        stack_ = new Stack("hostile",
+                           {"inventory", "customer", "contract", "finance", "webhooks", "gateway"},
                            {{"SALES_GATEWAY_RATE_USER_BURST", "1000000"},
                             {"SALES_GATEWAY_RATE_USER_PER_SECOND", "1000000"},
                             {"SALES_GATEWAY_RATE_IP_BURST", "1000000"},

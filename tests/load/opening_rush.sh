@@ -71,10 +71,11 @@ export SALES_PG_FSYNC="${SALES_PG_FSYNC:-on}"
 gateway_port="${BENCH_GATEWAY_PORT:-27080}"
 export SALES_GATEWAY_PORT="$gateway_port" SALES_INVENTORY_PORT=$((gateway_port + 1)) \
   SALES_CONTRACT_PORT=$((gateway_port + 2)) SALES_CUSTOMER_PORT=$((gateway_port + 3)) \
-  SALES_FINANCE_PORT=$((gateway_port + 4)) SALES_REPORTING_PORT=$((gateway_port + 5))
+  SALES_FINANCE_PORT=$((gateway_port + 4)) SALES_REPORTING_PORT=$((gateway_port + 5)) \
+  SALES_WEBHOOKS_PORT=$((gateway_port + 6))
 export SALES_SKIP_WEB_BUILD=1  # the console is not part of the measurement
 results_dir="${BENCH_RESULTS_DIR:-$root/bench-results}"
-services=(gateway inventory contract customer finance reporting)
+services=(gateway inventory contract customer finance reporting webhooks)
 
 log() { echo "opening_rush.sh: $*" >&2; }
 # Debian installs nats-server in /usr/sbin, which a normal user's PATH lacks.

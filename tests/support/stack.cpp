@@ -40,7 +40,7 @@ Stack::Stack(const std::string& name, std::vector<std::string> services,
     }
     if (std::find(order_.begin(), order_.end(), "gateway") != order_.end()) {
         for (const std::string upstream :
-             {"inventory", "contract", "customer", "finance", "reporting"}) {
+             {"inventory", "contract", "customer", "finance", "reporting", "webhooks"}) {
             const auto key = "SALES_GATEWAY_" + upper(upstream) + "_URL";
             if (env.count(key))
                 continue;

@@ -53,6 +53,8 @@ class Stack {
     std::uint16_t port(const std::string& service) const { return ports_.at(service); }
     // Every service's log, for a failing test's output.
     std::string logs() const;
+    // The directory of the stack's logs (a test's own files may go there too).
+    const std::string& log_directory() const { return log_dir_; }
 
     // The gateway (when in `services`) fronts the other services of the stack; an upstream not
     // in the stack points to a closed port (503) unless `env` sets SALES_GATEWAY_<SVC>_URL.

@@ -324,8 +324,9 @@ std::string Process::log() const {
 }
 
 const std::vector<std::string>& NatsServer::users() {
-    static const std::vector<std::string> names{"inventory", "contract", "customer", "finance",
-                                                "reporting", "gateway",  "admin"};
+    static const std::vector<std::string> names{"inventory", "contract",  "customer",
+                                                "finance",   "reporting", "webhooks",
+                                                "gateway",   "property",  "admin"};
     return names;
 }
 

@@ -556,6 +556,20 @@ std::string sha256_hex(const std::string& text) {
     return std::string(hex);
 }
 
+std::string hmac_sha256_hex(const std::string& key, const std::string& text) {
+    sodium_ready();
+    crypto_auth_hmacsha256_state state;
+    crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
+                                key.size());
+    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(text.data()),
+                                  text.size());
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_final(&state, mac);
+    char hex[crypto_auth_hmacsha256_BYTES * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+    return std::string(hex);
+}
+
 void DenyList::deny_user(const std::string& user_id) {
     std::lock_guard lock(mutex_);
     users_.insert(user_id);

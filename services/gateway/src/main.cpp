@@ -105,11 +105,9 @@ int main() {
                       [&ctx] { gateway::app::forget_stale_login_failures(ctx); });
 
         gateway::adapters::Options options;
-        const std::map<std::string, int> ports = {{"inventory", 8081},
-                                                  {"contract", 8082},
-                                                  {"customer", 8083},
-                                                  {"finance", 8084},
-                                                  {"reporting", 8085}};
+        const std::map<std::string, int> ports = {{"inventory", 8081}, {"contract", 8082},
+                                                  {"customer", 8083},  {"finance", 8084},
+                                                  {"reporting", 8085}, {"webhooks", 8086}};
         for (const auto& [name, port] : ports) {
             std::string upper = name;
             for (auto& ch : upper)

@@ -505,7 +505,8 @@ TEST(GatewayMatrix, EveryRoleOnEveryRouteIsAllowedOrForbiddenAsTheTableSays) {
     StubUpstream stub;
     std::map<std::string, std::string> env = {{"SALES_GATEWAY_RATE_USER_BURST", "1000000"},
                                               {"SALES_GATEWAY_RATE_IP_BURST", "1000000"}};
-    for (const auto* svc : {"INVENTORY", "CONTRACT", "CUSTOMER", "FINANCE", "REPORTING"})
+    for (const auto* svc :
+         {"INVENTORY", "CONTRACT", "CUSTOMER", "FINANCE", "REPORTING", "WEBHOOKS"})
         env[std::string("SALES_GATEWAY_") + svc + "_URL"] = stub.url();
     Stack stack("gwm", {"gateway"}, env);
     int checked = 0;
@@ -699,7 +700,7 @@ namespace {
 // when the table forbids the route. Otherwise the gateway would block people the service lets
 // in, or let through what the service refuses.
 TEST(GatewayMatrix, TableAgreesWithEveryServicesOwnCheck) {
-    Stack stack("gwa", {"inventory", "contract", "customer", "finance", "reporting"});
+    Stack stack("gwa", {"inventory", "contract", "customer", "finance", "reporting", "webhooks"});
     std::vector<std::string> mismatches;
     int checked = 0;
     for (const auto& role : sales::auth::known_roles()) {

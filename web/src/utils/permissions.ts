@@ -90,6 +90,7 @@ export const PERMISSIONS = [
   'report.read',
   'user.manage',
   'audit.read',
+  'webhook.manage',
   'deposit_case.manage',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
@@ -341,6 +342,14 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   rule('GET', '/api/v1/reports/sales-control', ['report.read']),
   rule('GET', '/api/v1/reports/conversion', ['report.read']),
   rule('GET', '/api/v1/reports/mortgages', ['report.read']),
+  rule('POST', '/api/v1/webhooks', ['webhook.manage']),
+  rule('GET', '/api/v1/webhooks', ['webhook.manage']),
+  rule('GET', '/api/v1/webhooks/{webhook_id}', ['webhook.manage']),
+  rule('PATCH', '/api/v1/webhooks/{webhook_id}', ['webhook.manage']),
+  rule('DELETE', '/api/v1/webhooks/{webhook_id}', ['webhook.manage']),
+  rule('POST', '/api/v1/webhooks/{webhook_id}/secret', ['webhook.manage']),
+  rule('GET', '/api/v1/webhooks/{webhook_id}/deliveries', ['webhook.manage']),
+  rule('POST', '/api/v1/webhooks/{webhook_id}/redeliver', ['webhook.manage']),
 ]
 
 /**

@@ -112,6 +112,8 @@ bool verify_password(const std::string& phc_hash, const std::string& password);
 std::string random_token(std::size_t bytes = 32);
 // SHA-256 of `text` as lower-case hex (refresh tokens are stored hashed).
 std::string sha256_hex(const std::string& text);
+// HMAC-SHA256 of `text` under `key` (any length) as lower-case hex (webhook signatures).
+std::string hmac_sha256_hex(const std::string& key, const std::string& text);
 
 // Tokens of disabled users and revoked sessions (jti) that must stop working at once even
 // though their signature and expiry are still valid. Thread-safe.

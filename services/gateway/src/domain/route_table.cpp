@@ -218,6 +218,15 @@ std::vector<RouteRule> build() {
         r("GET", "/api/v1/reports/sales-control", "reporting", {"report.read"}),
         r("GET", "/api/v1/reports/conversion", "reporting", {"report.read"}),
         r("GET", "/api/v1/reports/mortgages", "reporting", {"report.read"}),
+        // Webhook subscriptions of other departments (administrators).
+        r("POST", "/api/v1/webhooks", "webhooks", {"webhook.manage"}),
+        r("GET", "/api/v1/webhooks", "webhooks", {"webhook.manage"}),
+        r("GET", "/api/v1/webhooks/{webhook_id}", "webhooks", {"webhook.manage"}),
+        r("PATCH", "/api/v1/webhooks/{webhook_id}", "webhooks", {"webhook.manage"}),
+        r("DELETE", "/api/v1/webhooks/{webhook_id}", "webhooks", {"webhook.manage"}),
+        r("POST", "/api/v1/webhooks/{webhook_id}/secret", "webhooks", {"webhook.manage"}),
+        r("GET", "/api/v1/webhooks/{webhook_id}/deliveries", "webhooks", {"webhook.manage"}),
+        r("POST", "/api/v1/webhooks/{webhook_id}/redeliver", "webhooks", {"webhook.manage"}),
     };
     // Literal segments before parameters so that e.g. /contracts/handover-eligible is not
     // taken for /contracts/{id} (the router takes the first match).

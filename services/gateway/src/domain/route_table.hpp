@@ -15,8 +15,8 @@ enum class Access { open, authenticated, permission };
 struct RouteRule {
     std::string method;
     std::string pattern;   // router pattern, e.g. "/api/v1/units/{unit_id}"
-    std::string upstream;  // "inventory", "contract", "customer", "finance", "reporting" or
-                           // "gateway"
+    std::string upstream;  // "inventory", "contract", "customer", "finance", "reporting",
+                           // "webhooks" or "gateway"
     Access access = Access::permission;
     std::vector<std::string> permissions;  // any of them (Access::permission)
     std::string project_param;             // path parameter naming a project, if any

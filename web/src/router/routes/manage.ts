@@ -66,6 +66,12 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/views/manage/AuditView.vue'),
     meta: { title: '审计日志', permission: 'audit.read', menu: { group: '系统', order: 40 } },
   },
+  {
+    path: '/admin/webhooks',
+    name: 'admin-webhooks',
+    component: () => import('@/views/manage/WebhooksView.vue'),
+    meta: { title: '事件订阅', permission: 'webhook.manage', menu: { group: '系统', order: 50 } },
+  },
 ]
 
 export default routes
