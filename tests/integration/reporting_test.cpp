@@ -13,6 +13,7 @@
 #include <map>
 
 #include "deal_desk.hpp"
+#include "sales/calendar.hpp"
 #include "sales/ids.hpp"
 #include "sales/sheet.hpp"
 #include "stack.hpp"
@@ -48,7 +49,8 @@ class Reporting : public ::testing::Test {
                            {{"SALES_GATEWAY_RATE_USER_BURST", "1000000"},
                             {"SALES_GATEWAY_RATE_USER_PER_SECOND", "1000000"},
                             {"SALES_GATEWAY_RATE_IP_BURST", "1000000"},
-                            {"SALES_GATEWAY_RATE_IP_PER_SECOND", "1000000"}});
+                            {"SALES_GATEWAY_RATE_IP_PER_SECOND", "1000000"},
+                            {"SALES_REPORTING_PACK_INTERVAL", "500ms"}});
         project_ = new Stack::Project(stack_->released_project(8, 4));
     }
     static void TearDownTestSuite() {
@@ -401,6 +403,88 @@ TEST_F(Reporting, EveryPublishedEventMatchesTheAsyncApiContract) {
     EXPECT_EQ(status, 0) << output;
     EXPECT_NE(output.find(std::to_string(events)), std::string::npos) << output;
     std::cout << "[ figures  ] " << output;
+}
+
+// Report packs: the scheduled daily, weekly and monthly packs of the periods just ended appear
+// for the project; one made on request for today holds a sheet per report whose rows are the
+// reports' own; another project's manager cannot fetch it.
+TEST_F(Reporting, ReportPacksAreMadeOnScheduleAndOnRequestWithASheetPerReport) {
+    using namespace std::chrono;
+    make_history();
+    ASSERT_FALSE(HasFailure());
+    const auto today = sales::shanghai_date(system_clock::now());
+    const auto day = [](sys_days d) { return sales::to_string(sales::Date{d}); };
+    const auto monday = sys_days(today) - (weekday(sys_days(today)) - Monday);
+    const std::map<std::string, std::pair<std::string, std::string>> expected = {
+        {"daily", {day(sys_days(today) - days(1)), day(sys_days(today) - days(1))}},
+        {"weekly", {day(monday - days(7)), day(monday - days(1))}},
+        {"monthly",
+         {day(sys_days(sales::Date{(today.year() / today.month() / 1)} - months(1))),
+          day(sys_days(sales::Date{today.year() / today.month() / 1}) - days(1))}}};
+    ASSERT_TRUE(eventually(
+        [&] {
+            const auto packs = report(in_project("/api/v1/report-packs"));
+            std::size_t found = 0;
+            for (const auto& p : packs["items"]) {
+                const auto it = expected.find(p["kind"]);
+                found += it != expected.end() && p["period_from"] == it->second.first &&
+                                 p["period_to"] == it->second.second &&
+                                 p["generated_by"] == "schedule" && p["sheets"] == 9
+                             ? 1
+                             : 0;
+            }
+            return found == 3;
+        },
+        30s, 200ms))
+        << report(in_project("/api/v1/report-packs")).dump();
+
+    const auto made = stack_->ok(
+        "gateway", "POST", "/api/v1/report-packs",
+        {{"kind", "daily"}, {"date", sales::to_string(today)}, {"project_id", project_->id}},
+        "sales_manager", 201);
+    EXPECT_EQ(made["period_from"], sales::to_string(today));
+    EXPECT_EQ(made["sheets"], 9);
+    const std::string pack_id = made["id"];
+    const auto file = stack_->call("gateway", "GET", "/api/v1/report-packs/" + pack_id, nullptr,
+                                   Stack::auth("sales_manager"));
+    ASSERT_EQ(file.status, 200) << file.body;
+    EXPECT_EQ(made["size_bytes"], static_cast<std::int64_t>(file.body.size()));
+    const auto path = sales::test::temp_dir("reporting-pack") + "/pack.xlsx";
+    std::ofstream(path, std::ios::binary) << file.body;
+    const auto read = run_command("python3 " SALES_SHEET_READ_XLSX " " + path);
+    const auto book = json::parse(read, nullptr, false);
+    ASSERT_FALSE(book.is_discarded()) << read;
+    ASSERT_EQ(book["sheets"].size(), 9u);
+    std::vector<std::string> names;
+    for (const auto& sheet : book["sheets"])
+        names.push_back(sheet["name"]);
+    EXPECT_EQ(names[0], "销售汇总表");
+    EXPECT_EQ(names[1], "销售明细分析表");
+    // The sales detail sheet: the day's contracts and the report's totals.
+    const auto today_text = sales::to_string(today);
+    const auto sales_today = report(
+        in_project("/api/v1/reports/sales?limit=500&from=" + today_text + "&to=" + today_text));
+    const auto& rows = book["sheets"][1]["rows"];
+    ASSERT_EQ(rows.size(), sales_today["total_rows"].get<std::size_t>() + 2);
+    EXPECT_EQ(rows.back()[0], "合计");
+    EXPECT_GT(sales_today["total_rows"].get<int>(), 0);
+
+    // Another project's manager: not theirs.
+    const auto elsewhere = Stack::as("manager-elsewhere", {"sales_manager"}, {sales::new_uuid()});
+    sales::test::expect_error(
+        stack_->call("gateway", "GET", "/api/v1/report-packs/" + pack_id, nullptr, elsewhere), 404,
+        "report_pack_not_found");
+    sales::test::expect_error(
+        stack_->call("gateway", "POST", "/api/v1/report-packs",
+                     {{"kind", "daily"}, {"date", today_text}, {"project_id", project_->id}},
+                     elsewhere),
+        403, "project_forbidden");
+    sales::test::expect_error(stack_->call("gateway", "POST", "/api/v1/report-packs",
+                                           {{"kind", "daily"},
+                                            {"date", day(sys_days(today) + days(1))},
+                                            {"project_id", project_->id}},
+                                           Stack::auth("sales_manager")),
+                              400, "validation_failed");
 }
 
 }  // namespace

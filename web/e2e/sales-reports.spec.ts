@@ -132,6 +132,26 @@ test('a sales manager reads the deals in 经营报表: totals, charts and the Ex
   expect(download.suggestedFilename()).toBe('销售明细分析表.xlsx')
   const bytes = readFileSync(await download.path())
   expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK')
+
+  // 报表包: today's daily pack made now (the scheduled ones cover periods that have ended), one
+  // workbook with a sheet per report, downloaded under its Chinese name.
+  const packs = await openTab(page, '报表包')
+  await packs.getByRole('button', { name: '生成报表包' }).click()
+  const today = shanghaiDay(0)
+  const todays = packs.getByRole('row').filter({ hasText: today }).filter({ hasText: '日报' })
+  await expect(todays).toHaveCount(1)
+  await expect(todays).toContainText('手动')
+  await expect(todays.getByRole('cell').nth(2)).toHaveText('9')
+  await screenshot(page, 'sales-reports-packs')
+  await checkA11y(page)
+  const packDownloading = page.waitForEvent('download')
+  await todays.getByRole('button', { name: '下载' }).click()
+  const pack = await packDownloading
+  expect(pack.suggestedFilename()).toBe(`经营报表包-日报-${today}-${project.code}.xlsx`)
+  const packBytes = readFileSync(await pack.path())
+  expect(packBytes.subarray(0, 2).toString('latin1')).toBe('PK')
+  // a workbook of nine worksheets
+  expect(packBytes.toString('latin1').match(/xl\/worksheets\/sheet\d+\.xml/g)?.length ?? 0).toBeGreaterThanOrEqual(9)
 })
 
 test('a sales rep has no 经营报表', async ({ page }) => {

@@ -13,4 +13,8 @@ bool Principal::in_project(const std::string& project_id) const {
                        [&](const std::string& p) { return p == "*" || p == project_id; });
 }
 
+bool Principal::in_every_project() const {
+    return std::find(project_ids.begin(), project_ids.end(), "*") != project_ids.end();
+}
+
 }  // namespace sales

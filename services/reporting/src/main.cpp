@@ -6,12 +6,15 @@
 // inventory.> (projects, unit status and prices), contract.> (subscriptions, contracts,
 // amendments, cancellations, handovers, mortgage files), finance.> (ledger entries),
 // customer.> (first contacts). Publishes nothing yet (stream REPORTING, reporting.>).
+// Report packs: daily, weekly and monthly workbooks per project, made every
+// SALES_REPORTING_PACK_INTERVAL (5m) when missing, kept SALES_REPORTING_PACK_KEEP_DAYS (400).
 //
 // `reporting rebuild-read-model` (every replica stopped) empties the read model and removes its
 // consumers; the next start replays the streams from their first event (docs/operations.md).
 #include <cstdio>
 #include <string_view>
 
+#include "adapters/pack_routes.hpp"
 #include "adapters/read_model_store.hpp"
 #include "adapters/report_routes.hpp"
 #include "app/projections.hpp"
@@ -29,6 +32,7 @@ int main(int argc, char** argv) {
         [rebuild](sales::service::Service& service, const sales::Config&) {
             using namespace reporting::app;
             reporting::adapters::add_report_routes(service);
+            reporting::adapters::add_pack_routes(service);
             service.consume("INVENTORY", kInventoryEvents, apply_inventory_event);
             service.consume("CONTRACT", kContractEvents, apply_contract_event);
             service.consume("FINANCE", kFinanceEvents, apply_finance_event);

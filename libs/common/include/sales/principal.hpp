@@ -15,6 +15,8 @@ struct Principal {
 
     bool has_role(const std::string& role) const;
     bool in_project(const std::string& project_id) const;
+    // Scope "*": every project, those made later too.
+    bool in_every_project() const;
 };
 
 }  // namespace sales

@@ -218,6 +218,9 @@ std::vector<RouteRule> build() {
         r("GET", "/api/v1/reports/sales-control", "reporting", {"report.read"}),
         r("GET", "/api/v1/reports/conversion", "reporting", {"report.read"}),
         r("GET", "/api/v1/reports/mortgages", "reporting", {"report.read"}),
+        r("GET", "/api/v1/report-packs", "reporting", {"report.read"}),
+        r("POST", "/api/v1/report-packs", "reporting", {"report.read"}),
+        r("GET", "/api/v1/report-packs/{pack_id}", "reporting", {"report.read"}),
         // Webhook subscriptions of other departments (administrators).
         r("POST", "/api/v1/webhooks", "webhooks", {"webhook.manage"}),
         r("GET", "/api/v1/webhooks", "webhooks", {"webhook.manage"}),

@@ -1,7 +1,6 @@
 #include "adapters/report_routes.hpp"
 
-#include <cstdio>
-
+#include "adapters/downloads.hpp"
 #include "app/reports.hpp"
 #include "sales/sheet.hpp"
 
@@ -157,21 +156,6 @@ nlohmann::json report_json(const domain::Report& report, const Route& route) {
     return body;
 }
 
-// RFC 5987 ext-value: UTF-8 bytes percent-encoded except unreserved characters.
-std::string percent_encoded(const std::string& text) {
-    std::string out;
-    for (const unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            char buffer[4];
-            std::snprintf(buffer, sizeof buffer, "%%%02X", c);
-            out += buffer;
-        }
-    }
-    return out;
-}
-
 Response download(const domain::Report& report, Format format) {
     const auto sheet = domain::to_sheet(report);
     const bool csv = format == Format::csv;
@@ -181,9 +165,8 @@ Response download(const domain::Report& report, Format format) {
                            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     const std::string extension = csv ? ".csv" : ".xlsx";
     const auto ascii_name = std::string(to_string(report.spec->name)) + extension;
-    response.headers["Content-Disposition"] = "attachment; filename=\"" + ascii_name +
-                                              "\"; filename*=UTF-8''" +
-                                              percent_encoded(report.spec->file_stem + extension);
+    response.headers["Content-Disposition"] =
+        attachment(ascii_name, report.spec->file_stem + extension);
     return response;
 }
 

@@ -9,8 +9,7 @@ namespace reporting::app {
 domain::Report run_report(sales::db::Pool& db, const sales::Principal& caller,
                           domain::ReportName name, adapters::ReportFilter filter,
                           const std::optional<std::string>& project_id) {
-    const bool every_project = std::find(caller.project_ids.begin(), caller.project_ids.end(),
-                                         "*") != caller.project_ids.end();
+    const bool every_project = caller.in_every_project();
     if (project_id) {
         if (!caller.in_project(*project_id))
             sales::fail_not_found("project", *project_id);

@@ -320,8 +320,8 @@ void derive(ReportName name, Record& row, const Grouping& grouping) {
                               integer_of(row, "handed_over");
             row["sold_units"] = sold;
             // 去化率: of the units put on sale (withdrawn ones are not offered).
-            row["sell_through_bp"] = ratio_bp(
-                sold, integer_of(row, "total_units") - integer_of(row, "not_for_sale"));
+            row["sell_through_bp"] =
+                ratio_bp(sold, integer_of(row, "total_units") - integer_of(row, "not_for_sale"));
             break;
         }
         case ReportName::conversion:

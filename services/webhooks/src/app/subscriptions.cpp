@@ -12,14 +12,9 @@ namespace webhooks::app {
 namespace {
 using nlohmann::json;
 
-bool every_project(const sales::Principal& caller) {
-    return std::find(caller.project_ids.begin(), caller.project_ids.end(), "*") !=
-           caller.project_ids.end();
-}
-
 bool covers(const sales::Principal& caller, const std::vector<std::string>& project_ids) {
     if (project_ids.empty())
-        return every_project(caller);
+        return caller.in_every_project();
     return std::all_of(project_ids.begin(), project_ids.end(),
                        [&](const std::string& id) { return caller.in_project(id); });
 }
