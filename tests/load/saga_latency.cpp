@@ -6,6 +6,8 @@
 //   signed → schedule : contract.signed written → finance.schedule.created written
 //   sign → eligible   : the signing response → contract.handover.eligible written
 //   pay → eligible    : the last payment's response → contract.handover.eligible written
+//   event → report    : contract.signed / the last finance.payment.recorded written → applied
+//                       by the reporting service's read model (its inbox transaction)
 // Baseline in the same run: the latency of the cashier's payment POST itself (one service, one
 // transaction). Each of the two event hops is also split into relay pick-up, delivery and handler
 // (struct Hop). Nothing is asserted; figures go to stdout and to --out (JSON).
@@ -19,6 +21,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -210,6 +213,37 @@ std::chrono::microseconds between(Clock::time_point from, Clock::time_point to) 
     return std::chrono::duration_cast<std::chrono::microseconds>(to - from);
 }
 
+// Event → report: the event of `type` of `service` chosen by `where` (SQL on its outbox row,
+// $1 = `value`) is written (envelope time) → the reporting service's transaction applying it to
+// the read model (its inbox.received_at; the report shows the row once that commits, about a
+// millisecond later). Waits up to 30 s for reporting to apply it.
+std::chrono::microseconds to_read_model(Stack& stack, const std::string& service,
+                                        const std::string& type, const std::string& where,
+                                        const std::string& value) {
+    const auto row = stack.db(service).transaction([&](sales::db::Tx& tx) {
+        return tx.exec_maybe_one(
+            "SELECT event_id::text, payload::jsonb ->> 'time' FROM outbox "
+            "WHERE subject = $2 AND " +
+                where + " ORDER BY id DESC LIMIT 1",
+            {value, type});
+    });
+    if (!row)
+        throw std::runtime_error("no " + type + " event for " + value + " in " + service);
+    const auto written = sales::parse_rfc3339(row->text(1));
+    std::optional<std::int64_t> applied_us;
+    wait_for("reporting to apply " + type + " " + value, [&] {
+        applied_us = stack.db("reporting").transaction([&](sales::db::Tx& tx) {
+            const auto r = tx.exec_maybe_one(
+                "SELECT (EXTRACT(EPOCH FROM received_at) * 1000000)::bigint FROM inbox WHERE "
+                "event_id = $1::uuid",
+                {row->text(0)});
+            return r ? std::optional<std::int64_t>(r->int64(0)) : std::nullopt;
+        });
+        return applied_us.has_value();
+    });
+    return between(*written, Clock::time_point(std::chrono::microseconds(*applied_us)));
+}
+
 // Where one event hop's time goes: the event is written (envelope time, inside the producer's
 // transaction) → its relay claims it (outbox.sent_at = now() of the relay's transaction, i.e. its
 // start, before the publish) → the consumer takes it (inbox.received_at = now() of the
@@ -260,7 +294,7 @@ struct Hop {
 int main(int argc, char** argv) {
     try {
         const auto options = parse(argc, argv);
-        Stack stack("saga_bench", {"inventory", "contract", "finance"},
+        Stack stack("saga_bench", {"inventory", "contract", "finance", "reporting"},
                     {{"SALES_LOG_LEVEL", "warn"},
                      {"SALES_CONTRACT_IO_THREADS", "8"},
                      {"SALES_FINANCE_IO_THREADS", "8"}});
@@ -306,6 +340,7 @@ int main(int argc, char** argv) {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
         sales::load::Recorder signed_to_schedule, sign_to_eligible, pay_to_eligible;
+        sales::load::Recorder signed_to_report, payment_to_report;
         Hop signed_hop, cleared_hop;
         int never_eligible = 0;
         for (const auto& d : deals) {
@@ -315,6 +350,17 @@ int main(int argc, char** argv) {
             signed_to_schedule.record(200, between(signed_at, schedule_at));
             signed_hop.record(stack, "contract", "contract.signed", d.contract_id, "finance",
                               signed_at, schedule_at);
+            try {
+                signed_to_report.record(
+                    200, to_read_model(stack, "contract", "contract.signed",
+                                       "payload::jsonb ->> 'subject' = $1", d.contract_id));
+                payment_to_report.record(
+                    200, to_read_model(stack, "finance", "finance.payment.recorded",
+                                       "payload::jsonb -> 'data' ->> 'contract_id' = $1",
+                                       d.contract_id));
+            } catch (const std::runtime_error& e) {
+                failures.push_back(e.what());
+            }
             try {
                 Clock::time_point eligible_at;
                 wait_for("eligibility of " + d.contract_id, [&] {
@@ -357,6 +403,8 @@ int main(int argc, char** argv) {
             {"baseline_payment_post_ms", payments.latency_summary()},
             {"hop_contract_signed_to_schedule", signed_hop.summary()},
             {"hop_finance_cleared_to_eligible", cleared_hop.summary()},
+            {"contract_signed_to_report_ms", signed_to_report.latency_summary()},
+            {"payment_recorded_to_report_ms", payment_to_report.latency_summary()},
             {"ratio_pay_to_eligible_p50_vs_payment_post_p50",
              baseline > 0 ? pay_to_eligible.percentile_ms(50) / baseline : 0.0},
             {"first_failures",

@@ -173,8 +173,9 @@ const Statement kPayments{
     "coalesce(ce.contract_no, cs.contract_no) AS contract_no, "
     "concat_ws(' ', b.name, u.unit_number) AS unit, e.category, " +
         kPaymentClasses + kPaymentsFrom + "ORDER BY e.paid_at, e.entry_id LIMIT $4 OFFSET $5",
+    // The totals need no join: one ledger entry is one row.
     "SELECT count(*) AS count, " + kPaymentSums + " FROM (SELECT " + kPaymentClasses +
-        kPaymentsFrom + ") t",
+        " FROM ledger_entries e WHERE " + scoped("e") + " AND " + in_range("e.paid_on") + ") t",
     {{"paid_on", false},
      {"receipt_no", false},
      {"contract_no", false},
