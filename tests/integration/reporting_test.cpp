@@ -26,7 +26,11 @@ using sales::test::eventually;
 using sales::test::Stack;
 using namespace std::chrono_literals;
 
-constexpr int kDeals = 16;
+// A history of hundreds of deals (about 25 s through the real services on two cores).
+constexpr int kDeals = 200;
+constexpr int kSwaps = 4;  // subscriptions moved to another unit before signing (CON-2)
+// Units: one per deal, per swapped subscription and per unit moved to, by swap or amendment.
+constexpr int kUnits = kDeals + 2 * kSwaps + kDeals / 50;
 
 // The standard output of `command` (a reader of the xlsx).
 std::string run_command(const std::string& command) {
@@ -51,7 +55,7 @@ class Reporting : public ::testing::Test {
                             {"SALES_GATEWAY_RATE_IP_BURST", "1000000"},
                             {"SALES_GATEWAY_RATE_IP_PER_SECOND", "1000000"},
                             {"SALES_REPORTING_PACK_INTERVAL", "500ms"}});
-        project_ = new Stack::Project(stack_->released_project(8, 4));
+        project_ = new Stack::Project(stack_->released_project((kUnits + 7) / 8, 8));
     }
     static void TearDownTestSuite() {
         delete project_;
@@ -77,15 +81,15 @@ class Reporting : public ::testing::Test {
     }
 
     // The history (made once for the suite): kDeals signed deals each paying part of the rest;
-    // some reversed, cancelled or moved to another unit; two subscriptions moved before signing;
-    // four first contacts.
+    // every 5th payment reversed, every 6th deal cancelled with a refund, every 50th moved to
+    // another unit by amendment; kSwaps subscriptions moved before signing; four first contacts.
     static void make_history() {
         if (made_)
             return;
         made_ = true;
         DealDesk desk(*stack_);
         const auto& units = project_->unit_ids;
-        std::size_t spare = kDeals + 4;
+        std::size_t spare = kDeals + kSwaps;
         for (int i = 0; i < kDeals; ++i) {
             auto deal = desk.stamped_deal(units[i]);
             const auto entry = desk.pay_instalment(deal, (deal.price_fen - deal.deposit_fen) / 2);
@@ -93,10 +97,10 @@ class Reporting : public ::testing::Test {
                 desk.reverse(entry, "收据金额录入错误");
             if (i % 6 == 5)
                 desk.cancel(deal, deal.deposit_fen, "客户家庭原因退房");
-            if (i == 2 || i == 9)
+            if (i % 50 == 2)
                 desk.change_unit(deal, units[spare++], "客户换房（CON-5）");
         }
-        for (int i = 0; i < 2; ++i) {
+        for (int i = 0; i < kSwaps; ++i) {
             auto deal = desk.confirmed_subscription(units[kDeals + i]);
             desk.swap(deal, units[spare++], "客户换房（认购）");
         }
@@ -136,7 +140,7 @@ class Reporting : public ::testing::Test {
                same("customer", customers, customers) &&
                scalar("reporting",
                       "SELECT count(*) FROM unit_changes WHERE project_id = "
-                      "$1::uuid") == 4;
+                      "$1::uuid") == kSwaps + kDeals / 50;
     }
 
     // Every report of the project, all rows, as the API answers.
@@ -230,9 +234,9 @@ TEST_F(Reporting, EveryReportTotalEqualsTheSourceOfTruthToTheFen) {
         EXPECT_EQ(row["reason"], "客户家庭原因退房");
     }
 
-    // 换房明细表: two before signing, two after, each priced as contract holds it.
+    // 换房明细表: kSwaps before signing, one in 50 deals after, each priced as contract holds it.
     const auto changes = report(in_project("/api/v1/reports/unit-changes?limit=500"));
-    ASSERT_EQ(changes["total_rows"], 4);
+    ASSERT_EQ(changes["total_rows"], kSwaps + kDeals / 50);
     int after_signing = 0;
     for (const auto& row : changes["rows"]) {
         if (row["stage"] == "contract") {
@@ -246,7 +250,7 @@ TEST_F(Reporting, EveryReportTotalEqualsTheSourceOfTruthToTheFen) {
         }
         EXPECT_NE(row["old_unit"], row["new_unit"]);
     }
-    EXPECT_EQ(after_signing, 2);
+    EXPECT_EQ(after_signing, kDeals / 50);
 
     // 销控汇总表 = inventory's units; the amounts of the live contracts.
     const auto control = report(in_project("/api/v1/reports/sales-control"));
