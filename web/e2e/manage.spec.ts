@@ -361,6 +361,11 @@ test('reports show the figures and a chart; ECharts is loaded only when a report
 
   await page.getByRole('tab', { name: '欠款账龄' }).click()
   await expect(page.getByText(/没有逾期欠款/)).toBeVisible()
+  // 不合理欠款明细表 as Excel (one row per overdue item with its rep; none here but the 合计 row)
+  const downloading = page.waitForEvent('download')
+  await page.getByRole('button', { name: '导出 Excel' }).click()
+  const download = await downloading
+  expect(download.suggestedFilename()).toMatch(/^不合理欠款明细表-\d{4}-\d{2}-\d{2}\.xlsx$/)
 })
 
 // --- 4. audit log, roles, projects -------------------------------------------------------------

@@ -8,6 +8,7 @@
 #include <array>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -417,6 +418,20 @@ std::string read_file(const std::string& path) {
 }
 
 }  // namespace
+
+std::string attachment(const std::string& ascii_name, const std::string& file_name) {
+    std::string encoded;
+    for (const unsigned char c : file_name) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            encoded += static_cast<char>(c);
+        } else {
+            char buffer[4];
+            std::snprintf(buffer, sizeof buffer, "%%%02X", c);
+            encoded += buffer;
+        }
+    }
+    return "attachment; filename=\"" + ascii_name + "\"; filename*=UTF-8''" + encoded;
+}
 
 std::string fixed2(std::int64_t hundredths) {
     const std::uint64_t m = magnitude(hundredths);

@@ -12,6 +12,7 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 #include "sales/bus.hpp"
@@ -19,6 +20,7 @@
 #include "sales/db.hpp"
 #include "sales/http.hpp"
 #include "sales/ids.hpp"
+#include "sales/sheet.hpp"
 #include "stack.hpp"
 
 namespace {
@@ -912,6 +914,26 @@ TEST_F(FinanceApi, ReportsSumExactlyToTheLedgerFin5Fin6) {
     EXPECT_EQ(bucket_sum, b["overdue_fen"].get<std::int64_t>());
     EXPECT_EQ(b["total_fen"].get<std::int64_t>() - b["paid_fen"].get<std::int64_t>(),
               bucket_sum + 100'000);  // + the item not yet due
+    ASSERT_EQ(arrears["contracts"].size(), 1u);
+    EXPECT_EQ(arrears["contracts"][0]["rep_id"], "u-rep-1");  // the owning rep
+    // As a download: one row per overdue item with its rep and aging, and the 合计 row.
+    r = call("GET", "/api/v1/reports/arrears?format=csv&project_id=" + project, "finance_director");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(r.headers["Content-Disposition"].find("filename*=UTF-8''"), std::string::npos);
+    std::vector<std::string> lines;
+    std::istringstream csv(r.body);
+    for (std::string line; std::getline(csv, line);)
+        lines.push_back(line);
+    ASSERT_EQ(lines.size(), 6u) << r.body;  // header, four overdue items, 合计
+    EXPECT_NE(lines[0].find("置业顾问"), std::string::npos) << lines[0];
+    EXPECT_NE(lines[0].find("账龄"), std::string::npos);
+    EXPECT_NE(lines[1].find("u-rep-1"), std::string::npos) << lines[1];
+    EXPECT_NE(lines[1].find("31–60天"), std::string::npos) << lines[1];
+    EXPECT_EQ(lines[5].rfind("合计", 0), 0u) << lines[5];
+    EXPECT_NE(lines[5].find(sales::sheet::fixed2(bucket_sum)), std::string::npos) << lines[5];
+    expect_error(
+        call("GET", "/api/v1/reports/arrears?format=pdf&project_id=" + project, "finance_director"),
+        400, "validation_failed");
     // As of 40 days ago only the 90- and 45-day items were due (50 and 5 days late).
     r = call("GET", "/api/v1/reports/arrears?project_id=" + project + "&as_of=" + day_offset(-40),
              "finance_director");

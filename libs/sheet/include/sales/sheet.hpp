@@ -54,4 +54,8 @@ std::string csv(const Sheet& sheet);
 // cannot be written, std::invalid_argument for a row longer than the columns.
 std::string xlsx(const std::vector<Sheet>& sheets);
 
+// The Content-Disposition of a download with a Chinese file name: `filename` (`ascii_name`, for
+// old clients) and `filename*` (RFC 5987: `file_name` as UTF-8, percent-encoded).
+std::string attachment(const std::string& ascii_name, const std::string& file_name);
+
 }  // namespace sales::sheet

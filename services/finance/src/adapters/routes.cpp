@@ -206,16 +206,32 @@ void add_routes(sales::service::Service& service, const app::Context& ctx) {
                           200, app::list_refund_approvals(ctx, caller, project_id, unpaid_only));
                   });
 
-    // FIN-5: arrears (不合理欠款明细表) with aging buckets.
-    service.route("GET", "/api/v1/reports/arrears", kReaders,
-                  [&ctx](Request& request, const sales::Principal& caller) {
-                      const Query query(request, {"project_id", "as_of"});
-                      const auto project_id = query.required_uuid("project_id");
-                      const auto as_of = query.date("as_of");
-                      query.check();
-                      return Response::json(200,
-                                            app::arrears_report(ctx, caller, project_id, as_of));
-                  });
+    // FIN-5: arrears (不合理欠款明细表) with aging buckets and owning reps; CSV or xlsx with
+    // `format` (one row per overdue item).
+    service.route(
+        "GET", "/api/v1/reports/arrears", kReaders,
+        [&ctx](Request& request, const sales::Principal& caller) {
+            const Query query(request, {"project_id", "as_of", "format"});
+            const auto project_id = query.required_uuid("project_id");
+            const auto as_of = query.date("as_of");
+            const auto format = query.text("format", 8).value_or("json");
+            if (format != "json" && format != "csv" && format != "xlsx")
+                query.invalid("format", "must be one of json, csv, xlsx");
+            query.check();
+            auto report = app::arrears_report(ctx, caller, project_id, as_of);
+            if (format == "json")
+                return Response::json(200, report);
+            const auto sheet = app::arrears_sheet(report);
+            const bool csv = format == "csv";
+            auto response = Response::text(
+                200, csv ? sales::sheet::csv(sheet) : sales::sheet::xlsx({sheet}),
+                csv ? "text/csv; charset=utf-8"
+                    : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+            const auto stem = "不合理欠款明细表-" + report["as_of"].get<std::string>();
+            response.headers["Content-Disposition"] =
+                sales::sheet::attachment(std::string("arrears.") + format, stem + "." + format);
+            return response;
+        });
     add_referral_routes(service, ctx);
 }
 

@@ -10,7 +10,7 @@ using namespace sales::db;
 
 const std::string kSelectContracts = R"sql(
 SELECT contract_id::text AS contract_id, contract_no, project_id::text AS project_id,
-       subscription_id::text AS subscription_id, customer_id::text AS customer_id,
+       subscription_id::text AS subscription_id, customer_id::text AS customer_id, rep_id,
        penalty_bp_per_day, cleared, clearance_version
 FROM contracts )sql";
 const std::string kSelectBook = kSelectContracts + "WHERE contract_id = $1::uuid";
@@ -78,6 +78,7 @@ ContractBook book_of(const Row& row) {
     b.project_id = row.text("project_id");
     b.subscription_id = row.text("subscription_id");
     b.customer_id = row.text("customer_id");
+    b.rep_id = row.text("rep_id");
     b.penalty_bp_per_day = row.int64("penalty_bp_per_day");
     b.cleared = row.boolean("cleared");
     b.clearance_version = row.int64("clearance_version");

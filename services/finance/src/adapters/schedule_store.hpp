@@ -19,6 +19,7 @@ struct ContractBook {
     std::string project_id;
     std::string subscription_id;
     std::string customer_id;
+    std::string rep_id;  // the owning sales rep (contract.signed)
     std::int64_t penalty_bp_per_day = 0;
     bool cleared = false;
     std::int64_t clearance_version = 1;

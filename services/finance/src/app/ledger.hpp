@@ -12,6 +12,7 @@
 #include "app/support.hpp"
 #include "domain/ledger.hpp"
 #include "sales/principal.hpp"
+#include "sales/sheet.hpp"
 
 namespace finance::app {
 
@@ -91,6 +92,9 @@ nlohmann::json contract_balance(const Context& ctx, const sales::Principal& call
 nlohmann::json receipts_report(const Context& ctx, const sales::Principal& caller,
                                const std::string& project_id, sales::Date from, sales::Date to);
 // FIN-5: arrears with aging buckets as of `as_of` (default: today).
+// 不合理欠款明细表 as a table (CSV/xlsx): one row per overdue item with the contract, its owning
+// rep, the item, what is owed, days overdue and the aging bucket; a 合计 row.
+sales::sheet::Sheet arrears_sheet(const nlohmann::json& report);
 nlohmann::json arrears_report(const Context& ctx, const sales::Principal& caller,
                               const std::string& project_id, std::optional<sales::Date> as_of);
 

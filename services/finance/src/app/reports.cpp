@@ -108,6 +108,7 @@ nlohmann::json arrears_report(const Context& ctx, const sales::Principal& caller
         contracts.push_back({{"contract_id", id},
                              {"contract_no", book.contract_no},
                              {"customer_id", book.customer_id},
+                             {"rep_id", book.rep_id},
                              {"overdue_fen", b.overdue_fen},
                              {"penalty_fen", b.penalty_fen},
                              {"paid_fen", b.paid_fen},
@@ -117,6 +118,59 @@ nlohmann::json arrears_report(const Context& ctx, const sales::Principal& caller
     return nlohmann::json{{"project_id", project_id}, {"as_of", sales::to_string(day)},
                           {"buckets", buckets},       {"overdue_fen", overdue},
                           {"penalty_fen", penalty},   {"contracts", contracts}};
+}
+
+sales::sheet::Sheet arrears_sheet(const nlohmann::json& report) {
+    using sales::sheet::Kind;
+    static const std::map<std::string, std::string> kinds = {
+        {"one_off", "一次性付款"}, {"instalment", "分期款"},          {"down_payment", "首付款"},
+        {"loan", "按揭贷款"},      {"area_settlement", "面积补差款"}, {"fee", "交房费用"}};
+    static const std::map<std::string, std::string> buckets = {{"d1_7", "1–7天"},
+                                                               {"d8_14", "8–14天"},
+                                                               {"d15_30", "15–30天"},
+                                                               {"d31_60", "31–60天"},
+                                                               {"over_60", "60天以上"}};
+    const auto label = [](const std::map<std::string, std::string>& names,
+                          const std::string& code) {
+        const auto it = names.find(code);
+        return it == names.end() ? code : it->second;
+    };
+    sales::sheet::Sheet sheet;
+    sheet.name = "不合理欠款明细表";
+    sheet.title = "不合理欠款明细表（截至 " + report["as_of"].get<std::string>() + "）";
+    sheet.columns = {
+        {"合同编号", Kind::text}, {"置业顾问", Kind::text}, {"款项", Kind::text},
+        {"期次", Kind::integer},  {"应付日期", Kind::text}, {"应付金额(元)", Kind::fen},
+        {"已付(元)", Kind::fen},  {"欠款(元)", Kind::fen},  {"逾期天数", Kind::integer},
+        {"账龄", Kind::text},     {"违约金(元)", Kind::fen}};
+    std::int64_t amount = 0, paid = 0, outstanding = 0, penalty = 0;
+    for (const auto& contract : report["contracts"]) {
+        for (const auto& item : contract["items"]) {
+            const std::int64_t a = item["amount_fen"], p = item["paid_fen"],
+                               o = item["outstanding_fen"], pen = item["penalty_fen"];
+            sheet.rows.push_back(
+                {contract["contract_no"].get<std::string>(), contract["rep_id"].get<std::string>(),
+                 label(kinds, item["kind"]), item["seq"].get<std::int64_t>(),
+                 item["due_date"].get<std::string>(), a, p, o,
+                 item["overdue_days"].get<std::int64_t>(), label(buckets, item["bucket"]), pen});
+            amount = sales::checked_add(amount, a);
+            paid = sales::checked_add(paid, p);
+            outstanding = sales::checked_add(outstanding, o);
+            penalty = sales::checked_add(penalty, pen);
+        }
+    }
+    sheet.totals = std::vector<sales::sheet::Cell>{std::string("合计"),
+                                                   std::monostate{},
+                                                   std::monostate{},
+                                                   std::monostate{},
+                                                   std::monostate{},
+                                                   amount,
+                                                   paid,
+                                                   outstanding,
+                                                   std::monostate{},
+                                                   std::monostate{},
+                                                   penalty};
+    return sheet;
 }
 
 }  // namespace finance::app

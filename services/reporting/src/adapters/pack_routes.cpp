@@ -1,9 +1,9 @@
 #include "adapters/pack_routes.hpp"
 
-#include "adapters/downloads.hpp"
 #include "app/packs.hpp"
 #include "sales/failure.hpp"
 #include "sales/ids.hpp"
+#include "sales/sheet.hpp"
 
 namespace reporting::adapters {
 namespace {
@@ -58,7 +58,7 @@ void add_pack_routes(sales::service::Service& service) {
                           200, file.content,
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
                       response.headers["Content-Disposition"] =
-                          attachment("report-pack.xlsx", file.file_name);
+                          sales::sheet::attachment("report-pack.xlsx", file.file_name);
                       return response;
                   });
 

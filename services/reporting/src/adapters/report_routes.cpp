@@ -1,6 +1,5 @@
 #include "adapters/report_routes.hpp"
 
-#include "adapters/downloads.hpp"
 #include "app/reports.hpp"
 #include "sales/sheet.hpp"
 
@@ -166,7 +165,7 @@ Response download(const domain::Report& report, Format format) {
     const std::string extension = csv ? ".csv" : ".xlsx";
     const auto ascii_name = std::string(to_string(report.spec->name)) + extension;
     response.headers["Content-Disposition"] =
-        attachment(ascii_name, report.spec->file_stem + extension);
+        sales::sheet::attachment(ascii_name, report.spec->file_stem + extension);
     return response;
 }
 

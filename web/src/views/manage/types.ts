@@ -78,6 +78,8 @@ export interface ArrearsContract {
   contract_id: string
   contract_no: string
   customer_id: string
+  /** the owning sales rep */
+  rep_id: string
   overdue_fen: number
   penalty_fen: number
   paid_fen: number
