@@ -21,8 +21,8 @@ namespace {
 using nlohmann::json;
 using sales::test::Stack;
 
-const std::vector<std::string> kServices = {"inventory", "customer", "contract",
-                                            "finance",   "webhooks", "gateway"};
+const std::vector<std::string> kServices = {"inventory", "customer", "contract", "finance",
+                                            "reporting", "webhooks", "gateway"};
 
 std::string nested(std::size_t depth, char open, char close, const std::string& inner = "1") {
     std::string out;
@@ -140,12 +140,15 @@ class HostileInput : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         // Rate limits high enough that every request reaches its route.
-        stack_ = new Stack("hostile",
-                           {"inventory", "customer", "contract", "finance", "webhooks", "gateway"},
-                           {{"SALES_GATEWAY_RATE_USER_BURST", "1000000"},
-                            {"SALES_GATEWAY_RATE_USER_PER_SECOND", "1000000"},
-                            {"SALES_GATEWAY_RATE_IP_BURST", "1000000"},
-                            {"SALES_GATEWAY_RATE_IP_PER_SECOND", "1000000"}});
+        // Report packs are made on their schedule only (not during the sweep's row counts).
+        stack_ = new Stack(
+            "hostile",
+            {"inventory", "customer", "contract", "finance", "reporting", "webhooks", "gateway"},
+            {{"SALES_GATEWAY_RATE_USER_BURST", "1000000"},
+             {"SALES_GATEWAY_RATE_USER_PER_SECOND", "1000000"},
+             {"SALES_GATEWAY_RATE_IP_BURST", "1000000"},
+             {"SALES_GATEWAY_RATE_IP_PER_SECOND", "1000000"},
+             {"SALES_REPORTING_PACK_INTERVAL", "24h"}});
         const auto project = stack_->released_project(2, 2);
         ids_ = {{"project_id", project.id}, {"unit_id", project.unit_ids.front()}};
     }
