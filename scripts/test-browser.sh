@@ -33,6 +33,29 @@ if ! "$root/deploy/local/up.sh" >"$SALES_RUN_DIR/up.log" 2>&1; then
 fi
 echo "test-browser: system up at http://127.0.0.1:$SALES_GATEWAY_PORT"
 
+# Supervision (deploy/local/supervise.sh): a service killed with SIGKILL is started again and
+# ready within 5 s, with a log line saying so.
+victim_pid="$(cat "$SALES_RUN_DIR/pids/customer.service.pid")"
+killed_at=$(date +%s%N)
+kill -KILL "$victim_pid"
+back=""
+for _ in $(seq 1 100); do
+  pid_now="$(cat "$SALES_RUN_DIR/pids/customer.service.pid" 2>/dev/null || true)"
+  if [ -n "$pid_now" ] && [ "$pid_now" != "$victim_pid" ] &&
+    curl -fsS "http://127.0.0.1:$SALES_CUSTOMER_PORT/readyz" >/dev/null 2>&1; then
+    back=1
+    break
+  fi
+  sleep 0.05
+done
+ready_ms=$(( ($(date +%s%N) - killed_at) / 1000000 ))
+if [ -z "$back" ] || [ "$ready_ms" -gt 5000 ] ||
+  ! grep -q '"msg":"service exited; starting it again"' "$SALES_RUN_DIR/logs/customer.log"; then
+  echo "test-browser: customer killed with SIGKILL was not back and ready within 5 s (${ready_ms} ms)" >&2
+  exit 1
+fi
+echo "test-browser: customer killed with SIGKILL was ready again after ${ready_ms} ms"
+
 cd "$root/web"
 SALES_CONSOLE_URL="http://127.0.0.1:$SALES_GATEWAY_PORT" \
   SALES_ADMIN_PASSWORD_FILE="$SALES_RUN_DIR/admin.password" \

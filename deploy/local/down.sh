@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops exactly what up.sh started (by PID): the services, then nats-server and PostgreSQL.
+# Stops exactly what up.sh started (by PID): each service's supervisor, which stops its service,
+# then nats-server and PostgreSQL.
 # Data stays under .run/local; `down.sh --clean` deletes it too, to start from scratch.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -9,6 +10,8 @@ pid_dir="$SALES_RUN_DIR/pids"
 if [ -d "$pid_dir" ]; then
   for pid_file in "$pid_dir"/*.pid; do
     [ -e "$pid_file" ] || continue
+    # <svc>.service.pid is the service under its supervisor (<svc>.pid), which stops it.
+    case "$pid_file" in *.service.pid) continue ;; esac
     svc="$(basename "$pid_file" .pid)"
     pid="$(cat "$pid_file")"
     if kill -0 "$pid" 2>/dev/null; then
@@ -20,7 +23,7 @@ if [ -d "$pid_dir" ]; then
       fi
       echo "down: $svc stopped"
     fi
-    rm -f "$pid_file"
+    rm -f "$pid_file" "$pid_dir/$svc.service.pid"
   done
 fi
 if [ "${1:-}" = "--clean" ]; then

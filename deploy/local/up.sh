@@ -72,7 +72,11 @@ for svc in "${services[@]}"; do
     echo "up: port $port for $svc is in use by another program; set $port_var to a free port" >&2
     exit 1
   fi
-  nohup env "${only_this_service[@]}" "$build/services/$svc/$svc" >>"$log_dir/$svc.log" 2>&1 &
+  # Supervised (deploy/local/supervise.sh): a crashed service is started again within a
+  # fraction of a second; <svc>.pid is the supervisor (down.sh stops it, and it the service),
+  # <svc>.service.pid the service itself while it runs.
+  nohup "$root/deploy/local/supervise.sh" "$svc" "$log_dir/$svc.log" "$pid_dir/$svc.service.pid" \
+    env "${only_this_service[@]}" "$build/services/$svc/$svc" >/dev/null 2>&1 &
   echo $! >"$pid_dir/$svc.pid"
 done
 

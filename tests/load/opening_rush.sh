@@ -115,7 +115,8 @@ nats_pid="$(cat "$SALES_RUN_DIR/nats/nats.pid")"
 process_args=(--process "postgres=postgres:$pg_master" --process "nats=$nats_pid")
 measured_pids="$pg_master $nats_pid"
 for svc in "${services[@]}"; do
-  pid="$(cat "$pid_dir/$svc.pid")"
+  # The service itself (up.sh runs it under a supervisor whose PID is <svc>.pid).
+  pid="$(cat "$pid_dir/$svc.service.pid")"
   process_args+=(--process "$svc=$pid")
   measured_pids="$measured_pids $pid"
 done
