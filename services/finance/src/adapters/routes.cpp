@@ -2,12 +2,15 @@
 
 #include "app/ledger.hpp"
 #include "sales/calendar.hpp"
+#include "sales/enum_names.hpp"
 #include "sales/input.hpp"
 
 namespace finance::adapters {
 namespace {
 using namespace sales::http;
 using namespace sales::service;
+
+SALES_ENUM(ReportFormat, json, csv, xlsx);
 
 const std::vector<std::string> kReaders = {"payment.collect", "finance.reconcile", "report.read"};
 
@@ -214,22 +217,25 @@ void add_routes(sales::service::Service& service, const app::Context& ctx) {
             const Query query(request, {"project_id", "as_of", "format"});
             const auto project_id = query.required_uuid("project_id");
             const auto as_of = query.date("as_of");
-            const auto format = query.text("format", 8).value_or("json");
-            if (format != "json" && format != "csv" && format != "xlsx")
-                query.invalid("format", "must be one of json, csv, xlsx");
+            const auto format =
+                query
+                    .enumeration<ReportFormat>("format", &sales::parse_enum<ReportFormat>,
+                                               sales::enum_names<ReportFormat>().list())
+                    .value_or(ReportFormat::json);
             query.check();
             auto report = app::arrears_report(ctx, caller, project_id, as_of);
-            if (format == "json")
+            if (format == ReportFormat::json)
                 return Response::json(200, report);
             const auto sheet = app::arrears_sheet(report);
-            const bool csv = format == "csv";
+            const bool csv = format == ReportFormat::csv;
+            const std::string extension = csv ? ".csv" : ".xlsx";
             auto response = Response::text(
                 200, csv ? sales::sheet::csv(sheet) : sales::sheet::xlsx({sheet}),
                 csv ? "text/csv; charset=utf-8"
                     : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
             const auto stem = "不合理欠款明细表-" + report["as_of"].get<std::string>();
             response.headers["Content-Disposition"] =
-                sales::sheet::attachment(std::string("arrears.") + format, stem + "." + format);
+                sales::sheet::attachment("arrears" + extension, stem + extension);
             return response;
         });
     add_referral_routes(service, ctx);
