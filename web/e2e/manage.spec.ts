@@ -1,5 +1,7 @@
 // Managers and administration, through the UI like a user; data the flows do not cover is
 // arranged through the API (as admin, or as the reps themselves).
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test'
 import {
   adminApi,
@@ -358,6 +360,21 @@ test('reports show the figures and a chart; ECharts is loaded only when a report
   expect(requested.some((u) => /echarts/i.test(u)), 'the chart loaded ECharts').toBe(true)
   await screenshot(page, 'manage-reports')
   await checkA11y(page)
+  // 来电来访明细表 as Excel, opened: the rep's call and visit rows and the 合计 row.
+  const contactsDownloading = page.waitForEvent('download')
+  await page.getByRole('button', { name: '导出 Excel' }).click()
+  const contactsFile = await contactsDownloading
+  expect(contactsFile.suggestedFilename()).toMatch(/^来电来访明细表-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.xlsx$/)
+  const book = JSON.parse(
+    execFileSync('python3', [fileURLToPath(new URL('../../libs/sheet/tests/read_xlsx.py', import.meta.url)), await contactsFile.path()], {
+      encoding: 'utf8',
+    }),
+  ) as { sheets: { name: string; rows: unknown[][] }[] }
+  const rows = book.sheets[0]?.rows ?? []
+  expect(book.sheets[0]?.name).toBe('来电来访明细表')
+  expect(rows[0]).toEqual(['日期', '置业顾问', '渠道', '来电', '来访', '全部接触'])
+  expect(rows.filter((row) => row[1] === rep.id).map((row) => row[2]).sort()).toEqual(['来电', '来访'])
+  expect(rows.at(-1)?.[0]).toBe('合计')
 
   await page.getByRole('tab', { name: '欠款账龄' }).click()
   await expect(page.getByText(/没有逾期欠款/)).toBeVisible()

@@ -116,6 +116,13 @@ Response Response::text(int status, std::string body, std::string content_type) 
     return r;
 }
 
+Response Response::attachment(std::string body, std::string content_type,
+                              std::string content_disposition) {
+    auto r = text(200, std::move(body), std::move(content_type));
+    r.headers["Content-Disposition"] = std::move(content_disposition);
+    return r;
+}
+
 Response Response::error(int status, std::string_view code, std::string_view message,
                          const nlohmann::json& details) {
     nlohmann::json err = {{"code", std::string(code)},

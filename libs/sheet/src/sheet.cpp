@@ -433,6 +433,16 @@ std::string attachment(const std::string& ascii_name, const std::string& file_na
     return "attachment; filename=\"" + ascii_name + "\"; filename*=UTF-8''" + encoded;
 }
 
+Download download(const std::vector<Sheet>& sheets, FileFormat format,
+                  const std::string& ascii_stem, const std::string& stem) {
+    if (format == FileFormat::csv) {
+        if (sheets.size() != 1)
+            throw std::invalid_argument("a CSV download holds exactly one sheet");
+        return {csv(sheets.front()), kCsvType, attachment(ascii_stem + ".csv", stem + ".csv")};
+    }
+    return {xlsx(sheets), kXlsxType, attachment(ascii_stem + ".xlsx", stem + ".xlsx")};
+}
+
 std::string fixed2(std::int64_t hundredths) {
     const std::uint64_t m = magnitude(hundredths);
     const auto cents = static_cast<unsigned>(m % 100);

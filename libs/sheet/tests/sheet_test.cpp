@@ -397,3 +397,22 @@ TEST_F(TmpDir, TheTemporaryFileIsRemovedAfterSuccessAndAfterAnError) {
 }
 
 }  // namespace
+
+TEST(Download, NamesTheFileAndPicksTheFormat) {
+    const Sheet one{"明细", "明细", {{"金额", Kind::fen}}, {{std::int64_t{150}}}, std::nullopt};
+    const auto csv =
+        sales::sheet::download({one}, sales::sheet::FileFormat::csv, "detail", "明细表");
+    EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+    EXPECT_EQ(csv.body, "\xEF\xBB\xBF金额\r\n1.50\r\n");
+    EXPECT_EQ(
+        csv.content_disposition,
+        "attachment; filename=\"detail.csv\"; filename*=UTF-8''%E6%98%8E%E7%BB%86%E8%A1%A8.csv");
+    const auto xlsx =
+        sales::sheet::download({one, one}, sales::sheet::FileFormat::xlsx, "detail", "明细表");
+    EXPECT_EQ(xlsx.content_type, sales::sheet::kXlsxType);
+    EXPECT_EQ(xlsx.body.rfind("PK", 0), 0u);
+    EXPECT_NE(xlsx.content_disposition.find("filename=\"detail.xlsx\""), std::string::npos);
+    // A CSV file holds one table.
+    EXPECT_THROW(sales::sheet::download({one, one}, sales::sheet::FileFormat::csv, "d", "d"),
+                 std::invalid_argument);
+}

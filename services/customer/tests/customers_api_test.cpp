@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "sales/bus.hpp"
@@ -657,6 +658,30 @@ TEST_F(CustomersApi, CallsAndVisitsCountsPerDayRepChannel) {
     EXPECT_EQ(calls, 2) << r.body;
     EXPECT_EQ(visits, 1);
     EXPECT_EQ(first_visits, 1);
+    // 来电来访明细表 as a download: the same rows in Chinese, and a 合计 row.
+    const auto range = "/api/v1/reports/contacts?project_id=" + *project_ + "&from=" + today +
+                       "&to=" + today + "&format=";
+    const auto csv = call("GET", range + "csv", "mgr-7", "sales_manager");
+    ASSERT_EQ(csv.status, 200) << csv.body;
+    EXPECT_EQ(csv.headers.at("Content-Type"), "text/csv; charset=utf-8");
+    EXPECT_NE(csv.headers.at("Content-Disposition").find("filename=\"contacts.csv\""),
+              std::string::npos);
+    std::vector<std::string> lines;
+    std::istringstream text(csv.body);
+    for (std::string line; std::getline(text, line);)
+        lines.push_back(line);
+    ASSERT_EQ(lines.size(), member(r, "rows").size() + 2) << csv.body;  // header, rows, 合计
+    EXPECT_NE(lines[0].find("来电,来访,全部接触"), std::string::npos) << lines[0];
+    EXPECT_NE(csv.body.find(today + ",rep-report,来电,2,1,"), std::string::npos) << csv.body;
+    EXPECT_EQ(lines.back().rfind("合计,,," + std::to_string(member(r, "total_calls").get<int>()) +
+                                     "," + std::to_string(member(r, "total_visits").get<int>()),
+                                 0),
+              0u)
+        << lines.back();
+    const auto xlsx = call("GET", range + "xlsx", "mgr-7", "sales_manager");
+    ASSERT_EQ(xlsx.status, 200) << xlsx.body;
+    EXPECT_EQ(xlsx.body.rfind("PK", 0), 0u) << "an .xlsx is a zip archive";
+    expect_error(call("GET", range + "pdf", "mgr-7", "sales_manager"), 400, "validation_failed");
     expect_error(call("GET", "/api/v1/reports/contacts?project_id=" + *project_ + "&from=" + today,
                       "mgr-7", "sales_manager"),
                  400, "validation_failed");

@@ -85,6 +85,9 @@ struct Response {
 
     static Response json(int status, const nlohmann::json& body);
     static Response text(int status, std::string body, std::string content_type = "text/plain");
+    // 200 with a file to save: `content_disposition` as made by sales::sheet::attachment.
+    static Response attachment(std::string body, std::string content_type,
+                               std::string content_disposition);
     // ARCHITECTURE.md envelope: {"error":{"code":..,"message":..,"details":{..}}}
     static Response error(int status, std::string_view code, std::string_view message,
                           const nlohmann::json& details = nlohmann::json::object());

@@ -58,4 +58,22 @@ std::string xlsx(const std::vector<Sheet>& sheets);
 // old clients) and `filename*` (RFC 5987: `file_name` as UTF-8, percent-encoded).
 std::string attachment(const std::string& ascii_name, const std::string& file_name);
 
+inline constexpr const char* kCsvType = "text/csv; charset=utf-8";
+inline constexpr const char* kXlsxType =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+enum class FileFormat { csv, xlsx };
+
+// A report as a file to download: its bytes, content type and Content-Disposition.
+struct Download {
+    std::string body;
+    std::string content_type;
+    std::string content_disposition;
+};
+
+// CSV (of the first sheet; throws std::invalid_argument unless there is exactly one) or one
+// .xlsx workbook of them all, named `ascii_stem` / `stem` plus ".csv" or ".xlsx".
+Download download(const std::vector<Sheet>& sheets, FileFormat format,
+                  const std::string& ascii_stem, const std::string& stem);
+
 }  // namespace sales::sheet

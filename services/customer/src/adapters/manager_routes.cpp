@@ -11,6 +11,7 @@ namespace customer::adapters {
 namespace {
 
 constexpr std::size_t kReasonLength = 500;
+SALES_ENUM(ReportFormat, json, csv, xlsx);
 const std::vector<std::string> kManager = {"customer.reassign"};
 
 // A project's page of a list: ?project_id=…&limit=…&offset=… (plus `extra` parameters).
@@ -205,28 +206,45 @@ void add_manager_routes(sales::service::Service& service, const app::Context& ct
                                                              in.limit, in.dry_run));
         });
 
-    // Calls/visits per day, rep and channel.
+    // Calls/visits per day, rep and channel (来电来访明细表); CSV or xlsx with `format`.
     service.route(
         "GET", "/api/v1/reports/contacts", {"report.read"}, [c](Request& r, const Principal& p) {
             struct Range {
                 std::string project_id;
                 std::optional<sales::Date> from, to;
+                ReportFormat format = ReportFormat::json;
             };
-            const auto range = read_query(r, {"project_id", "from", "to"}, [](const Query& q) {
-                const auto dates = q.date_range("from", "to");
-                Range range{q.required_uuid("project_id"), dates.from, dates.to};
-                for (const char* name : {"from", "to"}) {
-                    if (!q.has(name))
-                        q.invalid(name, "is required");
-                }
-                if (range.from && range.to &&
-                    std::chrono::sys_days{*range.to} - std::chrono::sys_days{*range.from} >
-                        std::chrono::days(366))
-                    q.invalid("to", "the range may cover at most 366 days");
-                return range;
-            });
-            return Response::json(200, app::contact_counts(*c, caller_of(r, p), range.project_id,
-                                                           *range.from, *range.to));
+            const auto range =
+                read_query(r, {"project_id", "from", "to", "format"}, [](const Query& q) {
+                    const auto dates = q.date_range("from", "to");
+                    Range range{
+                        q.required_uuid("project_id"), dates.from, dates.to,
+                        q.enumeration<ReportFormat>("format", &sales::parse_enum<ReportFormat>,
+                                                    sales::enum_names<ReportFormat>().list())
+                            .value_or(ReportFormat::json)};
+                    for (const char* name : {"from", "to"}) {
+                        if (!q.has(name))
+                            q.invalid(name, "is required");
+                    }
+                    if (range.from && range.to &&
+                        std::chrono::sys_days{*range.to} - std::chrono::sys_days{*range.from} >
+                            std::chrono::days(366))
+                        q.invalid("to", "the range may cover at most 366 days");
+                    return range;
+                });
+            auto counts =
+                app::contact_counts(*c, caller_of(r, p), range.project_id, *range.from, *range.to);
+            if (range.format == ReportFormat::json)
+                return Response::json(200, counts);
+            auto file = sales::sheet::download(
+                {app::contact_sheet(counts)},
+                range.format == ReportFormat::csv ? sales::sheet::FileFormat::csv
+                                                  : sales::sheet::FileFormat::xlsx,
+                "contacts",
+                "来电来访明细表-" + counts["from"].get<std::string>() + "-" +
+                    counts["to"].get<std::string>());
+            return Response::attachment(std::move(file.body), std::move(file.content_type),
+                                        std::move(file.content_disposition));
         });
 }
 

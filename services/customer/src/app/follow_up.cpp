@@ -1,5 +1,7 @@
 #include "app/follow_up.hpp"
 
+#include <map>
+
 #include "adapters/complaint_store.hpp"
 #include "adapters/customer_event_store.hpp"
 #include "adapters/customer_queries.hpp"
@@ -180,6 +182,40 @@ nlohmann::json contact_counts(const Context& ctx, const Caller& caller,
                               {"to", sales::to_string(to)}, {"rows", rows},
                               {"total_calls", calls},       {"total_visits", visits}};
     });
+}
+
+sales::sheet::Sheet contact_sheet(const nlohmann::json& counts) {
+    using sales::sheet::Kind;
+    static const std::map<std::string, std::string> channels = {{"visit", "来访"},
+                                                                {"call", "来电"},
+                                                                {"online", "网络"},
+                                                                {"referral", "转介"},
+                                                                {"event", "活动"}};
+    const auto period =
+        counts["from"].get<std::string>() + " 至 " + counts["to"].get<std::string>();
+    sales::sheet::Sheet sheet;
+    sheet.name = "来电来访明细表";
+    sheet.title = "来电来访明细表（" + period + "）";
+    sheet.columns = {{"日期", Kind::text},    {"置业顾问", Kind::text},
+                     {"渠道", Kind::text},    {"来电", Kind::integer},
+                     {"来访", Kind::integer}, {"全部接触", Kind::integer}};
+    std::int64_t events = 0;
+    for (const auto& row : counts["rows"]) {
+        const auto channel = row["channel"].get<std::string>();
+        const auto label = channels.find(channel);
+        sheet.rows.push_back({row["day"].get<std::string>(), row["rep_id"].get<std::string>(),
+                              label == channels.end() ? channel : label->second,
+                              row["calls"].get<std::int64_t>(), row["visits"].get<std::int64_t>(),
+                              row["events"].get<std::int64_t>()});
+        events += row["events"].get<std::int64_t>();
+    }
+    sheet.totals = std::vector<sales::sheet::Cell>{std::string("合计"),
+                                                   std::monostate{},
+                                                   std::monostate{},
+                                                   counts["total_calls"].get<std::int64_t>(),
+                                                   counts["total_visits"].get<std::int64_t>(),
+                                                   events};
+    return sheet;
 }
 
 }  // namespace customer::app

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/support.hpp"
+#include "sales/sheet.hpp"
 
 namespace customer::app {
 
@@ -34,5 +35,7 @@ nlohmann::json reassign_departure(const Context& ctx, const Caller& caller,
 // Calls and visits per Asia/Shanghai day, rep and channel (seed 003 §4 来电来访明细表).
 nlohmann::json contact_counts(const Context& ctx, const Caller& caller,
                               const std::string& project_id, sales::Date from, sales::Date to);
+// contact_counts as a download: one row per day, rep and channel, and a 合计 row.
+sales::sheet::Sheet contact_sheet(const nlohmann::json& counts);
 
 }  // namespace customer::app

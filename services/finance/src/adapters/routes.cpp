@@ -211,33 +211,29 @@ void add_routes(sales::service::Service& service, const app::Context& ctx) {
 
     // FIN-5: arrears (不合理欠款明细表) with aging buckets and owning reps; CSV or xlsx with
     // `format` (one row per overdue item).
-    service.route(
-        "GET", "/api/v1/reports/arrears", kReaders,
-        [&ctx](Request& request, const sales::Principal& caller) {
-            const Query query(request, {"project_id", "as_of", "format"});
-            const auto project_id = query.required_uuid("project_id");
-            const auto as_of = query.date("as_of");
-            const auto format =
-                query
-                    .enumeration<ReportFormat>("format", &sales::parse_enum<ReportFormat>,
-                                               sales::enum_names<ReportFormat>().list())
-                    .value_or(ReportFormat::json);
-            query.check();
-            auto report = app::arrears_report(ctx, caller, project_id, as_of);
-            if (format == ReportFormat::json)
-                return Response::json(200, report);
-            const auto sheet = app::arrears_sheet(report);
-            const bool csv = format == ReportFormat::csv;
-            const std::string extension = csv ? ".csv" : ".xlsx";
-            auto response = Response::text(
-                200, csv ? sales::sheet::csv(sheet) : sales::sheet::xlsx({sheet}),
-                csv ? "text/csv; charset=utf-8"
-                    : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-            const auto stem = "不合理欠款明细表-" + report["as_of"].get<std::string>();
-            response.headers["Content-Disposition"] =
-                sales::sheet::attachment("arrears" + extension, stem + extension);
-            return response;
-        });
+    service.route("GET", "/api/v1/reports/arrears", kReaders,
+                  [&ctx](Request& request, const sales::Principal& caller) {
+                      const Query query(request, {"project_id", "as_of", "format"});
+                      const auto project_id = query.required_uuid("project_id");
+                      const auto as_of = query.date("as_of");
+                      const auto format =
+                          query
+                              .enumeration<ReportFormat>("format", &sales::parse_enum<ReportFormat>,
+                                                         sales::enum_names<ReportFormat>().list())
+                              .value_or(ReportFormat::json);
+                      query.check();
+                      auto report = app::arrears_report(ctx, caller, project_id, as_of);
+                      if (format == ReportFormat::json)
+                          return Response::json(200, report);
+                      auto file = sales::sheet::download(
+                          {app::arrears_sheet(report)},
+                          format == ReportFormat::csv ? sales::sheet::FileFormat::csv
+                                                      : sales::sheet::FileFormat::xlsx,
+                          "arrears", "不合理欠款明细表-" + report["as_of"].get<std::string>());
+                      return Response::attachment(std::move(file.body),
+                                                  std::move(file.content_type),
+                                                  std::move(file.content_disposition));
+                  });
     add_referral_routes(service, ctx);
 }
 

@@ -54,12 +54,9 @@ void add_pack_routes(sales::service::Service& service) {
                       if (!sales::is_uuid(pack_id))
                           sales::fail_not_found("report_pack", pack_id);
                       const auto file = app::pack_download(db, caller, pack_id);
-                      auto response = Response::text(
-                          200, file.content,
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-                      response.headers["Content-Disposition"] =
-                          sales::sheet::attachment("report-pack.xlsx", file.file_name);
-                      return response;
+                      return Response::attachment(
+                          file.content, sales::sheet::kXlsxType,
+                          sales::sheet::attachment("report-pack.xlsx", file.file_name));
                   });
 
     service.route(

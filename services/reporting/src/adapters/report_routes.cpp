@@ -156,17 +156,12 @@ nlohmann::json report_json(const domain::Report& report, const Route& route) {
 }
 
 Response download(const domain::Report& report, Format format) {
-    const auto sheet = domain::to_sheet(report);
-    const bool csv = format == Format::csv;
-    auto response =
-        Response::text(200, csv ? sales::sheet::csv(sheet) : sales::sheet::xlsx({sheet}),
-                       csv ? "text/csv; charset=utf-8"
-                           : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    const std::string extension = csv ? ".csv" : ".xlsx";
-    const auto ascii_name = std::string(to_string(report.spec->name)) + extension;
-    response.headers["Content-Disposition"] =
-        sales::sheet::attachment(ascii_name, report.spec->file_stem + extension);
-    return response;
+    auto file = sales::sheet::download(
+        {domain::to_sheet(report)},
+        format == Format::csv ? sales::sheet::FileFormat::csv : sales::sheet::FileFormat::xlsx,
+        std::string(to_string(report.spec->name)), report.spec->file_stem);
+    return Response::attachment(std::move(file.body), std::move(file.content_type),
+                                std::move(file.content_disposition));
 }
 
 }  // namespace
