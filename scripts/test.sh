@@ -31,6 +31,9 @@ ASYNCAPI_METRICS_CONFIG_PATH="$root/tools/asyncapi-analytics.json" ASYNCAPI_SKIP
   --suppressWarnings=asyncapi-latest-version
 node "$root/tools/asyncapi-sync.mjs"
 
+# The Kubernetes manifests (base and overlays) render and match the vendored schemas, offline.
+"$root/deploy/kubernetes/validate.sh"
+
 export SALES_RUN_DIR="${SALES_TEST_RUN_DIR:-$root/.run/test}"
 export SALES_PG_PORT="${SALES_TEST_PG_PORT:-26432}"
 export SALES_NATS_PORT="${SALES_TEST_NATS_PORT:-26222}"
