@@ -1,4 +1,5 @@
 // NATS connection, JetStream stream/consumer declaration, request/reply (nats.c 3.4.1).
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -149,7 +150,22 @@ Nats::Nats(NatsOptions options) : impl_(std::make_unique<Impl>()) {
 
     OptionsGuard opts;
     check(natsOptions_Create(&opts.opts), "NATS options");
-    check(natsOptions_SetURL(opts.opts, o.url.c_str()),
+    // One URL, or a cluster's seed servers separated by commas (nats.c takes those only as a
+    // list); the servers the cluster announces are added by the client itself.
+    std::vector<std::string> servers;
+    for (std::size_t start = 0; start <= o.url.size();) {
+        const auto comma = std::min(o.url.find(',', start), o.url.size());
+        if (comma > start)
+            servers.push_back(o.url.substr(start, comma - start));
+        start = comma + 1;
+    }
+    std::vector<const char*> server_pointers;
+    for (const auto& server : servers)
+        server_pointers.push_back(server.c_str());
+    check(server_pointers.size() > 1
+              ? natsOptions_SetServers(opts.opts, server_pointers.data(),
+                                       static_cast<int>(server_pointers.size()))
+              : natsOptions_SetURL(opts.opts, o.url.c_str()),
           "NATS URL '" + without_credentials(o.url) + "'");
     if (!o.user.empty()) {
         check(natsOptions_SetUserInfo(opts.opts, o.user.c_str(), o.password.c_str()), "NATS user");
@@ -253,6 +269,7 @@ void Nats::ensure_stream(const StreamConfig& config, bool update_existing) {
         kNanosPerSecond;
     cfg.MaxAge =
         std::chrono::duration_cast<std::chrono::seconds>(config.max_age).count() * kNanosPerSecond;
+    cfg.Replicas = config.replicas;
 
     jsStreamInfo* si = nullptr;
     jsErrCode jerr{};

@@ -4,11 +4,13 @@
 // connection is used by one thread at a time and only the pool is shared (under a mutex).
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -97,9 +99,14 @@ struct Client::Impl {
         auto c = std::make_unique<Connection>();
         beast::error_code ec;
         tcp::resolver resolver(c->ioc);
-        auto endpoints = resolver.resolve(host, std::to_string(port), ec);
+        const auto resolved = resolver.resolve(host, std::to_string(port), ec);
         if (ec)
             throw ClientError("cannot resolve " + where + ": " + ec.message());
+        // A name with several addresses (the replicas of a service behind one DNS name): new
+        // connections spread over them, and one that does not answer is skipped.
+        std::vector<tcp::endpoint> endpoints(resolved.begin(), resolved.end());
+        thread_local std::minstd_rand shuffler{std::random_device{}()};
+        std::shuffle(endpoints.begin(), endpoints.end(), shuffler);
         c->stream.expires_after(options.connect_timeout);
         ec = asio::error::would_block;
         c->stream.async_connect(endpoints,

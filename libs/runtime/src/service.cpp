@@ -259,13 +259,20 @@ void Service::Impl::connect(bool serving) {
     const auto startup_timeout =
         i.config.duration("SALES_STARTUP_TIMEOUT", std::chrono::seconds(60),
                           std::chrono::seconds(1), std::chrono::hours(1));
+    // Images install the SQL under one root (deploy/images): <root>/bus, <root>/runtime and
+    // <root>/<service>; a source build reads it from the source tree.
+    const std::string root = i.config.str("SALES_MIGRATIONS_ROOT", "");
+    const auto under_root = [&root](const std::string& set, std::string source_tree) {
+        return root.empty() ? source_tree : root + "/" + set;
+    };
     const std::string migrations =
-        i.config.str(i.prefix + "MIGRATIONS", i.spec.migrations_directory);
+        i.config.str(i.prefix + "MIGRATIONS", under_root(i.spec.name, i.spec.migrations_directory));
 
     const int applied = with_startup_retries("PostgreSQL", startup_timeout, [&] {
-        return db::migrate(*i.pool, {{"bus", bus::migrations_directory()},
-                                     {"runtime", runtime_migrations_directory()},
-                                     {i.spec.name, migrations}});
+        return db::migrate(*i.pool,
+                           {{"bus", under_root("bus", bus::migrations_directory())},
+                            {"runtime", under_root("runtime", runtime_migrations_directory())},
+                            {i.spec.name, migrations}});
     });
     log::info("migrations applied", {{"count", applied}});
     if (serving) {
@@ -284,6 +291,11 @@ void Service::Impl::connect(bool serving) {
         throw ConfigError("configuration: SALES_NATS_PASSWORD is set but SALES_NATS_USER is not");
     i.nats = with_startup_retries("NATS at " + nats_options.url, startup_timeout,
                                   [&] { return std::make_unique<bus::Nats>(nats_options); });
+    // SALES_STREAM_REPLICAS: 3 on a three-node JetStream cluster (deploy/compose, Kubernetes).
+    const auto replicas = static_cast<int>(i.config.integer("SALES_STREAM_REPLICAS", 1, 1, 5));
+    i.spec.stream.replicas = replicas;
+    for (auto& s : i.spec.upstream)
+        s.replicas = replicas;
     with_startup_retries("JetStream", startup_timeout, [&] {
         i.nats->ensure_stream(i.spec.stream);
         for (const auto& s : i.spec.upstream)
@@ -328,7 +340,9 @@ int Service::run() {
 
     http::ServerOptions server_options;
     server_options.service_name = i.spec.name;
-    server_options.address = i.config.str(i.prefix + "BIND", "127.0.0.1");
+    // SALES_BIND: every service of a container image listens on all its interfaces.
+    server_options.address =
+        i.config.str(i.prefix + "BIND", i.config.str("SALES_BIND", "127.0.0.1"));
     server_options.port = i.config.port(i.prefix + "PORT", i.spec.default_port);
     server_options.io_threads =
         static_cast<int>(i.config.integer(i.prefix + "IO_THREADS", 4, 1, 256));

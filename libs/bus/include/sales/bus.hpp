@@ -76,6 +76,8 @@ struct StreamConfig {
     // 0: events are kept for ever, so that a read model (reporting) or another department's
     // consumer can be rebuilt by replaying the stream from its first event.
     std::chrono::hours max_age{0};
+    // Copies kept by a JetStream cluster (1 on a single server; 3 in a three-node cluster).
+    int replicas = 1;
 };
 
 struct ConsumerConfig {
