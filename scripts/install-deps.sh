@@ -8,9 +8,10 @@ packages=(
   libboost-dev libnats-dev nats-server libpqxx-dev libpq-dev nlohmann-json3-dev libsodium-dev zlib1g-dev
   libxlsxwriter-dev
   libgtest-dev libgmock-dev clang-14 libclang-rt-14-dev
-  postgresql-15 postgresql-client-15 postgresql-contrib
+  postgresql-15 postgresql-client-15 postgresql-contrib pgbackrest
   curl wrk python3 procps iproute2 lsof nodejs
   chromium fonts-noto-cjk
+  podman runc conmon netavark aardvark-dns iptables catatonit debootstrap podman-compose
 )
 
 missing=()
