@@ -63,6 +63,16 @@ ctest --test-dir "$SALES_BUILD_DIR" --output-on-failure -j2 "$@"
 "$infra" stop
 trap - EXIT
 
+# SEC-3: back up with pgBackRest, lose the database host, restore every database to a point in
+# time and check the figures through the services (reduced drill; docs/operations.md).
+"$root/deploy/backup/restore-drill.sh" --quick
+
+# Images, the compose deployment (3 NATS nodes, 2 replicas of every service) and the cluster
+# test: the one-unit race and the saga through the load balancer while a NATS node and one
+# replica of each service are SIGKILLed, then the books (reduced: 20 deals; docs/operations.md).
+"$root/deploy/images/build.sh"
+SALES_SKIP_BUILD=1 "$root/tests/cluster/cluster_test.sh" --deals "${SALES_TEST_CLUSTER_DEALS:-20}"
+
 SALES_SKIP_WEB_BUILD=1 "$root/scripts/test-browser.sh"
 
 # The fuzz harnesses keep building and their seed corpus keeps passing (a short run each;
