@@ -255,7 +255,9 @@ struct InboxConsumer::Impl {
     natsStatus fetch(natsMsgList& list) {
         jsFetchRequest request;
         jsFetchRequest_Init(&request);
-        request.Batch = options.batch_size;
+        // Never more than the durable lets out unacknowledged (nats-server parks a larger
+        // request instead of answering it with what it may hand out).
+        request.Batch = std::min(options.batch_size, std::max(1, options.consumer.max_ack_pending));
         request.NoWait = true;
         request.Expires = std::chrono::duration_cast<std::chrono::nanoseconds>(options.fetch_wait)
                               .count();  // nanoseconds here; milliseconds in Fetch's timeout

@@ -306,6 +306,7 @@ void Nats::ensure_consumer(const ConsumerConfig& config) {
     cfg.DeliverPolicy = js_DeliverAll;
     cfg.AckWait = config.ack_wait.count() * kNanosPerMilli;
     cfg.MaxDeliver = config.max_deliver;
+    cfg.MaxAckPending = config.max_ack_pending;
     if (!config.filter_subject.empty())
         cfg.FilterSubject = config.filter_subject.c_str();
 

@@ -92,6 +92,14 @@ struct Relay::Impl {
         BatchResult result;
         pool.transaction([&](db::Tx& tx) {
             result = {};
+            // One relay of the database publishes at a time: with replicas, two relays each
+            // publishing the rows they claimed would interleave the stream out of outbox order,
+            // the order consumers apply events in. The other replica's relay finds the rows on
+            // its next poll (or takes over when this one dies: the lock ends with the
+            // transaction).
+            if (!tx.exec_one("SELECT pg_try_advisory_xact_lock(hashtext('sales.outbox.relay'))")
+                     .boolean(0))
+                return;
             auto rows = tx.exec(
                 "SELECT id, event_id::text, subject, payload FROM outbox WHERE sent_at IS NULL "
                 "ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",

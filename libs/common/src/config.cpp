@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <fstream>
+#include <iterator>
 
 extern char** environ;
 
@@ -51,6 +53,34 @@ std::string Config::required(const std::string& name) const {
     if (!v)
         throw ConfigError("configuration: " + name + " is required but not set");
     return *v;
+}
+
+std::string Config::secret(const std::string& name, bool required,
+                           const std::string& fallback) const {
+    const auto* value = find(name);
+    const auto* file = find(name + "_FILE");
+    if (value && file)
+        throw ConfigError("configuration: set " + name + " or " + name + "_FILE, not both");
+    if (!file) {
+        if (value)
+            return *value;
+        if (required)
+            throw ConfigError("configuration: " + name + " (or " + name +
+                              "_FILE, a file holding it) is required but not set");
+        return fallback;
+    }
+    std::ifstream in(*file, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof())
+        throw ConfigError("configuration: " + name + "_FILE: cannot read " + *file);
+    if (!text.empty() && text.back() == '\n')
+        text.pop_back();
+    if (!text.empty() && text.back() == '\r')
+        text.pop_back();
+    if (text.empty())
+        throw ConfigError("configuration: " + name + "_FILE: " + *file +
+                          " is missing, unreadable or empty");
+    return text;
 }
 
 std::int64_t Config::integer(const std::string& name, std::int64_t fallback, std::int64_t min,

@@ -1,3 +1,8 @@
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "sales/config.hpp"
@@ -63,5 +68,29 @@ TEST(Config, RequiredAndEnumerations) {
         FAIL();
     } catch (const ConfigError& e) {
         EXPECT_STREQ(e.what(), "configuration: LEVEL='loud' must be one of: debug, info");
+    }
+}
+
+TEST(Config, SecretsComeFromTheVariableOrAMountedFile) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("config-secret-" + std::to_string(::getpid()) + ".txt");
+    {
+        std::ofstream out(path);
+        out << "host=db password=s3cret\n";
+    }
+    const Config from_file(Vars{{"SALES_X_DB_FILE", path.string()}});
+    EXPECT_EQ(from_file.secret("SALES_X_DB"), "host=db password=s3cret");  // newline dropped
+    EXPECT_EQ(Config(Vars{{"SALES_X_DB", "inline"}}).secret("SALES_X_DB"), "inline");
+    EXPECT_EQ(Config(Vars{}).secret("SALES_X_DB", false, "none"), "none");
+    EXPECT_THROW(Config(Vars{}).secret("SALES_X_DB"), ConfigError);
+    EXPECT_THROW(
+        Config(Vars{{"SALES_X_DB", "a"}, {"SALES_X_DB_FILE", path.string()}}).secret("SALES_X_DB"),
+        ConfigError);
+    std::filesystem::remove(path);
+    try {
+        from_file.secret("SALES_X_DB");
+        ADD_FAILURE() << "a missing file must be refused";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("SALES_X_DB_FILE"), std::string::npos) << e.what();
     }
 }

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -130,14 +131,14 @@ Service::Service(Spec spec, const Config& config)
     // Public keys only (issue 11 item 8): no service but the gateway can mint a token.
     try {
         i.verifier = std::make_unique<auth::Verifier>(
-            auth::parse_public_keys(config.required("SALES_TOKEN_PUBLIC_KEYS")));
+            auth::parse_public_keys(config.secret("SALES_TOKEN_PUBLIC_KEYS")));
     } catch (const std::invalid_argument& e) {
         throw ConfigError(std::string("configuration: SALES_TOKEN_PUBLIC_KEYS: ") + e.what() +
                           " (expected 'kid:<base64 Ed25519 public key>', at most two, comma-"
                           "separated)");
     }
     db::PoolOptions pool_options;
-    pool_options.conninfo = config.required(i.prefix + "DB");
+    pool_options.conninfo = config.secret(i.prefix + "DB");
     // As many as handlers run at once (connections open only when needed).
     pool_options.size = static_cast<int>(config.integer(i.prefix + "DB_POOL", 16, 1, 512));
     i.pool = std::make_unique<db::Pool>(pool_options);
@@ -153,6 +154,15 @@ Service::Service(Spec spec, const Config& config)
     consume("IDENTITY", "identity.>", [list](db::Tx& tx, const bus::Event& event) {
         apply_identity_event(tx, event, *list);
     });
+    // The consumer above updates the list of the replica that got the event; the others learn
+    // it from the table within SALES_DENY_LIST_REFRESH (SEC-1: a disabled user is refused by
+    // every replica of every service).
+    auto* pool = i.pool.get();
+    auto since = std::make_shared<std::string>();
+    every("deny list refresh",
+          config.duration("SALES_DENY_LIST_REFRESH", std::chrono::seconds(1),
+                          std::chrono::milliseconds(100), std::chrono::minutes(1)),
+          [pool, list, since] { *since = load_denials(*pool, *list, *since); });
 }
 
 Service::~Service() = default;
@@ -276,7 +286,7 @@ void Service::Impl::connect(bool serving) {
     });
     log::info("migrations applied", {{"count", applied}});
     if (serving) {
-        load_denials(*i.pool, i.deny_list);
+        load_denials(*i.pool, i.deny_list);  // all rows, before serving
         for (const auto& task : i.start_tasks)
             task();
     }
@@ -286,7 +296,7 @@ void Service::Impl::connect(bool serving) {
     nats_options.name = i.spec.name;
     // Its own NATS user (deploy/local/nats.conf); a password without a user is a mistake.
     nats_options.user = i.config.str("SALES_NATS_USER", "");
-    nats_options.password = i.config.str("SALES_NATS_PASSWORD", "");
+    nats_options.password = i.config.secret("SALES_NATS_PASSWORD", false);
     if (nats_options.user.empty() && !nats_options.password.empty())
         throw ConfigError("configuration: SALES_NATS_PASSWORD is set but SALES_NATS_USER is not");
     i.nats = with_startup_retries("NATS at " + nats_options.url, startup_timeout,
@@ -457,9 +467,13 @@ void apply_identity_event(db::Tx& tx, const bus::Event& event, auth::DenyList& l
     }
 }
 
-void load_denials(db::Pool& pool, auth::DenyList& list) {
-    pool.transaction([&](db::Tx& tx) {
-        for (const auto row : tx.exec("SELECT kind, id, denied FROM denied_principals")) {
+std::string load_denials(db::Pool& pool, auth::DenyList& list, const std::string& since) {
+    return pool.transaction([&](db::Tx& tx) {
+        // A row's updated_at is its transaction's start: one that commits after this read but
+        // started before it is caught by the next call's 60 s overlap.
+        for (const auto row : tx.exec("SELECT kind, id, denied FROM denied_principals "
+                                      "WHERE $1::timestamptz IS NULL OR updated_at > $1",
+                                      {since.empty() ? db::Param{nullptr} : db::Param{since}})) {
             const auto kind = row.text(0);
             const auto id = row.text(1);
             if (kind == "session" && row.boolean(2))
@@ -469,6 +483,7 @@ void load_denials(db::Pool& pool, auth::DenyList& list) {
             else if (kind == "user")
                 list.allow_user(id);
         }
+        return tx.exec_one("SELECT (now() - interval '60 seconds')::text").text(0);
     });
 }
 

@@ -45,7 +45,7 @@ sales::auth::SigningKey signing_key(const sales::Config& config) {
     const auto own = key.public_key();
     bool published = false;
     for (const auto& live :
-         sales::auth::parse_public_keys(config.required("SALES_TOKEN_PUBLIC_KEYS")))
+         sales::auth::parse_public_keys(config.secret("SALES_TOKEN_PUBLIC_KEYS")))
         published = published || (live.kid == own.kid && live.key == own.key);
     if (!published) {
         throw sales::ConfigError("configuration: the public key of SALES_TOKEN_PRIVATE_KEY_FILE (" +

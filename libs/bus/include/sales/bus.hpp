@@ -86,6 +86,10 @@ struct ConsumerConfig {
     std::string filter_subject;  // e.g. "inventory.project.>"; empty = all
     std::chrono::milliseconds ack_wait{30'000};
     int max_deliver = 5;
+    // Messages handed out and not yet acknowledged, over every replica sharing the durable. 1:
+    // one message at a time in stream order, as a single process applies them, whatever the
+    // number of replicas (an event never overtakes an earlier one of the same deal).
+    int max_ack_pending = 1;
 };
 
 class NatsError : public std::runtime_error {

@@ -26,6 +26,12 @@ class Config {
     std::string str(const std::string& name, const std::string& fallback) const;
     // Throws ConfigError when absent or empty.
     std::string required(const std::string& name) const;
+    // A secret: the value of `name`, or the contents of the file `name`_FILE names (a mounted
+    // secret; one trailing newline dropped), read now, so that a restart picks up a rotated
+    // file. Both set, or an unreadable or empty file, is a ConfigError; neither: `fallback`,
+    // or a ConfigError when `required`.
+    std::string secret(const std::string& name, bool required = true,
+                       const std::string& fallback = "") const;
     std::int64_t integer(const std::string& name, std::int64_t fallback, std::int64_t min,
                          std::int64_t max) const;
     bool boolean(const std::string& name, bool fallback) const;

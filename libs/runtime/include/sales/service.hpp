@@ -144,8 +144,10 @@ bool record_denial(db::Tx& tx, const std::string& kind, const std::string& id, b
 // Applies one identity.* event to the table (in `tx`) and to `list`; other types are ignored.
 // A user's disable/enable older (lower sequence) than the one applied is ignored.
 void apply_identity_event(db::Tx& tx, const bus::Event& event, auth::DenyList& list);
-// Loads the table into `list`.
-void load_denials(db::Pool& pool, auth::DenyList& list);
+// Loads the table's rows changed since `since` (a timestamptz text; empty: all rows) into
+// `list`, and returns the `since` for the next call. Replicas of a service share the IDENTITY
+// durable, so each event reaches one replica's list; every replica calls this periodically.
+std::string load_denials(db::Pool& pool, auth::DenyList& list, const std::string& since = "");
 // Runtime migrations (denied_principals), applied as set "runtime" after "bus".
 std::string runtime_migrations_directory();
 
