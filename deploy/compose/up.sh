@@ -13,8 +13,8 @@ export SALES_COMPOSE_RUN="${SALES_COMPOSE_RUN:-$root/.run/compose}"
 export SALES_COMPOSE_PORT="${SALES_COMPOSE_PORT:-8090}"
 project="${SALES_COMPOSE_PROJECT:-sales}"
 build="${SALES_BUILD_DIR:-$root/build}"
-services=(inventory contract customer finance reporting webhooks gateway)
-declare -A port=([gateway]=8080 [inventory]=8081 [contract]=8082 [customer]=8083 [finance]=8084 [reporting]=8085 [webhooks]=8086)
+source "$here/lib.sh"
+services=("${all_services[@]}")
 started=$(date +%s)
 
 if [ "${SALES_SKIP_BUILD:-0}" != 1 ]; then
@@ -25,41 +25,47 @@ if [ "${SALES_SKIP_BUILD:-0}" != 1 ]; then
 fi
 
 # --- secrets (made once; kept across restarts so the data stays reachable) ---------------------
+# Each service reads its own directory, mounted at /run/secrets/sales: db (its conninfo),
+# nats-password, token-public-keys; the gateway's also holds token-private.key. PostgreSQL
+# reads db-<service>.password to make the roles; nats-server its users' passwords from nats.env.
 secret() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 run="$SALES_COMPOSE_RUN"
 umask 077
-mkdir -p "$run/env" "$run/postgres-secrets" "$run/gateway-secrets"
+mkdir -p "$run/env" "$run/postgres-secrets"
 if [ ! -s "$run/passwords" ]; then
   for name in "${services[@]}" property admin; do echo "$name $(secret)"; done >"$run/passwords.new"
   echo "gateway-admin $(secret)Aa1!" >>"$run/passwords.new"
   mv "$run/passwords.new" "$run/passwords"
 fi
 password() { awk -v n="$1" '$1 == n { print $2 }' "$run/passwords"; }
-if [ ! -s "$run/gateway-secrets/token-private.key" ]; then
-  "$build/libs/auth/sales-token" keygen --kid compose-1 --out-private "$run/gateway-secrets/token-private.key" >/dev/null
-fi
-public_keys="$("$build/libs/auth/sales-token" public-key --private-key "$run/gateway-secrets/token-private.key")"
-echo "SALES_TOKEN_PUBLIC_KEYS=$public_keys" >"$run/env/common.env"
 : >"$run/env/nats.env"
 for name in "${services[@]}" property admin; do
   # nats-server reads each as a configuration value: in double quotes (deploy/local/nats.conf)
   echo "SALES_NATS_${name^^}_PASSWORD=\"$(password "$name")\"" >>"$run/env/nats.env"
 done
+gateway_secrets="$run/secrets/gateway"
+mkdir -p "$gateway_secrets"
+if [ ! -s "$gateway_secrets/token-private.key" ]; then
+  "$build/libs/auth/sales-token" keygen --kid compose-1 --out-private "$gateway_secrets/token-private.key" >/dev/null
+fi
+# Kept when present: during a key rotation (rotate-token-key.sh) it lists two keys.
+public_keys_file="$run/token-public-keys"
+[ -s "$public_keys_file" ] ||
+  "$build/libs/auth/sales-token" public-key --private-key "$gateway_secrets/token-private.key" >"$public_keys_file"
 for svc in "${services[@]}"; do
-  db_password="$(secret)"
-  [ -s "$run/postgres-secrets/db-$svc.password" ] && db_password="$(cat "$run/postgres-secrets/db-$svc.password")"
-  printf '%s' "$db_password" >"$run/postgres-secrets/db-$svc.password"
-  {
-    echo "SALES_${svc^^}_DB=host=postgres port=5432 dbname=sales_$svc user=sales_$svc password=$db_password connect_timeout=5"
-    echo "SALES_NATS_PASSWORD=$(password "$svc")"
-  } >"$run/env/$svc.env"
+  dir="$run/secrets/$svc"
+  mkdir -p "$dir"
+  [ -s "$run/postgres-secrets/db-$svc.password" ] || secret >"$run/postgres-secrets/db-$svc.password"
+  echo "host=postgres port=5432 dbname=sales_$svc user=sales_$svc password=$(cat "$run/postgres-secrets/db-$svc.password") connect_timeout=5" >"$dir/db"
+  password "$svc" >"$dir/nats-password"
+  cp "$public_keys_file" "$dir/token-public-keys"
 done
-echo "SALES_GATEWAY_ADMIN_PASSWORD=$(password gateway-admin)" >>"$run/env/gateway.env"
+echo "SALES_GATEWAY_ADMIN_PASSWORD=$(password gateway-admin)" >"$run/env/gateway.env"
 password gateway-admin >"$run/admin.password"
 # Each image's user reads its own secrets: postgres (uid 100 in sales-postgres), the services
-# (uid 10001); the NATS and service env files are read by podman itself.
+# (uid 10001); nats.env and gateway.env are read by podman itself.
 chown -R 100:102 "$run/postgres-secrets"
-chown -R 10001:10001 "$run/gateway-secrets"
+chown -R 10001:10001 "$run/secrets"
 umask 022
 
 cd "$here"
@@ -67,23 +73,9 @@ podman-compose -p "$project" -f compose.yaml up -d >"$run/compose-up.log" 2>&1 |
   { tail -30 "$run/compose-up.log" >&2; exit 1; }
 
 # --- readiness -------------------------------------------------------------------------------
-address_of() {
-  podman inspect "$1" --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' 2>/dev/null
-}
-wait_ready() {  # container url-path port
-  local deadline=$(( $(date +%s) + ${SALES_COMPOSE_READY_TIMEOUT:-120} )) ip
-  while [ "$(date +%s)" -lt "$deadline" ]; do
-    ip="$(address_of "$1")"
-    if [ -n "$ip" ] && curl -fsS -m 2 "http://$ip:$3$2" >/dev/null 2>&1; then return 0; fi
-    sleep 0.2
-  done
-  echo "compose: $1 not ready; its last log lines:" >&2
-  podman logs --tail 20 "$1" >&2 || true
-  return 1
-}
 for n in 1 2 3; do wait_ready "${project}_nats-${n}_1" /healthz?js-enabled-only=true 8222; done
 for svc in "${services[@]}"; do
-  for n in 1 2; do wait_ready "${project}_${svc}_$n" /readyz "${port[$svc]}"; done
+  for n in 1 2; do wait_ready "${project}_${svc}_$n" /readyz "${service_port[$svc]}"; done
 done
 deadline=$(( $(date +%s) + 30 ))
 until curl -fsS -m 2 "http://127.0.0.1:$SALES_COMPOSE_PORT/readyz" >/dev/null 2>&1; do

@@ -18,7 +18,7 @@ build="${SALES_BUILD_DIR:-$root/build}"
 [ "${SALES_CLUSTER_KEEP:-0}" = 1 ] || trap '"$root/deploy/compose/down.sh" --volumes' EXIT
 "$root/deploy/compose/up.sh"
 
-token="$("$build/libs/auth/sales-token" mint --private-key "$SALES_COMPOSE_RUN/gateway-secrets/token-private.key" \
+token="$("$build/libs/auth/sales-token" mint --private-key "$SALES_COMPOSE_RUN/secrets/gateway/token-private.key" \
   --user cluster-admin --roles admin --projects '*' --ttl 3600)"
 python3 "$root/deploy/local/demo_data.py" "$token" "$SALES_COMPOSE_PORT" --gateway "$SALES_COMPOSE_PORT" \
   --admin-password-file "$SALES_COMPOSE_RUN/admin.password" --users-file "$SALES_COMPOSE_RUN/demo-users.txt"

@@ -252,8 +252,11 @@ void Service::consume(const std::string& stream, const std::string& subject,
         '_');
     options.consumer.durable = durable;
     options.consumer.filter_subject = subject;
+    // A durable hands out one message at a time (stream order across replicas), so an ack lost
+    // with a NATS connection holds the consumer until the ack wait ends: kept short. A handler
+    // outliving it is harmless (the redelivery waits on the first one's inbox row, then skips).
     options.consumer.ack_wait =
-        i.config.duration(i.prefix + "ACK_WAIT", std::chrono::seconds(30),
+        i.config.duration(i.prefix + "ACK_WAIT", std::chrono::seconds(5),
                           std::chrono::milliseconds(500), std::chrono::hours(1));
     options.consumer.max_deliver =
         static_cast<int>(i.config.integer(i.prefix + "MAX_DELIVER", 5, 1, 1000));
