@@ -27,9 +27,9 @@ for svc in "${targets[@]}"; do
       podman rm -f "$c-next" >/dev/null 2>&1 || true
       podman container clone "$c" "$c-next" "localhost/sales-$svc:latest" >/dev/null
       podman stop -t 30 "$c" >/dev/null
-      podman start "$c-next" >/dev/null
-      if ! SALES_COMPOSE_READY_TIMEOUT="${SALES_ROLLING_READY_TIMEOUT:-60}" \
-        wait_ready "$c-next" /readyz "${service_port[$svc]}"; then
+      if ! podman start "$c-next" >/dev/null ||
+        ! SALES_COMPOSE_READY_TIMEOUT="${SALES_ROLLING_READY_TIMEOUT:-60}" \
+          wait_ready "$c-next" /readyz "${service_port[$svc]}"; then
         # Rolled back: the replica runs its previous image again, and the update stops here.
         podman rm -f "$c-next" >/dev/null
         podman start "$c" >/dev/null
