@@ -138,7 +138,11 @@ test('a sales manager reads the deals in 经营报表: totals, charts and the Ex
   const packs = await openTab(page, '报表包')
   await packs.getByRole('button', { name: '生成报表包' }).click()
   const today = shanghaiDay(0)
-  const todays = packs.getByRole('row').filter({ hasText: today }).filter({ hasText: '日报' })
+  // By the period cell exactly: yesterday's scheduled pack, generated today, also shows today's date.
+  const todays = packs
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: today, exact: true }) })
+    .filter({ hasText: '日报' })
   await expect(todays).toHaveCount(1)
   await expect(todays).toContainText('手动')
   await expect(todays.getByRole('cell').nth(2)).toHaveText('9')
