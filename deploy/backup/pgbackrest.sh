@@ -9,13 +9,22 @@
 #        pgbackrest.sh backup full|diff|incr
 #        pgbackrest.sh info            the backups and the archived WAL range
 #        pgbackrest.sh check           archiving works end to end (switches a WAL segment)
+#        pgbackrest.sh streams-backup  snapshots of every JetStream stream (messages, consumer
+#                                      positions) into <repository>/streams/<UTC time>, with
+#                                      sales-streams; keeps the newest SALES_BACKUP_STREAMS_KEEP
 #        pgbackrest.sh restore [--time 'YYYY-MM-DD HH:MM:SS[.ffffff]+00']
 #                                      PostgreSQL stopped and its data directory gone (moved
 #                                      away or lost): restores the backup set that precedes the
 #                                      target, recovers to it (default: to the end of the
-#                                      archived WAL) and promotes, queues every retained outbox
-#                                      row to be published again (JetStream starts empty after
-#                                      a restore) and stops the cluster, ready for infra.sh start
+#                                      archived WAL) and promotes, picks the newest stream
+#                                      backup taken before the target and queues the outbox rows
+#                                      sent since it to be published again (all retained rows
+#                                      when there is none: JetStream then starts empty), and
+#                                      stops the cluster, ready for infra.sh start
+#        pgbackrest.sh streams-restore [DIR]
+#                                      with nats-server started on an empty store and before the
+#                                      services: restores the stream backup the restore picked
+#                                      (or DIR)
 #        pgbackrest.sh conf            path of the generated pgbackrest.conf
 #        pgbackrest.sh run ARGS...     pgbackrest ARGS with that config, as the cluster's owner
 #
@@ -28,6 +37,7 @@
 #                                 host can take with it (RPO). Default 60s
 #   SALES_BACKUP_RETENTION_FULL   full backups kept (default 2; their differentials and WAL too)
 #   SALES_BACKUP_STANZA           stanza name (default sales)
+#   SALES_BACKUP_STREAMS_KEEP     stream backups kept (default 14)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -41,6 +51,8 @@ archive_timeout="${SALES_BACKUP_ARCHIVE_TIMEOUT:-60s}"
 retention_full="${SALES_BACKUP_RETENTION_FULL:-2}"
 
 fail() { echo "pgbackrest.sh: $*" >&2; exit 1; }
+streams_keep="${SALES_BACKUP_STREAMS_KEEP:-14}"
+streams_bin="${SALES_BUILD_DIR:-$root/build}/libs/bus/sales-streams"
 
 mkdir -p "$run_dir"
 pg_dir="$("$infra" pg-socket)"   # infra.sh's PostgreSQL directory (socket, data/, log)
@@ -137,6 +149,44 @@ print("pgbackrest.sh: %s backup %s: %d s, database %.1f MB, in the repository %.
     b["info"]["size"] / 1e6, b["info"]["repository"]["delta"] / 1e6))'
 }
 
+# sales-streams against infra.sh's nats-server, as its administrator.
+sales_streams() {
+  [ -x "$streams_bin" ] || fail "$streams_bin missing: run scripts/build.sh first"
+  SALES_NATS_URL="nats://127.0.0.1:${SALES_NATS_PORT:-24222}" SALES_NATS_USER=admin \
+    SALES_NATS_PASSWORD="$("$infra" nats-password admin)" "$streams_bin" "$@"
+}
+streams_backup() {
+  local dir
+  dir="$repo/streams/$(date -u +%Y%m%dT%H%M%S.%3NZ)"
+  mkdir -p "$repo/streams"
+  sales_streams snapshot "$dir" | sed 's/^/pgbackrest.sh: streams: /'
+  # Whole backups only (a cut-short one is "<time>.partial"), oldest first.
+  find "$repo/streams" -mindepth 1 -maxdepth 1 -type d -name '*Z' | sort | head -n -"$streams_keep" \
+    | xargs -r rm -rf
+}
+# The newest stream backup taken at or before $1 (any timestamptz text; empty: the newest).
+stream_backup_before() {
+  local dir taken
+  for dir in $(find "$repo/streams" -mindepth 1 -maxdepth 1 -type d -name '*Z' 2>/dev/null | sort -r); do
+    taken="$(sed -n 's/^ *"taken_at": *"\(.*\)",*$/\1/p' "$dir/manifest.json" 2>/dev/null)"
+    [[ "$taken" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$ ]] || continue
+    if [ -z "$1" ] || [ "$(echo "SELECT :'taken'::timestamptz <= :'target'::timestamptz" \
+                             | admin_psql -d postgres -v taken="$taken" -v target="$1")" = t ]; then
+      echo "$dir|$taken"
+      return
+    fi
+  done
+}
+streams_restore() {
+  local dir="${1:-}"
+  if [ -z "$dir" ]; then
+    [ -f "$state/streams-restore" ] || fail "no stream backup picked by a restore; name one: pgbackrest.sh streams-restore $repo/streams/<time>"
+    dir="$(cat "$state/streams-restore")"
+  fi
+  sales_streams restore "$dir" | sed 's/^/pgbackrest.sh: streams: /'
+  rm -f "$state/streams-restore"
+}
+
 restore() {
   local target=""
   while [ $# -gt 0 ]; do
@@ -189,14 +239,25 @@ ALTER SYSTEM RESET restore_command;
 ALTER SYSTEM RESET recovery_target_time;
 ALTER SYSTEM RESET recovery_target_action;
 SQL
-  # JetStream does not come back with the databases (docs/operations.md "Backups and
-  # restore"): every retained outbox row (sent rows are kept 7 days) is published again into
-  # the new, empty streams. Consumers apply each event once (inbox): an event already applied
-  # at the recovery target is skipped, one that was still in flight is applied.
-  local db queued total=0
+  # The streams (docs/operations.md "Backups and restore"): a stream backup taken at S before
+  # the target holds every event published before S and consumer positions no further than
+  # what the databases had applied by S; the outbox rows sent since S are published again on
+  # top of it. Without one, every retained outbox row (sent rows are kept 7 days) is published
+  # into new, empty streams. Consumers apply each event once (inbox) either way.
+  local db queued total=0 picked since="" streams_note
+  picked="$(stream_backup_before "$target")"
+  rm -f "$state/streams-restore"
+  if [ -n "$picked" ]; then
+    since="${picked#*|}"
+    echo "${picked%%|*}" >"$state/streams-restore"
+    streams_note="stream backup ${picked%%|*} (taken $since) to restore with pgbackrest.sh streams-restore once nats-server runs, before the services"
+  else
+    streams_note="no stream backup before the target: JetStream starts empty"
+  fi
   for db in $(admin_psql -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE 'sales\_%' ORDER BY 1"); do
     if [ "$(admin_psql -d "$db" -c "SELECT to_regclass('public.outbox') IS NOT NULL")" = t ]; then
-      queued="$(admin_psql -d "$db" -c "WITH q AS (UPDATE outbox SET sent_at = NULL WHERE sent_at IS NOT NULL RETURNING 1) SELECT count(*) FROM q")"
+      queued="$(echo "WITH q AS (UPDATE outbox SET sent_at = NULL WHERE sent_at >= :'since'::timestamptz RETURNING 1) SELECT count(*) FROM q" \
+        | admin_psql -d "$db" -v since="${since:-epoch}")"
       total=$((total + queued))
     fi
   done
@@ -204,8 +265,12 @@ SQL
   reached="$(tail -n +"$log_from" "$pg_dir/postgres.log" | grep -E "recovery stopping|last completed transaction" \
     | sed 's/^.*LOG: *//' | paste -sd ';' - | sed 's/;/; /')"
   as_owner "$pg_bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
-  echo "pgbackrest.sh: restored and recovered${target:+ to $target} ($reached); $total outbox events queued to be published again"
-  echo "pgbackrest.sh: start it with deploy/local/infra.sh start (JetStream with an empty store) or deploy/local/up.sh"
+  echo "pgbackrest.sh: restored and recovered${target:+ to $target} ($reached); $total outbox events queued to be published again${since:+ (sent since $since)}; $streams_note"
+  if [ -n "$picked" ]; then
+    echo "pgbackrest.sh: next: deploy/local/infra.sh start (JetStream with an empty store), pgbackrest.sh streams-restore, deploy/local/up.sh"
+  else
+    echo "pgbackrest.sh: next: deploy/local/infra.sh start (JetStream with an empty store) or deploy/local/up.sh"
+  fi
 }
 
 case "${1:-}" in
@@ -214,7 +279,9 @@ case "${1:-}" in
   info) pgbr info ;;
   check) pgbr check ;;
   restore) shift; restore "$@" ;;
+  streams-backup) streams_backup ;;
+  streams-restore) shift; streams_restore "$@" ;;
   conf) echo "$conf" ;;
   run) shift; as_owner pgbackrest --config="$conf" "$@" ;;
-  *) echo "usage: $0 setup|backup full|diff|incr|info|check|restore [--time T]|conf|run ARGS" >&2; exit 2 ;;
+  *) echo "usage: $0 setup|backup full|diff|incr|info|check|streams-backup|restore [--time T]|streams-restore [DIR]|conf|run ARGS" >&2; exit 2 ;;
 esac

@@ -5,16 +5,19 @@
 #  1. starts PostgreSQL with WAL archiving through pgBackRest (deploy/backup/pgbackrest.sh),
 #     creates the stanza and takes a full backup;
 #  2. starts the whole system (deploy/local/up.sh, demo data included), makes business data
-#     through the gateway (deploy/backup/drill_data.py), takes a differential backup, makes more,
+#     through the gateway (deploy/backup/drill_data.py), takes a differential backup and a
+#     backup of every JetStream stream (pgbackrest.sh streams-backup), makes more,
 #     records the figures of every database at a target time T (finance ledger sum, contracts
 #     and subscriptions by status, units by status, customers, row counts of every table), then
 #     makes more data after T;
 #  3. loses the host: PostgreSQL stopped at once (immediate: what the last archived WAL segment
 #     does not hold is gone), every service and nats-server stopped, the data directory and the
 #     JetStream store deleted; restores every database to T into a fresh data directory,
-#     starts PostgreSQL and the services against it, and checks that the figures equal those
-#     at T (just after recovery and again once the services have run), that the data made
-#     after T is absent, that every /readyz answers and that a new deal goes through;
+#     starts PostgreSQL and nats-server, restores the streams from their backup, starts the
+#     services, and checks that the figures equal those at T (just after recovery and again
+#     once the services have run), that every stream is back from its first event and holds
+#     each event of the databases at T exactly once, that the data made after T is absent,
+#     that every /readyz answers and that a new deal goes through;
 #  4. measures RPO (the committed work a lost host takes with it: the time between the last
 #     commit before the failure and the last commit in the archived WAL; bound: archive_timeout)
 #     and RTO (from the start of the restore to every service ready), writes them to a results
@@ -181,6 +184,25 @@ wait_quiet() {
     [ "$(date +%s)" -lt "$deadline" ] || { say "the system did not settle within 90 s"; exit 1; }
   done
 }
+# Per stream "NAME first_seq last_seq messages", from the monitoring endpoint.
+stream_states() {
+  curl -fsS --max-time 2 "http://127.0.0.1:$SALES_NATS_MONITOR_PORT/jsz?streams=true" | python3 -c '
+import json, sys
+for account in json.load(sys.stdin).get("account_details", []):
+    for s in sorted(account.get("stream_detail", []), key=lambda s: s["name"]):
+        st = s["state"]
+        print(s["name"], st["first_seq"], st["last_seq"], st["messages"])'
+}
+# Events in the outbox of every database (sent rows are kept 7 days: all of a drill's).
+outbox_rows() {
+  local db total=0 n
+  for db in "${dbs[@]}"; do
+    n="$(sql -d "$db" -c "SELECT CASE WHEN to_regclass('public.outbox') IS NULL THEN 0 ELSE (SELECT count(*) FROM outbox) END")"
+    total=$((total + n))
+  done
+  echo "$total"
+}
+stream_messages() { stream_states | awk '{ n += $4 } END { print n + 0 }'; }
 all_ready() {
   local svc
   for svc in "${services[@]}"; do
@@ -212,6 +234,9 @@ t=$(now); up; say "system up with demo data ($(secs "$t" "$(now)") s)"
 data_round before-diff 1 "$customers" "$deals"
 wait_quiet
 t=$(now); "$backup" backup diff | tee -a "$log" | sed 's/^/drill: /'; diff_s=$(secs "$t" "$(now)")
+# The streams right after the differential: every event so far, the consumers' positions.
+t=$(now); "$backup" streams-backup | tee -a "$log" | sed 's/^/drill: /'; streams_backup_s=$(secs "$t" "$(now)")
+stream_states >"$drill_dir/streams-at-backup.txt"
 data_round before-T 2 "$customers" "$deals"
 wait_quiet
 while :; do
@@ -222,6 +247,7 @@ while :; do
   sleep 0.5
 done
 echo "$a" >"$drill_dir/figures-at-T.txt"
+events_at_t="$(outbox_rows)"
 say "target time T = $target: $(grep -c . "$drill_dir/figures-at-T.txt") figures recorded ($(grep -E 'ledger.sum_fen|\|customers\|' "$drill_dir/figures-at-T.txt" | cut -d'|' -f2- | paste -sd' ' -))"
 sleep 0.3
 data_round after-T 3 "$customers" "$deals"
@@ -284,6 +310,8 @@ ready_pid=$!
 "$backup" restore --time "$target" | tee -a "$log" | sed 's/^/drill: /'
 restored_at=$(now)
 "$infra" start >>"$log"
+# Before the services, which would declare their streams empty.
+"$backup" streams-restore | tee -a "$log" | sed 's/^/drill: /'
 pg_up_at=$(now)
 figures >"$drill_dir/figures-restored.txt"
 if diff -u "$drill_dir/figures-at-T.txt" "$drill_dir/figures-restored.txt" >"$drill_dir/figures-restored.diff"; then
@@ -299,7 +327,19 @@ say "RTO: $rto_s s from the start of the restore to every service ready (restore
 for svc in "${services[@]}"; do
   curl -fsS --max-time 2 "http://127.0.0.1:${port[$svc]}/readyz" >/dev/null 2>&1 || mismatch "$svc /readyz is not ready"
 done
-wait_quiet   # the outbox published again into the new streams, the consumers caught up
+wait_quiet   # the outbox rows sent since the stream backup published again, the consumers caught up
+# Every stream back from its first event (not only the outbox's retention), and every event of
+# the databases at T in the streams once: the backup's, plus those published again.
+restored_states="$(stream_states)"
+while read -r name first last messages; do
+  read -r _ r_first r_last r_messages < <(grep "^$name " <<<"$restored_states" || echo "$name 0 0 0")
+  { [ "$messages" = 0 ] || [ "$r_first" = "$first" ]; } && [ "$r_messages" -ge "$messages" ] \
+    || mismatch "stream $name: backed up sequences $first-$last ($messages messages), after the restore $r_first-$r_last ($r_messages)"
+done <"$drill_dir/streams-at-backup.txt"
+events_in_streams="$(stream_messages)"
+[ "$events_in_streams" = "$events_at_t" ] \
+  || mismatch "the streams hold $events_in_streams events, the databases at T $events_at_t (lost or published twice)"
+say "streams: $(wc -l <"$drill_dir/streams-at-backup.txt") restored from the stream backup with their history; $events_in_streams events in them = $events_at_t outbox events at T"
 figures >"$drill_dir/figures-running.txt"
 if diff -u "$drill_dir/figures-at-T.txt" "$drill_dir/figures-running.txt" >"$drill_dir/figures-running.diff"; then
   say "with the services running and the outbox published again: all figures still equal those at T"
@@ -331,6 +371,8 @@ total_s=$(secs "$drill_started" "$(now)")
   echo "restore_and_recovery_s: $(secs "$restore_started" "$restored_at")"
   echo "full_backup_s: $full_s"
   echo "diff_backup_s: $diff_s"
+  echo "streams_backup_s: $streams_backup_s"
+  echo "events_in_streams_after_restore: $events_in_streams"
   echo "drill_total_s: $total_s"
 } >"$results"
 say "results in $results:"

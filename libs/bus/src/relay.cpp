@@ -180,7 +180,10 @@ struct Relay::Impl {
             // server crash only re-publishes the rows, which the stream's duplicate window and
             // every inbox absorb (as after a relay killed before this commit).
             tx.exec("SET LOCAL synchronous_commit = off");
-            tx.exec("UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])",
+            // clock_timestamp(), after the acks: a row marked sent before a stream backup
+            // started is in that backup (pgbackrest.sh restore publishes again the rows sent
+            // since); now() would be this transaction's start, before the publish.
+            tx.exec("UPDATE outbox SET sent_at = clock_timestamp() WHERE id = ANY($1::bigint[])",
                     {db::param(ids)});
         });
         published_total.inc(result.published);
