@@ -297,6 +297,18 @@ TEST_F(Reporting, CsvAndXlsxDownloadsCarryTheSameTotals) {
         << last_line;
 
     const auto sales = report(in_project("/api/v1/reports/sales?limit=1"));
+    // The 置业顾问 column shows the rep's name from identity.user.created (the read model's
+    // staff_names), not the user id.
+    const std::string rep_id = sales["rows"][0]["rep_id"];
+    stack_->publish(sales::bus::make_event("gateway", "identity.user.created", rep_id, 1,
+                                           {{"user_id", rep_id},
+                                            {"username", "wang.xm"},
+                                            {"display_name", "王小明"},
+                                            {"roles", {"sales_rep"}}}));
+    ASSERT_TRUE(eventually([&] {
+        return stack_->count("reporting", "SELECT count(*) FROM staff_names WHERE user_id = $1",
+                             {rep_id}) == 1;
+    })) << "reporting never recorded the rep's name";
     const auto xlsx =
         stack_->call("gateway", "GET", in_project("/api/v1/reports/sales?format=xlsx"), nullptr,
                      Stack::auth("sales_manager"));
@@ -315,6 +327,9 @@ TEST_F(Reporting, CsvAndXlsxDownloadsCarryTheSameTotals) {
     EXPECT_EQ(rows[0][0], "签约日期");
     EXPECT_EQ(rows[0][9], "成交总价(元)");
     EXPECT_EQ(rows.back()[0], "合计");
+    EXPECT_EQ(rows[0][13], "置业顾问");
+    for (std::size_t i = 1; i + 1 < rows.size(); ++i)
+        EXPECT_EQ(rows[i][13], "王小明（wang.xm）") << "row " << i;
     // A money cell is a number in yuan shown with two decimals (the reader prints the number
     // as Excel stores it: without trailing zeros).
     auto yuan = sales::sheet::fixed2(total(sales, "price_fen"));

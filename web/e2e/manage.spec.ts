@@ -269,8 +269,9 @@ test('manager resolves a collision, reassigns a stale customer and answers a com
   await openMenu(page, '撞单处理')
   const collision = tableRow(page, `张生${s}`)
   await expect(collision).toContainText(`${phone.slice(0, 3)}****${phone.slice(-4)}`) // masked
-  await expect(collision).toContainText(rep1.id)
-  await expect(collision).toContainText(rep2.id)
+  // both reps by name (GET /api/v1/staff)
+  await expect(collision).toContainText(`测试用户 ${rep1.username}`)
+  await expect(collision).toContainText(`测试用户 ${rep2.username}`)
   await expect(collision).toContainText('待处理')
   await screenshot(page, 'manage-collisions')
   await checkA11y(page)
@@ -289,13 +290,13 @@ test('manager resolves a collision, reassigns a stale customer and answers a com
   // 沉睡客户: reassign to rep2 (typed in: managers have no staff directory in the API).
   await openMenu(page, '沉睡客户')
   const staleRow = tableRow(page, `王女士${s}`)
-  await expect(staleRow).toContainText(rep1.id)
+  await expect(staleRow).toContainText(`测试用户 ${rep1.username}`)
   await expect(staleRow).toContainText('20 天')
   await screenshot(page, 'manage-stale')
   await checkA11y(page)
   await staleRow.getByRole('button', { name: '改派' }).click()
   const reassign = page.getByRole('dialog', { name: '改派客户' })
-  await reassign.getByLabel('接手顾问').fill(rep2.id)
+  await reassign.getByLabel('接手顾问').fill(`测试用户 ${rep2.username}`) // picked by name
   await reassign.getByLabel('接手顾问').press('Enter')
   await expect(reassign.getByLabel('改派原因')).toHaveValue(/未跟进/)
   await reassign.getByRole('button', { name: '确认改派' }).click()
@@ -355,7 +356,9 @@ test('reports show the figures and a chart; ECharts is loaded only when a report
   const pane = page.getByRole('tabpanel', { name: '来电来访' })
   await expect(pane.locator('.el-statistic', { hasText: '来电' })).toContainText('1')
   await expect(pane.locator('.el-statistic', { hasText: '来访' })).toContainText('1')
-  await expect(pane.getByRole('row', { name: /来电/ }).filter({ hasText: rep.id })).toHaveCount(1)
+  // the rep by name (GET /api/v1/staff), not by user id
+  await expect(pane.getByRole('row', { name: /来电/ }).filter({ hasText: `测试用户 ${rep.username}` })).toHaveCount(1)
+  await expect(pane).not.toContainText(rep.id)
   await expect(pane.locator('canvas')).toBeVisible()
   expect(requested.some((u) => /echarts/i.test(u)), 'the chart loaded ECharts').toBe(true)
   await screenshot(page, 'manage-reports')
@@ -373,7 +376,8 @@ test('reports show the figures and a chart; ECharts is loaded only when a report
   const rows = book.sheets[0]?.rows ?? []
   expect(book.sheets[0]?.name).toBe('来电来访明细表')
   expect(rows[0]).toEqual(['日期', '置业顾问', '渠道', '来电', '来访', '全部接触'])
-  expect(rows.filter((row) => row[1] === rep.id).map((row) => row[2]).sort()).toEqual(['来电', '来访'])
+  // the rep by name, as on the screen (identity.user.created → the service's staff_names)
+  expect(rows.filter((row) => row[1] === `测试用户 ${rep.username}（${rep.username}）`).map((row) => row[2]).sort()).toEqual(['来电', '来访'])
   expect(rows.at(-1)?.[0]).toBe('合计')
 
   await page.getByRole('tab', { name: '欠款账龄' }).click()

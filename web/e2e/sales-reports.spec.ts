@@ -82,6 +82,9 @@ test('a sales manager reads the deals in 经营报表: totals, charts and the Ex
   await refreshUntil(page, async () => {
     for (const c of contracts) await expect(sales.getByRole('row').filter({ hasText: c.contract_no })).toHaveCount(1, { timeout: 2_000 })
   })
+  // The rep by name (GET /api/v1/staff), not by user id.
+  await expect(sales.getByRole('row').filter({ hasText: contracts[0]?.contract_no ?? '' })).toContainText(`测试用户 ${users.sales_rep.username}`)
+  await expect(sales).not.toContainText(users.sales_rep.id)
   const totals = sales.locator('.el-table__footer-wrapper')
   await expect(totals).toContainText('合计')
   await expect(totals).toContainText(yuan(total))

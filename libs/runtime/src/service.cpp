@@ -462,12 +462,34 @@ void apply_identity_event(db::Tx& tx, const bus::Event& event, auth::DenyList& l
             list.deny_user(user);
         else
             list.allow_user(user);
+    } else if (event.type == "identity.user.created") {
+        // display_name is absent from events published before it was added: the username then.
+        const auto name = event.data.find("display_name");
+        tx.exec(
+            "INSERT INTO staff_names (user_id, username, display_name) VALUES ($1, $2, $3) "
+            "ON CONFLICT (user_id) DO UPDATE SET username = EXCLUDED.username, "
+            "display_name = EXCLUDED.display_name",
+            {text("user_id"), text("username"),
+             name != event.data.end() && name->is_string() ? name->get<std::string>()
+                                                           : std::string()});
     } else if (event.type == "identity.session.revoked") {
         // A revocation is final: applied whatever its sequence.
         const auto session = text("session_id");
         record_denial(tx, "session", session, true);
         list.revoke_session(session);
     }
+}
+
+StaffNames::StaffNames(db::Tx& tx) {
+    for (const auto row : tx.exec("SELECT user_id, username, display_name FROM staff_names")) {
+        const auto name = row.text(2);
+        labels_[row.text(0)] = (name.empty() ? row.text(1) : name) + "（" + row.text(1) + "）";
+    }
+}
+
+std::string StaffNames::label(const std::string& user_id) const {
+    const auto it = labels_.find(user_id);
+    return it == labels_.end() ? user_id : it->second;
 }
 
 std::string load_denials(db::Pool& pool, auth::DenyList& list, const std::string& since) {

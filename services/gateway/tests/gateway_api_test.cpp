@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -298,6 +299,39 @@ TEST_F(GatewayTest, RegionAdminManagesOnlyItsRegion) {
                           {"project_ids", {"*"}}},
                          Stack::bearer(admin_));
     expect_error(weak, 400, "weak_password");
+}
+
+TEST_F(GatewayTest, StaffListsTheCallersColleaguesByNameAndNothingMore) {
+    const auto project = sales::new_uuid();
+    const auto elsewhere = sales::new_uuid();
+    const auto rep = stack_->create_user(admin_, "staff.rep", {"sales_rep"}, {project});
+    const auto stranger = stack_->create_user(admin_, "staff.far", {"sales_rep"}, {elsewhere});
+    stack_->create_user(admin_, "staff.mgr", {"sales_manager"}, {project});
+    const std::string manager =
+        stack_->login("staff.mgr", Stack::password_of("staff.mgr"))["access_token"];
+
+    const auto listed = gw("GET", "/api/v1/staff", nullptr, Stack::bearer(manager));
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    const json staff = body_of(listed);
+    std::map<std::string, json> by_id;
+    for (const auto& item : staff["items"])
+        by_id[item["id"].get<std::string>()] = item;
+    ASSERT_EQ(by_id.count(rep), 1u) << listed.body;
+    EXPECT_EQ(by_id[rep]["username"], "staff.rep");
+    EXPECT_FALSE(by_id[rep]["display_name"].get<std::string>().empty());
+    EXPECT_EQ(by_id[rep]["roles"], json::array({"sales_rep"}));
+    EXPECT_FALSE(by_id[rep].contains("project_ids") || by_id[rep].contains("region") ||
+                 by_id[rep].contains("created_by"))
+        << "a colleague's scope is the administrators' business: " << by_id[rep].dump();
+    EXPECT_EQ(by_id.count(stranger), 0u) << "a rep of another project is listed";
+
+    // An executive of every project sees both; a rep has no directory.
+    const auto all = gw("GET", "/api/v1/staff", nullptr, Stack::auth("executive"));
+    ASSERT_EQ(all.status, 200) << all.body;
+    EXPECT_NE(all.body.find(stranger), std::string::npos);
+    const std::string rep_token =
+        stack_->login("staff.rep", Stack::password_of("staff.rep"))["access_token"];
+    expect_error(gw("GET", "/api/v1/staff", nullptr, Stack::bearer(rep_token)), 403, "forbidden");
 }
 
 TEST_F(GatewayTest, ProxyAnswersClearlyWhenAServiceIsDownOrTheBodyTooLarge) {

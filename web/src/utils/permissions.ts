@@ -188,6 +188,7 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   rule('POST', '/api/v1/auth/logout', null),
   rule('GET', '/api/v1/auth/me', null),
   rule('POST', '/api/v1/auth/password', null),
+  rule('GET', '/api/v1/staff', ['customer.reassign', 'report.read', 'user.manage']),
   rule('GET', '/api/v1/users', ['user.manage']),
   rule('POST', '/api/v1/users', ['user.manage']),
   rule('GET', '/api/v1/users/{user_id}', ['user.manage']),

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -141,9 +142,21 @@ int serve_main(const Spec& spec, const std::function<int(Service&, const Config&
 // sequence); a row already recorded at a higher one is kept and false returned.
 bool record_denial(db::Tx& tx, const std::string& kind, const std::string& id, bool denied,
                    std::int64_t sequence = 0);
-// Applies one identity.* event to the table (in `tx`) and to `list`; other types are ignored.
+// Applies one identity.* event to the tables (in `tx`: denied_principals, staff_names) and to
+// `list`; other types are ignored.
 // A user's disable/enable older (lower sequence) than the one applied is ignored.
 void apply_identity_event(db::Tx& tx, const bus::Event& event, auth::DenyList& list);
+
+// The users' names as report downloads show them: "王小明（wang.xm）" (the username alone when
+// the user has no display name); a user id the service has not heard of shows as itself.
+class StaffNames {
+  public:
+    explicit StaffNames(db::Tx& tx);  // reads the service's staff_names
+    std::string label(const std::string& user_id) const;
+
+  private:
+    std::map<std::string, std::string> labels_;
+};
 // Loads the table's rows changed since `since` (a timestamptz text; empty: all rows) into
 // `list`, and returns the `since` for the next call. Replicas of a service share the IDENTITY
 // durable, so each event reaches one replica's list; every replica calls this periodically.

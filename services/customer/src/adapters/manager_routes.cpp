@@ -236,8 +236,11 @@ void add_manager_routes(sales::service::Service& service, const app::Context& ct
                 app::contact_counts(*c, caller_of(r, p), range.project_id, *range.from, *range.to);
             if (range.format == ReportFormat::json)
                 return Response::json(200, counts);
+            const auto names =
+                c->db.transaction([](sales::db::Tx& tx) { return sales::service::StaffNames(tx); });
             auto file = sales::sheet::download(
-                {app::contact_sheet(counts)},
+                {app::contact_sheet(counts,
+                                    [&names](const std::string& id) { return names.label(id); })},
                 range.format == ReportFormat::csv ? sales::sheet::FileFormat::csv
                                                   : sales::sheet::FileFormat::xlsx,
                 "contacts",

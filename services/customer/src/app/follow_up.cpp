@@ -184,7 +184,8 @@ nlohmann::json contact_counts(const Context& ctx, const Caller& caller,
     });
 }
 
-sales::sheet::Sheet contact_sheet(const nlohmann::json& counts) {
+sales::sheet::Sheet contact_sheet(const nlohmann::json& counts,
+                                  const std::function<std::string(const std::string&)>& rep_label) {
     using sales::sheet::Kind;
     static const std::map<std::string, std::string> channels = {{"visit", "来访"},
                                                                 {"call", "来电"},
@@ -203,10 +204,10 @@ sales::sheet::Sheet contact_sheet(const nlohmann::json& counts) {
     for (const auto& row : counts["rows"]) {
         const auto channel = row["channel"].get<std::string>();
         const auto label = channels.find(channel);
-        sheet.rows.push_back({row["day"].get<std::string>(), row["rep_id"].get<std::string>(),
-                              label == channels.end() ? channel : label->second,
-                              row["calls"].get<std::int64_t>(), row["visits"].get<std::int64_t>(),
-                              row["events"].get<std::int64_t>()});
+        sheet.rows.push_back(
+            {row["day"].get<std::string>(), rep_label(row["rep_id"].get<std::string>()),
+             label == channels.end() ? channel : label->second, row["calls"].get<std::int64_t>(),
+             row["visits"].get<std::int64_t>(), row["events"].get<std::int64_t>()});
         events += row["events"].get<std::int64_t>();
     }
     sheet.totals = std::vector<sales::sheet::Cell>{std::string("合计"),

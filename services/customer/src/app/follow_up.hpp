@@ -2,6 +2,7 @@
 // Follow-up (CUS-4/5/6): the stale list, a rep's task list, departures of reps (bulk
 // reassignment, listed until done) and the calls/visits counts for reports.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,7 +36,8 @@ nlohmann::json reassign_departure(const Context& ctx, const Caller& caller,
 // Calls and visits per Asia/Shanghai day, rep and channel (seed 003 §4 来电来访明细表).
 nlohmann::json contact_counts(const Context& ctx, const Caller& caller,
                               const std::string& project_id, sales::Date from, sales::Date to);
-// contact_counts as a download: one row per day, rep and channel, and a 合计 row.
-sales::sheet::Sheet contact_sheet(const nlohmann::json& counts);
+// contact_counts as a download: one row per day, rep (by name) and channel, and a 合计 row.
+sales::sheet::Sheet contact_sheet(const nlohmann::json& counts,
+                                  const std::function<std::string(const std::string&)>& rep_label);
 
 }  // namespace customer::app

@@ -135,6 +135,9 @@ std::map<std::string, sales::http::Handler> identity_handlers(const app::Context
     h["GET /api/v1/users"] = [c](Request& r) {
         return Response::json(200, app::list_users(*c, r.caller()));
     };
+    h["GET /api/v1/staff"] = [c](Request& r) {
+        return Response::json(200, app::list_staff(*c, r.caller()));
+    };
     h["POST /api/v1/users"] = [c](Request& r) {
         return Response::json(201, app::create_user(*c, r.caller(), read_new_user(r)));
     };

@@ -247,6 +247,23 @@ std::optional<json> find(sales::db::Tx& tx, const std::string& user_id) {
     return user_json(*row);
 }
 
+json list_staff(sales::db::Tx& tx, bool every_project,
+                const std::vector<std::string>& project_ids) {
+    json items = json::array();
+    const auto rows = tx.exec(
+        "SELECT id::text AS id, username, display_name, to_json(roles)::text AS roles, disabled "
+        "FROM users WHERE $1 OR project_ids && $2::text[] OR '*' = ANY(project_ids) "
+        "ORDER BY display_name, username",
+        {sales::db::param(every_project), sales::db::param(project_ids)});
+    for (const auto row : rows)
+        items.push_back({{"id", row.text("id")},
+                         {"username", row.text("username")},
+                         {"display_name", row.text("display_name")},
+                         {"roles", text_array(row.text("roles"))},
+                         {"disabled", row.boolean("disabled")}});
+    return items;
+}
+
 json list(sales::db::Tx& tx, const std::string& region) {
     json items = json::array();
     for (const auto row : tx.exec(kListUsers, {region}))

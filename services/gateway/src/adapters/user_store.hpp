@@ -96,5 +96,9 @@ void set_disabled(sales::db::Tx& tx, const std::string& user_id, bool disabled);
 std::optional<nlohmann::json> find(sales::db::Tx& tx, const std::string& user_id);
 // Users of `region` ("" = all), by username.
 nlohmann::json list(sales::db::Tx& tx, const std::string& region);
+// Users with a project among `project_ids` or of every project ("*"); every user when
+// `every_project`. Fields: id, username, display_name, roles, disabled; by display name.
+nlohmann::json list_staff(sales::db::Tx& tx, bool every_project,
+                          const std::vector<std::string>& project_ids);
 
 }  // namespace gateway::adapters::user_store

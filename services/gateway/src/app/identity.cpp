@@ -301,7 +301,10 @@ json create_user(const Context& ctx, const sales::Principal& caller, const NewUs
         users::insert(tx, {id, user.username, user.display_name, hash, user.roles, user.project_ids,
                            region, caller.user_id, true});
         publish(tx, "identity.user.created", id, id,
-                {{"user_id", id}, {"username", user.username}, {"roles", user.roles}});
+                {{"user_id", id},
+                 {"username", user.username},
+                 {"display_name", user.display_name},
+                 {"roles", user.roles}});
         return *users::find(tx, id);
     });
 }
@@ -309,6 +312,13 @@ json create_user(const Context& ctx, const sales::Principal& caller, const NewUs
 json list_users(const Context& ctx, const sales::Principal& caller) {
     return ctx.db.transaction([&](sales::db::Tx& tx) {
         return json{{"items", users::list(tx, admin_of(tx, caller).region)}};
+    });
+}
+
+json list_staff(const Context& ctx, const sales::Principal& caller) {
+    return ctx.db.transaction([&](sales::db::Tx& tx) {
+        return json{
+            {"items", users::list_staff(tx, caller.in_every_project(), caller.project_ids)}};
     });
 }
 
@@ -381,7 +391,10 @@ bool bootstrap_admin(const Context& ctx, const std::string& configured,
         users::insert(
             tx, {id, "admin", "Group administrator", hash, {"admin"}, {"*"}, "", "bootstrap"});
         publish(tx, "identity.user.created", id, id,
-                {{"user_id", id}, {"username", "admin"}, {"roles", {"admin"}}});
+                {{"user_id", id},
+                 {"username", "admin"},
+                 {"display_name", "Group administrator"},
+                 {"roles", {"admin"}}});
         return true;
     });
     if (!created || !generated)

@@ -64,6 +64,9 @@ struct NewUser {
 };
 nlohmann::json create_user(const Context& ctx, const sales::Principal& caller, const NewUser& user);
 nlohmann::json list_users(const Context& ctx, const sales::Principal& caller);
+// The users who share a project with the caller (every user for a caller of every project),
+// with only what a colleague may see: id, username, display name, roles, disabled.
+nlohmann::json list_staff(const Context& ctx, const sales::Principal& caller);
 nlohmann::json get_user(const Context& ctx, const sales::Principal& caller, const std::string& id);
 nlohmann::json set_disabled(const Context& ctx, const sales::Principal& caller,
                             const std::string& id, bool disabled, const std::string& reason);

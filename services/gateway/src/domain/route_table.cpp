@@ -38,6 +38,8 @@ std::vector<RouteRule> build() {
         r("POST", "/api/v1/users/{user_id}/enable", "gateway", {"user.manage"}),
         r("POST", "/api/v1/users/{user_id}/password", "gateway", {"user.manage"}),
         r("GET", "/api/v1/audit", "gateway", {"audit.read"}),
+        // Colleagues' names for the screens and reports of managers (not the administration).
+        r("GET", "/api/v1/staff", "gateway", {"customer.reassign", "report.read", "user.manage"}),
         // The live 楼盘表: unit events as Server-Sent Events (adapters/live_board.hpp).
         r("GET", "/api/v1/live/board", "gateway", {"unit.read"}),
         // Inventory.

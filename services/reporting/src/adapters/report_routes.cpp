@@ -155,9 +155,11 @@ nlohmann::json report_json(const domain::Report& report, const Route& route) {
     return body;
 }
 
-Response download(const domain::Report& report, Format format) {
+Response download(sales::db::Pool& db, const domain::Report& report, Format format) {
+    const auto names =
+        db.transaction([](sales::db::Tx& tx) { return sales::service::StaffNames(tx); });
     auto file = sales::sheet::download(
-        {domain::to_sheet(report)},
+        {domain::to_sheet(report, [&names](const std::string& id) { return names.label(id); })},
         format == Format::csv ? sales::sheet::FileFormat::csv : sales::sheet::FileFormat::xlsx,
         std::string(to_string(report.spec->name)), report.spec->file_stem);
     return Response::attachment(std::move(file.body), std::move(file.content_type),
@@ -189,7 +191,7 @@ void add_report_routes(sales::service::Service& service) {
                                      {{"rows", report.total_rows}, {"limit", app::kMaxExportRows}});
                 }
                 if (export_all)
-                    return download(report, asked.format);
+                    return download(db, report, asked.format);
                 return Response::json(200, report_json(report, route));
             });
     }

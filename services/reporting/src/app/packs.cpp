@@ -8,6 +8,7 @@
 #include "sales/failure.hpp"
 #include "sales/ids.hpp"
 #include "sales/log.hpp"
+#include "sales/service.hpp"
 #include "sales/sheet.hpp"
 
 namespace reporting::app {
@@ -23,6 +24,9 @@ std::string make_pack(sales::db::Pool& db, domain::PackKind kind, const domain::
     scope.project_ids = {project.project_id};
     std::vector<sales::sheet::Sheet> sheets;
     std::int64_t rows = 0;
+    const auto names =
+        db.transaction([](sales::db::Tx& tx) { return sales::service::StaffNames(tx); });
+    const auto person_label = [&names](const std::string& id) { return names.label(id); };
     for (const auto& sheet : domain::pack_sheets()) {
         adapters::ReportFilter filter;
         if (sheet.dated) {
@@ -34,7 +38,7 @@ std::string make_pack(sales::db::Pool& db, domain::PackKind kind, const domain::
         filter.limit = kMaxExportRows;
         const auto report = run_report(db, scope, sheet.report, filter, project.project_id);
         rows += static_cast<std::int64_t>(report.rows.size());
-        sheets.push_back(domain::to_sheet(report));
+        sheets.push_back(domain::to_sheet(report, person_label));
     }
     sheets.front().title = domain::pack_file_stem(kind, period, project.code);
     const auto content = sales::sheet::xlsx(sheets);

@@ -13,6 +13,9 @@ using namespace std::chrono;
 Column text(std::string key, std::string title) {
     return {std::move(key), std::move(title), Kind::text, false};
 }
+Column person(std::string key, std::string title) {
+    return {std::move(key), std::move(title), Kind::text, false, true};
+}
 Column summed(std::string key, std::string title, Kind kind) {
     return {std::move(key), std::move(title), kind, true};
 }
@@ -33,7 +36,7 @@ const std::vector<ReportSpec>& specs() {
           summed("price_fen", "成交总价(元)", Kind::fen),
           computed("unit_price_fen_per_m2", "成交单价(元/m²)", Kind::fen),
           text("payment_plan_label", "付款方式"), text("channel_label", "渠道"),
-          text("rep_id", "置业顾问"), text("status_label", "状态")}},
+          person("rep_id", "置业顾问"), text("status_label", "状态")}},
         {ReportName::sales_summary,
          "销售汇总表",
          "销售汇总表",
@@ -52,7 +55,7 @@ const std::vector<ReportSpec>& specs() {
           text("building_name", "楼栋"), text("unit_number", "房号"), text("signed_on", "签约日期"),
           summed("price_fen", "成交总价(元)", Kind::fen),
           summed("refund_fen", "退款金额(元)", Kind::fen), text("reason", "退房原因"),
-          text("approved_by", "审批人")}},
+          person("approved_by", "审批人")}},
         {ReportName::unit_changes,
          "换房明细表",
          "换房明细表",
@@ -61,7 +64,7 @@ const std::vector<ReportSpec>& specs() {
           summed("old_price_fen", "原总价(元)", Kind::fen),
           summed("new_price_fen", "新总价(元)", Kind::fen),
           computed("difference_fen", "差额(元)", Kind::fen), text("reason", "换房原因"),
-          text("approved_by", "审批人")}},
+          person("approved_by", "审批人")}},
         {ReportName::payments,
          "收退款明细表",
          "收退款明细表",
@@ -376,7 +379,8 @@ Record totals_of(ReportName name, const std::vector<Record>& rows) {
     return totals_from_sums(name, std::move(sums));
 }
 
-sales::sheet::Sheet to_sheet(const Report& report) {
+sales::sheet::Sheet to_sheet(const Report& report,
+                             const std::function<std::string(const std::string&)>& person_label) {
     sales::sheet::Sheet sheet;
     sheet.name = report.spec->title;
     sheet.title = report.spec->title;
@@ -386,7 +390,13 @@ sales::sheet::Sheet to_sheet(const Report& report) {
         std::vector<Cell> cells;
         for (const auto& column : report.spec->columns) {
             const auto it = row.find(column.key);
-            cells.push_back(it == row.end() ? Cell{} : it->second);
+            if (it == row.end())
+                cells.emplace_back();
+            else if (const auto* id = std::get_if<std::string>(&it->second);
+                     column.person && person_label && id != nullptr && !id->empty())
+                cells.emplace_back(person_label(*id));
+            else
+                cells.push_back(it->second);
         }
         return cells;
     };

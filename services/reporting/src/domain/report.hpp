@@ -3,6 +3,7 @@
 // columns, and the arithmetic on its rows (unit prices, rates, labels). Money is fen, area
 // centi-m², rates basis points; nothing here touches a database.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@ struct Column {
     std::string title;
     Kind kind = Kind::text;
     bool summed = false;  // the totals row adds this column up
+    bool person = false;  // a user id, written to files as the user's name (to_sheet)
 };
 
 SALES_ENUM(ReportName, sales, sales_summary, cancellations, unit_changes, payments,
@@ -81,6 +83,9 @@ struct Report {
     std::int64_t offset = 0;
     std::map<std::string, std::string> filters;  // what the report was asked for, shown in JSON
 };
-sales::sheet::Sheet to_sheet(const Report& report);
+// The report as a worksheet; the cells of person columns go through `person_label` (user id →
+// the name a file shows) when given.
+sales::sheet::Sheet to_sheet(
+    const Report& report, const std::function<std::string(const std::string&)>& person_label = {});
 
 }  // namespace reporting::domain

@@ -9,32 +9,35 @@ export interface RepOption {
 }
 
 /**
- * Names for rep ids (a rep id is the user's id, the token's `sub`). The API has no staff
- * directory for sales managers: only administrators may read GET /api/v1/users. So an
- * administrator sees display names, a manager sees the ids the screens met (owners, claimants,
- * departures) with "我" for themself — and may type any rep id.
+ * Names for rep ids (a rep id is the user's id, the token's `sub`), from GET /api/v1/staff: the
+ * colleagues of the caller's projects, readable by sales managers, finance, executives and
+ * administrators. An id the directory does not know (a user of a project the caller does not
+ * hold) shows as the id; "（我）" marks the caller.
  */
 export function useRepDirectory() {
   const auth = useAuthStore()
   const names = ref<Record<string, string>>({})
   const seen = ref<Set<string>>(new Set())
   const reps = ref<Set<string>>(new Set())
+  const formerReps = ref<Set<string>>(new Set())
   let loaded = false
 
   async function load(): Promise<void> {
-    if (loaded || !canCall(auth.roles, 'GET', '/api/v1/users')) return
+    if (loaded || !canCall(auth.roles, 'GET', '/api/v1/staff')) return
     loaded = true
     try {
-      const body = await unwrap(api.GET('/api/v1/users'))
+      const body = await unwrap(api.GET('/api/v1/staff'))
       const next: Record<string, string> = {}
       const repIds = new Set<string>()
+      const formerIds = new Set<string>()
       for (const u of body.items ?? []) {
         if (!u.id) continue
-        next[u.id] = `${u.display_name ?? u.username ?? u.id}（${u.username ?? ''}）`
-        if (!u.disabled && (u.roles ?? []).includes('sales_rep')) repIds.add(u.id)
+        next[u.id] = `${u.display_name || u.username || u.id}（${u.username ?? ''}）${u.disabled ? '（已停用）' : ''}`
+        if ((u.roles ?? []).includes('sales_rep')) (u.disabled ? formerIds : repIds).add(u.id)
       }
       names.value = next
       reps.value = repIds
+      formerReps.value = formerIds
     } catch {
       loaded = false // names are a convenience: the screens work with ids
     }
@@ -51,11 +54,12 @@ export function useRepDirectory() {
     return name ? `${name}${mine}` : `${id}${mine}`
   }
 
-  /** choices for a target rep: the reps of the directory, then every id met on the screen */
-  const options = computed<RepOption[]>(() => {
-    const ids = new Set<string>([...reps.value, ...seen.value])
-    return [...ids].map((id) => ({ id, label: label(id) })).sort((a, b) => a.label.localeCompare(b.label, 'zh-CN'))
-  })
+  const sorted = (ids: Set<string>): RepOption[] =>
+    [...ids].map((id) => ({ id, label: label(id) })).sort((a, b) => a.label.localeCompare(b.label, 'zh-CN'))
+  /** choices for a target rep (接手顾问): the active reps of the directory, and every id met on the screen */
+  const options = computed<RepOption[]>(() => sorted(new Set<string>([...reps.value, ...seen.value])))
+  /** choices for a rep who owns or owned customers (归属顾问, 离职顾问): disabled reps too */
+  const allOptions = computed<RepOption[]>(() => sorted(new Set<string>([...reps.value, ...formerReps.value, ...seen.value])))
 
-  return { load, remember, label, options }
+  return { load, remember, label, options, allOptions }
 }
