@@ -114,6 +114,8 @@ struct Service::Impl {
     }
     std::unique_ptr<auth::Verifier> verifier;
     auth::DenyList deny_list;
+    // Where the periodic refresh reads on from (load_denials); set by the load before serving.
+    std::shared_ptr<std::string> deny_list_since = std::make_shared<std::string>();
     std::vector<std::function<void()>> start_tasks;
     http::Headers response_headers;
     decltype(http::ServerOptions::observer) request_observer;
@@ -158,7 +160,7 @@ Service::Service(Spec spec, const Config& config)
     // it from the table within SALES_DENY_LIST_REFRESH (SEC-1: a disabled user is refused by
     // every replica of every service).
     auto* pool = i.pool.get();
-    auto since = std::make_shared<std::string>();
+    auto since = i.deny_list_since;
     every("deny list refresh",
           config.duration("SALES_DENY_LIST_REFRESH", std::chrono::seconds(1),
                           std::chrono::milliseconds(100), std::chrono::minutes(1)),
@@ -289,7 +291,7 @@ void Service::Impl::connect(bool serving) {
     });
     log::info("migrations applied", {{"count", applied}});
     if (serving) {
-        load_denials(*i.pool, i.deny_list);  // all rows, before serving
+        *i.deny_list_since = load_denials(*i.pool, i.deny_list);  // all rows, before serving
         for (const auto& task : i.start_tasks)
             task();
     }
