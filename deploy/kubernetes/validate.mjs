@@ -45,9 +45,13 @@ function dropNulls(value) {
   return value;
 }
 
-function podSpecOf(o) {
-  if (['Deployment', 'StatefulSet'].includes(o.kind)) return o.spec?.template?.spec;
+function podTemplateOf(o) {
+  if (['Deployment', 'StatefulSet'].includes(o.kind)) return o.spec?.template;
+  if (o.kind === 'CronJob') return o.spec?.jobTemplate?.spec?.template;
   return undefined;
+}
+function podSpecOf(o) {
+  return podTemplateOf(o)?.spec;
 }
 
 function matches(selector, labels) {
@@ -118,7 +122,7 @@ function checkTarget(name, text) {
       const r = c.resources ?? {};
       for (const k of ['cpu', 'memory']) if (!r.requests?.[k]) problems.push(`${where}: no ${k} request`);
       if (!r.limits?.memory) problems.push(`${where}: no memory limit`);
-      if (init) continue;
+      if (init || o.kind === 'CronJob') continue; // a job's pod runs to completion: no probes
       if (!c.readinessProbe) problems.push(`${where}: no readiness probe`);
       if (!c.livenessProbe) problems.push(`${where}: no liveness probe`);
       if (isService) {
@@ -139,7 +143,7 @@ function checkTarget(name, text) {
 
   // 3. references
   const workloads = objects.filter(podSpecOf);
-  const podLabels = workloads.map((w) => w.spec.template.metadata?.labels ?? {});
+  const podLabels = workloads.map((w) => podTemplateOf(w).metadata?.labels ?? {});
   const selects = (sel) => podLabels.some((l) => matches(sel, l));
   const secretUsed = (secretName, where) => {
     if (!rendered('Secret', secretName) && !OUT_OF_BAND_SECRETS.has(secretName)) {
@@ -170,6 +174,9 @@ function checkTarget(name, text) {
     for (const v of pod.volumes ?? []) {
       if (v.secret) secretUsed(v.secret.secretName, id(w));
       if (v.configMap) configMapUsed(v.configMap.name, id(w));
+      if (v.persistentVolumeClaim && !rendered('PersistentVolumeClaim', v.persistentVolumeClaim.claimName)) {
+        problems.push(`${id(w)}: PersistentVolumeClaim ${v.persistentVolumeClaim.claimName} is not rendered`);
+      }
     }
   }
   for (const o of objects) {

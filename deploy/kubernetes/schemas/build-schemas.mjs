@@ -30,6 +30,8 @@ const builtin = {
   'v1/Secret': 'io.k8s.api.core.v1.Secret',
   'apps/v1/Deployment': 'io.k8s.api.apps.v1.Deployment',
   'apps/v1/StatefulSet': 'io.k8s.api.apps.v1.StatefulSet',
+  'batch/v1/CronJob': 'io.k8s.api.batch.v1.CronJob',
+  'v1/PersistentVolumeClaim': 'io.k8s.api.core.v1.PersistentVolumeClaim',
   'policy/v1/PodDisruptionBudget': 'io.k8s.api.policy.v1.PodDisruptionBudget',
   'autoscaling/v2/HorizontalPodAutoscaler': 'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler',
   'networking.k8s.io/v1/NetworkPolicy': 'io.k8s.api.networking.v1.NetworkPolicy',
