@@ -3,7 +3,8 @@
 # ready: installs dependencies, builds the binaries, the console and the images, writes the
 # secrets once under $SALES_COMPOSE_RUN (default .run/compose; directories 700, files 600),
 # starts the containers with podman-compose, and polls each one's /readyz (compose health checks
-# do not run without systemd). Prints the address (127.0.0.1:$SALES_COMPOSE_PORT, default 8090).
+# do not run without systemd) and the backup container until its first full backup is there.
+# Prints the address (127.0.0.1:$SALES_COMPOSE_PORT, default 8090).
 # SALES_SKIP_BUILD=1 uses the images as they are. Stop with deploy/compose/down.sh.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -19,7 +20,7 @@ started=$(date +%s)
 
 if [ "${SALES_SKIP_BUILD:-0}" != 1 ]; then
   "$root/scripts/install-deps.sh"
-  SALES_BUILD_DIR="$build" "$root/scripts/build.sh" "${services[@]}" sales-token
+  SALES_BUILD_DIR="$build" "$root/scripts/build.sh" "${services[@]}" sales-token sales-streams
   [ "${SALES_SKIP_WEB_BUILD:-0}" = 1 ] || "$root/scripts/build-web.sh"
   SALES_BUILD_DIR="$build" "$root/deploy/images/build.sh"
 fi
@@ -60,11 +61,40 @@ for svc in "${services[@]}"; do
   password "$svc" >"$dir/nats-password"
   cp "$public_keys_file" "$dir/token-public-keys"
 done
+mkdir -p "$run/secrets/stream-backups"
+password admin >"$run/secrets/stream-backups/nats-password"  # NATS's admin: every stream's API
 echo "SALES_GATEWAY_ADMIN_PASSWORD=$(password gateway-admin)" >"$run/env/gateway.env"
 password gateway-admin >"$run/admin.password"
-# Each image's user reads its own secrets: postgres (uid 100 in sales-postgres), the services
-# (uid 10001); nats.env and gateway.env are read by podman itself.
-chown -R 100:102 "$run/postgres-secrets"
+# pgBackRest's TLS between the postgres and backup containers: a CA of this deployment (its key
+# stays in backup-tls/) signs one certificate per host, CN and DNS name postgres or backup,
+# both its TLS server's and its client certificate towards the other (each server lets in
+# only the other's CN). backup-tls/<host> (ca.crt, tls.crt, tls.key) is mounted read-only at
+# /run/sales-tls. A host certificate is made again when missing, not signed by the CA, or
+# expiring within 30 days (then restart both containers).
+tls="$run/backup-tls"
+tls_fail() { echo "compose: openssl could not make $1 in $tls; remove $tls to start over" >&2; exit 1; }
+mkdir -p "$tls"
+if [ ! -s "$tls/ca.crt" ]; then
+  openssl req -x509 -new -noenc -newkey ec -pkeyopt ec_paramgen_curve:P-256 -sha256 -days 3650 \
+    -subj /CN=sales-backup-ca -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null || tls_fail "the CA"
+fi
+for host in postgres backup; do
+  mkdir -p "$tls/$host"
+  if ! openssl verify -CAfile "$tls/ca.crt" "$tls/$host/tls.crt" >/dev/null 2>&1 ||
+     ! openssl x509 -checkend $((30 * 86400)) -noout -in "$tls/$host/tls.crt" >/dev/null; then
+    { openssl req -new -noenc -newkey ec -pkeyopt ec_paramgen_curve:P-256 -subj "/CN=$host" \
+        -keyout "$tls/$host/tls.key" -out "$tls/$host.csr" &&
+      openssl x509 -req -in "$tls/$host.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -set_serial "0x$(secret)" \
+        -days 825 -sha256 -out "$tls/$host/tls.crt" -extfile <(printf '%s\n' "subjectAltName=DNS:$host" \
+          basicConstraints=CA:FALSE keyUsage=digitalSignature extendedKeyUsage=serverAuth,clientAuth)
+    } 2>/dev/null || tls_fail "the certificate of $host"
+    rm -f "$tls/$host.csr"
+  fi
+  cp "$tls/ca.crt" "$tls/$host/ca.crt"
+done
+# Each image's user reads its own secrets: postgres (uid 100 in sales-postgres, also in the
+# backup container), the services (uid 10001); nats.env and gateway.env are read by podman itself.
+chown -R 100:102 "$run/postgres-secrets" "$tls/postgres" "$tls/backup"
 chown -R 10001:10001 "$run/secrets"
 umask 022
 
@@ -82,5 +112,19 @@ until curl -fsS -m 2 "http://127.0.0.1:$SALES_COMPOSE_PORT/readyz" >/dev/null 2>
   [ "$(date +%s)" -lt "$deadline" ] || { echo "compose: the load balancer does not answer" >&2; exit 1; }
   sleep 0.2
 done
+# The backup container is ready once the stanza exists, `pgbackrest check` passed (WAL archiving
+# works) and the repository holds a full backup (SALES_BACKUP_READY_TIMEOUT, 180 s).
+services_ready=$(date +%s%N)
+deadline=$(( $(date +%s) + ${SALES_BACKUP_READY_TIMEOUT:-180} ))
+until podman exec "${project}_backup_1" test -e /tmp/backup.ready 2>/dev/null; do
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    echo "compose: ${project}_backup_1 has no full backup yet; its last log lines:" >&2
+    podman logs --tail 20 "${project}_backup_1" >&2 || true
+    exit 1
+  fi
+  sleep 0.5
+done
+full="$(podman logs "${project}_backup_1" 2>&1 | grep -o 'full [0-9F-]* in [0-9.]* s' | tail -1 || true)"
+echo "compose: backup ready (${full:-a full backup in the repository}), $(( ($(date +%s%N) - services_ready) / 1000000 )) ms after the services"
 echo "compose: $(podman ps -q --filter "label=io.podman.compose.project=$project" | wc -l) containers ready in $(( $(date +%s) - started )) s"
 echo "  console and API: http://127.0.0.1:$SALES_COMPOSE_PORT/   (administrator: admin, password in $run/admin.password)"

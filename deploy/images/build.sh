@@ -59,6 +59,8 @@ for svc in "${wanted[@]}"; do
     cp -r "$root/web/dist" "$stage/web"
     cp "$root/docs/openapi.yaml" "$stage/openapi.yaml"
     strip --strip-unneeded -o "$stage/bin/sales-token" "$build/libs/auth/sales-token"
+    strip --strip-unneeded -o "$stage/bin/sales-streams" "$build/libs/bus/sales-streams"
+    install -m 755 "$here/stream-backup-now.sh" "$stage/bin/stream-backup-now"
   fi
   chmod -R a+rX,go-w "$stage"
   cp "$here/Containerfile" "$context/"

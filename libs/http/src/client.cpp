@@ -40,6 +40,7 @@ struct Connection {
     beast::tcp_stream stream{ioc};
     beast::flat_buffer buffer;
     std::chrono::steady_clock::time_point idle_since;
+    std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
 
     // Runs the io_context until the started operation completes.
     void run() {
@@ -90,6 +91,8 @@ struct Client::Impl {
 
     void give_back(std::unique_ptr<Connection> c) {
         c->idle_since = std::chrono::steady_clock::now();
+        if (c->idle_since - c->opened >= options.max_connection_age)
+            return;  // closed: the next connection resolves the name again
         std::lock_guard lock(mutex);
         if (idle.size() < options.max_idle_connections)
             idle.push_back(std::move(c));

@@ -213,6 +213,10 @@ struct ClientOptions {
     // A pooled connection idle for longer is closed rather than reused: well inside the servers'
     // idle timeout (60 s), so a request seldom meets a connection the server is closing.
     std::chrono::milliseconds max_idle_age{30'000};
+    // A connection open for longer is closed after its request instead of being pooled, so the
+    // next one resolves the name again and picks a replica at random: requests spread over the
+    // replicas of a service, and a replica added by scaling gets its share within this time.
+    std::chrono::milliseconds max_connection_age{5'000};
 };
 
 struct ClientResponse {
