@@ -32,11 +32,14 @@ commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo dev)"
 stage_root="$(mktemp -d /var/tmp/sales-image-stage.XXXXXX)"
 trap 'rm -rf "$stage_root"' EXIT
 sizes="$build/image-sizes.txt"
-: >"$sizes"
-report_size() {
-  local size
+touch "$sizes"
+report_size() {  # prints the image's size and replaces its line in $sizes
+  local size line
   size="$(podman image inspect "localhost/sales-$1:latest" --format '{{.Size}}')"
-  awk -v s="$1" -v b="$size" 'BEGIN { printf "%-10s %6.1f MB\n", s, b / 1000000 }' | tee -a "$sizes"
+  line="$(awk -v s="$1" -v b="$size" 'BEGIN { printf "%-10s %6.1f MB\n", s, b / 1000000 }')"
+  echo "$line"
+  { grep -v "^$1 " "$sizes" || true; echo "$line"; } >"$sizes.new"
+  mv "$sizes.new" "$sizes"
 }
 for svc in "${wanted[@]}"; do
   if [[ " ${infra[*]} " == *" $svc "* ]]; then
