@@ -67,11 +67,6 @@ struct OptionsGuard {
     ~OptionsGuard() { natsOptions_Destroy(opts); }
 };
 
-struct MsgGuard {
-    natsMsg* msg = nullptr;
-    ~MsgGuard() { natsMsg_Destroy(msg); }
-};
-
 void check(natsStatus s, const std::string& what) {
     if (s != NATS_OK)
         throw NatsError(nats_error_text(what, s));

@@ -28,6 +28,12 @@ struct Nats::Impl {
     std::vector<std::unique_ptr<Server>> servers;
 };
 
+// Destroys the message it holds.
+struct MsgGuard {
+    natsMsg* msg = nullptr;
+    ~MsgGuard() { natsMsg_Destroy(msg); }
+};
+
 // "<what>: <status text> [JetStream error N] (<nats_GetLastError>)"; call right after the
 // failing nats.c call, on the same thread (the last error is per thread).
 std::string nats_error_text(const std::string& what, natsStatus status,

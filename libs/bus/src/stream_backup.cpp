@@ -113,10 +113,6 @@ struct SubscriptionGuard {
         }
     }
 };
-struct MessageGuard {
-    natsMsg* msg = nullptr;
-    ~MessageGuard() { natsMsg_Destroy(msg); }
-};
 
 // One stream's archive: the server sends chunks to our inbox, each with a reply subject that
 // acknowledges it (its flow control), then an empty message.
@@ -143,7 +139,7 @@ StreamBackupEntry snapshot_one(Nats& nats, const std::string& stream, const fs::
     const fs::path archive = dir / (stream + ".tar.s2");
     std::ofstream out(archive, std::ios::binary | std::ios::trunc);
     for (;;) {
-        MessageGuard chunk;
+        MsgGuard chunk;
         const natsStatus s = natsSubscription_NextMsg(&chunk.msg, sub.sub, chunk_timeout.count());
         if (s == NATS_TIMEOUT)
             throw StreamBackupError("snapshot of " + stream + ": no chunk for " +
